@@ -1,0 +1,62 @@
+import net from "node:net"
+import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulator"
+
+export async function freePort(): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const srv = net.createServer()
+    srv.unref()
+    srv.on("error", reject)
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+export interface DinteroTestEnvironment {
+  emulator: Emulator
+  backendUrl: string
+}
+
+/**
+ * Starts the Dintero emulator and points the dev store's medusa-config at it, BEFORE medusaIntegrationTestRunner
+ * loads the config: call this at the top of a test file, before medusaIntegrationTestRunner (root-level beforeAll
+ * hooks run before the runner's own). Medusa listens on a port chosen here so that Dintero's callbacks can reach it.
+ */
+export function useDinteroEnvironment(
+  opts: { emulator?: EmulatorOptions; env?: Record<string, string> } = {}
+): DinteroTestEnvironment {
+  const ctx = {} as DinteroTestEnvironment
+  const saved: Record<string, string | undefined> = {}
+  const setEnv = (key: string, value: string) => {
+    if (!(key in saved)) saved[key] = process.env[key]
+    process.env[key] = value
+  }
+  beforeAll(async () => {
+    ctx.emulator = await startEmulator({
+      port: 0,
+      callbackRetries: 3,
+      callbackRetryDelayMs: 50,
+      callbackTimeoutMs: 20_000,
+      ...opts.emulator,
+    })
+    const port = await freePort()
+    ctx.backendUrl = `http://localhost:${port}`
+    setEnv("PORT", String(port))
+    setEnv("MEDUSA_BACKEND_URL", ctx.backendUrl)
+    setEnv("DINTERO_EMULATOR_URL", ctx.emulator.url)
+    setEnv("MEDUSA_ADMIN_DISABLED", "true")
+    for (const [k, v] of Object.entries(opts.env ?? {})) setEnv(k, v)
+  })
+  beforeEach(() => {
+    ctx.emulator?.reset()
+  })
+  afterAll(async () => {
+    await ctx.emulator?.close()
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k]
+      else process.env[k] = v
+    }
+  })
+  return ctx
+}

@@ -1,0 +1,52 @@
+import { defineConfig, loadEnv } from "@medusajs/framework/utils"
+
+// The dev store: this repository booted as a Medusa app, with the plugin loaded from source.
+// Without Dintero credentials in the environment it talks to the local emulator (`npm run emulator`).
+loadEnv(process.env.NODE_ENV || "development", process.cwd())
+
+const env = (name: string, fallback: string) => process.env[name] || fallback
+const emulator = env("DINTERO_EMULATOR_URL", "http://localhost:8077")
+const backendUrl = env("MEDUSA_BACKEND_URL", "http://localhost:9000")
+
+module.exports = defineConfig({
+  projectConfig: {
+    databaseUrl: process.env.DATABASE_URL,
+    http: {
+      storeCors: env("STORE_CORS", "http://localhost:8000,http://localhost:9000"),
+      adminCors: env("ADMIN_CORS", "http://localhost:9000,http://localhost:5173"),
+      authCors: env("AUTH_CORS", "http://localhost:8000,http://localhost:9000,http://localhost:5173"),
+      jwtSecret: env("JWT_SECRET", "supersecret"),
+      cookieSecret: env("COOKIE_SECRET", "supersecret"),
+    },
+  },
+  admin: {
+    disable: process.env.MEDUSA_ADMIN_DISABLED === "true",
+    backendUrl,
+  },
+  modules: [
+    {
+      resolve: "@medusajs/medusa/payment",
+      options: {
+        providers: [
+          {
+            resolve: "./src/providers/dintero",
+            id: "dintero",
+            options: {
+              accountId: env("DINTERO_ACCOUNT_ID", "T12345678"),
+              clientId: env("DINTERO_CLIENT_ID", "emulator-client"),
+              clientSecret: env("DINTERO_CLIENT_SECRET", "emulator-secret"),
+              profileId: env("DINTERO_PROFILE_ID", "default"),
+              checkoutBaseUrl: env("DINTERO_CHECKOUT_BASE_URL", `${emulator}/checkout/v1`),
+              apiBaseUrl: env("DINTERO_API_BASE_URL", `${emulator}/api/v1`),
+              returnUrl: env("DINTERO_RETURN_URL", `${backendUrl}/dintero-demo/return`),
+              backendUrl,
+              autoCapture: process.env.DINTERO_AUTO_CAPTURE === "true",
+              callbackSecret: process.env.DINTERO_CALLBACK_SECRET || undefined,
+              callbackDelaySeconds: Number(process.env.DINTERO_CALLBACK_DELAY_SECONDS ?? 0),
+            },
+          },
+        ],
+      },
+    },
+  ],
+})

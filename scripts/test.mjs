@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+// `npm test`: starts PostgreSQL if needed (see scripts/lib/database.mjs), runs every jest tier
+// (unit, contract, modules, http) and ends with the line `N passed, M failed`. Exit code 1 on any failure.
+// Usage: node scripts/test.mjs [unit|contract|modules|http ...] [-- extra jest args]
+import { spawn } from "node:child_process"
+import { mkdirSync, readFileSync, existsSync, rmSync } from "node:fs"
+import { join } from "node:path"
+import { startDatabase } from "./lib/database.mjs"
+
+const root = new URL("..", import.meta.url).pathname
+const argv = process.argv.slice(2)
+const dashdash = argv.indexOf("--")
+const tiers = (dashdash >= 0 ? argv.slice(0, dashdash) : argv).filter(Boolean)
+const extra = dashdash >= 0 ? argv.slice(dashdash + 1) : []
+const allTiers = ["unit", "contract", "modules", "http"]
+const selected = tiers.length ? tiers : allTiers
+for (const t of selected) {
+  if (!allTiers.includes(t)) {
+    console.error(`unknown test tier "${t}" (expected one of ${allTiers.join(", ")})`)
+    process.exit(2)
+  }
+}
+
+const needsDb = selected.some((t) => t === "modules" || t === "http")
+const db = needsDb ? await startDatabase({ log: (m) => console.log(`[test] ${m}`) }) : null
+
+let stopping = false
+async function stopDb() {
+  if (db && !stopping) {
+    stopping = true
+    await db.stop().catch((e) => console.error(`[test] could not stop PostgreSQL: ${e}`))
+  }
+}
+for (const sig of ["SIGINT", "SIGTERM"]) {
+  process.on(sig, async () => {
+    await stopDb()
+    process.exit(130)
+  })
+}
+
+const outDir = join(root, ".tmp", "jest")
+rmSync(outDir, { recursive: true, force: true })
+mkdirSync(outDir, { recursive: true })
+
+let passed = 0
+let failed = 0
+let exitCode = 0
+for (const tier of selected) {
+  const outputFile = join(outDir, `${tier}.json`)
+  // HTTP and module suites boot Medusa (CPU heavy): one file at a time. Unit and contract suites run in parallel.
+  const serial = tier === "http" || tier === "modules"
+  const args = [
+    join(root, "node_modules", "jest", "bin", "jest.js"),
+    "--json",
+    `--outputFile=${outputFile}`,
+    "--forceExit",
+    ...(serial ? ["--runInBand"] : ["--maxWorkers=2"]),
+    ...extra,
+  ]
+  console.log(`\n[test] ── ${tier} ──`)
+  const code = await new Promise((resolve) => {
+    const child = spawn(process.execPath, args, {
+      cwd: root,
+      stdio: "inherit",
+      env: {
+        ...process.env,
+        ...(db?.env ?? {}),
+        TEST_TYPE: tier,
+        MEDUSA_DISABLE_TELEMETRY: "true",
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --experimental-vm-modules`.trim(),
+      },
+    })
+    child.on("exit", (c, s) => resolve(c ?? (s ? 1 : 0)))
+  })
+  if (existsSync(outputFile)) {
+    const result = JSON.parse(readFileSync(outputFile, "utf8"))
+    passed += result.numPassedTests
+    failed += result.numFailedTests
+    // A suite that fails to load counts as a failure even though it ran no test.
+    const brokenSuites = result.numRuntimeErrorTestSuites ?? 0
+    if (brokenSuites > 0) {
+      failed += brokenSuites
+      console.log(`[test] ${tier}: ${brokenSuites} suite(s) failed to run`)
+    }
+    if (result.numTotalTests === 0) {
+      console.log(`[test] ${tier}: no tests found`)
+    }
+  } else {
+    failed += 1
+    console.log(`[test] ${tier}: jest wrote no result (exit ${code})`)
+  }
+  if (code !== 0) exitCode = 1
+}
+
+await stopDb()
+if (failed > 0) exitCode = 1
+console.log(`${passed} passed, ${failed} failed`)
+process.exit(exitCode)

@@ -1,0 +1,138 @@
+import { container as appContainer } from "@medusajs/framework"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+
+/**
+ * Reads the Medusa records the provider needs but Medusa does not pass it.
+ *
+ * The provider lives in the payment module's container, which has the payment module's own services (payment
+ * sessions, captures, refunds) but no `query` and no cart. The cart is read through the application container that
+ * @medusajs/framework exports, which is the same container the HTTP app and workflows use.
+ */
+
+type Cradle = Record<string, unknown>
+
+interface RecordService<T> {
+  retrieve(id: string, config?: Record<string, unknown>): Promise<T>
+  list(filters: Record<string, unknown>, config?: Record<string, unknown>): Promise<T[]>
+}
+
+export interface PaymentSessionRecord {
+  id: string
+  payment_collection_id: string
+  amount: unknown
+  currency_code: string
+  data: Record<string, unknown> | null
+  status: string
+}
+
+export interface MoneyRecord {
+  id: string
+  payment_id?: string
+  payment?: { id: string }
+  amount: unknown
+  raw_amount?: unknown
+  created_at: Date | string
+}
+
+function service<T>(cradle: Cradle, name: string): RecordService<T> {
+  const svc = cradle[name] as RecordService<T> | undefined
+  if (!svc) {
+    throw new Error(`The payment module does not expose "${name}"; this Medusa version is not supported`)
+  }
+  return svc
+}
+
+export async function retrievePaymentSession(cradle: Cradle, id: string): Promise<PaymentSessionRecord | null> {
+  try {
+    return await service<PaymentSessionRecord>(cradle, "paymentSessionService").retrieve(id, {
+      select: ["id", "payment_collection_id", "amount", "currency_code", "data", "status"],
+    })
+  } catch (e) {
+    if ((e as { type?: string }).type === "not_found") return null
+    throw e
+  }
+}
+
+export async function retrieveCapture(cradle: Cradle, id: string): Promise<MoneyRecord> {
+  return await service<MoneyRecord>(cradle, "captureService").retrieve(id, {
+    select: ["id", "amount", "raw_amount", "created_at", "payment_id"],
+  })
+}
+
+export async function retrieveRefund(cradle: Cradle, id: string): Promise<MoneyRecord> {
+  return await service<MoneyRecord>(cradle, "refundService").retrieve(id, {
+    select: ["id", "amount", "raw_amount", "created_at", "payment_id"],
+  })
+}
+
+/** Captures or refunds of one payment, oldest first (ties broken by id, so the order is stable). */
+export async function listMoneyRecords(
+  cradle: Cradle,
+  kind: "capture" | "refund",
+  paymentId: string
+): Promise<MoneyRecord[]> {
+  const records = await service<MoneyRecord>(cradle, kind === "capture" ? "captureService" : "refundService").list(
+    { payment_id: paymentId },
+    { select: ["id", "amount", "raw_amount", "created_at", "payment_id"] }
+  )
+  return [...records].sort((a, b) => {
+    const t = new Date(a.created_at).getTime() - new Date(b.created_at).getTime()
+    return t !== 0 ? t : a.id < b.id ? -1 : a.id > b.id ? 1 : 0
+  })
+}
+
+export const CART_FIELDS = [
+  "id",
+  "currency_code",
+  "email",
+  "total",
+  "credit_line_total",
+  "items.id",
+  "items.title",
+  "items.product_title",
+  "items.variant_title",
+  "items.variant_id",
+  "items.variant_sku",
+  "items.quantity",
+  "items.total",
+  "items.tax_total",
+  "items.is_tax_inclusive",
+  "items.tax_lines.rate",
+  "shipping_methods.id",
+  "shipping_methods.name",
+  "shipping_methods.shipping_option_id",
+  "shipping_methods.total",
+  "shipping_methods.tax_total",
+  "shipping_methods.tax_lines.rate",
+  "shipping_address.*",
+  "billing_address.*",
+  "customer.phone",
+]
+
+interface Query {
+  graph(input: { entity: string; fields: string[]; filters?: Record<string, unknown> }): Promise<{ data: any[] }>
+}
+
+function query(): Query | null {
+  try {
+    return appContainer.resolve(ContainerRegistrationKeys.QUERY) as Query
+  } catch {
+    // Outside a booted Medusa app (e.g. the payment module alone in a module test) there is no query.
+    return null
+  }
+}
+
+/** The cart that owns a payment collection, with the fields the session mapping needs; null if none. */
+export async function loadCartForPaymentCollection(paymentCollectionId: string): Promise<Record<string, any> | null> {
+  const q = query()
+  if (!q) return null
+  const { data: links } = await q.graph({
+    entity: "cart_payment_collection",
+    fields: ["cart_id"],
+    filters: { payment_collection_id: paymentCollectionId },
+  })
+  const cartId = links[0]?.cart_id
+  if (!cartId) return null
+  const { data: carts } = await q.graph({ entity: "cart", fields: CART_FIELDS, filters: { id: cartId } })
+  return carts[0] ?? null
+}

@@ -1,0 +1,48 @@
+import { z } from "zod"
+
+/**
+ * What the plugin keeps in Medusa's payment_session.data / payment.data.
+ *
+ * payment_session.data is returned to the storefront, so nothing secret goes here: Dintero ids, the checkout URL,
+ * amounts and statuses only. Storefront-supplied keys may be merged in by Medusa; they are never read.
+ */
+export const paymentDataSchema = z.object({
+  /** Medusa payment session id (payses_...), also stored in the Dintero session metadata. */
+  session_id: z.string().optional(),
+  dintero_session_id: z.string(),
+  /** Hosted checkout page; the storefront redirects to it or embeds the session with the Web SDK. */
+  checkout_url: z.string(),
+  /** Dintero merchant_reference: the Medusa cart id (or payment collection id when there is no cart). */
+  merchant_reference: z.string(),
+  /** Amount of the session in minor units, as sent to Dintero. */
+  amount: z.number().int(),
+  currency: z.string(),
+  transaction_id: z.string().optional(),
+  /** Last Dintero transaction status the plugin saw. */
+  dintero_status: z.string().optional(),
+  payment_product_type: z.string().optional(),
+  /** Why the plugin refused a transaction (amount/currency/reference mismatch). */
+  dintero_error: z.string().optional(),
+})
+
+export type DinteroPaymentData = z.infer<typeof paymentDataSchema>
+
+/** Parses session/payment data; throws a short message naming what is missing (never the data itself). */
+export function readPaymentData(data: Record<string, unknown> | undefined): DinteroPaymentData {
+  const result = paymentDataSchema.safeParse(data ?? {})
+  if (!result.success) {
+    const fields = [...new Set(result.error.issues.map((i) => i.path.join(".") || "data"))]
+    throw new Error(`Dintero payment data is incomplete (missing or invalid: ${fields.join(", ")})`)
+  }
+  return result.data
+}
+
+/** The subset that is safe and useful to keep, dropping whatever the storefront merged in. */
+export function pickPaymentData(data: DinteroPaymentData): DinteroPaymentData {
+  const picked: Record<string, unknown> = {}
+  for (const key of Object.keys(paymentDataSchema.shape)) {
+    const value = (data as Record<string, unknown>)[key]
+    if (value !== undefined) picked[key] = value
+  }
+  return picked as DinteroPaymentData
+}

@@ -1,0 +1,504 @@
+import {
+  AbstractPaymentProvider,
+  MedusaError,
+  PaymentActions,
+  PaymentSessionStatus,
+} from "@medusajs/framework/utils"
+import type {
+  AuthorizePaymentInput,
+  AuthorizePaymentOutput,
+  CancelPaymentInput,
+  CancelPaymentOutput,
+  CapturePaymentInput,
+  CapturePaymentOutput,
+  DeletePaymentInput,
+  DeletePaymentOutput,
+  GetPaymentStatusInput,
+  GetPaymentStatusOutput,
+  InitiatePaymentInput,
+  InitiatePaymentOutput,
+  Logger,
+  ProviderWebhookPayload,
+  RefundPaymentInput,
+  RefundPaymentOutput,
+  RetrievePaymentInput,
+  RetrievePaymentOutput,
+  UpdatePaymentInput,
+  UpdatePaymentOutput,
+  WebhookActionResult,
+} from "@medusajs/framework/types"
+import { DinteroClient, DinteroError } from "../../dintero"
+import type { SessionCreate, Transaction, TransactionItemRef } from "../../dintero"
+import { fromMinorUnits, toMinorUnits, type DecimalInput } from "../../mapping/money"
+import { allocateCapture, allocateRefund, perLineTotals } from "../../mapping/allocation"
+import { buildSessionOrder } from "../../mapping/session"
+import { toPaymentSessionStatus, toWebhookAction } from "../../mapping/status"
+import { CALLBACK_PATH, callbackUrl, readCallback, type CallbackInput } from "./callback"
+import {
+  listMoneyRecords,
+  loadCartForPaymentCollection,
+  retrieveCapture,
+  retrievePaymentSession,
+  retrieveRefund,
+} from "./medusa-records"
+import { parseDinteroOptions, type DinteroOptions } from "./options"
+import { pickPaymentData, readPaymentData, type DinteroPaymentData } from "./payment-data"
+
+type Cradle = Record<string, unknown> & { logger?: Logger }
+
+/** A callback that must not be retried by Dintero (forged, replayed, malformed). */
+export class DinteroCallbackRejected extends Error {
+  readonly permanent = true
+  constructor(message: string) {
+    super(message)
+    this.name = "DinteroCallbackRejected"
+  }
+}
+
+/**
+ * Medusa payment provider for Dintero Checkout (id `dintero` -> `pp_dintero_dintero`).
+ *
+ * Thin glue: Medusa records in, pure mapping (src/mapping), Dintero client (src/dintero) out.
+ */
+export class DinteroPaymentProviderService extends AbstractPaymentProvider<DinteroOptions> {
+  static identifier = "dintero"
+
+  protected readonly options_: DinteroOptions
+  protected readonly client_: DinteroClient
+  protected readonly logger_: Logger | undefined
+  protected readonly cradle_: Cradle
+
+  static validateOptions(options: Record<any, any>): void {
+    parseDinteroOptions(options)
+  }
+
+  constructor(cradle: Cradle, options: Record<string, unknown>) {
+    super(cradle, options as unknown as DinteroOptions)
+    this.cradle_ = cradle
+    this.options_ = parseDinteroOptions(options)
+    this.logger_ = cradle.logger
+    const logger = this.logger_
+    this.client_ = new DinteroClient({
+      accountId: this.options_.accountId,
+      clientId: this.options_.clientId,
+      clientSecret: this.options_.clientSecret,
+      checkoutBaseUrl: this.options_.checkoutBaseUrl,
+      apiBaseUrl: this.options_.apiBaseUrl,
+      timeoutMs: this.options_.timeoutMs,
+      system: { name: "medusa", version: medusaVersion() },
+      logger: logger
+        ? {
+            debug: (m) => logger.debug(`[dintero] ${m}`),
+            info: (m) => logger.info(`[dintero] ${m}`),
+            warn: (m) => logger.warn(`[dintero] ${m}`),
+            error: (m) => logger.error(`[dintero] ${m}`),
+          }
+        : undefined,
+    })
+  }
+
+  /** The Dintero client, for the plugin's own routes and workflows (e.g. a connection test). */
+  get client(): DinteroClient {
+    return this.client_
+  }
+
+  get options(): DinteroOptions {
+    return this.options_
+  }
+
+  // ---------------------------------------------------------------- sessions
+
+  async initiatePayment(input: InitiatePaymentInput): Promise<InitiatePaymentOutput> {
+    const paymentSessionId = String(input.data?.session_id ?? input.context?.idempotency_key ?? "")
+    const currency = input.currency_code.toUpperCase()
+    const amount = toMinorUnits(input.amount, currency)
+    const body = await this.buildSessionBody(paymentSessionId, amount, currency, input)
+    const created = await this.call("create the Dintero session", () => this.client_.checkout.createSession(body))
+    const data: DinteroPaymentData = {
+      session_id: paymentSessionId || undefined,
+      dintero_session_id: created.id,
+      checkout_url: created.url,
+      merchant_reference: body.order.merchant_reference,
+      amount,
+      currency,
+    }
+    return { id: created.id, status: PaymentSessionStatus.PENDING, data: pickPaymentData(data) }
+  }
+
+  async updatePayment(input: UpdatePaymentInput): Promise<UpdatePaymentOutput> {
+    const data = readPaymentData(input.data)
+    // Once paid (or refused), the session is history: Dintero refuses updates and the data only records the outcome.
+    if (data.transaction_id) {
+      return { data: pickPaymentData(data) }
+    }
+    const currency = input.currency_code.toUpperCase()
+    const amount = toMinorUnits(input.amount, currency)
+    const body = await this.buildSessionBody(data.session_id ?? "", amount, currency, input)
+    await this.call("update the Dintero session", () =>
+      this.client_.checkout.updateSession(data.dintero_session_id, { order: body.order, remove_lock: true })
+    )
+    return {
+      status: PaymentSessionStatus.PENDING,
+      data: pickPaymentData({ ...data, amount, currency, merchant_reference: body.order.merchant_reference }),
+    }
+  }
+
+  async deletePayment(input: DeletePaymentInput): Promise<DeletePaymentOutput> {
+    const data = input.data?.dintero_session_id ? readPaymentData(input.data) : null
+    if (!data) {
+      return { data: input.data ?? {} }
+    }
+    try {
+      await this.client_.checkout.cancelSession(data.dintero_session_id)
+    } catch (e) {
+      // Gone, already cancelled or already paid: nothing left to release. Dintero answers 404 / 400 for those.
+      if (e instanceof DinteroError && (e.status === 404 || e.status === 400)) {
+        this.logger_?.info(
+          `[dintero] session ${data.dintero_session_id} not cancelled (${e.status} ${e.code ?? ""}); nothing to release`
+        )
+        return { data: pickPaymentData(data) }
+      }
+      throw this.toMedusaError("cancel the Dintero session", e)
+    }
+    return { data: pickPaymentData(data) }
+  }
+
+  // ---------------------------------------------------------------- authorization
+
+  async authorizePayment(input: AuthorizePaymentInput): Promise<AuthorizePaymentOutput> {
+    return await this.readPaymentStatus(input.data)
+  }
+
+  async getPaymentStatus(input: GetPaymentStatusInput): Promise<GetPaymentStatusOutput> {
+    return await this.readPaymentStatus(input.data)
+  }
+
+  async retrievePayment(input: RetrievePaymentInput): Promise<RetrievePaymentOutput> {
+    const data = readPaymentData(input.data)
+    const tx = await this.findTransaction(data)
+    if (!tx) {
+      return { data: pickPaymentData(data) }
+    }
+    return { data: pickPaymentData(this.withTransaction(data, tx)) }
+  }
+
+  // ---------------------------------------------------------------- money movement
+
+  async capturePayment(input: CapturePaymentInput): Promise<CapturePaymentOutput> {
+    const data = readPaymentData(input.data)
+    const transactionId = this.requireTransactionId(data, "capture")
+    const captureId = input.context?.idempotency_key
+    if (!captureId) {
+      throw new MedusaError(MedusaError.Types.INVALID_DATA, "Dintero capture needs the Medusa capture id")
+    }
+    // Medusa does not pass the amount: the capture row it committed before calling us has it.
+    const capture = await retrieveCapture(this.cradle_, captureId)
+    const paymentId = capture.payment_id ?? capture.payment?.id
+    const amount = toMinorUnits((capture.raw_amount ?? capture.amount) as DecimalInput, data.currency)
+    const reference = await this.operationReference("capture", paymentId, captureId, amount)
+
+    const tx = await this.call("read the Dintero transaction", () =>
+      this.client_.checkout.getTransaction(transactionId)
+    )
+    // A first attempt that timed out after Dintero applied it left an event with the same reference.
+    if (eventWithReference(tx, "CAPTURE", reference)) {
+      this.logger_?.info(`[dintero] capture ${reference} already applied on ${transactionId}; not capturing again`)
+      return { data: pickPaymentData(this.withTransaction(data, tx)) }
+    }
+    const items = allocateCapture(transactionLines(tx), perLineTotals(tx.events ?? [], "CAPTURE"), amount)
+    const result = await this.call("capture the Dintero transaction", () =>
+      this.client_.checkout.captureTransaction(transactionId, { amount, capture_reference: reference, items: items as TransactionItemRef[] })
+    )
+    return { data: pickPaymentData(this.withTransaction(data, transactionOf(result))) }
+  }
+
+  async refundPayment(input: RefundPaymentInput): Promise<RefundPaymentOutput> {
+    const data = readPaymentData(input.data)
+    const transactionId = this.requireTransactionId(data, "refund")
+    const amount = toMinorUnits(input.amount, data.currency)
+    const refundId = input.context?.idempotency_key
+    let paymentId: string | undefined
+    if (refundId) {
+      const refund = await retrieveRefund(this.cradle_, refundId)
+      paymentId = refund.payment_id ?? refund.payment?.id
+    }
+    const reference = await this.operationReference("refund", paymentId, refundId, amount)
+
+    const tx = await this.call("read the Dintero transaction", () =>
+      this.client_.checkout.getTransaction(transactionId)
+    )
+    if (eventWithReference(tx, "REFUND", reference)) {
+      this.logger_?.info(`[dintero] refund ${reference} already applied on ${transactionId}; not refunding again`)
+      return { data: pickPaymentData(this.withTransaction(data, tx)) }
+    }
+    const events = tx.events ?? []
+    const items = allocateRefund(
+      transactionLines(tx),
+      perLineTotals(events, "CAPTURE"),
+      perLineTotals(events, "REFUND"),
+      amount
+    )
+    const result = await this.call("refund the Dintero transaction", () =>
+      this.client_.checkout.refundTransaction(transactionId, { amount, refund_reference: reference, items: items as TransactionItemRef[] })
+    )
+    return { data: pickPaymentData(this.withTransaction(data, transactionOf(result))) }
+  }
+
+  async cancelPayment(input: CancelPaymentInput): Promise<CancelPaymentOutput> {
+    const data = readPaymentData(input.data)
+    const tx = await this.findTransaction(data)
+    if (!tx) {
+      // Nobody paid: cancelling the session stops the shopper from paying later.
+      await this.deletePayment({ data: input.data })
+      return { data: pickPaymentData({ ...data, dintero_status: "SESSION_CANCELLED" }) }
+    }
+    switch (tx.status) {
+      case "AUTHORIZATION_VOIDED":
+      case "DECLINED":
+      case "FAILED":
+        return { data: pickPaymentData(this.withTransaction(data, tx)) }
+      case "AUTHORIZED":
+      case "ON_HOLD":
+      case "INITIATED": {
+        const result = await this.call("void the Dintero transaction", () =>
+          this.client_.checkout.voidTransaction(tx.id)
+        )
+        return { data: pickPaymentData(this.withTransaction(data, transactionOf(result))) }
+      }
+      default:
+        throw new MedusaError(
+          MedusaError.Types.NOT_ALLOWED,
+          `Dintero transaction ${tx.id} is ${tx.status}: money has been captured, so it cannot be voided. Refund it instead.`
+        )
+    }
+  }
+
+  // ---------------------------------------------------------------- callbacks
+
+  /**
+   * Dintero callbacks, from the plugin's route (/hooks/dintero/callback, GET or POST) or Medusa's generic
+   * /hooks/payment/dintero_dintero (POST only). Never trusts the payload: verifies the signature when a secret is
+   * configured, re-reads the transaction from Dintero and checks it against the Medusa payment session.
+   */
+  async getWebhookActionAndData(payload: ProviderWebhookPayload["payload"]): Promise<WebhookActionResult> {
+    const callback = readCallback(payload, this.options_)
+    if (!callback.ok) {
+      throw new DinteroCallbackRejected(callback.reason)
+    }
+    return await this.resolveCallback(callback.value)
+  }
+
+  /** The outcome of a verified callback, including the Medusa session it belongs to. */
+  async resolveCallback(callback: CallbackInput): Promise<WebhookActionResult & { transaction?: Transaction }> {
+    const ignore: WebhookActionResult = { action: PaymentActions.NOT_SUPPORTED }
+    if (!callback.transaction_id) {
+      return ignore
+    }
+    let tx: Transaction
+    try {
+      tx = await this.client_.checkout.getTransaction(callback.transaction_id)
+    } catch (e) {
+      if (e instanceof DinteroError && (e.status === 404 || e.status === 400 || e.status === 403)) {
+        this.logger_?.warn(`[dintero] callback for unknown transaction ${callback.transaction_id} ignored`)
+        return ignore
+      }
+      throw e
+    }
+    const sessionId = typeof tx.metadata?.medusa_payment_session_id === "string" ? tx.metadata.medusa_payment_session_id : undefined
+    if (!sessionId) {
+      this.logger_?.warn(`[dintero] transaction ${tx.id} carries no Medusa payment session id; callback ignored`)
+      return ignore
+    }
+    const session = await retrievePaymentSession(this.cradle_, sessionId)
+    const problem = session ? this.mismatch(session.data ?? undefined, tx) : "no such payment session"
+    if (!session || problem) {
+      this.logger_?.warn(`[dintero] callback for transaction ${tx.id} ignored: ${problem}`)
+      return ignore
+    }
+    const action = toWebhookAction(tx.status)
+    return {
+      action: action as WebhookActionResult["action"],
+      data: { session_id: session.id, amount: fromMinorUnits(tx.amount, tx.currency) },
+      transaction: tx,
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  protected async readPaymentStatus(raw: Record<string, unknown> | undefined): Promise<AuthorizePaymentOutput> {
+    const data = readPaymentData(raw)
+    const tx = await this.findTransaction(data)
+    if (!tx) {
+      return { status: PaymentSessionStatus.PENDING, data: pickPaymentData(data) }
+    }
+    const problem = this.mismatch(data, tx)
+    if (problem) {
+      this.logger_?.warn(`[dintero] transaction ${tx.id} refused: ${problem}`)
+      return {
+        status: PaymentSessionStatus.ERROR,
+        data: pickPaymentData({ ...this.withTransaction(data, tx), dintero_error: problem }),
+      }
+    }
+    return {
+      status: toPaymentSessionStatus(tx.status) as PaymentSessionStatus,
+      data: pickPaymentData(this.withTransaction(data, tx)),
+    }
+  }
+
+  /** One request: the session's transaction, looked up by session id (at most one per session). */
+  protected async findTransaction(data: DinteroPaymentData): Promise<Transaction | null> {
+    if (data.transaction_id) {
+      return await this.call("read the Dintero transaction", () =>
+        this.client_.checkout.getTransaction(data.transaction_id as string)
+      )
+    }
+    const list = await this.call("look up the Dintero transaction", () =>
+      this.client_.checkout.listTransactions({ session_id: data.dintero_session_id })
+    )
+    return list.find((t) => t.session_id === data.dintero_session_id) ?? null
+  }
+
+  /** Why a transaction does not belong to this session, or null when it does. */
+  protected mismatch(raw: Record<string, unknown> | DinteroPaymentData | undefined, tx: Transaction): string | null {
+    let data: DinteroPaymentData
+    try {
+      data = readPaymentData(raw as Record<string, unknown>)
+    } catch {
+      return "the payment session is not a Dintero session"
+    }
+    if (tx.session_id !== data.dintero_session_id) return "session id mismatch"
+    if (tx.merchant_reference !== data.merchant_reference) return "merchant_reference mismatch"
+    if (tx.currency?.toUpperCase() !== data.currency) return "currency mismatch"
+    if (tx.amount !== data.amount) return "amount mismatch"
+    return null
+  }
+
+  protected withTransaction(data: DinteroPaymentData, tx: Transaction): DinteroPaymentData {
+    return {
+      ...data,
+      transaction_id: tx.id,
+      dintero_status: tx.status,
+      payment_product_type: tx.payment_product_type ?? data.payment_product_type,
+    }
+  }
+
+  protected requireTransactionId(data: DinteroPaymentData, what: string): string {
+    if (!data.transaction_id) {
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `Cannot ${what}: Dintero session ${data.dintero_session_id} has no authorized transaction`
+      )
+    }
+    return data.transaction_id
+  }
+
+  /**
+   * A reference that is the same for a retry of the same capture/refund and different for two distinct ones.
+   *
+   * Medusa deletes its capture/refund row when the provider throws, and a retry gets a new id, so the Medusa id alone
+   * cannot recognise a retry. The position of the row among the payment's rows (oldest first) plus the amount can:
+   * a retry takes the place of the deleted row; two equal refunds have different positions.
+   */
+  protected async operationReference(
+    kind: "capture" | "refund",
+    paymentId: string | undefined,
+    recordId: string | undefined,
+    amount: number
+  ): Promise<string> {
+    if (!paymentId || !recordId) {
+      return `${kind}-${recordId ?? "x"}-${amount}`
+    }
+    const records = await listMoneyRecords(this.cradle_, kind, paymentId)
+    const position = records.findIndex((r) => r.id === recordId) + 1 || records.length + 1
+    return `${paymentId}-${kind === "capture" ? "c" : "r"}${position}-${amount}`
+  }
+
+  protected async buildSessionBody(
+    paymentSessionId: string,
+    amount: number,
+    currency: string,
+    input: InitiatePaymentInput | UpdatePaymentInput
+  ): Promise<SessionCreate> {
+    const session = paymentSessionId ? await retrievePaymentSession(this.cradle_, paymentSessionId) : null
+    const cart = session ? await loadCartForPaymentCollection(session.payment_collection_id) : null
+    const merchantReference = (cart?.id as string | undefined) ?? session?.payment_collection_id ?? paymentSessionId
+    // Lines come from the cart read server-side; without a cart (e.g. an order's outstanding amount) one line says
+    // what the money is for. The storefront's `data` is never used for amounts, lines, capture mode or URLs.
+    const order = cart
+      ? buildSessionOrder(cart as any, { amount: fromMinorUnits(amount, currency) })
+      : {
+          amount,
+          currency,
+          merchant_reference: merchantReference,
+          items: [
+            { id: "payment", line_id: "payment", description: "Payment", quantity: 1, amount, vat_amount: 0, vat: 0 },
+          ],
+        }
+    const customer = input.context?.customer
+    const email = (cart?.email as string | undefined) ?? customer?.email
+    const phone = (cart?.shipping_address?.phone as string | undefined) ?? customer?.phone ?? undefined
+    return {
+      profile_id: this.options_.profileId,
+      url: {
+        return_url: this.options_.returnUrl,
+        callback_url: callbackUrl(this.options_),
+      },
+      order: { ...order, amount, currency, merchant_reference: merchantReference } as SessionCreate["order"],
+      customer: email || phone ? { ...(email ? { email } : {}), ...(phone ? { phone_number: phone } : {}) } : undefined,
+      expires_at: new Date(Date.now() + this.options_.sessionLifetimeMinutes * 60_000).toISOString(),
+      configuration: { auto_capture: this.options_.autoCapture },
+      metadata: { medusa_payment_session_id: paymentSessionId },
+    }
+  }
+
+  /** Runs a Dintero call and turns its failure into a MedusaError with a message fit for the admin. */
+  protected async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn()
+    } catch (e) {
+      throw this.toMedusaError(what, e)
+    }
+  }
+
+  protected toMedusaError(what: string, e: unknown): Error {
+    if (e instanceof MedusaError) return e
+    if (e instanceof DinteroError) {
+      const type =
+        e.status && e.status >= 400 && e.status < 500 && e.status !== 401 && e.status !== 429
+          ? MedusaError.Types.NOT_ALLOWED
+          : MedusaError.Types.UNEXPECTED_STATE
+      const detail = e.dinteroMessage ? `: ${e.code ? `[${e.code}] ` : ""}${e.dinteroMessage}` : ` (${e.message})`
+      return new MedusaError(type, `Could not ${what}${detail}`)
+    }
+    return new MedusaError(MedusaError.Types.UNEXPECTED_STATE, `Could not ${what}: ${(e as Error)?.message ?? e}`)
+  }
+}
+
+function transactionLines(tx: Transaction) {
+  return (tx.items ?? []).map((item) => ({
+    line_id: String(item.line_id),
+    amount: item.amount ?? 0,
+    quantity: item.quantity ?? 1,
+  }))
+}
+
+function eventWithReference(tx: Transaction, event: "CAPTURE" | "REFUND", reference: string): boolean {
+  return (tx.events ?? []).some((e) => e.event === event && e.success && e.event_reference === reference)
+}
+
+/** Capture/refund/void results: the transaction, whether Dintero answered 200 or 202. */
+function transactionOf(result: unknown): Transaction {
+  const r = result as { transaction?: Transaction }
+  return (r && typeof r === "object" && "transaction" in r && r.transaction ? r.transaction : result) as Transaction
+}
+
+function medusaVersion(): string {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    return require("@medusajs/framework/package.json").version as string
+  } catch {
+    return "unknown"
+  }
+}
+
+export { CALLBACK_PATH }
