@@ -1,0 +1,167 @@
+/**
+ * Money at the Medusa ↔ Dintero boundary.
+ *
+ * Medusa hands us decimal MAJOR units in many shapes (398, 99.5, "49.5", `{ value: "49.5", precision: 20 }`,
+ * a BigNumber instance). Dintero wants integer MINOR units. Every conversion here goes through the decimal
+ * text and BigInt, never through float multiplication: `0.29 * 100` is 28.999999999999996 and `Math.round`
+ * on such values eventually picks the wrong øre.
+ */
+
+export type DecimalInput = string | number | { value: string | number } | { toString(): string }
+
+/** ISO 4217 minor-unit exponents that differ from the default 2. */
+const ZERO_DECIMAL = new Set([
+  "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF",
+])
+const THREE_DECIMAL = new Set(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"])
+const FOUR_DECIMAL = new Set(["CLF", "UYW"])
+
+/** Number of decimals of the currency's minor unit (ISO 4217). Case-insensitive. */
+export function currencyDecimals(currency: string): number {
+  if (typeof currency !== "string" || !/^[A-Za-z]{3}$/.test(currency.trim())) {
+    throw new Error(`Invalid currency code: ${JSON.stringify(currency)} (expected an ISO 4217 code such as "NOK")`)
+  }
+  const code = currency.trim().toUpperCase()
+  if (ZERO_DECIMAL.has(code)) return 0
+  if (THREE_DECIMAL.has(code)) return 3
+  if (FOUR_DECIMAL.has(code)) return 4
+  return 2
+}
+
+/**
+ * The decimal text of an amount, whatever shape Medusa gave it in.
+ * Order matters: a raw `{ value }` (or a BigNumber's `raw.value`) carries full precision, while
+ * `numeric` is already a float, so it is the last resort.
+ */
+export function decimalText(input: DecimalInput): string {
+  if (typeof input === "string") return input
+  if (typeof input === "number") {
+    if (!Number.isFinite(input)) throw new Error(`Invalid amount: ${input} is not a finite number`)
+    return String(input) // shortest round-trip text, e.g. 0.1 → "0.1", 1e-7 → "1e-7"
+  }
+  if (typeof input === "bigint") return (input as bigint).toString()
+  if (input !== null && typeof input === "object") {
+    const anyInput = input as Record<string, unknown>
+    const value = anyInput.value
+    if (typeof value === "string" || typeof value === "number") return decimalText(value)
+    const raw = anyInput.raw as Record<string, unknown> | undefined
+    if (raw && (typeof raw.value === "string" || typeof raw.value === "number")) return decimalText(raw.value)
+    if (typeof input.toString === "function" && input.toString !== Object.prototype.toString) {
+      return input.toString()
+    }
+    if (typeof anyInput.numeric === "number") return decimalText(anyInput.numeric)
+  }
+  throw new Error(`Invalid amount: ${describe(input)} is not a decimal value`)
+}
+
+interface ParsedDecimal {
+  negative: boolean
+  /** All significant digits, the decimal point removed. */
+  coefficient: bigint
+  /** value = coefficient × 10^-scale (scale ≥ 0). */
+  scale: number
+}
+
+const DECIMAL_PATTERN = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/
+// Exponents beyond this cannot describe money; refusing them keeps BigInt sizes bounded.
+const MAX_EXPONENT = 400
+
+function parseDecimal(text: string): ParsedDecimal {
+  const match = DECIMAL_PATTERN.exec(text.trim())
+  const [, sign, integer = "", fraction = "", exponentText = "0"] = match ?? []
+  if (!match || (integer === "" && fraction === "")) {
+    throw new Error(`Invalid amount: ${JSON.stringify(text)} is not a decimal number`)
+  }
+  const exponent = Number(exponentText)
+  if (Math.abs(exponent) > MAX_EXPONENT) {
+    throw new Error(`Invalid amount: ${JSON.stringify(text)} has an out-of-range exponent`)
+  }
+  let digits = integer + fraction
+  let scale = fraction.length - exponent
+  if (scale < 0) {
+    digits += "0".repeat(-scale)
+    scale = 0
+  }
+  return { negative: sign === "-", coefficient: BigInt(digits), scale }
+}
+
+/**
+ * The amount × 10^places as an exact integer, rounded half away from zero
+ * (so 0.005 → 1 and -0.005 → -1 at two places, like a cashier would).
+ */
+export function toScaledInteger(amount: DecimalInput, places: number): bigint {
+  if (!Number.isInteger(places) || places < 0) throw new Error(`Invalid number of decimal places: ${places}`)
+  const { negative, coefficient, scale } = parseDecimal(decimalText(amount))
+  let magnitude: bigint
+  if (scale <= places) {
+    magnitude = coefficient * 10n ** BigInt(places - scale)
+  } else {
+    const divisor = 10n ** BigInt(scale - places)
+    magnitude = coefficient / divisor
+    if ((coefficient % divisor) * 2n >= divisor) magnitude += 1n
+  }
+  return negative ? -magnitude : magnitude
+}
+
+/** Decimal text of `value × 10^-places`, with exactly `places` decimals ("398.00", "-0.05", "1000"). */
+export function scaledToString(value: bigint, places: number): string {
+  const negative = value < 0n
+  const digits = (negative ? -value : value).toString().padStart(places + 1, "0")
+  const integer = digits.slice(0, digits.length - places)
+  const fraction = digits.slice(digits.length - places)
+  return (negative ? "-" : "") + integer + (places > 0 ? `.${fraction}` : "")
+}
+
+/** Medusa major units → Dintero minor units (integer), rounded half away from zero at the currency's precision. */
+export function toMinorUnits(amount: DecimalInput, currency: string): number {
+  const minor = toScaledInteger(amount, currencyDecimals(currency))
+  return toSafeNumber(minor, `${decimalText(amount)} ${currency.toUpperCase()} in minor units`)
+}
+
+/**
+ * Dintero minor units → Medusa major units as a decimal string with the currency's fixed decimals
+ * (39800 NOK → "398.00", 500 JPY → "500", 1234 KWD → "1.234"). Medusa's BigNumber accepts this text as is;
+ * a string (not a float) keeps the value exact.
+ */
+export function fromMinorUnits(minor: number | bigint, currency: string): string {
+  if (typeof minor === "number" && !Number.isSafeInteger(minor)) {
+    throw new Error(`Invalid minor-unit amount: ${minor} is not a safe integer`)
+  }
+  if (typeof minor !== "number" && typeof minor !== "bigint") {
+    throw new Error(`Invalid minor-unit amount: ${describe(minor)}`)
+  }
+  return scaledToString(BigInt(minor), currencyDecimals(currency))
+}
+
+/** Σ of minor-unit integers, refusing anything that is not (or whose sum is not) a safe integer. */
+export function sumMinor(values: number[]): number {
+  let total = 0
+  for (const value of values) {
+    assertMinor(value, "amount")
+    total += value
+    if (!Number.isSafeInteger(total)) throw new Error(`Sum of minor-unit amounts exceeds Number.MAX_SAFE_INTEGER`)
+  }
+  return total
+}
+
+/** Throws unless `value` is a safe integer (a valid minor-unit amount). */
+export function assertMinor(value: unknown, what: string): asserts value is number {
+  if (typeof value !== "number" || !Number.isSafeInteger(value)) {
+    throw new Error(`Invalid ${what}: ${describe(value)} is not an integer amount in minor units`)
+  }
+}
+
+function toSafeNumber(value: bigint, what: string): number {
+  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < -BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new Error(`Amount too large: ${what} exceeds Number.MAX_SAFE_INTEGER`)
+  }
+  return Number(value) // Number(-0n) is 0, so "-0.001" gives 0, never -0
+}
+
+function describe(value: unknown): string {
+  try {
+    return typeof value === "string" ? JSON.stringify(value) : String(value)
+  } catch {
+    return typeof value
+  }
+}

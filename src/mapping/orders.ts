@@ -1,0 +1,299 @@
+/**
+ * Medusa order → Dintero Orders API drafts.
+ *
+ * The Orders API records what was sold; it never edits a line in place. A change is a new draft on the same
+ * order (`options.order_id`) that reverses the old line (same item, negative amounts, `related_item`) and adds
+ * the line as it is now. Orders `line_id`s are integers that must never be reused, so the mirror keeps a
+ * snapshot of what it last sent and the next free line id.
+ */
+import { DecimalInput, assertMinor, scaledToString, toMinorUnits, toScaledInteger } from "./money"
+import {
+  LineItemInput,
+  ShippingMethodInput,
+  TaxLineInput,
+  articleId,
+  effectiveRate,
+  inCreationOrder,
+  nonEmpty,
+  quantityOf,
+  variantLabel,
+} from "./lines"
+
+export interface OrderForMirror {
+  id: string
+  currency_code: string
+  items: LineItemInput[]
+  shipping_methods?: ShippingMethodInput[] | null
+}
+
+export interface OrdersTaxLine {
+  amount: number
+  percentage: number
+}
+
+export interface MirroredLine {
+  /** Medusa line item id, or `shipping:<shipping method id>`. */
+  medusa_id: string
+  line_id: number
+  /** Article number: SKU, variant id or Medusa id. */
+  id: string
+  quantity: number
+  /** Line total incl. tax after discounts, minor units. */
+  gross_amount: number
+  tax_lines: OrdersTaxLine[]
+  description: string
+  description_alias?: string
+}
+
+export interface MirrorSnapshot {
+  lines: MirroredLine[]
+  next_line_id: number
+}
+
+export interface OrdersDraftItem {
+  id: string
+  line_id: number
+  quantity: number
+  gross_amount: number
+  tax_lines: OrdersTaxLine[]
+  description: string
+  description_alias?: string
+  reversed_reason?: string
+  related_item?: { line_id: number; type: "reversed" }
+}
+
+export interface OrdersDraftBody {
+  options: { generate_order_id?: "ALPHANUMERIC_9"; order_id?: string }
+  order: { currency: string; items: OrdersDraftItem[] }
+}
+
+export interface ReversedLine {
+  /** The new (reversal) line's id. */
+  line_id: number
+  /** The line it reverses. */
+  reverses_line_id: number
+  medusa_id: string
+  /** Negative. */
+  gross_amount: number
+}
+
+export interface EditDraft {
+  body: OrdersDraftBody
+  snapshot: MirrorSnapshot
+  reversed: ReversedLine[]
+  added: MirroredLine[]
+}
+
+export interface PaymentOperationBody {
+  items: { amount: number; line_id: number }[]
+  payment_details: { payment_id: string }
+  success: true
+}
+
+export const SHIPPING_MEDUSA_PREFIX = "shipping:"
+
+/** The first draft of an order: lines 1..n, items in creation order, then shipping methods. */
+export function buildInitialDraft(
+  order: OrderForMirror,
+  options: { generateOrderId: boolean }
+): { body: OrdersDraftBody; snapshot: MirrorSnapshot } {
+  const lines = currentLines(order).map((line, index) => ({ ...line, line_id: index + 1 }))
+  return {
+    body: {
+      options: options.generateOrderId ? { generate_order_id: "ALPHANUMERIC_9" } : {},
+      order: { currency: currencyOf(order), items: lines.map(draftItem) },
+    },
+    snapshot: { lines, next_line_id: lines.length + 1 },
+  }
+}
+
+/**
+ * The draft that brings an existing Dintero order from `previous` to `current`, or null when nothing that
+ * the Orders API records has changed. A line counts as changed when its quantity, gross amount or tax
+ * amounts or its article id differ (a new description alone is cosmetic). Reversals come first (previous order), then the
+ * new versions of changed lines and the added lines (current order).
+ */
+export function buildEditDraft(
+  dinteroOrderId: string,
+  previous: MirrorSnapshot,
+  current: OrderForMirror,
+  options: { reason: string }
+): EditDraft | null {
+  if (!nonEmpty(dinteroOrderId)) throw new Error("buildEditDraft needs the Dintero order id")
+  assertLineId(previous.next_line_id, "next_line_id")
+  let nextLineId = Math.max(previous.next_line_id, ...previous.lines.map((line) => line.line_id + 1))
+
+  const now = currentLines(current)
+  const nowById = new Map(now.map((line) => [line.medusa_id, line]))
+  const before = new Map(previous.lines.map((line) => [line.medusa_id, line]))
+
+  const items: OrdersDraftItem[] = []
+  const reversed: ReversedLine[] = []
+  for (const old of previous.lines) {
+    const line = nowById.get(old.medusa_id)
+    if (line && !recordedDifferently(old, line)) continue
+    const reversal: OrdersDraftItem = {
+      ...draftItem(old),
+      line_id: nextLineId++,
+      gross_amount: -old.gross_amount,
+      tax_lines: old.tax_lines.map((tax) => ({ amount: -tax.amount, percentage: tax.percentage })),
+      reversed_reason: options.reason,
+      related_item: { line_id: old.line_id, type: "reversed" },
+    }
+    items.push(reversal)
+    reversed.push({
+      line_id: reversal.line_id,
+      reverses_line_id: old.line_id,
+      medusa_id: old.medusa_id,
+      gross_amount: reversal.gross_amount,
+    })
+  }
+
+  const lines: MirroredLine[] = []
+  const added: MirroredLine[] = []
+  for (const line of now) {
+    const old = before.get(line.medusa_id)
+    if (old && !recordedDifferently(old, line)) {
+      lines.push(old) // unchanged: keeps its line id (and its recorded description)
+      continue
+    }
+    const fresh = { ...line, line_id: nextLineId++ }
+    lines.push(fresh)
+    added.push(fresh)
+    items.push(draftItem(fresh))
+  }
+
+  if (items.length === 0) return null
+  return {
+    body: { options: { order_id: dinteroOrderId }, order: { currency: currencyOf(current), items } },
+    snapshot: { lines, next_line_id: nextLineId },
+    reversed,
+    added,
+  }
+}
+
+/** Body for Orders `authorizations` / `captures` / `refunds` / `cancellations`. */
+export function buildPaymentOperation(
+  lines: { line_id: number; amount: number }[],
+  paymentId: string
+): PaymentOperationBody {
+  if (!nonEmpty(paymentId)) throw new Error("A payment operation needs the Dintero transaction id as payment_id")
+  return {
+    items: lines.map(({ line_id, amount }) => {
+      assertLineId(line_id, "line_id")
+      assertMinor(amount, `amount of line ${line_id}`)
+      return { amount, line_id }
+    }),
+    payment_details: { payment_id: paymentId },
+    success: true,
+  }
+}
+
+/** The order's lines as the Orders API would record them now (without line ids). */
+function currentLines(order: OrderForMirror): Omit<MirroredLine, "line_id">[] {
+  const currency = currencyOf(order)
+  const minor = (value: DecimalInput) => toMinorUnits(value, currency)
+
+  const items = inCreationOrder(order.items)
+    .map((item) => ({ item, quantity: quantityOf(item.quantity) }))
+    // An order edit that removes an item leaves it at quantity 0: for the mirror it is gone.
+    .filter(({ quantity }) => quantity !== 0)
+    .map(({ item, quantity }) => {
+      const gross = minor(item.total)
+      const alias = variantLabel(item)
+      return {
+        medusa_id: item.id,
+        id: articleId(item),
+        quantity,
+        gross_amount: gross,
+        tax_lines: ordersTaxLines(item.tax_lines, gross, minor(item.tax_total)),
+        description: nonEmpty(item.title) ?? nonEmpty(item.product_title) ?? item.id,
+        ...(alias && { description_alias: alias }),
+      }
+    })
+
+  const shipping = inCreationOrder(order.shipping_methods ?? []).map((method) => {
+    const gross = minor(method.total)
+    return {
+      medusa_id: `${SHIPPING_MEDUSA_PREFIX}${method.id}`,
+      id: nonEmpty(method.shipping_option_id) ?? method.id,
+      quantity: 1,
+      gross_amount: gross,
+      tax_lines: ordersTaxLines(method.tax_lines, gross, minor(method.tax_total)),
+      description: nonEmpty(method.name) ?? "Shipping",
+    }
+  })
+  return [...items, ...shipping]
+}
+
+/**
+ * Orders tax lines carry an amount each. Several tax lines on one line share its base, so the line's tax is
+ * split in proportion to the rates (largest remainder, so the parts add up to the line's tax exactly).
+ */
+export function ordersTaxLines(
+  taxLines: TaxLineInput[] | null | undefined,
+  grossMinor: number,
+  taxMinor: number
+): OrdersTaxLine[] {
+  if (!taxLines || taxLines.length === 0) {
+    return taxMinor === 0 ? [] : [{ amount: taxMinor, percentage: effectiveRate(grossMinor, taxMinor) }]
+  }
+  const rates = taxLines.map((line) => toScaledInteger(line.rate, 2)) // hundredths of a percent
+  const percentages = rates.map((rate) => Number(scaledToString(rate, 2)))
+  const rateSum = rates.reduce((a, b) => a + b, 0n)
+  if (taxLines.length === 1 || rateSum === 0n) {
+    // One rate takes all the tax; with all-zero rates, the first line holds whatever tax there is.
+    return percentages.map((percentage, index) => ({ amount: index === 0 ? taxMinor : 0, percentage }))
+  }
+  const tax = BigInt(taxMinor)
+  const negative = tax < 0n
+  const magnitude = negative ? -tax : tax
+  const shares = rates.map((rate) => (magnitude * rate) / rateSum)
+  const remainders = rates.map((rate, index) => ({ index, rest: (magnitude * rate) % rateSum }))
+  let left = magnitude - shares.reduce((a, b) => a + b, 0n)
+  remainders.sort((a, b) => (b.rest > a.rest ? 1 : b.rest < a.rest ? -1 : a.index - b.index))
+  for (const { index } of remainders) {
+    if (left === 0n) break
+    shares[index] += 1n
+    left -= 1n
+  }
+  return shares.map((share, index) => ({
+    amount: Number(negative ? -share : share),
+    percentage: percentages[index],
+  }))
+}
+
+function draftItem(line: MirroredLine): OrdersDraftItem {
+  const item: OrdersDraftItem = {
+    id: line.id,
+    line_id: line.line_id,
+    quantity: line.quantity,
+    gross_amount: line.gross_amount,
+    tax_lines: line.tax_lines.map((tax) => ({ ...tax })),
+    description: line.description,
+  }
+  if (line.description_alias) item.description_alias = line.description_alias
+  return item
+}
+
+function recordedDifferently(old: MirroredLine, now: Omit<MirroredLine, "line_id">): boolean {
+  return (
+    old.quantity !== now.quantity ||
+    old.gross_amount !== now.gross_amount ||
+    old.id !== now.id ||
+    old.tax_lines.length !== now.tax_lines.length ||
+    old.tax_lines.some(
+      (tax, i) => tax.amount !== now.tax_lines[i].amount || tax.percentage !== now.tax_lines[i].percentage
+    )
+  )
+}
+
+function currencyOf(order: OrderForMirror): string {
+  return order.currency_code.trim().toUpperCase()
+}
+
+function assertLineId(value: unknown, what: string): asserts value is number {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
+    throw new Error(`Invalid ${what}: ${String(value)} (Orders line ids are positive integers)`)
+  }
+}

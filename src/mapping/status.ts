@@ -1,0 +1,116 @@
+/**
+ * Dintero transaction status → what Medusa understands.
+ *
+ * Values are Medusa's `PaymentSessionStatus` / `PaymentActions` strings, spelled out so this module stays
+ * free of Medusa imports (the provider can cast them).
+ */
+
+export type DinteroTransactionStatus =
+  | "INITIATED"
+  | "AUTHORIZED"
+  | "AUTHORIZATION_VOIDED"
+  | "CAPTURED"
+  | "PARTIALLY_CAPTURED"
+  | "PARTIALLY_CAPTURED_REFUNDED"
+  | "REFUNDED"
+  | "PARTIALLY_REFUNDED"
+  | "DECLINED"
+  | "FAILED"
+  | "UNKNOWN"
+  | "ON_HOLD"
+
+export type PaymentSessionStatusValue =
+  | "authorized"
+  | "captured"
+  | "pending"
+  | "requires_more"
+  | "error"
+  | "canceled"
+  | "pending_authorization"
+
+export type WebhookActionValue =
+  | "authorized"
+  | "captured"
+  | "failed"
+  | "canceled"
+  | "pending_authorization"
+  | "pending"
+  | "not_supported"
+
+/**
+ * Status for `authorizePayment` / `getPaymentStatus`.
+ *
+ * - Money fully taken at some point (CAPTURED, and the refunded states that can only follow a full capture)
+ *   → "captured": Medusa then records a capture of the session amount without calling us (auto-capture).
+ * - PARTIALLY_CAPTURED(_REFUNDED) → "authorized": part of the authorization is still open. Saying "captured"
+ *   would make Medusa record the whole amount as captured; "authorized" lets Medusa capture the rest, and the
+ *   provider de-duplicates against the transaction's CAPTURE events.
+ * - ON_HOLD (acquirer review) → "pending_authorization": Medusa creates the order and waits for the callback.
+ * - No transaction yet / INITIATED → "pending"; AUTHORIZATION_VOIDED → "canceled".
+ * - FAILED / DECLINED / UNKNOWN and anything unrecognised → "error" (never authorize what we do not know).
+ */
+export function toPaymentSessionStatus(status: string | undefined | null): PaymentSessionStatusValue {
+  switch (normalise(status)) {
+    case "AUTHORIZED":
+    case "PARTIALLY_CAPTURED":
+    case "PARTIALLY_CAPTURED_REFUNDED":
+      return "authorized"
+    case "CAPTURED":
+    case "PARTIALLY_REFUNDED":
+    case "REFUNDED":
+      return "captured"
+    case "ON_HOLD":
+      return "pending_authorization"
+    case undefined:
+    case "INITIATED":
+      return "pending"
+    case "AUTHORIZATION_VOIDED":
+      return "canceled"
+    default:
+      return "error"
+  }
+}
+
+/** The payment will never succeed: stop polling, let the shopper try again. */
+export function isFinalFailure(status: string | undefined | null): boolean {
+  const value = normalise(status)
+  return value === "FAILED" || value === "DECLINED" || value === "AUTHORIZATION_VOIDED"
+}
+
+/**
+ * Action for `getWebhookActionAndData`, from the transaction status re-read after a callback.
+ *
+ * Medusa's processPaymentWorkflow runs `capturePaymentWorkflow` with the webhook amount on EVERY "captured"
+ * action for a payment that exists, so "captured" is only right for a transaction fully captured by Dintero
+ * itself (auto-capture). The provider must still de-duplicate (e.g. answer "not_supported" when the Medusa
+ * payment already holds that capture), because callbacks also report captures Medusa started.
+ * Partial captures and refunds are always started from Medusa: their callbacks must not move the ledger, but
+ * a partially captured transaction proves the authorization, so it maps to "authorized" (completes a cart
+ * whose shopper never came back, and is a no-op otherwise).
+ */
+export function toWebhookAction(status: string | undefined | null): WebhookActionValue {
+  switch (normalise(status)) {
+    case "AUTHORIZED":
+    case "PARTIALLY_CAPTURED":
+      return "authorized"
+    case "CAPTURED":
+      return "captured"
+    case "ON_HOLD":
+      return "pending_authorization"
+    case "INITIATED":
+      return "pending"
+    case "FAILED":
+    case "DECLINED":
+      return "failed"
+    case "AUTHORIZATION_VOIDED":
+      return "canceled"
+    default:
+      // REFUNDED, PARTIALLY_REFUNDED, PARTIALLY_CAPTURED_REFUNDED, UNKNOWN, missing: nothing for Medusa to do.
+      return "not_supported"
+  }
+}
+
+function normalise(status: string | undefined | null): string | undefined {
+  if (typeof status !== "string" || status.trim() === "") return undefined
+  return status.trim().toUpperCase()
+}
