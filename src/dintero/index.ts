@@ -1,0 +1,25 @@
+export { DinteroClient } from "./client"
+export { DinteroError, isDinteroError } from "./errors"
+export type { DinteroErrorKind, DinteroErrorInit } from "./errors"
+export type { DinteroClientConfig, DinteroLogger, RetryOptions, SystemInfo } from "./config"
+export {
+  DEFAULT_API_BASE_URL,
+  DEFAULT_CHECKOUT_BASE_URL,
+  DEFAULT_TIMEOUT_MS,
+  DEFAULT_TOKEN_TIMEOUT_MS,
+  packageVersion,
+} from "./config"
+export { CheckoutApi } from "./checkout"
+export type { CreateSessionOptions, GetTransactionOptions, TransactionOperationResult } from "./checkout"
+export { OrdersApi } from "./orders"
+export { backoffDelay, parseRetryAfter, retryDelay } from "./http"
+export { refreshMarginSeconds } from "./auth"
+export {
+  capturedAmount,
+  refundedAmount,
+  findEventByReference,
+  isCapturable,
+  isVoided,
+} from "./transactions"
+export * from "./types"
+export * from "./signature"
