@@ -1,0 +1,28 @@
+import type { TokenStore } from "./auth"
+import type { CallbackDispatcher } from "./callbacks"
+import type { FaultInjector } from "./faults"
+import type { Timers } from "./timers"
+import type { RequestLogEntry, ResolvedOptions, Session, Transaction } from "./types"
+
+/** What the routers share. One per emulator instance (no module-level state: tests run several emulators). */
+export interface EmulatorContext {
+  options: ResolvedOptions
+  /** Base URL the server listens on, set once listening. */
+  url: string
+  sessions: Map<string, Session>
+  transactions: Map<string, Transaction>
+  tokens: TokenStore
+  timers: Timers
+  faults: FaultInjector
+  callbacks: CallbackDispatcher
+  requests: RequestLogEntry[]
+  routeCounts: Map<string, number>
+}
+
+export function publicUrl(ctx: EmulatorContext): string {
+  return (ctx.options.publicUrl ?? ctx.url).replace(/\/+$/, "")
+}
+
+export function sessionUrl(ctx: EmulatorContext, sessionId: string): string {
+  return `${publicUrl(ctx)}/checkout/v1/view/${sessionId}`
+}
