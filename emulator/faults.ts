@@ -32,6 +32,9 @@ export function validateFault(input: unknown): { fault?: Fault; error?: string }
   if (f.times !== undefined && !(typeof f.times === "number" && f.times > 0)) {
     return { error: "times must be a positive number" }
   }
+  if (f.after !== undefined && !(Number.isInteger(f.after) && (f.after as number) >= 0)) {
+    return { error: "after must be a whole number >= 0" }
+  }
   if (f.method !== undefined && typeof f.method !== "string") return { error: "method must be a string" }
   if (f.kind === "callback") {
     if (typeof f.mode !== "string" || !CALLBACK_MODES.has(f.mode)) {
@@ -77,7 +80,13 @@ export class FaultInjector {
         (!f.method || f.method.toUpperCase() === method.toUpperCase()) &&
         pathMatches(f.path, path)
     )
-    if (fault) this.consume(fault)
+    if (!fault) return undefined
+    // `after`: the first matching requests pass, so a fault can target e.g. the re-read after a capture.
+    if ((fault.after ?? 0) > 0) {
+      fault.after = (fault.after ?? 0) - 1
+      return undefined
+    }
+    this.consume(fault)
     return fault
   }
 

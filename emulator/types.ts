@@ -194,6 +194,8 @@ export type Fault = {
   /** Path prefix, or a `:param` pattern matched segment by segment (ignored for callback faults). */
   path?: string
   times?: number
+  /** Let this many matching requests through untouched before the fault starts applying. Default 0. */
+  after?: number
 } & (
   | { kind: "status"; status: number; retryAfter?: number; body?: object }
   | { kind: "latency"; ms: number }

@@ -1,3 +1,4 @@
+import axios from "axios"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { AdminApi, StoreApi } from "../../scripts/lib/store-api"
 import { seedStore, type SeededStore } from "../../scripts/lib/seed-store"
@@ -5,7 +6,17 @@ import { useDinteroEnvironment } from "../utils/environment"
 
 jest.setTimeout(180_000)
 
-const env = useDinteroEnvironment()
+// Everything the app prints during this file, to prove no secret reaches a log line.
+const printed: string[] = []
+for (const stream of [process.stdout, process.stderr]) {
+  const write = stream.write.bind(stream)
+  jest.spyOn(stream, "write").mockImplementation(((chunk: any, ...rest: any[]) => {
+    printed.push(String(chunk))
+    return write(chunk, ...rest)
+  }) as any)
+}
+
+const env = useDinteroEnvironment({ env: { LOG_LEVEL: "debug" } })
 
 medusaIntegrationTestRunner({
   testSuite: ({ api, getContainer }) => {
@@ -84,6 +95,104 @@ medusaIntegrationTestRunner({
       // Exactly one order for the cart, however many roads reached it.
       const again = await store.completeCart(cart.id)
       expect(again.body.order?.id).toBe(orderId)
+    })
+
+    async function placedOrder(quantity = 2) {
+      const { cart, session } = await paidCart(quantity)
+      const paid = await env.emulator.pay(session.data.dintero_session_id, "AUTHORIZED")
+      const completed = await store.completeCart(cart.id)
+      expect(completed.body.type).toBe("order")
+      await env.emulator.waitForCallbacks()
+      const order = await admin.getOrder(completed.body.order.id)
+      return { order, payment: order.payment_collections[0].payments[0], transactionId: paid.transaction!.id }
+    }
+
+    const dinteroTx = (id: string) => env.emulator.state.transactions.find((t: any) => t.id === id) as any
+    const events = (id: string, kind: string) => dinteroTx(id).events.filter((e: any) => e.event === kind && e.success)
+
+    it("captures once when Dintero failed (5xx) or its answer was lost, and the merchant retries", async () => {
+      const { payment, transactionId } = await placedOrder(2)
+      // 1) Dintero answers 503 without applying: the capture fails in Medusa, the retry captures once.
+      env.emulator.faults.add({ method: "POST", path: "/checkout/v1/transactions/:id/capture", kind: "status", status: 503, times: 10 })
+      const failed = await admin.capture(payment.id, 100)
+      expect(failed.status).toBeGreaterThanOrEqual(400)
+      expect(events(transactionId, "CAPTURE")).toHaveLength(0)
+      env.emulator.faults.clear()
+      expect((await admin.capture(payment.id, 100)).status).toBe(200)
+      expect(events(transactionId, "CAPTURE").map((e: any) => e.amount)).toEqual([10000])
+
+      // 2) Dintero applies the capture but every answer is lost: Medusa's retry must not capture again.
+      env.emulator.faults.add({ method: "POST", path: "/checkout/v1/transactions/:id/capture", kind: "lose-response", times: 10 })
+      // The provider's first read passes; the client's re-reads after the lost answer fail, so the client cannot
+      // tell whether the capture happened and Medusa deletes its capture row.
+      env.emulator.faults.add({ method: "GET", path: "/checkout/v1/transactions/:id", kind: "status", status: 503, times: 10, after: 1 })
+      const lost = await admin.capture(payment.id, 200)
+      expect(lost.status).toBeGreaterThanOrEqual(400)
+      env.emulator.faults.clear()
+      expect(events(transactionId, "CAPTURE").map((e: any) => e.amount)).toEqual([10000, 20000])
+      const retried = await admin.capture(payment.id, 200)
+      expect(retried.status).toBe(200)
+      expect(events(transactionId, "CAPTURE").map((e: any) => e.amount)).toEqual([10000, 20000])
+
+      const captures = (await admin.ok("get", `/admin/payments/${payment.id}?fields=*captures`)).payment.captures
+      expect(captures.map((c: any) => c.amount).sort()).toEqual([100, 200])
+    })
+
+    it("refunds once when the answer was lost, and two equal partial refunds are both made", async () => {
+      const { payment, transactionId } = await placedOrder(2)
+      expect((await admin.capture(payment.id)).status).toBe(200)
+      expect((await admin.refund(payment.id, 10)).status).toBe(200)
+      env.emulator.faults.add({ method: "POST", path: "/checkout/v1/transactions/:id/refund", kind: "lose-response", times: 10 })
+      env.emulator.faults.add({ method: "GET", path: "/checkout/v1/transactions/:id", kind: "status", status: 503, times: 10, after: 1 })
+      expect((await admin.refund(payment.id, 10)).status).toBeGreaterThanOrEqual(400)
+      expect(events(transactionId, "REFUND").map((e: any) => e.amount)).toEqual([1000, 1000])
+      env.emulator.faults.clear()
+      expect((await admin.refund(payment.id, 10)).status).toBe(200)
+      expect(events(transactionId, "REFUND").map((e: any) => e.amount)).toEqual([1000, 1000])
+      const refunds = (await admin.ok("get", `/admin/payments/${payment.id}?fields=*refunds`)).payment.refunds
+      expect(refunds.map((r: any) => r.amount)).toEqual([10, 10])
+    })
+
+    it("voids the authorization when the order is cancelled", async () => {
+      const { order, transactionId } = await placedOrder(1)
+      const res = await admin.cancelOrder(order.id)
+      expect(res.status).toBe(200)
+      expect(dinteroTx(transactionId).status).toBe("AUTHORIZATION_VOIDED")
+    })
+
+    it("accepts Dintero's POST callback on Medusa's generic webhook route when no signature secret is set", async () => {
+      const { cart, session } = await paidCart(1)
+      env.emulator.faults.add({ kind: "callback", mode: "drop", path: "*" } as any)
+      const paid = await env.emulator.pay(session.data.dintero_session_id, "AUTHORIZED")
+      // The body is only a pointer: the plugin re-reads the transaction. Its amount is a lie on purpose.
+      const res = await axios.post(
+        `${env.backendUrl}/hooks/payment/dintero_dintero`,
+        { ...paid.transaction, amount: 1 },
+        { validateStatus: () => true }
+      )
+      expect(res.status).toBe(200)
+      const query = getContainer().resolve("query")
+      let orders: any[] = []
+      for (let i = 0; i < 40 && orders.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 500))
+        orders = (await query.graph({ entity: "order_cart", fields: ["order_id"], filters: { cart_id: cart.id } })).data
+      }
+      expect(orders).toHaveLength(1)
+      const order = await admin.getOrder(orders[0].order_id)
+      expect(order.payment_collections[0].payments[0].amount).toBe(248)
+    })
+
+    it("never prints the client secret or an access token", async () => {
+      await placedOrder(1)
+      const all = printed.join("")
+      expect(all.length).toBeGreaterThan(1000)
+      expect(all).not.toContain("emulator-secret")
+      expect(all).not.toMatch(/Basic [A-Za-z0-9+/=]{20,}/)
+      const tokens = env.emulator.issuedTokens()
+      expect(tokens.length).toBeGreaterThan(0)
+      for (const token of tokens) {
+        expect(all).not.toContain(token)
+      }
     })
   },
 })

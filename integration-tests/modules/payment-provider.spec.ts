@@ -58,6 +58,7 @@ moduleIntegrationTestRunner<IPaymentModuleService>({
       })
       await emulator.pay(session.data!.dintero_session_id as string, "AUTHORIZED")
       const payment = await service.authorizePaymentSession(session.id, {})
+      if (!payment) throw new Error("the session was not authorized")
       return { collection, session, payment }
     }
 

@@ -292,7 +292,7 @@ export class DinteroPaymentProviderService extends AbstractPaymentProvider<Dinte
   async resolveCallback(callback: CallbackInput): Promise<WebhookActionResult & { transaction?: Transaction }> {
     const ignore: WebhookActionResult = { action: PaymentActions.NOT_SUPPORTED }
     if (!callback.transaction_id) {
-      return ignore
+      return await this.resolveSessionCallback(callback)
     }
     let tx: Transaction
     try {
@@ -315,12 +315,47 @@ export class DinteroPaymentProviderService extends AbstractPaymentProvider<Dinte
       this.logger_?.warn(`[dintero] callback for transaction ${tx.id} ignored: ${problem}`)
       return ignore
     }
-    const action = toWebhookAction(tx.status)
+    let action: string = toWebhookAction(tx.status)
+    // Medusa captures the webhook's amount again for a payment that already exists; captures Medusa started
+    // itself (and Backoffice captures) must therefore not come back as "captured". Only auto-capture, where no
+    // payment exists yet, is reported as captured.
+    if (action === PaymentActions.SUCCESSFUL && (session.status === "authorized" || session.status === "captured")) {
+      action = PaymentActions.NOT_SUPPORTED
+    }
     return {
       action: action as WebhookActionResult["action"],
       data: { session_id: session.id, amount: fromMinorUnits(tx.amount, tx.currency) },
       transaction: tx,
     }
+  }
+
+  /**
+   * A callback without a transaction (report_error=true): the shopper cancelled on Dintero's page. Only believed
+   * when the re-read Dintero session is really cancelled and belongs to the Medusa session it names.
+   */
+  protected async resolveSessionCallback(callback: CallbackInput): Promise<WebhookActionResult> {
+    const ignore: WebhookActionResult = { action: PaymentActions.NOT_SUPPORTED }
+    if (!callback.session_id || callback.error !== "cancelled") {
+      return ignore
+    }
+    let dinteroSession: { id: string; cancelled_at?: string; transaction_id?: string; metadata?: Record<string, unknown> }
+    try {
+      dinteroSession = await this.client_.checkout.getSession(callback.session_id)
+    } catch (e) {
+      if (e instanceof DinteroError && e.status !== undefined && e.status >= 400 && e.status < 500 && e.status !== 429) {
+        return ignore
+      }
+      throw e
+    }
+    const sessionId = dinteroSession.metadata?.medusa_payment_session_id
+    if (!dinteroSession.cancelled_at || dinteroSession.transaction_id || typeof sessionId !== "string") {
+      return ignore
+    }
+    const session = await retrievePaymentSession(this.cradle_, sessionId)
+    if (!session || session.data?.dintero_session_id !== dinteroSession.id) {
+      return ignore
+    }
+    return { action: PaymentActions.CANCELED, data: { session_id: session.id, amount: 0 } }
   }
 
   // ---------------------------------------------------------------- helpers

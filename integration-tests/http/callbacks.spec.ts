@@ -1,0 +1,249 @@
+import axios from "axios"
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { Modules } from "@medusajs/framework/utils"
+import { DinteroClient, signCallback } from "../../src/dintero"
+import { AdminApi, StoreApi } from "../../scripts/lib/store-api"
+import { seedStore, type SeededStore } from "../../scripts/lib/seed-store"
+import { useDinteroEnvironment } from "../utils/environment"
+
+jest.setTimeout(180_000)
+
+// Signed callbacks, as a merchant with a Dintero signature secret runs them.
+const SECRET = "callback-signing-secret"
+const env = useDinteroEnvironment({
+  emulator: { signatureSecret: SECRET },
+  env: { DINTERO_CALLBACK_SECRET: SECRET },
+})
+
+medusaIntegrationTestRunner({
+  testSuite: ({ api, getContainer }) => {
+    let seeded: SeededStore
+    let store: StoreApi
+    let admin: AdminApi
+
+    beforeEach(async () => {
+      seeded = await seedStore(getContainer())
+      store = new StoreApi(api, seeded.publishableKey)
+      admin = new AdminApi(api)
+      await admin.login(seeded.admin.email, seeded.admin.password)
+    })
+
+    async function cartWithSession(quantity = 1) {
+      const cart = await store.prepareCart({
+        regionId: seeded.regionId,
+        shippingOptionId: seeded.shippingOptionId,
+        items: [{ variant_id: seeded.variants.outdoor, quantity }],
+      })
+      const { session } = await store.initiatePaymentSession(cart.id)
+      return { cart, session, dinteroSessionId: session.data.dintero_session_id as string }
+    }
+
+    async function ordersForCart(cartId: string) {
+      const query = getContainer().resolve("query")
+      const { data } = await query.graph({ entity: "order_cart", fields: ["order_id"], filters: { cart_id: cartId } })
+      return data.map((d: any) => d.order_id as string)
+    }
+
+    async function paymentSession(id: string) {
+      return await getContainer().resolve(Modules.PAYMENT).retrievePaymentSession(id)
+    }
+
+    /** Calls the callback route as Dintero would, signing with the given secret and time. */
+    async function sendCallback(params: Record<string, string>, opts: { secret?: string; t?: number; method?: string } = {}) {
+      const url = new URL(`${env.backendUrl}/hooks/dintero/callback`)
+      url.searchParams.set("report_error", "true")
+      for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v)
+      const headers: Record<string, string> = {}
+      if (opts.secret !== undefined) {
+        headers["Dintero-Signature"] = signCallback({
+          secret: opts.secret,
+          accountId: "T12345678",
+          method: opts.method ?? "GET",
+          url: url.toString(),
+          timestamp: opts.t ?? Math.floor(Date.now() / 1000),
+        })
+      }
+      return await axios.request({
+        method: opts.method ?? "GET",
+        url: url.toString(),
+        headers,
+        validateStatus: () => true,
+      })
+    }
+
+    it("completes the cart from the callback when the shopper never returns", async () => {
+      const { cart } = await cartWithSession()
+      const sessionId = (await store.getCart(cart.id)).payment_collection?.payment_sessions?.[0]?.data?.dintero_session_id
+      await env.emulator.pay(sessionId, "AUTHORIZED")
+      await env.emulator.waitForCallbacks()
+
+      const delivery = env.emulator.callbacks[0]
+      expect(delivery.signature).toBe(true)
+      expect(delivery.attempts.at(-1)!.status).toBe(200)
+      const orders = await ordersForCart(cart.id)
+      expect(orders).toHaveLength(1)
+
+      // The shopper comes back later: the same order, not a second one.
+      const completed = await store.completeCart(cart.id)
+      expect(completed.body.order?.id).toBe(orders[0])
+      expect(await ordersForCart(cart.id)).toHaveLength(1)
+      const order = await admin.getOrder(orders[0])
+      expect(order.payment_collections[0].payments).toHaveLength(1)
+      expect(order.payment_collections[0].payments[0].amount).toBe(248)
+    })
+
+    it("makes exactly one order from duplicate and concurrent callbacks racing the shopper's return", async () => {
+      const { cart, dinteroSessionId } = await cartWithSession(2)
+      env.emulator.faults.add({ kind: "callback", mode: "duplicate", path: "*" } as any)
+      const paid = await env.emulator.pay(dinteroSessionId, "AUTHORIZED")
+      const tx = paid.transaction!
+      const params = {
+        transaction_id: tx.id,
+        session_id: dinteroSessionId,
+        merchant_reference: cart.id,
+        time: new Date().toISOString(),
+      }
+      const results = await Promise.all([
+        store.completeCart(cart.id),
+        sendCallback(params, { secret: SECRET }),
+        sendCallback(params, { secret: SECRET }),
+        sendCallback(params, { secret: SECRET }),
+        store.completeCart(cart.id),
+      ])
+      await env.emulator.waitForCallbacks()
+      const callbackStatuses = results.slice(1, 4).map((r: any) => r.status)
+      // Either done (200) or "busy, retry" (503) while another road holds the cart's lock; never a 4xx.
+      for (const status of callbackStatuses) expect([200, 503]).toContain(status)
+
+      const orders = await ordersForCart(cart.id)
+      expect(orders).toHaveLength(1)
+      const order = await admin.getOrder(orders[0])
+      expect(order.payment_collections[0].payments).toHaveLength(1)
+      expect(env.emulator.callbacks.length).toBeGreaterThanOrEqual(2)
+    })
+
+    it("creates the order on ON_HOLD and authorizes the payment when the hold ends", async () => {
+      const { cart, dinteroSessionId } = await cartWithSession()
+      const paid = await env.emulator.pay(dinteroSessionId, "ON_HOLD")
+      await env.emulator.waitForCallbacks()
+      const orders = await ordersForCart(cart.id)
+      expect(orders).toHaveLength(1)
+      let order = await admin.getOrder(orders[0])
+      expect(order.payment_collections[0].payments ?? []).toHaveLength(0)
+      expect(order.payment_collections[0].status).not.toBe("authorized")
+
+      await env.emulator.resolveOnHold(paid.transaction!.id, "AUTHORIZED")
+      await env.emulator.waitForCallbacks()
+      order = await admin.getOrder(orders[0])
+      expect(order.payment_collections[0].payments).toHaveLength(1)
+      expect(order.payment_collections[0].status).toBe("authorized")
+    })
+
+    it("records a declined payment on the payment session and creates no order", async () => {
+      const { cart, session, dinteroSessionId } = await cartWithSession()
+      await env.emulator.pay(dinteroSessionId, "DECLINED")
+      await env.emulator.waitForCallbacks()
+      expect(env.emulator.callbacks[0].attempts.at(-1)!.status).toBe(200)
+      const after = await paymentSession(session.id)
+      expect(after.status).toBe("error")
+      expect(after.data!.dintero_status).toBe("DECLINED")
+      expect(await ordersForCart(cart.id)).toHaveLength(0)
+      const completed = await store.completeCart(cart.id)
+      expect(completed.body.type).not.toBe("order")
+    })
+
+    it("records a cancelled checkout as canceled on the payment session", async () => {
+      const { session, dinteroSessionId } = await cartWithSession()
+      const result = await env.emulator.pay(dinteroSessionId, "CANCELLED")
+      expect(result.redirect_url).toContain("error=cancelled")
+      await env.emulator.waitForCallbacks()
+      expect(env.emulator.callbacks[0].error).toBe("cancelled")
+      expect(env.emulator.callbacks[0].attempts.at(-1)!.status).toBe(200)
+      const after = await paymentSession(session.id)
+      expect(after.status).toBe("canceled")
+    })
+
+    describe("forged, malformed and replayed callbacks change nothing", () => {
+      async function paidButNotCompleted() {
+        const { cart, session, dinteroSessionId } = await cartWithSession()
+        env.emulator.faults.add({ kind: "callback", mode: "drop", path: "*" } as any)
+        const paid = await env.emulator.pay(dinteroSessionId, "AUTHORIZED")
+        const params = {
+          transaction_id: paid.transaction!.id,
+          session_id: dinteroSessionId,
+          merchant_reference: cart.id,
+          time: new Date().toISOString(),
+        }
+        return { cart, session, params }
+      }
+
+      it("rejects a missing, wrong, malformed or replayed signature with 401 and leaves the cart open", async () => {
+        const { cart, params } = await paidButNotCompleted()
+        const now = Math.floor(Date.now() / 1000)
+        expect((await sendCallback(params)).status).toBe(401)
+        expect((await sendCallback(params, { secret: "not-the-secret" })).status).toBe(401)
+        expect((await sendCallback(params, { secret: SECRET, t: now - 3600 })).status).toBe(401)
+        expect((await sendCallback(params, { secret: SECRET, t: now + 3600 })).status).toBe(401)
+        const malformed = await axios.get(`${env.backendUrl}/hooks/dintero/callback?transaction_id=${params.transaction_id}`, {
+          headers: { "Dintero-Signature": "t=abc,v0-hmac-sha256=zz" },
+          validateStatus: () => true,
+        })
+        expect(malformed.status).toBe(401)
+        expect(await ordersForCart(cart.id)).toHaveLength(0)
+
+        // The genuine callback, signed for the method it uses (POST here), still goes through afterwards.
+        const genuine = await sendCallback(params, { secret: SECRET, method: "POST" })
+        expect(genuine.status).toBe(200)
+        expect(await ordersForCart(cart.id)).toHaveLength(1)
+      })
+
+      it("ignores unknown transactions and transactions that are not this store's sessions (200, nothing changes)", async () => {
+        const { cart, session, params } = await paidButNotCompleted()
+        const unknown = await sendCallback({ ...params, transaction_id: "T12345678.doesnotexist000000000" }, { secret: SECRET })
+        expect(unknown.status).toBe(200)
+
+        // A transaction made on the same Dintero account by someone else, pointing at this session but for
+        // another amount and merchant reference.
+        const client = new DinteroClient({
+          accountId: "T12345678",
+          clientId: "emulator-client",
+          clientSecret: "emulator-secret",
+          checkoutBaseUrl: env.emulator.checkoutBaseUrl,
+          apiBaseUrl: env.emulator.apiBaseUrl,
+        })
+        const foreign = await client.checkout.createSession({
+          profile_id: "default",
+          url: { return_url: "https://elsewhere.example/return" },
+          order: {
+            amount: 100,
+            currency: "NOK",
+            merchant_reference: "someone-else",
+            items: [{ id: "x", line_id: "1", description: "x", quantity: 1, amount: 100, vat_amount: 0, vat: 0 }],
+          },
+          metadata: { medusa_payment_session_id: session.id },
+        } as any)
+        const foreignPaid = await env.emulator.pay(foreign.id, "AUTHORIZED")
+        const forged = await sendCallback(
+          { transaction_id: foreignPaid.transaction!.id, session_id: foreign.id, merchant_reference: cart.id, time: params.time },
+          { secret: SECRET }
+        )
+        expect(forged.status).toBe(200)
+        expect(forged.data.result).toBe("ignored")
+        expect(await ordersForCart(cart.id)).toHaveLength(0)
+        expect((await paymentSession(session.id)).status).toBe("pending")
+      })
+
+      it("refuses a signed callback sent to Medusa's generic webhook route, which cannot verify signatures", async () => {
+        const { cart, params } = await paidButNotCompleted()
+        const res = await axios.post(
+          `${env.backendUrl}/hooks/payment/dintero_dintero`,
+          { id: params.transaction_id, merchant_reference: cart.id },
+          { validateStatus: () => true }
+        )
+        expect(res.status).toBe(200) // Medusa acks first and processes later
+        await new Promise((r) => setTimeout(r, 6500)) // the generic route delays processing by 5 s
+        expect(await ordersForCart(cart.id)).toHaveLength(0)
+      })
+    })
+  },
+})
