@@ -125,7 +125,7 @@ medusaIntegrationTestRunner({
       env.emulator.faults.add({ method: "POST", path: "/checkout/v1/transactions/:id/capture", kind: "lose-response", times: 10 })
       // The provider's first read passes; the client's re-reads after the lost answer fail, so the client cannot
       // tell whether the capture happened and Medusa deletes its capture row.
-      env.emulator.faults.add({ method: "GET", path: "/checkout/v1/transactions/:id", kind: "status", status: 503, times: 10, after: 1 })
+      env.emulator.faults.add({ method: "GET", path: "/checkout/v1/transactions/:id", kind: "status", status: 503, times: 40, after: 1 })
       const lost = await admin.capture(payment.id, 200)
       expect(lost.status).toBeGreaterThanOrEqual(400)
       env.emulator.faults.clear()
@@ -143,7 +143,7 @@ medusaIntegrationTestRunner({
       expect((await admin.capture(payment.id)).status).toBe(200)
       expect((await admin.refund(payment.id, 10)).status).toBe(200)
       env.emulator.faults.add({ method: "POST", path: "/checkout/v1/transactions/:id/refund", kind: "lose-response", times: 10 })
-      env.emulator.faults.add({ method: "GET", path: "/checkout/v1/transactions/:id", kind: "status", status: 503, times: 10, after: 1 })
+      env.emulator.faults.add({ method: "GET", path: "/checkout/v1/transactions/:id", kind: "status", status: 503, times: 40, after: 1 })
       expect((await admin.refund(payment.id, 10)).status).toBeGreaterThanOrEqual(400)
       expect(events(transactionId, "REFUND").map((e: any) => e.amount)).toEqual([1000, 1000])
       env.emulator.faults.clear()

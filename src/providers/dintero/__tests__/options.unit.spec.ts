@@ -1,0 +1,67 @@
+import { DinteroPaymentProviderService } from "../service"
+import { parseDinteroOptions } from "../options"
+
+const valid = {
+  accountId: "T12345678",
+  clientId: "client",
+  clientSecret: "very-secret-value",
+  profileId: "default",
+  returnUrl: "https://shop.example/checkout/dintero/return",
+  backendUrl: "https://api.shop.example/",
+}
+
+describe("Dintero provider options", () => {
+  it("accepts a minimal configuration and fills Dintero's defaults", () => {
+    const parsed = parseDinteroOptions(valid)
+    expect(parsed).toMatchObject({
+      checkoutBaseUrl: "https://checkout.dintero.com/v1",
+      apiBaseUrl: "https://api.dintero.com/v1",
+      backendUrl: "https://api.shop.example",
+      returnUrl: "https://shop.example/checkout/dintero/return",
+      autoCapture: false,
+      sessionLifetimeMinutes: 240,
+      callbackDelaySeconds: 0,
+    })
+    expect(parsed.callbackSecret).toBeUndefined()
+  })
+
+  it.each([
+    [{ accountId: "12345678" }, /option "accountId" must be T or P followed by 8 digits/],
+    [{ accountId: "X12345678" }, /option "accountId"/],
+    [{ clientId: "" }, /option "clientId" is required/],
+    [{ clientSecret: undefined }, /option "clientSecret" is required/],
+    [{ profileId: "  " }, /option "profileId" is required/],
+    [{ returnUrl: "not a url" }, /option "returnUrl" must be the storefront return URL/],
+    [{ backendUrl: "ftp://x" }, /option "backendUrl"/],
+    [{ checkoutBaseUrl: "checkout.dintero.com" }, /option "checkoutBaseUrl"/],
+    [{ autoCapture: "yes" }, /option "autoCapture" must be true or false/],
+    [{ sessionLifetimeMinutes: 2 }, /option "sessionLifetimeMinutes" must be at least 5 minutes/],
+    [{ callbackDelaySeconds: 61 }, /option "callbackDelaySeconds" must be between 0 and 60/],
+    [{ callbackSecret: "" }, /option "callbackSecret" must not be empty/],
+    [{ clientsecret: "typo" }, /unknown option\(s\) "clientsecret"/],
+  ])("stops boot naming the bad option: %j", (patch, message) => {
+    const options = { ...valid, ...patch }
+    // validateOptions is what Medusa's module loader calls before registering the provider.
+    expect(() => DinteroPaymentProviderService.validateOptions(options)).toThrow(message)
+  })
+
+  it("names every bad option at once and never echoes a secret", () => {
+    let message = ""
+    try {
+      parseDinteroOptions({ ...valid, accountId: "bad", clientSecret: 42 as unknown as string, callbackSecret: "" })
+    } catch (e) {
+      message = (e as Error).message
+    }
+    expect(message).toMatch(/"accountId"/)
+    expect(message).toMatch(/"clientSecret"/)
+    expect(message).toMatch(/"callbackSecret"/)
+    expect(message).not.toContain("very-secret-value")
+    expect(message).not.toContain("42")
+  })
+
+  it("rejects no options at all with every required option named", () => {
+    expect(() => parseDinteroOptions(undefined)).toThrow(
+      /accountId.*clientId.*clientSecret.*profileId.*returnUrl.*backendUrl/
+    )
+  })
+})
