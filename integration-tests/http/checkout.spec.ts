@@ -126,16 +126,17 @@ medusaIntegrationTestRunner({
       // The provider's first read passes; the client's re-reads after the lost answer fail, so the client cannot
       // tell whether the capture happened and Medusa deletes its capture row.
       env.emulator.faults.add({ method: "GET", path: "/checkout/v1/transactions/:id", kind: "status", status: 503, times: 40, after: 1 })
-      const lost = await admin.capture(payment.id, 200)
+      const lost = await admin.capture(payment.id, 50)
       expect(lost.status).toBeGreaterThanOrEqual(400)
       env.emulator.faults.clear()
-      expect(events(transactionId, "CAPTURE").map((e: any) => e.amount)).toEqual([10000, 20000])
-      const retried = await admin.capture(payment.id, 200)
+      expect(events(transactionId, "CAPTURE").map((e: any) => e.amount)).toEqual([10000, 5000])
+      // Enough is left to capture 50.00 again, so only the reference check prevents a double capture.
+      const retried = await admin.capture(payment.id, 50)
       expect(retried.status).toBe(200)
-      expect(events(transactionId, "CAPTURE").map((e: any) => e.amount)).toEqual([10000, 20000])
+      expect(events(transactionId, "CAPTURE").map((e: any) => e.amount)).toEqual([10000, 5000])
 
       const captures = (await admin.ok("get", `/admin/payments/${payment.id}?fields=*captures`)).payment.captures
-      expect(captures.map((c: any) => c.amount).sort()).toEqual([100, 200])
+      expect(captures.map((c: any) => c.amount).sort((a: number, b: number) => a - b)).toEqual([50, 100])
     })
 
     it("refunds once when the answer was lost, and two equal partial refunds are both made", async () => {
