@@ -36,6 +36,11 @@ const projects = {
     displayName: "modules",
     testMatch: ["<rootDir>/integration-tests/modules/**/*.spec.[jt]s"],
   },
+  package: {
+    ...common,
+    displayName: "package",
+    testMatch: ["<rootDir>/integration-tests/package/**/*.spec.[jt]s"],
+  },
   http: {
     ...common,
     displayName: "http",

@@ -12,7 +12,7 @@ const argv = process.argv.slice(2)
 const dashdash = argv.indexOf("--")
 const tiers = (dashdash >= 0 ? argv.slice(0, dashdash) : argv).filter(Boolean)
 const extra = dashdash >= 0 ? argv.slice(dashdash + 1) : []
-const allTiers = ["unit", "contract", "modules", "http"]
+const allTiers = ["unit", "contract", "package", "modules", "http"]
 const selected = tiers.length ? tiers : allTiers
 for (const t of selected) {
   if (!allTiers.includes(t)) {
@@ -48,7 +48,7 @@ let exitCode = 0
 for (const tier of selected) {
   const outputFile = join(outDir, `${tier}.json`)
   // HTTP and module suites boot Medusa (CPU heavy): one file at a time. Unit and contract suites run in parallel.
-  const serial = tier === "http" || tier === "modules"
+  const serial = tier === "http" || tier === "modules" || tier === "package"
   const args = [
     join(root, "node_modules", "jest", "bin", "jest.js"),
     "--json",
