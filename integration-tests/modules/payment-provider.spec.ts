@@ -124,6 +124,101 @@ moduleIntegrationTestRunner<IPaymentModuleService>({
       await expect(service.cancelPayment(second.payment.id)).rejects.toThrow(/captured/)
     })
 
+    it("updates the Dintero session when the amount changes before payment, and not after", async () => {
+      const collection = await service.createPaymentCollections({ currency_code: "nok", amount: 100 })
+      const session = await service.createPaymentSession(collection.id, {
+        provider_id: "pp_dintero_dintero",
+        currency_code: "nok",
+        amount: 100,
+        data: {},
+      })
+      const updated = await service.updatePaymentSession({
+        id: session.id,
+        amount: 150.25,
+        currency_code: "nok",
+        data: session.data!,
+      })
+      const dintero = emulator.state.sessions.find((s: any) => s.id === session.data!.dintero_session_id) as any
+      expect(dintero.order.amount).toBe(15025)
+      expect(updated.data!.amount).toBe(15025)
+      const put = emulator.requests.filter((r: any) => r.method === "PUT")
+      expect(put).toHaveLength(1)
+      expect(put[0].query.update_without_lock).toBe("true")
+
+      // Once paid, the session is history: no further PUT reaches Dintero.
+      await emulator.pay(session.data!.dintero_session_id as string, "AUTHORIZED")
+      await service.authorizePaymentSession(session.id, {})
+      const afterPay = await service.retrievePaymentSession(session.id)
+      await service.updatePaymentSession({ id: session.id, amount: 150.25, currency_code: "nok", data: afterPay.data! })
+      expect(emulator.requests.filter((r: any) => r.method === "PUT")).toHaveLength(1)
+    })
+
+    it("deletes sessions without error whether they are open, gone or paid", async () => {
+      const collection = await service.createPaymentCollections({ currency_code: "nok", amount: 100 })
+      const open = await service.createPaymentSession(collection.id, {
+        provider_id: "pp_dintero_dintero",
+        currency_code: "nok",
+        amount: 100,
+        data: {},
+      })
+      await service.deletePaymentSession(open.id)
+      const cancelled = emulator.state.sessions.find((s: any) => s.id === open.data!.dintero_session_id) as any
+      expect(cancelled.cancelled_at).toBeDefined()
+
+      const paid = await service.createPaymentSession(collection.id, {
+        provider_id: "pp_dintero_dintero",
+        currency_code: "nok",
+        amount: 100,
+        data: {},
+      })
+      await emulator.pay(paid.data!.dintero_session_id as string, "AUTHORIZED")
+      emulator.faults.add({ method: "POST", path: "/checkout/v1/sessions/:id/cancel", kind: "status", status: 404 })
+      await expect(service.deletePaymentSession(paid.id)).resolves.toBeUndefined()
+    })
+
+    it("refuses a transaction whose amount, currency or merchant reference does not match the session", async () => {
+      for (const tamper of [
+        (tx: any) => (tx.amount = tx.amount - 1),
+        (tx: any) => (tx.currency = "SEK"),
+        (tx: any) => (tx.merchant_reference = "another-cart"),
+      ]) {
+        const collection = await service.createPaymentCollections({ currency_code: "nok", amount: 100 })
+        const session = await service.createPaymentSession(collection.id, {
+          provider_id: "pp_dintero_dintero",
+          currency_code: "nok",
+          amount: 100,
+          data: {},
+        })
+        const paid = await emulator.pay(session.data!.dintero_session_id as string, "AUTHORIZED")
+        tamper(emulator.state.transactions.find((t: any) => t.id === paid.transaction!.id))
+        await expect(service.authorizePaymentSession(session.id, {})).rejects.toThrow(/not authorized/)
+        const after = await service.retrievePaymentSession(session.id)
+        expect(after.status).toBe("error")
+        expect(after.data!.dintero_error).toMatch(/mismatch/)
+      }
+    })
+
+    it("maps every Dintero outcome to Medusa's session status", async () => {
+      const outcomes: [string, string][] = [
+        ["ON_HOLD", "pending_authorization"],
+        ["DECLINED", "error"],
+        ["FAILED", "error"],
+      ]
+      for (const [outcome, status] of outcomes) {
+        const collection = await service.createPaymentCollections({ currency_code: "nok", amount: 100 })
+        const session = await service.createPaymentSession(collection.id, {
+          provider_id: "pp_dintero_dintero",
+          currency_code: "nok",
+          amount: 100,
+          data: {},
+        })
+        await emulator.pay(session.data!.dintero_session_id as string, outcome as any)
+        const payment = await service.authorizePaymentSession(session.id, {}).catch(() => null)
+        expect(payment).toBeNull()
+        expect([outcome, (await service.retrievePaymentSession(session.id)).status]).toEqual([outcome, status])
+      }
+    })
+
     it("reports a pending session until the shopper pays", async () => {
       const collection = await service.createPaymentCollections({ currency_code: "nok", amount: 10 })
       const session = await service.createPaymentSession(collection.id, {
