@@ -1,5 +1,6 @@
 import axios from "axios"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { createPromotionsWorkflow } from "@medusajs/medusa/core-flows"
 import { AdminApi, StoreApi } from "../../scripts/lib/store-api"
 import { seedStore, type SeededStore } from "../../scripts/lib/seed-store"
 import { useDinteroEnvironment } from "../utils/environment"
@@ -60,6 +61,72 @@ medusaIntegrationTestRunner({
       )
       const sessionCreate = env.emulator.requests.find((r: any) => r.path.endsWith("/sessions-profile")) as any
       expect(sessionCreate.status).toBe(200)
+      // Who pays and where it goes, when the cart knows it.
+      expect(dinteroSession.customer).toEqual({ email: "kari@example.com", phone_number: "+4799999999" })
+      expect(dinteroSession.order.shipping_address).toEqual(
+        expect.objectContaining({ first_name: "Kari", last_name: "Nordmann", postal_code: "0154", postal_place: "Oslo", country: "NO" })
+      )
+    })
+
+    it("sends discounted line amounts that add up to exactly what Medusa charges", async () => {
+      await createPromotionsWorkflow(getContainer()).run({
+        input: {
+          promotionsData: [
+            {
+              code: "TIPROSENT",
+              type: "standard",
+              status: "active",
+              application_method: {
+                type: "percentage",
+                target_type: "items",
+                allocation: "across",
+                value: 10,
+                currency_code: "nok",
+              },
+            } as any,
+          ],
+        },
+      })
+      let cart = await store.prepareCart({
+        regionId: seeded.regionId,
+        shippingOptionId: seeded.shippingOptionId,
+        items: [
+          { variant_id: seeded.variants.outdoor, quantity: 1 },
+          { variant_id: seeded.variants.indoor, quantity: 1 },
+        ],
+      })
+      const applied = await store.http.post(
+        `/store/carts/${cart.id}/promotions`,
+        { promo_codes: ["TIPROSENT"] },
+        { headers: { "x-publishable-api-key": seeded.publishableKey } }
+      )
+      expect(applied.status).toBe(200)
+      cart = applied.data.cart
+      expect(cart.discount_total).toBeGreaterThan(0)
+
+      const { session } = await store.initiatePaymentSession(cart.id)
+      const dinteroSession = env.emulator.state.sessions.find((s: any) => s.id === session.data.dintero_session_id) as any
+      const lines = [...dinteroSession.order.items, dinteroSession.order.shipping_option]
+      // 199 + 398 = 597 less 10 % = 537.30, plus 49.00 shipping
+      expect(dinteroSession.order.amount).toBe(58630)
+      expect(lines.reduce((sum: number, l: any) => sum + l.amount, 0)).toBe(58630)
+      expect(dinteroSession.order.items.map((i: any) => [i.id, i.amount])).toEqual([
+        ["175938", 17910],
+        ["003929", 35820],
+      ])
+      // VAT inside each discounted line: 25 % of the net, i.e. a fifth of the gross.
+      expect(dinteroSession.order.items.map((i: any) => i.vat_amount)).toEqual([3582, 7164])
+
+      await env.emulator.pay(session.data.dintero_session_id, "AUTHORIZED")
+      const completed = await store.completeCart(cart.id)
+      expect(completed.body.type).toBe("order")
+      const order = await admin.getOrder(completed.body.order.id)
+      const payment = order.payment_collections[0].payments[0]
+      expect(payment.amount).toBe(586.3)
+      expect((await admin.capture(payment.id)).status).toBe(200)
+      const tx = env.emulator.state.transactions.find((t: any) => t.session_id === session.data.dintero_session_id) as any
+      expect(tx.status).toBe("CAPTURED")
+      expect(tx.events.find((e: any) => e.event === "CAPTURE").amount).toBe(58630)
     })
 
     it("completes the cart into one order after payment, and captures and refunds exact amounts", async () => {
