@@ -41,7 +41,8 @@ import {
   retrievePaymentSession,
   retrieveRefund,
 } from "./medusa-records"
-import { parseDinteroOptions, type DinteroOptions } from "./options"
+import type { DinteroOptions } from "./options"
+import { medusaVersion, registerDinteroOptions } from "./registry"
 import { pickPaymentData, readPaymentData, type DinteroPaymentData } from "./payment-data"
 
 type Cradle = Record<string, unknown> & { logger?: Logger }
@@ -69,13 +70,13 @@ export class DinteroPaymentProviderService extends AbstractPaymentProvider<Dinte
   protected readonly cradle_: Cradle
 
   static validateOptions(options: Record<any, any>): void {
-    parseDinteroOptions(options)
+    registerDinteroOptions(options)
   }
 
   constructor(cradle: Cradle, options: Record<string, unknown>) {
     super(cradle, options as unknown as DinteroOptions)
     this.cradle_ = cradle
-    this.options_ = parseDinteroOptions(options)
+    this.options_ = registerDinteroOptions(options)
     this.logger_ = cradle.logger
     const logger = this.logger_
     this.client_ = new DinteroClient({
@@ -525,15 +526,6 @@ function eventWithReference(tx: Transaction, event: "CAPTURE" | "REFUND", refere
 function transactionOf(result: unknown): Transaction {
   const r = result as { transaction?: Transaction }
   return (r && typeof r === "object" && "transaction" in r && r.transaction ? r.transaction : result) as Transaction
-}
-
-function medusaVersion(): string {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    return require("@medusajs/framework/package.json").version as string
-  } catch {
-    return "unknown"
-  }
 }
 
 export { CALLBACK_PATH }

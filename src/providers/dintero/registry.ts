@@ -1,0 +1,61 @@
+import { DinteroClient } from "../../dintero"
+import { parseDinteroOptions, type DinteroOptions } from "./options"
+
+/**
+ * The Dintero configuration(s) this Medusa process booted with, for the plugin's own routes, workflows and admin
+ * pages. Medusa validates every provider's options at boot (validateOptions), before any request, so they are known
+ * here even when no payment has touched the provider yet. Providers live inside the payment module's container,
+ * which the rest of the app cannot reach; this registry is the one shared place.
+ */
+const configs: DinteroOptions[] = []
+const clients = new Map<DinteroOptions, DinteroClient>()
+
+export function rememberDinteroOptions(options: DinteroOptions): void {
+  const same = configs.findIndex((c) => c.accountId === options.accountId && c.clientId === options.clientId)
+  if (same >= 0) configs.splice(same, 1, options)
+  else configs.push(options)
+}
+
+/** Every configured Dintero provider (usually one). */
+export function dinteroConfigurations(): readonly DinteroOptions[] {
+  return configs
+}
+
+/** The configuration in use; with several, the first (the one registered as `dintero`). */
+export function dinteroConfiguration(): DinteroOptions | undefined {
+  return configs[0]
+}
+
+/** One client per configuration, shared by every caller in the process (token cache, keep-alive pool). */
+export function dinteroClientFor(options: DinteroOptions): DinteroClient {
+  let client = clients.get(options)
+  if (!client) {
+    client = new DinteroClient({
+      accountId: options.accountId,
+      clientId: options.clientId,
+      clientSecret: options.clientSecret,
+      checkoutBaseUrl: options.checkoutBaseUrl,
+      apiBaseUrl: options.apiBaseUrl,
+      timeoutMs: options.timeoutMs,
+      system: { name: "medusa", version: medusaVersion() },
+    })
+    clients.set(options, client)
+  }
+  return client
+}
+
+/** Parses, remembers and returns options (the provider's validateOptions and constructor call this). */
+export function registerDinteroOptions(raw: unknown): DinteroOptions {
+  const parsed = parseDinteroOptions(raw)
+  rememberDinteroOptions(parsed)
+  return parsed
+}
+
+export function medusaVersion(): string {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    return require("@medusajs/framework/package.json").version as string
+  } catch {
+    return "unknown"
+  }
+}
