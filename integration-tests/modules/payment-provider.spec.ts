@@ -18,7 +18,8 @@ const providerOptions = () => ({
   checkoutBaseUrl: emulator.checkoutBaseUrl,
   apiBaseUrl: emulator.apiBaseUrl,
   returnUrl: "http://localhost:8000/checkout/return",
-  backendUrl: "http://localhost:9000",
+  // Nothing listens on the discard port: the emulator's callbacks must not reach a dev store on :9000.
+  backendUrl: "http://127.0.0.1:9",
 })
 
 beforeAll(async () => {

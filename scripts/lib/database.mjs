@@ -1,7 +1,7 @@
 // A PostgreSQL server for tests, the demo and the benchmark.
 // Uses the server named by DB_HOST/DB_PORT/DB_USERNAME/DB_PASSWORD when DB_HOST is set; otherwise starts an
 // embedded PostgreSQL (binaries ship inside the npm package, so a fresh machine needs nothing installed).
-import { mkdtempSync, rmSync } from "node:fs"
+import { existsSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import net from "node:net"
@@ -54,7 +54,10 @@ export async function startDatabase(opts = {}) {
     onError: (e) => log(`postgres: ${String(e).trim()}`),
   })
   log(`starting embedded PostgreSQL on port ${port}`)
-  await pg.initialise()
+  // A persistent data directory is initialised once; initdb refuses a non-empty one.
+  if (!existsSync(join(dataDir, "PG_VERSION"))) {
+    await pg.initialise()
+  }
   await pg.start()
   const env = { DB_HOST: "localhost", DB_PORT: String(port), DB_USERNAME: "postgres", DB_PASSWORD: password }
   return {

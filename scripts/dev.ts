@@ -1,0 +1,69 @@
+// `npm run dev`: the dev store for trying the plugin by hand. Embedded PostgreSQL kept in .tmp/dev-db (seeded once),
+// the Dintero emulator on 8077 and `medusa start` on 9000 with the admin dashboard, until Ctrl-C.
+// Env: PORT (Medusa), EMULATOR_PORT, RETURN_PORT (the built-in return page), DINTERO_RETURN_URL (your storefront's
+// return page instead), LOG_LEVEL (Medusa's, default info), DB_HOST etc. (an existing PostgreSQL).
+import { startDevStore } from "./lib/dev-store"
+
+const port = (name: string, fallback: number) => {
+  const v = process.env[name]
+  if (v === undefined || v === "") return fallback
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number, got ${v}`)
+  return n
+}
+
+async function main() {
+  const started = Date.now()
+  let live = false
+  const dev = await startDevStore({
+    port: port("PORT", 9000),
+    emulatorPort: port("EMULATOR_PORT", 8077),
+    returnPort: port("RETURN_PORT", 8078),
+    adminEnabled: true,
+    persistent: true,
+    completeOnReturn: true,
+    logLevel: process.env.LOG_LEVEL ?? "info",
+    env: process.env.DINTERO_RETURN_URL ? { DINTERO_RETURN_URL: process.env.DINTERO_RETURN_URL } : {},
+    log: (line) => console.log(`[dev] ${line}`),
+    // Medusa's own lines once it is up (before that they are kept and shown only if the start fails).
+    onMedusaLine: (line) => live && line.trim() && console.log(`[medusa] ${line}`),
+  })
+  const { emulator, seeded } = dev
+  const o = emulator.options
+  console.log(
+    [
+      "",
+      `Dev store ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      "",
+      "Medusa",
+      `  backend:            ${dev.backendUrl}   (GET /health)`,
+      `  admin dashboard:    ${dev.backendUrl}/app   (served from source by the dev server; first load compiles it)`,
+      `  admin login:        ${seeded.admin.email} / ${seeded.admin.password}`,
+      `  publishable key:    ${seeded.publishableKey}   (header x-publishable-api-key)`,
+      `  region (Norge, NOK):${" "}${seeded.regionId}`,
+      `  shipping option:    ${seeded.shippingOptionId}`,
+      `  variants:           outdoor ${seeded.variants.outdoor}, indoor ${seeded.variants.indoor}`,
+      `  Dintero callbacks:  ${dev.backendUrl}/hooks/dintero/callback`,
+      `  shopper return:     ${dev.returnUrl}${process.env.DINTERO_RETURN_URL ? "" : "   (built-in page: completes the cart)"}`,
+      `  database:           ${dev.databaseUrl.replace(/:[^:@/]+@/, ":***@")}   (data kept in .tmp/dev-db)`,
+      "",
+      "Dintero emulator",
+      `  checkout API base:  ${emulator.checkoutBaseUrl}`,
+      `  core/orders API:    ${emulator.apiBaseUrl}`,
+      `  hosted page:        ${emulator.checkoutBaseUrl}/view/<session_id>   (a payment session's data.checkout_url)`,
+      `  control API:        ${emulator.url}/__emulator   (GET /state, /requests, /callbacks; POST /sessions/:id/pay)`,
+      `  account id:         ${o.accountId}`,
+      `  client id / secret: ${o.clientId} / ${o.clientSecret}   (the emulator's public test credentials)`,
+      `  profile id:         ${o.profiles[0]}`,
+      "",
+      "Ctrl-C stops Medusa, the emulator and the database.",
+      "",
+    ].join("\n")
+  )
+  live = true
+}
+
+main().catch((e) => {
+  console.error(`[dev] could not start the dev store: ${(e as Error).stack ?? e}`)
+  process.exit(1)
+})
