@@ -7,7 +7,8 @@ import { useDinteroEnvironment } from "../utils/environment"
 
 jest.setTimeout(180_000)
 
-// Everything the app prints during this file, to prove no secret reaches a log line.
+// Everything the app prints during this file, to prove no secret reaches a log line. Medusa's logger writes
+// through console (which jest buffers when it runs several files) or straight to the streams: capture both.
 const printed: string[] = []
 for (const stream of [process.stdout, process.stderr]) {
   const write = stream.write.bind(stream)
@@ -15,6 +16,13 @@ for (const stream of [process.stdout, process.stderr]) {
     printed.push(String(chunk))
     return write(chunk, ...rest)
   }) as any)
+}
+for (const method of ["log", "info", "warn", "error", "debug"] as const) {
+  const original = console[method].bind(console)
+  jest.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+    printed.push(args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" "))
+    original(...args)
+  })
 }
 
 const env = useDinteroEnvironment({ env: { LOG_LEVEL: "debug" } })

@@ -128,8 +128,9 @@ export class DinteroPaymentProviderService extends AbstractPaymentProvider<Dinte
 
   async updatePayment(input: UpdatePaymentInput): Promise<UpdatePaymentOutput> {
     const data = readPaymentData(input.data)
-    // Once paid (or refused), the session is history: Dintero refuses updates and the data only records the outcome.
-    if (data.transaction_id) {
+    // Once paid, refused or cancelled, the session is history: Dintero refuses updates and the data only records
+    // the outcome (this is also how callbacks write declined/cancelled outcomes on the session).
+    if (data.transaction_id || data.dintero_status) {
       return { data: pickPaymentData(data) }
     }
     const currency = input.currency_code.toUpperCase()

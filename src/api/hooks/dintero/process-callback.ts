@@ -108,8 +108,8 @@ async function recordOutcome(container: MedusaContainer, sessionId: string, resu
     currency_code: session.currency_code,
     data: {
       ...(session.data ?? {}),
-      transaction_id: result.transaction?.id,
-      dintero_status: result.transaction?.status,
+      ...(result.transaction ? { transaction_id: result.transaction.id } : {}),
+      dintero_status: result.transaction?.status ?? "SESSION_CANCELLED",
     },
     status: result.action === PaymentActions.FAILED ? "error" : "canceled",
   })
