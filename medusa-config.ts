@@ -7,6 +7,14 @@ loadEnv(process.env.NODE_ENV || "development", process.cwd())
 const env = (name: string, fallback: string) => process.env[name] || fallback
 const emulator = env("DINTERO_EMULATOR_URL", "http://localhost:8077")
 const backendUrl = env("MEDUSA_BACKEND_URL", "http://localhost:9000")
+// One Dintero API client for Checkout (the provider) and the Orders API mirror (which reuses the provider's).
+const dinteroApi = {
+  accountId: env("DINTERO_ACCOUNT_ID", "T12345678"),
+  clientId: env("DINTERO_CLIENT_ID", "emulator-client"),
+  clientSecret: env("DINTERO_CLIENT_SECRET", "emulator-secret"),
+  checkoutBaseUrl: env("DINTERO_CHECKOUT_BASE_URL", `${emulator}/checkout/v1`),
+  apiBaseUrl: env("DINTERO_API_BASE_URL", `${emulator}/api/v1`),
+}
 
 module.exports = defineConfig({
   projectConfig: {
@@ -25,6 +33,14 @@ module.exports = defineConfig({
   },
   modules: [
     {
+      resolve: "./src/modules/dintero-orders",
+      // The Orders mirror uses the payment provider's Dintero configuration below.
+      options: {
+        generateOrderId: process.env.DINTERO_ORDERS_GENERATE_ORDER_ID !== "false",
+        ordersMirror: process.env.DINTERO_ORDERS_MIRROR !== "false",
+      },
+    },
+    {
       resolve: "@medusajs/medusa/payment",
       options: {
         providers: [
@@ -32,12 +48,8 @@ module.exports = defineConfig({
             resolve: "./src/providers/dintero",
             id: "dintero",
             options: {
-              accountId: env("DINTERO_ACCOUNT_ID", "T12345678"),
-              clientId: env("DINTERO_CLIENT_ID", "emulator-client"),
-              clientSecret: env("DINTERO_CLIENT_SECRET", "emulator-secret"),
+              ...dinteroApi,
               profileId: env("DINTERO_PROFILE_ID", "default"),
-              checkoutBaseUrl: env("DINTERO_CHECKOUT_BASE_URL", `${emulator}/checkout/v1`),
-              apiBaseUrl: env("DINTERO_API_BASE_URL", `${emulator}/api/v1`),
               returnUrl: env("DINTERO_RETURN_URL", `${backendUrl}/dintero-demo/return`),
               backendUrl,
               autoCapture: process.env.DINTERO_AUTO_CAPTURE === "true",

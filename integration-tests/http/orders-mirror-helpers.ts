@@ -1,0 +1,113 @@
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import type { AdminApi, StoreApi } from "../../scripts/lib/store-api"
+import type { SeededStore } from "../../scripts/lib/seed-store"
+import type { Emulator } from "../../emulator"
+
+export const SETTLED = new Set(["done", "skipped", "failed", "needs_action"])
+
+export async function sleep(ms: number) {
+  await new Promise((r) => setTimeout(r, ms))
+}
+
+/** Polls the mirror route until `ready` holds (subscribers run after the HTTP answer, so nothing to await). */
+export async function waitForMirror(admin: AdminApi, orderId: string, ready: (m: any) => boolean, timeoutMs = 20_000) {
+  const until = Date.now() + timeoutMs
+  let last: any
+  while (Date.now() < until) {
+    last = await admin.ok("get", `/admin/dintero/orders/${orderId}`)
+    if (ready(last)) return last
+    await sleep(150)
+  }
+  throw new Error(`mirror of ${orderId} not ready: ${JSON.stringify(last?.operations?.map((o: any) => [o.identity, o.status, o.last_error]))}`)
+}
+
+/** Every operation settled and at least `count` of them. */
+export const settled = (count: number) => (m: any) =>
+  m.operations.length >= count && m.operations.every((o: any) => SETTLED.has(o.status))
+
+/** Drops the product's shipping profile so a cart needs no shipping method (the seed's order has only the item). */
+export async function withoutShipping(container: any, seeded: SeededStore) {
+  const link = container.resolve(ContainerRegistrationKeys.LINK)
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({ entity: "product", fields: ["id", "shipping_profile.id"], filters: { id: seeded.productId } })
+  const profileId = data[0]?.shipping_profile?.id
+  if (profileId) {
+    await link.dismiss({ [Modules.PRODUCT]: { product_id: seeded.productId }, [Modules.FULFILLMENT]: { shipping_profile_id: profileId } })
+  }
+}
+
+export async function placeOrder(
+  store: StoreApi,
+  admin: AdminApi,
+  emulator: Emulator,
+  seeded: SeededStore,
+  opts: { items: { variant_id: string; quantity: number }[]; shipping?: boolean }
+) {
+  let cart = await store.createCart({ regionId: seeded.regionId, shippingOptionId: seeded.shippingOptionId, items: opts.items })
+  await store.setAddresses(cart.id)
+  if (opts.shipping !== false) cart = await store.addShippingMethod(cart.id, seeded.shippingOptionId)
+  const { session } = await store.initiatePaymentSession(cart.id)
+  const paid = await emulator.pay(session.data.dintero_session_id, "AUTHORIZED")
+  const completed = await store.completeCart(cart.id)
+  if (completed.body.type !== "order") throw new Error(`cart not completed: ${JSON.stringify(completed.body)}`)
+  await emulator.waitForCallbacks()
+  const orderId = completed.body.order.id as string
+  const order = await admin.getOrder(orderId)
+  return { orderId, paymentId: order.payment_collections[0].payments[0].id as string, transactionId: paid.transaction!.id as string }
+}
+
+export interface EditSpec {
+  add?: { variant_id: string; quantity: number; unit_price?: number }[]
+  update?: { item_id: string; quantity: number }[]
+}
+
+/** Admin order edit: begin, change, request, confirm — as the dashboard does it. */
+export async function editOrder(admin: AdminApi, orderId: string, spec: EditSpec) {
+  await admin.ok("post", "/admin/order-edits", { order_id: orderId })
+  if (spec.add?.length) await admin.ok("post", `/admin/order-edits/${orderId}/items`, { items: spec.add })
+  for (const u of spec.update ?? []) await admin.ok("post", `/admin/order-edits/${orderId}/items/item/${u.item_id}`, { quantity: u.quantity })
+  await admin.ok("post", `/admin/order-edits/${orderId}/request`, {})
+  return await admin.ok("post", `/admin/order-edits/${orderId}/confirm`, {})
+}
+
+export async function orderItems(admin: AdminApi, orderId: string) {
+  const { order } = await admin.ok("get", `/admin/orders/${orderId}?fields=id,items.id,items.quantity,items.variant_id,items.unit_price`)
+  return order.items as { id: string; quantity: number; variant_id: string }[]
+}
+
+export function dinteroOrder(emulator: Emulator, dinteroOrderId: string): any {
+  return (emulator.state as any).orders.find((o: any) => o.order_id === dinteroOrderId)
+}
+
+const toMinor = (v: unknown) => Math.round(Number(v) * 100)
+
+/**
+ * The three ledgers of an order: Medusa's captured − refunded, the Checkout transactions' captured − refunded,
+ * the Orders API's captures − refunds; all in øre.
+ */
+export async function ledgers(admin: AdminApi, emulator: Emulator, orderId: string, dinteroOrderId: string) {
+  const order = await admin.getOrder(orderId)
+  let medusa = 0
+  const txIds = new Set<string>()
+  for (const pc of order.payment_collections ?? []) {
+    for (const p of pc.payments ?? []) {
+      for (const c of p.captures ?? []) medusa += toMinor(c.amount)
+      for (const r of p.refunds ?? []) medusa -= toMinor(r.amount)
+      if (p.data?.transaction_id) txIds.add(p.data.transaction_id)
+    }
+  }
+  let checkout = 0
+  const checkoutByLine: Record<string, number> = {}
+  for (const tx of (emulator.state as any).transactions.filter((t: any) => txIds.has(t.id))) {
+    for (const e of tx.events ?? []) {
+      if (!e.success) continue
+      const sign = e.event === "CAPTURE" ? 1 : e.event === "REFUND" ? -1 : 0
+      if (!sign) continue
+      checkout += sign * e.amount
+      for (const it of e.items ?? []) checkoutByLine[`${tx.id}:${it.line_id}`] = (checkoutByLine[`${tx.id}:${it.line_id}`] ?? 0) + sign * it.amount
+    }
+  }
+  const dOrder = dinteroOrder(emulator, dinteroOrderId)
+  const orders = (dOrder?.line_totals ?? []).reduce((s: number, t: any) => s + t.captured - t.refunded, 0)
+  return { medusa, checkout, orders, checkoutByLine, lineTotals: dOrder?.line_totals ?? [] }
+}

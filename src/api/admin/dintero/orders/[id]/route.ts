@@ -1,0 +1,64 @@
+import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+import { DINTERO_ORDERS_MODULE } from "../../../../../modules/dintero-orders"
+import type DinteroOrdersService from "../../../../../modules/dintero-orders/service"
+
+/**
+ * GET /admin/dintero/orders/:id — the Orders mirror of a Medusa order: the Dintero order id, the line map
+ * (Medusa line ↔ Orders line_id, with reversals and refund-remaining lines) and every outbox operation with its
+ * status, attempts and last error. `?dintero=true` also reads the order and its payment records from Dintero.
+ */
+export async function GET(req: MedusaRequest, res: MedusaResponse) {
+  const svc = req.scope.resolve(DINTERO_ORDERS_MODULE) as DinteroOrdersService
+  const orderId = req.params.id
+  const [mirror] = await svc.listDinteroOrderMirrors({ order_id: orderId })
+  const operations = await svc.listDinteroOrderOperations(
+    { order_id: orderId },
+    { order: { created_at: "ASC", sequence: "ASC" }, take: 1000 }
+  )
+  const state = (mirror?.state ?? null) as any
+  let dintero: Record<string, unknown> | undefined
+  if (req.query.dintero === "true" && mirror?.dintero_order_id) {
+    const client = svc.getDinteroClient()
+    try {
+      const id = mirror.dintero_order_id
+      const [order, authorizations, captures, refunds, cancellations] = await Promise.all([
+        client.orders.getOrder(id),
+        client.orders.listAuthorizations(id),
+        client.orders.listCaptures(id),
+        client.orders.listRefunds(id),
+        client.orders.listCancellations(id),
+      ])
+      dintero = { order, authorizations, captures, refunds, cancellations }
+    } catch (e) {
+      dintero = { error: (e as Error).message }
+    }
+  }
+  res.json({
+    dintero_order_mirror: mirror
+      ? {
+          id: mirror.id,
+          order_id: mirror.order_id,
+          dintero_order_id: mirror.dintero_order_id,
+          currency_code: mirror.currency_code,
+          lines: state?.lines ?? [],
+          snapshot: state?.snapshot ?? null,
+          checkout_lines: state?.checkout_lines ?? {},
+          payments: state?.payments ?? {},
+        }
+      : null,
+    operations: operations.map((op: any) => ({
+      id: op.id,
+      identity: op.identity,
+      kind: op.kind,
+      status: op.status,
+      attempts: op.attempts,
+      last_error: op.last_error,
+      next_attempt_at: op.next_attempt_at,
+      completed_at: op.completed_at,
+      created_at: op.created_at,
+      input: op.input,
+      progress: op.progress,
+    })),
+    ...(dintero && { dintero }),
+  })
+}

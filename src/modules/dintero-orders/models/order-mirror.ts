@@ -1,0 +1,15 @@
+import { model } from "@medusajs/framework/utils"
+
+/**
+ * The Orders API mirror of one Medusa order: the Dintero order id and what was last sent (see lib/state.ts for
+ * the shape of `state`). One row per Medusa order, linked to it (src/links/order-dintero-mirror.ts).
+ */
+export const DinteroOrderMirror = model.define("dintero_order_mirror", {
+  id: model.id({ prefix: "dimir" }).primaryKey(),
+  order_id: model.text().unique(),
+  /** The id used in `/shopping/orders/{order_id}` paths; null until the first draft is completed. */
+  dintero_order_id: model.text().nullable(),
+  currency_code: model.text().nullable(),
+  /** MirrorState: snapshot, every Orders line ever sent, Checkout line map, payments. */
+  state: model.json().nullable(),
+})

@@ -1,0 +1,17 @@
+import type { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
+import { mirrorOrderEditWorkflow } from "../workflows/mirror-order"
+import { enqueueAndKick } from "../workflows/lib/kick"
+
+type Payload = { order_id: string; actions?: { action?: string; order_change_id?: string }[] }
+
+export default async function dinteroOrderEdit({ event, container }: SubscriberArgs<Payload>) {
+  const { order_id, actions } = event.data
+  await enqueueAndKick(
+    container,
+    `the edit of order ${order_id}`,
+    () => mirrorOrderEditWorkflow(container).run({ input: { order_id, actions: (actions ?? []).map((a) => ({ action: a.action, order_change_id: a.order_change_id })) } }),
+    () => order_id
+  )
+}
+
+export const config: SubscriberConfig = { event: "order-edit.confirmed", context: { subscriberId: "dintero-orders-order-edit" } }

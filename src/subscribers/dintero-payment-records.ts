@@ -1,0 +1,33 @@
+import type { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
+import { mirrorPaymentRecordsWorkflow } from "../workflows/mirror-order"
+import { enqueueAndKick } from "../workflows/lib/kick"
+
+/**
+ * payment.captured / payment.refunded → captures / refunds on the Dintero order. Refunds made by returns, claims,
+ * exchanges and order cancellation all arrive here too (they go through Medusa's refund-payment workflow).
+ */
+export default async function dinteroPaymentRecords({ event, container }: SubscriberArgs<{ id: string }>) {
+  const kind = event.name === "payment.refunded" ? "refund" : "capture"
+  let orderId: string | null = null
+  await enqueueAndKick(
+    container,
+    `${kind}s of payment ${event.data.id}`,
+    async () => {
+      const { result } = await mirrorPaymentRecordsWorkflow(container).run({ input: { payment_id: event.data.id, kind } })
+      orderId = (result as any)?.order_id ?? null
+      return result
+    },
+    async () => orderId ?? (await orderOf(container, event.data.id))
+  )
+}
+
+async function orderOf(container: any, paymentId: string): Promise<string | null> {
+  const svc = container.resolve("dinteroOrders")
+  const [op] = await svc.listDinteroOrderOperations({ identity: `authorization:${paymentId}` }, { select: ["order_id"] })
+  return op?.order_id ?? null
+}
+
+export const config: SubscriberConfig = {
+  event: ["payment.captured", "payment.refunded"],
+  context: { subscriberId: "dintero-orders-payment-records" },
+}

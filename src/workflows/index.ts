@@ -1,0 +1,9 @@
+export {
+  mirrorOrderPlacedWorkflow,
+  mirrorPaymentRecordsWorkflow,
+  mirrorOrderEditWorkflow,
+  mirrorOrderCanceledWorkflow,
+  processDinteroOrderOutboxWorkflow,
+  retryDinteroOrderOperationsWorkflow,
+} from "./mirror-order"
+export { processOrderOutbox, settleOutbox } from "./lib/outbox-processor"

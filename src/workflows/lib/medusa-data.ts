@@ -1,0 +1,124 @@
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { toMinorUnits, type DecimalInput } from "../../mapping/money"
+
+/** The Medusa records the mirror reads, through `query` (the application container). */
+
+export const ORDER_FIELDS = [
+  "id",
+  "currency_code",
+  "status",
+  "version",
+  "total",
+  "items.id",
+  "items.title",
+  "items.product_title",
+  "items.variant_title",
+  "items.variant_id",
+  "items.variant_sku",
+  "items.quantity",
+  "items.total",
+  "items.tax_total",
+  "items.is_tax_inclusive",
+  "items.created_at",
+  "items.tax_lines.rate",
+  "shipping_methods.id",
+  "shipping_methods.name",
+  "shipping_methods.shipping_option_id",
+  "shipping_methods.total",
+  "shipping_methods.tax_total",
+  "shipping_methods.created_at",
+  "shipping_methods.tax_lines.rate",
+  "payment_collections.id",
+  "payment_collections.status",
+  "payment_collections.amount",
+  "payment_collections.created_at",
+  "payment_collections.payments.id",
+  "payment_collections.payments.provider_id",
+  "payment_collections.payments.data",
+  "payment_collections.payments.amount",
+  "payment_collections.payments.currency_code",
+  "payment_collections.payments.captured_at",
+  "payment_collections.payments.canceled_at",
+  "payment_collections.payments.created_at",
+  "payment_collections.payment_sessions.id",
+  "payment_collections.payment_sessions.provider_id",
+  "payment_collections.payment_sessions.data",
+]
+
+export interface MoneyRow {
+  id: string
+  amount: DecimalInput
+  raw_amount?: DecimalInput
+  created_at: string | Date
+}
+
+export interface PaymentRow {
+  id: string
+  provider_id: string
+  amount: DecimalInput
+  currency_code: string
+  data: Record<string, unknown> | null
+  captured_at?: string | Date | null
+  canceled_at?: string | Date | null
+  created_at?: string | Date | null
+  payment_collection_id?: string
+  captures?: MoneyRow[]
+  refunds?: MoneyRow[]
+}
+
+type Query = { graph(input: Record<string, unknown>): Promise<{ data: any[] }> }
+
+const query = (container: MedusaContainer) => container.resolve(ContainerRegistrationKeys.QUERY) as unknown as Query
+
+export async function loadOrder(container: MedusaContainer, orderId: string): Promise<any | null> {
+  const { data } = await query(container).graph({ entity: "order", fields: ORDER_FIELDS, filters: { id: orderId } })
+  return data[0] ?? null
+}
+
+export async function loadPayment(container: MedusaContainer, paymentId: string): Promise<PaymentRow | null> {
+  const { data } = await query(container).graph({
+    entity: "payment",
+    fields: [
+      "id", "provider_id", "amount", "currency_code", "data", "captured_at", "canceled_at", "created_at",
+      "payment_collection_id",
+      "captures.id", "captures.amount", "captures.raw_amount", "captures.created_at",
+      "refunds.id", "refunds.amount", "refunds.raw_amount", "refunds.created_at",
+    ],
+    filters: { id: paymentId },
+  })
+  return data[0] ?? null
+}
+
+export async function orderIdOfPayment(container: MedusaContainer, payment: PaymentRow): Promise<string | null> {
+  if (!payment.payment_collection_id) return null
+  const { data } = await query(container).graph({
+    entity: "order_payment_collection",
+    fields: ["order_id"],
+    filters: { payment_collection_id: payment.payment_collection_id },
+  })
+  return data[0]?.order_id ?? null
+}
+
+export const isDinteroPayment = (p: { provider_id?: string | null }) => !!p.provider_id?.startsWith("pp_dintero")
+
+export const transactionIdOf = (p: { data?: Record<string, unknown> | null }): string | undefined =>
+  typeof p.data?.transaction_id === "string" ? (p.data.transaction_id as string) : undefined
+
+/** Oldest first, ties by id: the order the provider numbers captures/refunds in its Checkout references. */
+export function inRecordOrder<T extends MoneyRow>(rows: T[] | undefined): T[] {
+  return [...(rows ?? [])].sort((a, b) => {
+    const t = new Date(a.created_at).getTime() - new Date(b.created_at).getTime()
+    return t !== 0 ? t : a.id < b.id ? -1 : a.id > b.id ? 1 : 0
+  })
+}
+
+export const minor = (row: MoneyRow, currency: string) => toMinorUnits((row.raw_amount ?? row.amount) as DecimalInput, currency)
+
+/** Every payment of the order's collections, oldest collection first. */
+export function paymentsOf(order: any): PaymentRow[] {
+  const collections = [...(order?.payment_collections ?? [])].sort(
+    (a: any, b: any) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime()
+  )
+  return collections.flatMap((c: any) => (c.payments ?? []).map((p: any) => ({ ...p, payment_collection_id: c.id })))
+}

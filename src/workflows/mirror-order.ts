@@ -1,0 +1,57 @@
+import { WorkflowResponse, createWorkflow, transform } from "@medusajs/framework/workflows-sdk"
+import { enqueueDinteroOperationsStep } from "./steps/enqueue-operations"
+import { processDinteroOutboxStep, resetDinteroOperationsStep } from "./steps/process-outbox"
+import {
+  resolveOrderCanceledStep,
+  resolveOrderEditStep,
+  resolveOrderPlacedStep,
+  resolvePaymentRecordsStep,
+} from "./steps/resolve-operations"
+
+/*
+ * One workflow per Medusa event. Each only WRITES the outbox (database work, no Dintero call); sending is
+ * processDinteroOrderOutboxWorkflow's job, which subscribers start without waiting for it.
+ */
+
+export const mirrorOrderPlacedWorkflow = createWorkflow("dintero-mirror-order-placed", (input: { order_id: string }) => {
+  const toEnqueue = resolveOrderPlacedStep(input)
+  return new WorkflowResponse(enqueueDinteroOperationsStep(toEnqueue))
+})
+
+export const mirrorPaymentRecordsWorkflow = createWorkflow(
+  "dintero-mirror-payment-records",
+  (input: { payment_id: string; kind: "capture" | "refund" }) => {
+    const toEnqueue = resolvePaymentRecordsStep(input)
+    return new WorkflowResponse(enqueueDinteroOperationsStep(toEnqueue))
+  }
+)
+
+export const mirrorOrderEditWorkflow = createWorkflow(
+  "dintero-mirror-order-edit",
+  (input: { order_id: string; actions?: { action?: string; order_change_id?: string }[] }) => {
+    const toEnqueue = resolveOrderEditStep(input)
+    return new WorkflowResponse(enqueueDinteroOperationsStep(toEnqueue))
+  }
+)
+
+export const mirrorOrderCanceledWorkflow = createWorkflow("dintero-mirror-order-canceled", (input: { order_id: string }) => {
+  const toEnqueue = resolveOrderCanceledStep(input)
+  return new WorkflowResponse(enqueueDinteroOperationsStep(toEnqueue))
+})
+
+/** Sends due operations: of the given orders, or of every order with something due (the scheduled job). */
+export const processDinteroOrderOutboxWorkflow = createWorkflow(
+  "dintero-process-order-outbox",
+  (input: { order_ids?: string[]; force?: boolean }) => new WorkflowResponse(processDinteroOutboxStep(input))
+)
+
+/** Admin retry: makes the order's stuck operations due and runs them now. */
+export const retryDinteroOrderOperationsWorkflow = createWorkflow(
+  "dintero-retry-order-operations",
+  (input: { order_id: string; operation_id?: string }) => {
+    const reset = resetDinteroOperationsStep(input)
+    const which = transform({ input, reset }, ({ input }) => ({ order_ids: [input.order_id] }))
+    processDinteroOutboxStep(which)
+    return new WorkflowResponse(reset)
+  }
+)

@@ -1,0 +1,57 @@
+import { StepResponse, createStep } from "@medusajs/framework/workflows-sdk"
+import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
+import type DinteroOrdersService from "../../modules/dintero-orders/service"
+import { processOrderOutbox } from "../lib/outbox-processor"
+
+/**
+ * Sends an order's due outbox operations to Dintero. No compensation: what Dintero recorded stays recorded, and
+ * the outbox row says how far it got; a rerun continues from there.
+ */
+export const processDinteroOutboxStep = createStep(
+  "process-dintero-order-outbox",
+  async (input: { order_ids?: string[]; force?: boolean }, { container }) => {
+    const svc = container.resolve(DINTERO_ORDERS_MODULE) as DinteroOrdersService
+    let orderIds = input.order_ids
+    if (!orderIds) {
+      // Every order with an operation that is due now.
+      const due = await svc.listDinteroOrderOperations(
+        { status: ["pending", "processing"] },
+        { select: ["order_id", "next_attempt_at", "updated_at", "status"], take: 500 }
+      )
+      const now = Date.now()
+      orderIds = [
+        ...new Set(
+          due
+            .filter((o: any) =>
+              o.status === "processing"
+                ? now - new Date(o.updated_at).getTime() > 120_000 // a pass that died mid-way
+                : !o.next_attempt_at || new Date(o.next_attempt_at).getTime() <= now
+            )
+            .map((o: any) => o.order_id as string)
+        ),
+      ]
+    }
+    for (const orderId of orderIds) await processOrderOutbox(container, orderId, { force: input.force })
+    return new StepResponse({ processed: orderIds })
+  }
+)
+
+/** Makes failed / needs-action / waiting operations of an order due again (admin retry). */
+export const resetDinteroOperationsStep = createStep(
+  "reset-dintero-order-operations",
+  async (input: { order_id: string; operation_id?: string }, { container }) => {
+    const svc = container.resolve(DINTERO_ORDERS_MODULE) as DinteroOrdersService
+    const ops = await svc.listDinteroOrderOperations({
+      order_id: input.order_id,
+      status: ["pending", "failed", "needs_action", "processing"],
+      ...(input.operation_id ? { id: input.operation_id } : {}),
+    })
+    const retryable = ops.filter((o: any) => o.kind !== "notice")
+    if (retryable.length) {
+      await svc.updateDinteroOrderOperations(
+        retryable.map((o: any) => ({ id: o.id, status: "pending", next_attempt_at: null })) as any
+      )
+    }
+    return new StepResponse({ reset: retryable.map((o: any) => o.id) })
+  }
+)

@@ -1,0 +1,110 @@
+import { StepResponse, createStep } from "@medusajs/framework/workflows-sdk"
+import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
+import type DinteroOrdersService from "../../modules/dintero-orders/service"
+import { inRecordOrder, isDinteroPayment, loadOrder, loadPayment, orderIdOfPayment, paymentsOf } from "../lib/medusa-data"
+import type { EnqueueInput, OperationToEnqueue } from "./enqueue-operations"
+
+/** The mirror is on (credentials configured, not switched off). */
+function enabled(container: { resolve(key: string): unknown }): boolean {
+  return (container.resolve(DINTERO_ORDERS_MODULE) as DinteroOrdersService).mirrorOptions.ordersMirror
+}
+
+const moneyOps = (payment: any, kinds: ("capture" | "refund")[]): OperationToEnqueue[] => [
+  // A further payment (e.g. the difference after an edit) is authorized on the Orders order before its money.
+  { identity: `authorization:${payment.id}`, kind: "authorization", input: { payment_id: payment.id } },
+  ...kinds.flatMap((kind) =>
+    inRecordOrder(kind === "capture" ? payment.captures : payment.refunds).map((row) => ({
+      identity: `${kind}:${row.id}`,
+      kind,
+      input: { payment_id: payment.id, record_id: row.id },
+    }))
+  ),
+]
+
+/** order.placed: the order, then the captures already made (auto-capture at authorization). */
+export const resolveOrderPlacedStep = createStep(
+  "resolve-dintero-order-placed",
+  async (input: { order_id: string }, { container }) => {
+    const none: EnqueueInput = { order_id: null, operations: [] }
+    if (!enabled(container)) return new StepResponse(none)
+    const order = await loadOrder(container, input.order_id)
+    const payment = order && paymentsOf(order).find(isDinteroPayment)
+    if (!payment) return new StepResponse(none)
+    const full = await loadPayment(container, payment.id)
+    return new StepResponse<EnqueueInput>({
+      order_id: input.order_id,
+      operations: [
+        { identity: `order_placed:${input.order_id}`, kind: "order_placed", input: { order_id: input.order_id } },
+        ...(full ? moneyOps(full, ["capture"]).slice(1) : []),
+      ],
+    })
+  }
+)
+
+/** payment.captured / payment.refunded carry only the payment id: every capture/refund row of it, deduplicated. */
+export const resolvePaymentRecordsStep = createStep(
+  "resolve-dintero-payment-records",
+  async (input: { payment_id: string; kind: "capture" | "refund" }, { container }) => {
+    const none: EnqueueInput = { order_id: null, operations: [] }
+    if (!enabled(container)) return new StepResponse(none)
+    const payment = await loadPayment(container, input.payment_id)
+    if (!payment || !isDinteroPayment(payment)) return new StepResponse(none)
+    const orderId = await orderIdOfPayment(container, payment)
+    if (!orderId) return new StepResponse(none)
+    const svc = container.resolve(DINTERO_ORDERS_MODULE) as DinteroOrdersService
+    const [mirror] = await svc.listDinteroOrderMirrors({ order_id: orderId })
+    if (!mirror) return new StepResponse(none) // not mirrored (placed before the plugin, or not a Dintero order)
+    return new StepResponse<EnqueueInput>({ order_id: orderId, operations: moneyOps(payment, [input.kind]) })
+  }
+)
+
+/** order-edit.confirmed: one operation per order version; the draft is computed against the mirror's snapshot. */
+export const resolveOrderEditStep = createStep(
+  "resolve-dintero-order-edit",
+  async (input: { order_id: string; actions?: { action?: string; order_change_id?: string }[] }, { container }) => {
+    const none: EnqueueInput = { order_id: null, operations: [] }
+    if (!enabled(container)) return new StepResponse(none)
+    const svc = container.resolve(DINTERO_ORDERS_MODULE) as DinteroOrdersService
+    const [mirror] = await svc.listDinteroOrderMirrors({ order_id: input.order_id })
+    if (!mirror) return new StepResponse(none)
+    const order = await loadOrder(container, input.order_id)
+    const changeId = input.actions?.find((a) => a.order_change_id)?.order_change_id
+    const kinds = new Set((input.actions ?? []).map((a) => a.action))
+    const reason =
+      kinds.has("ITEM_ADD") && (kinds.has("ITEM_REMOVE") || kinds.has("ITEM_UPDATE")) ? "Replace item"
+        : kinds.has("ITEM_REMOVE") ? "Item removed"
+        : kinds.has("ITEM_UPDATE") ? "Quantity changed"
+        : "Order edited"
+    return new StepResponse<EnqueueInput>({
+      order_id: input.order_id,
+      operations: [
+        {
+          identity: `order_edit:${changeId ?? `${input.order_id}:v${order?.version ?? "?"}`}`,
+          kind: "order_edit",
+          input: { order_change_id: changeId, version: order?.version, reason },
+        },
+      ],
+    })
+  }
+)
+
+/** order.canceled: refunds Medusa made while cancelling first, then the release of what is still authorized. */
+export const resolveOrderCanceledStep = createStep(
+  "resolve-dintero-order-canceled",
+  async (input: { order_id: string }, { container }) => {
+    const none: EnqueueInput = { order_id: null, operations: [] }
+    if (!enabled(container)) return new StepResponse(none)
+    const svc = container.resolve(DINTERO_ORDERS_MODULE) as DinteroOrdersService
+    const [mirror] = await svc.listDinteroOrderMirrors({ order_id: input.order_id })
+    if (!mirror) return new StepResponse(none)
+    const order = await loadOrder(container, input.order_id)
+    const payments = await Promise.all(paymentsOf(order).filter(isDinteroPayment).map((p) => loadPayment(container, p.id)))
+    return new StepResponse<EnqueueInput>({
+      order_id: input.order_id,
+      operations: [
+        ...payments.filter(Boolean).flatMap((p) => moneyOps(p, ["refund"])),
+        { identity: `cancellation:${input.order_id}`, kind: "cancellation", input: { order_id: input.order_id } },
+      ],
+    })
+  }
+)
