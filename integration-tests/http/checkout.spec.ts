@@ -1,6 +1,7 @@
 import axios from "axios"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { createPromotionsWorkflow } from "@medusajs/medusa/core-flows"
+import { DinteroClient } from "../../src/dintero"
 import { AdminApi, StoreApi } from "../../scripts/lib/store-api"
 import { seedStore, type SeededStore } from "../../scripts/lib/seed-store"
 import { useDinteroEnvironment } from "../utils/environment"
@@ -200,9 +201,9 @@ medusaIntegrationTestRunner({
 
       // 2) Dintero applies the capture but every answer is lost: Medusa's retry must not capture again.
       env.emulator.faults.add({ method: "POST", path: "/checkout/v1/transactions/:id/capture", kind: "lose-response", times: 10 })
-      // The provider's first read passes; the client's re-reads after the lost answer fail, so the client cannot
-      // tell whether the capture happened and Medusa deletes its capture row.
-      env.emulator.faults.add({ method: "GET", path: "/checkout/v1/transactions/:id", kind: "status", status: 503, times: 40, after: 1 })
+      // The client's re-reads after the lost answer fail too, so it cannot tell whether the capture happened and
+      // Medusa deletes its capture row; the plugin parks the reference on the payment.
+      env.emulator.faults.add({ method: "GET", path: "/checkout/v1/transactions/:id", kind: "status", status: 503, times: 40 })
       const lost = await admin.capture(payment.id, 50)
       expect(lost.status).toBeGreaterThanOrEqual(400)
       env.emulator.faults.clear()
@@ -221,7 +222,7 @@ medusaIntegrationTestRunner({
       expect((await admin.capture(payment.id)).status).toBe(200)
       expect((await admin.refund(payment.id, 10)).status).toBe(200)
       env.emulator.faults.add({ method: "POST", path: "/checkout/v1/transactions/:id/refund", kind: "lose-response", times: 10 })
-      env.emulator.faults.add({ method: "GET", path: "/checkout/v1/transactions/:id", kind: "status", status: 503, times: 40, after: 1 })
+      env.emulator.faults.add({ method: "GET", path: "/checkout/v1/transactions/:id", kind: "status", status: 503, times: 40 })
       expect((await admin.refund(payment.id, 10)).status).toBeGreaterThanOrEqual(400)
       expect(events(transactionId, "REFUND").map((e: any) => e.amount)).toEqual([1000, 1000])
       env.emulator.faults.clear()
@@ -229,6 +230,33 @@ medusaIntegrationTestRunner({
       expect(events(transactionId, "REFUND").map((e: any) => e.amount)).toEqual([1000, 1000])
       const refunds = (await admin.ok("get", `/admin/payments/${payment.id}?fields=*refunds`)).payment.refunds
       expect(refunds.map((r: any) => r.amount)).toEqual([10, 10])
+    })
+
+    it("re-reads and re-allocates when a capture was made outside Medusa (Dintero Backoffice)", async () => {
+      const { payment, transactionId } = await placedOrder(2)
+      const client = new DinteroClient({
+        accountId: "T12345678",
+        clientId: "emulator-client",
+        clientSecret: "emulator-secret",
+        checkoutBaseUrl: env.emulator.checkoutBaseUrl,
+        apiBaseUrl: env.emulator.apiBaseUrl,
+      })
+      const itemLine = dinteroTx(transactionId).items.find((i: any) => i.id === "175938")
+      await client.checkout.captureTransaction(transactionId, {
+        amount: 39800,
+        capture_reference: "backoffice-1",
+        items: [{ line_id: itemLine.line_id, amount: 39800, quantity: 2 }],
+      })
+      client.close()
+      // Medusa still believes nothing is captured; its next capture must land on the shipping line.
+      expect((await admin.capture(payment.id, 49)).status).toBe(200)
+      const medusaCapture = events(transactionId, "CAPTURE").at(-1)
+      expect(medusaCapture.amount).toBe(4900)
+      expect(medusaCapture.items).toEqual([expect.objectContaining({ amount: 4900 })])
+      expect(medusaCapture.items[0].line_id).not.toBe(itemLine.line_id)
+      // The first allocation (from the stale view) was refused by Dintero, the second one went through.
+      const capturePosts = env.emulator.requests.filter((r: any) => r.method === "POST" && r.path.endsWith("/capture"))
+      expect(capturePosts.map((r: any) => r.status)).toEqual([200, 400, 200])
     })
 
     it("voids the authorization when the order is cancelled", async () => {

@@ -81,6 +81,42 @@ export async function listMoneyRecords(
   })
 }
 
+/**
+ * References of captures/refunds whose outcome at Dintero is unknown (the request failed after it may have been
+ * applied). Medusa deletes its capture/refund row on failure, so the plugin parks them on the payment's metadata;
+ * the next operation on that payment reads the transaction before sending anything.
+ */
+const UNRESOLVED_KEY = "dintero_unresolved_references"
+
+interface PaymentRecordService {
+  retrieve(id: string, config?: Record<string, unknown>): Promise<{ id: string; metadata?: Record<string, unknown> | null }>
+  update(data: { id: string; metadata: Record<string, unknown> }): Promise<unknown>
+}
+
+function paymentService(cradle: Cradle): PaymentRecordService {
+  const svc = cradle.paymentService as PaymentRecordService | undefined
+  if (!svc) throw new Error('The payment module does not expose "paymentService"; this Medusa version is not supported')
+  return svc
+}
+
+export async function unresolvedReferences(cradle: Cradle, paymentId: string): Promise<string[]> {
+  const payment = await paymentService(cradle).retrieve(paymentId, { select: ["id", "metadata"] })
+  const refs = payment.metadata?.[UNRESOLVED_KEY]
+  return Array.isArray(refs) ? refs.filter((r): r is string => typeof r === "string") : []
+}
+
+// Medusa merges metadata on update: a key is replaced, and set to "" to delete it.
+export async function parkUnresolved(cradle: Cradle, paymentId: string, reference: string): Promise<void> {
+  const refs = new Set(await unresolvedReferences(cradle, paymentId))
+  refs.add(reference)
+  await paymentService(cradle).update({ id: paymentId, metadata: { [UNRESOLVED_KEY]: [...refs] } })
+}
+
+/** Forgets the parked references once Dintero's transaction has been read (it tells what was applied). */
+export async function settleUnresolved(cradle: Cradle, paymentId: string): Promise<void> {
+  await paymentService(cradle).update({ id: paymentId, metadata: { [UNRESOLVED_KEY]: "" } })
+}
+
 export const CART_FIELDS = [
   "id",
   "currency_code",

@@ -23,6 +23,12 @@ export const paymentDataSchema = z.object({
   payment_product_type: z.string().optional(),
   /** Why the plugin refused a transaction (amount/currency/reference mismatch). */
   dintero_error: z.string().optional(),
+  /** The transaction's lines and what each has captured/refunded, as Dintero last reported them (minor units). */
+  lines: z
+    .array(z.object({ line_id: z.string(), amount: z.number().int(), quantity: z.number() }))
+    .optional(),
+  captured_by_line: z.record(z.string(), z.number().int()).optional(),
+  refunded_by_line: z.record(z.string(), z.number().int()).optional(),
 })
 
 export type DinteroPaymentData = z.infer<typeof paymentDataSchema>

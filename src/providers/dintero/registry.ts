@@ -1,4 +1,4 @@
-import { DinteroClient } from "../../dintero"
+import { DinteroClient, type DinteroLogger } from "../../dintero"
 import { parseDinteroOptions, type DinteroOptions } from "./options"
 
 /**
@@ -8,7 +8,20 @@ import { parseDinteroOptions, type DinteroOptions } from "./options"
  * which the rest of the app cannot reach; this registry is the one shared place.
  */
 const configs: DinteroOptions[] = []
-const clients = new Map<DinteroOptions, DinteroClient>()
+const clients = new Map<string, DinteroClient>()
+let logger: DinteroLogger | undefined
+
+/** Where the shared clients log retries and re-authentications (the provider passes Medusa's logger). */
+export function setDinteroLogger(next: DinteroLogger | undefined): void {
+  logger = next
+}
+
+const forwardingLogger: DinteroLogger = {
+  debug: (m) => logger?.debug?.(m),
+  info: (m) => logger?.info?.(m),
+  warn: (m) => logger?.warn?.(m),
+  error: (m) => logger?.error?.(m),
+}
 
 export function rememberDinteroOptions(options: DinteroOptions): void {
   const same = configs.findIndex((c) => c.accountId === options.accountId && c.clientId === options.clientId)
@@ -26,9 +39,13 @@ export function dinteroConfiguration(): DinteroOptions | undefined {
   return configs[0]
 }
 
-/** One client per configuration, shared by every caller in the process (token cache, keep-alive pool). */
+/**
+ * One client per Dintero API client and endpoint, shared by every caller in the process (the provider, the Orders
+ * mirror, the admin routes): one token cache, so one token request, and one keep-alive pool.
+ */
 export function dinteroClientFor(options: DinteroOptions): DinteroClient {
-  let client = clients.get(options)
+  const key = [options.accountId, options.clientId, options.checkoutBaseUrl, options.apiBaseUrl].join("|")
+  let client = clients.get(key)
   if (!client) {
     client = new DinteroClient({
       accountId: options.accountId,
@@ -38,8 +55,9 @@ export function dinteroClientFor(options: DinteroOptions): DinteroClient {
       apiBaseUrl: options.apiBaseUrl,
       timeoutMs: options.timeoutMs,
       system: { name: "medusa", version: medusaVersion() },
+      logger: forwardingLogger,
     })
-    clients.set(options, client)
+    clients.set(key, client)
   }
   return client
 }

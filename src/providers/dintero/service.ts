@@ -27,7 +27,7 @@ import type {
   UpdatePaymentOutput,
   WebhookActionResult,
 } from "@medusajs/framework/types"
-import { DinteroClient, DinteroError } from "../../dintero"
+import { DinteroError, type DinteroClient } from "../../dintero"
 import type { SessionCreate, Transaction, TransactionItemRef } from "../../dintero"
 import { fromMinorUnits, toMinorUnits, type DecimalInput } from "../../mapping/money"
 import { allocateCapture, allocateRefund, perLineTotals } from "../../mapping/allocation"
@@ -36,13 +36,16 @@ import { toPaymentSessionStatus, toWebhookAction } from "../../mapping/status"
 import { CALLBACK_PATH, callbackUrl, readCallback, type CallbackInput } from "./callback"
 import {
   listMoneyRecords,
+  parkUnresolved,
+  settleUnresolved,
+  unresolvedReferences,
   loadCartForPaymentCollection,
   retrieveCapture,
   retrievePaymentSession,
   retrieveRefund,
 } from "./medusa-records"
 import type { DinteroOptions } from "./options"
-import { medusaVersion, registerDinteroOptions } from "./registry"
+import { dinteroClientFor, registerDinteroOptions, setDinteroLogger } from "./registry"
 import { pickPaymentData, readPaymentData, type DinteroPaymentData } from "./payment-data"
 
 type Cradle = Record<string, unknown> & { logger?: Logger }
@@ -79,23 +82,16 @@ export class DinteroPaymentProviderService extends AbstractPaymentProvider<Dinte
     this.options_ = registerDinteroOptions(options)
     this.logger_ = cradle.logger
     const logger = this.logger_
-    this.client_ = new DinteroClient({
-      accountId: this.options_.accountId,
-      clientId: this.options_.clientId,
-      clientSecret: this.options_.clientSecret,
-      checkoutBaseUrl: this.options_.checkoutBaseUrl,
-      apiBaseUrl: this.options_.apiBaseUrl,
-      timeoutMs: this.options_.timeoutMs,
-      system: { name: "medusa", version: medusaVersion() },
-      logger: logger
-        ? {
-            debug: (m) => logger.debug(`[dintero] ${m}`),
-            info: (m) => logger.info(`[dintero] ${m}`),
-            warn: (m) => logger.warn(`[dintero] ${m}`),
-            error: (m) => logger.error(`[dintero] ${m}`),
-          }
-        : undefined,
-    })
+    if (logger) {
+      setDinteroLogger({
+        debug: (m) => logger.debug(`[dintero] ${m}`),
+        info: (m) => logger.info(`[dintero] ${m}`),
+        warn: (m) => logger.warn(`[dintero] ${m}`),
+        error: (m) => logger.error(`[dintero] ${m}`),
+      })
+    }
+    // Shared with the Orders mirror and the admin routes: one token cache for the whole process.
+    this.client_ = dinteroClientFor(this.options_)
   }
 
   /** The Dintero client, for the plugin's own routes and workflows (e.g. a connection test). */
@@ -198,20 +194,7 @@ export class DinteroPaymentProviderService extends AbstractPaymentProvider<Dinte
     const paymentId = capture.payment_id ?? capture.payment?.id
     const amount = toMinorUnits((capture.raw_amount ?? capture.amount) as DecimalInput, data.currency)
     const reference = await this.operationReference("capture", paymentId, captureId, amount)
-
-    const tx = await this.call("read the Dintero transaction", () =>
-      this.client_.checkout.getTransaction(transactionId)
-    )
-    // A first attempt that timed out after Dintero applied it left an event with the same reference.
-    if (eventWithReference(tx, "CAPTURE", reference)) {
-      this.logger_?.info(`[dintero] capture ${reference} already applied on ${transactionId}; not capturing again`)
-      return { data: pickPaymentData(this.withTransaction(data, tx)) }
-    }
-    const items = allocateCapture(transactionLines(tx), perLineTotals(tx.events ?? [], "CAPTURE"), amount)
-    const result = await this.call("capture the Dintero transaction", () =>
-      this.client_.checkout.captureTransaction(transactionId, { amount, capture_reference: reference, items: items as TransactionItemRef[] })
-    )
-    return { data: pickPaymentData(this.withTransaction(data, transactionOf(result))) }
+    return await this.moveMoney("capture", data, transactionId, paymentId, reference, amount)
   }
 
   async refundPayment(input: RefundPaymentInput): Promise<RefundPaymentOutput> {
@@ -225,29 +208,91 @@ export class DinteroPaymentProviderService extends AbstractPaymentProvider<Dinte
       paymentId = refund.payment_id ?? refund.payment?.id
     }
     const reference = await this.operationReference("refund", paymentId, refundId, amount)
+    return await this.moveMoney("refund", data, transactionId, paymentId, reference, amount)
+  }
 
-    const tx = await this.call("read the Dintero transaction", () =>
-      this.client_.checkout.getTransaction(transactionId)
-    )
-    if (eventWithReference(tx, "REFUND", reference)) {
-      this.logger_?.info(`[dintero] refund ${reference} already applied on ${transactionId}; not refunding again`)
-      return { data: pickPaymentData(this.withTransaction(data, tx)) }
+  /**
+   * One capture or refund, exactly once.
+   *
+   * Normally one Dintero request: the lines and what each has captured/refunded are known from the transaction
+   * Dintero returned last time (kept in the payment data). The transaction is read first only when that knowledge
+   * may be stale: an earlier attempt of this payment ended without knowing whether Dintero applied it (its
+   * reference is then parked on the payment), the data predates line tracking, or Dintero refuses the allocation
+   * (e.g. after a capture made in Dintero Backoffice).
+   */
+  protected async moveMoney(
+    kind: "capture" | "refund",
+    data: DinteroPaymentData,
+    transactionId: string,
+    paymentId: string | undefined,
+    reference: string,
+    amount: number
+  ): Promise<{ data: DinteroPaymentData }> {
+    const event = kind === "capture" ? "CAPTURE" : "REFUND"
+    const unresolved = paymentId ? await unresolvedReferences(this.cradle_, paymentId) : []
+    let ledger = ledgerOf(data)
+    if (!ledger || unresolved.length > 0 || !paymentId) {
+      const tx = await this.call("read the Dintero transaction", () => this.client_.checkout.getTransaction(transactionId))
+      // Dintero's transaction is the truth now: each parked reference was either applied (its event is there) or not.
+      if (paymentId && unresolved.length > 0) {
+        await settleUnresolved(this.cradle_, paymentId)
+      }
+      // A first attempt that timed out after Dintero applied it left an event with the same reference.
+      if (eventWithReference(tx, event, reference)) {
+        this.logger_?.info(`[dintero] ${kind} ${reference} already applied on ${transactionId}; not sending it again`)
+        return { data: pickPaymentData(this.withTransaction(data, tx)) }
+      }
+      ledger = ledgerOf(this.withTransaction(data, tx))!
     }
-    const events = tx.events ?? []
-    const items = allocateRefund(
-      transactionLines(tx),
-      perLineTotals(events, "CAPTURE"),
-      perLineTotals(events, "REFUND"),
-      amount
-    )
-    const result = await this.call("refund the Dintero transaction", () =>
-      this.client_.checkout.refundTransaction(transactionId, { amount, refund_reference: reference, items: items as TransactionItemRef[] })
-    )
-    return { data: pickPaymentData(this.withTransaction(data, transactionOf(result))) }
+
+    const send = (l: Ledger) => {
+      const items = (
+        kind === "capture"
+          ? allocateCapture(l.lines, l.captured, amount)
+          : allocateRefund(l.lines, l.captured, l.refunded, amount)
+      ) as TransactionItemRef[]
+      return kind === "capture"
+        ? this.client_.checkout.captureTransaction(transactionId, { amount, capture_reference: reference, items })
+        : this.client_.checkout.refundTransaction(transactionId, { amount, refund_reference: reference, items })
+    }
+    const what = `${kind} the Dintero transaction`
+    try {
+      const result = await send(ledger)
+      return { data: pickPaymentData(this.withTransaction(data, transactionOf(result))) }
+    } catch (e) {
+      if (e instanceof DinteroError && e.status === 400) {
+        // Dintero refused the allocation: our view of the lines was stale. Read, then try once more.
+        const tx = await this.call("read the Dintero transaction", () => this.client_.checkout.getTransaction(transactionId))
+        if (eventWithReference(tx, event, reference)) {
+          return { data: pickPaymentData(this.withTransaction(data, tx)) }
+        }
+        const fresh = ledgerOf(this.withTransaction(data, tx))!
+        if (JSON.stringify(fresh) !== JSON.stringify(ledger)) {
+          const result = await this.call(what, () => send(fresh))
+          return { data: pickPaymentData(this.withTransaction(data, transactionOf(result))) }
+        }
+      }
+      if (paymentId && e instanceof DinteroError && e.retryable) {
+        // Dintero may or may not have applied it: park the reference so the next attempt looks before sending.
+        await parkUnresolved(this.cradle_, paymentId, reference)
+      }
+      throw this.toMedusaError(what, e)
+    }
   }
 
   async cancelPayment(input: CancelPaymentInput): Promise<CancelPaymentOutput> {
     const data = readPaymentData(input.data)
+    if (data.transaction_id && data.dintero_status === "AUTHORIZED") {
+      // Known authorized: void straight away; if Dintero disagrees, read the transaction and decide below.
+      try {
+        const result = await this.client_.checkout.voidTransaction(data.transaction_id)
+        return { data: pickPaymentData(this.withTransaction(data, transactionOf(result))) }
+      } catch (e) {
+        if (!(e instanceof DinteroError && e.status === 400)) {
+          throw this.toMedusaError("void the Dintero transaction", e)
+        }
+      }
+    }
     const tx = await this.findTransaction(data)
     if (!tx) {
       // Nobody paid: cancelling the session stops the shopper from paying later.
@@ -324,6 +369,10 @@ export class DinteroPaymentProviderService extends AbstractPaymentProvider<Dinte
     if (action === PaymentActions.SUCCESSFUL && (session.status === "authorized" || session.status === "captured")) {
       action = PaymentActions.NOT_SUPPORTED
     }
+    if (action !== PaymentActions.NOT_SUPPORTED) {
+      // Medusa authorizes the session right after this; spare it a second read of the same transaction.
+      rememberVerifiedTransaction(tx)
+    }
     return {
       action: action as WebhookActionResult["action"],
       data: { session_id: session.id, amount: fromMinorUnits(tx.amount, tx.currency) },
@@ -364,7 +413,7 @@ export class DinteroPaymentProviderService extends AbstractPaymentProvider<Dinte
 
   protected async readPaymentStatus(raw: Record<string, unknown> | undefined): Promise<AuthorizePaymentOutput> {
     const data = readPaymentData(raw)
-    const tx = await this.findTransaction(data)
+    const tx = takeVerifiedTransaction(data.dintero_session_id) ?? (await this.findTransaction(data))
     if (!tx) {
       return { status: PaymentSessionStatus.PENDING, data: pickPaymentData(data) }
     }
@@ -410,12 +459,17 @@ export class DinteroPaymentProviderService extends AbstractPaymentProvider<Dinte
     return null
   }
 
+  /** The payment data after seeing a transaction: its status and the per-line ledger used to allocate next time. */
   protected withTransaction(data: DinteroPaymentData, tx: Transaction): DinteroPaymentData {
+    const events = tx.events ?? []
     return {
       ...data,
       transaction_id: tx.id,
       dintero_status: tx.status,
       payment_product_type: tx.payment_product_type ?? data.payment_product_type,
+      lines: transactionLines(tx),
+      captured_by_line: perLineTotals(events, "CAPTURE"),
+      refunded_by_line: perLineTotals(events, "REFUND"),
     }
   }
 
@@ -517,6 +571,36 @@ function transactionLines(tx: Transaction) {
     amount: item.amount ?? 0,
     quantity: item.quantity ?? 1,
   }))
+}
+
+/**
+ * Transactions a callback has just verified, by Dintero session id, for the authorization Medusa runs right after
+ * in the same process. Short-lived (a stale status must not be trusted for long) and taken once.
+ */
+const VERIFIED_TTL_MS = 15_000
+const verified = new Map<string, { tx: Transaction; until: number }>()
+
+function rememberVerifiedTransaction(tx: Transaction): void {
+  const now = Date.now()
+  for (const [key, entry] of verified) if (entry.until < now) verified.delete(key)
+  if (tx.session_id) verified.set(tx.session_id, { tx, until: now + VERIFIED_TTL_MS })
+}
+
+function takeVerifiedTransaction(dinteroSessionId: string): Transaction | undefined {
+  const entry = verified.get(dinteroSessionId)
+  verified.delete(dinteroSessionId)
+  return entry && entry.until >= Date.now() ? entry.tx : undefined
+}
+
+interface Ledger {
+  lines: { line_id: string; amount: number; quantity: number }[]
+  captured: Record<string, number>
+  refunded: Record<string, number>
+}
+
+function ledgerOf(data: DinteroPaymentData): Ledger | null {
+  if (!data.lines || !data.captured_by_line || !data.refunded_by_line) return null
+  return { lines: data.lines, captured: data.captured_by_line, refunded: data.refunded_by_line }
 }
 
 function eventWithReference(tx: Transaction, event: "CAPTURE" | "REFUND", reference: string): boolean {
