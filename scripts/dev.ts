@@ -1,8 +1,9 @@
 // `npm run dev`: the dev store for trying the plugin by hand. Embedded PostgreSQL kept in .tmp/dev-db (seeded once),
 // the Dintero emulator on 8077 and `medusa start` on 9000 with the admin dashboard, until Ctrl-C.
-// Env: PORT (Medusa), EMULATOR_PORT, RETURN_PORT (the built-in return page), DINTERO_RETURN_URL (your storefront's
-// return page instead), LOG_LEVEL (Medusa's, default info), DB_HOST etc. (an existing PostgreSQL).
+// Env: PORT (Medusa), EMULATOR_PORT, STOREFRONT_PORT (the example storefront, default 8000), RETURN_PORT (the built-in
+// return page), DINTERO_RETURN_URL (your storefront's return page instead), LOG_LEVEL (Medusa's, default info), DB_HOST etc. (an existing PostgreSQL).
 import { startDevStore } from "./lib/dev-store"
+import { startStorefront } from "./lib/storefront-server"
 
 const port = (name: string, fallback: number) => {
   const v = process.env[name]
@@ -15,6 +16,8 @@ const port = (name: string, fallback: number) => {
 async function main() {
   const started = Date.now()
   let live = false
+  // The example storefront (storefront/): Dintero returns the shopper to its return page unless DINTERO_RETURN_URL is set.
+  const shop = await startStorefront({ port: port("STOREFRONT_PORT", 8000) })
   const dev = await startDevStore({
     port: port("PORT", 9000),
     emulatorPort: port("EMULATOR_PORT", 8077),
@@ -23,12 +26,16 @@ async function main() {
     persistent: true,
     completeOnReturn: true,
     logLevel: process.env.LOG_LEVEL ?? "info",
-    env: process.env.DINTERO_RETURN_URL ? { DINTERO_RETURN_URL: process.env.DINTERO_RETURN_URL } : {},
+    env: {
+      DINTERO_RETURN_URL: process.env.DINTERO_RETURN_URL || shop.returnUrl,
+      STORE_CORS: process.env.STORE_CORS || `${shop.url},http://localhost:8000,http://localhost:9000`,
+    },
     log: (line) => console.log(`[dev] ${line}`),
     // Medusa's own lines once it is up (before that they are kept and shown only if the start fails).
     onMedusaLine: (line) => live && line.trim() && console.log(`[medusa] ${line}`),
   })
   const { emulator, seeded } = dev
+  shop.setConfig({ backendUrl: dev.backendUrl, publishableKey: seeded.publishableKey, regionId: seeded.regionId })
   const o = emulator.options
   console.log(
     [
@@ -44,7 +51,8 @@ async function main() {
       `  shipping option:    ${seeded.shippingOptionId}`,
       `  variants:           outdoor ${seeded.variants.outdoor}, indoor ${seeded.variants.indoor}`,
       `  Dintero callbacks:  ${dev.backendUrl}/hooks/dintero/callback`,
-      `  shopper return:     ${dev.returnUrl}${process.env.DINTERO_RETURN_URL ? "" : "   (built-in page: completes the cart)"}`,
+      `  storefront:         ${shop.url}   (example shop: cart → Dintero → order confirmation)`,
+      `  shopper return:     ${dev.returnUrl}${process.env.DINTERO_RETURN_URL ? "" : "   (the storefront's return page: completes the cart)"}`,
       `  database:           ${dev.databaseUrl.replace(/:[^:@/]+@/, ":***@")}   (data kept in .tmp/dev-db)`,
       "",
       "Dintero emulator",

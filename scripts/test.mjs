@@ -12,7 +12,7 @@ const argv = process.argv.slice(2)
 const dashdash = argv.indexOf("--")
 const tiers = (dashdash >= 0 ? argv.slice(0, dashdash) : argv).filter(Boolean)
 const extra = dashdash >= 0 ? argv.slice(dashdash + 1) : []
-const allTiers = ["unit", "contract", "package", "modules", "http"]
+const allTiers = ["unit", "contract", "package", "modules", "http", "e2e"]
 const selected = tiers.length ? tiers : allTiers
 for (const t of selected) {
   if (!allTiers.includes(t)) {
@@ -21,7 +21,7 @@ for (const t of selected) {
   }
 }
 
-const needsDb = selected.some((t) => t === "modules" || t === "http")
+const needsDb = selected.some((t) => t === "modules" || t === "http" || t === "e2e")
 const db = needsDb ? await startDatabase({ log: (m) => console.log(`[test] ${m}`) }) : null
 
 let stopping = false
@@ -46,6 +46,30 @@ let passed = 0
 let failed = 0
 let exitCode = 0
 for (const tier of selected) {
+  if (tier === "e2e") {
+    // Real-browser tests are not jest (see scripts/test-e2e.mjs): run them and read their counts.
+    console.log(`\n[test] ── e2e ──`)
+    const resultFile = join(root, ".tmp", "e2e-results.json")
+    rmSync(resultFile, { force: true })
+    const code = await new Promise((resolve) => {
+      const child = spawn(process.execPath, [join(root, "scripts", "test-e2e.mjs"), ...(extra.length ? ["--", ...extra] : [])], {
+        cwd: root,
+        stdio: "inherit",
+        env: { ...process.env, ...(db?.env ?? {}), MEDUSA_DISABLE_TELEMETRY: "true" },
+      })
+      child.on("exit", (c, s) => resolve(c ?? (s ? 1 : 0)))
+    })
+    if (existsSync(resultFile)) {
+      const result = JSON.parse(readFileSync(resultFile, "utf8"))
+      passed += result.passed
+      failed += result.failed || (result.passed === 0 ? 1 : 0)
+    } else {
+      failed += 1
+      console.log(`[test] e2e: wrote no result (exit ${code})`)
+    }
+    if (code !== 0) exitCode = 1
+    continue
+  }
   const outputFile = join(outDir, `${tier}.json`)
   // HTTP and module suites boot Medusa (CPU heavy): one file at a time. Unit and contract suites run in parallel.
   const serial = tier === "http" || tier === "modules" || tier === "package"

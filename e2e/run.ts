@@ -1,0 +1,12 @@
+// Entry point of `npm run test:e2e` (scripts/test-e2e.mjs starts it with ts-node). Arg: a test-name filter.
+import { writeFileSync } from "node:fs"
+import { run } from "./harness"
+import "./dintero.e2e"
+
+const out = process.env.E2E_RESULTS_FILE
+run(process.argv[2]).then((results) => {
+  if (out) writeFileSync(out, JSON.stringify(results, null, 2))
+  if (!out) console.log(`${results.passed} passed, ${results.failed} failed`)
+  // Medusa, the emulator and the database are stopped by then; leave no handle open.
+  process.exit(results.failed > 0 ? 1 : 0)
+})

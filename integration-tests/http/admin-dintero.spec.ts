@@ -1,0 +1,200 @@
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { AdminApi, StoreApi } from "../../scripts/lib/store-api"
+import { seedStore, type SeededStore } from "../../scripts/lib/seed-store"
+import { useDinteroEnvironment } from "../utils/environment"
+
+jest.setTimeout(180_000)
+
+const CALLBACK_SECRET = "admin-spec-callback-secret"
+const env = useDinteroEnvironment({
+  emulator: { signatureSecret: CALLBACK_SECRET },
+  env: { DINTERO_CALLBACK_SECRET: CALLBACK_SECRET },
+})
+
+medusaIntegrationTestRunner({
+  testSuite: ({ api, getContainer }) => {
+    let seeded: SeededStore
+    let store: StoreApi
+    let admin: AdminApi
+
+    beforeEach(async () => {
+      seeded = await seedStore(getContainer())
+      store = new StoreApi(api, seeded.publishableKey)
+      admin = new AdminApi(api)
+      await admin.login(seeded.admin.email, seeded.admin.password)
+      env.emulator.options.profiles = ["default"]
+    })
+
+    async function placedOrder(quantity = 2) {
+      const cart = await store.prepareCart({
+        regionId: seeded.regionId,
+        shippingOptionId: seeded.shippingOptionId,
+        items: [{ variant_id: seeded.variants.outdoor, quantity }],
+      })
+      const { session } = await store.initiatePaymentSession(cart.id)
+      const paid = await env.emulator.pay(session.data.dintero_session_id, "AUTHORIZED", {
+        payment_product_type: "dintero_psp.vipps",
+      })
+      const completed = await store.completeCart(cart.id)
+      expect(completed.body.type).toBe("order")
+      await env.emulator.waitForCallbacks()
+      const order = await admin.getOrder(completed.body.order.id)
+      return { order, payment: order.payment_collections[0].payments[0], transactionId: paid.transaction!.id }
+    }
+
+    const secrets = () => ["emulator-secret", CALLBACK_SECRET, ...env.emulator.issuedTokens()]
+
+    it("refuses the admin routes without an admin session", async () => {
+      const anonymous = new AdminApi(api)
+      expect((await anonymous.request("get", "/admin/dintero/settings")).status).toBe(401)
+      expect((await anonymous.request("post", "/admin/dintero/settings/test-connection")).status).toBe(401)
+      expect((await anonymous.request("get", "/admin/dintero/payments?order_id=order_x")).status).toBe(401)
+    })
+
+    it("shows the configuration in use with the secrets masked", async () => {
+      const res = await admin.request("get", "/admin/dintero/settings")
+      expect(res.status).toBe(200)
+      expect(res.body.configured).toBe(true)
+      expect(res.body.settings).toEqual(
+        expect.objectContaining({
+          account_id: "T12345678",
+          environment: "test",
+          client_id: "emulator-client",
+          client_secret: "********",
+          profile_id: "default",
+          checkout_base_url: env.emulator.checkoutBaseUrl,
+          api_base_url: env.emulator.apiBaseUrl,
+          backend_url: env.backendUrl,
+          callback_url: `${env.backendUrl}/hooks/dintero/callback?report_error=true`,
+          callback_signature: "verified",
+          callback_secret: "********",
+          auto_capture: false,
+          backoffice_url: "https://backoffice.dintero.com/T12345678",
+        })
+      )
+      const json = JSON.stringify(res.body)
+      for (const secret of secrets()) expect(json).not.toContain(secret)
+    })
+
+    it("tests the connection: a fresh token and the profile, leaving only a cancelled probe session", async () => {
+      const tokensBefore = env.emulator.tokenRequests()
+      const res = await admin.request("post", "/admin/dintero/settings/test-connection")
+      expect(res.status).toBe(200)
+      expect(res.body.ok).toBe(true)
+      expect(res.body.checks.map((c: any) => [c.name, c.ok])).toEqual([
+        ["token", true],
+        ["profile", true],
+      ])
+      expect(res.body.error).toBeNull()
+      // A fresh token, not the provider's cached one.
+      expect(env.emulator.tokenRequests()).toBe(tokensBefore + 1)
+      const probes = env.emulator.state.sessions.filter((s: any) => s.order.merchant_reference === "medusa-connection-test")
+      expect(probes).toHaveLength(1)
+      expect((probes[0] as any).cancelled_at).toBeTruthy()
+      expect(env.emulator.state.transactions).toHaveLength(0)
+      for (const secret of secrets()) expect(JSON.stringify(res.body)).not.toContain(secret)
+    })
+
+    it("reports Dintero's own message when the profile is unknown", async () => {
+      env.emulator.options.profiles = ["another-profile"]
+      const res = await admin.request("post", "/admin/dintero/settings/test-connection")
+      expect(res.status).toBe(200)
+      expect(res.body.ok).toBe(false)
+      expect(res.body.checks.map((c: any) => [c.name, c.ok])).toEqual([
+        ["token", true],
+        ["profile", false],
+      ])
+      expect(res.body.error.status).toBe(400)
+      expect(res.body.checks[1].message).toContain('Payment profile "default"')
+      expect(JSON.stringify(res.body.error)).toContain("payment profile default not found")
+      expect(env.emulator.state.sessions).toHaveLength(0)
+    })
+
+    it("reports a refused token and an unreachable Dintero clearly", async () => {
+      env.emulator.faults.add({ method: "POST", path: "/api/v1/accounts/:aid/auth/token", kind: "status", status: 401, times: 1 })
+      const refused = await admin.request("post", "/admin/dintero/settings/test-connection")
+      expect(refused.body.ok).toBe(false)
+      expect(refused.body.checks).toEqual([expect.objectContaining({ name: "token", ok: false })])
+      expect(refused.body.error).toEqual(expect.objectContaining({ kind: "dintero", status: 401 }))
+      expect(refused.body.error.message).toContain("401")
+
+      env.emulator.faults.add({ method: "POST", path: "/api/v1/accounts/:aid/auth/token", kind: "reset", times: 5 })
+      const down = await admin.request("post", "/admin/dintero/settings/test-connection")
+      expect(down.body.ok).toBe(false)
+      expect(down.body.error.kind).toBe("unreachable")
+      expect(down.body.error.message).toContain(`Dintero could not be reached at ${env.emulator.apiBaseUrl}`)
+      for (const secret of secrets()) expect(JSON.stringify([refused.body, down.body])).not.toContain(secret)
+    })
+
+    it("shows the live transaction with amounts from Dintero's events after captures and a refund", async () => {
+      const { order, payment, transactionId } = await placedOrder(2)
+      const fresh = await admin.request("get", `/admin/dintero/payments?order_id=${order.id}`)
+      expect(fresh.status).toBe(200)
+      expect(fresh.body.payments).toHaveLength(1)
+      expect(fresh.body.payments[0]).toEqual(
+        expect.objectContaining({
+          payment_id: payment.id,
+          transaction_id: transactionId,
+          environment: "test",
+          backoffice_url: `https://backoffice.dintero.com/T12345678/payments/transactions/${transactionId}`,
+          dintero_error: null,
+        })
+      )
+      expect(fresh.body.payments[0].transaction).toEqual(
+        expect.objectContaining({
+          status: "AUTHORIZED",
+          payment_product_type: "dintero_psp.vipps",
+          currency: "NOK",
+          authorized_amount: 44700,
+          captured_amount: 0,
+          refunded_amount: 0,
+          capturable_amount: 44700,
+        })
+      )
+
+      expect((await admin.capture(payment.id, 100)).status).toBe(200)
+      expect((await admin.capture(payment.id, 347)).status).toBe(200)
+      expect((await admin.refund(payment.id, 49.5)).status).toBe(200)
+
+      const after = await admin.request("get", `/admin/dintero/payments/${payment.id}`)
+      expect(after.status).toBe(200)
+      expect(after.body.payment.transaction).toEqual(
+        expect.objectContaining({
+          status: "PARTIALLY_REFUNDED",
+          authorized_amount: 44700,
+          captured_amount: 44700,
+          refunded_amount: 4950,
+          capturable_amount: 0,
+        })
+      )
+      // The amounts are Dintero's: they match the emulator's own events.
+      const tx = env.emulator.state.transactions.find((t: any) => t.id === transactionId) as any
+      const sum = (kind: string) => tx.events.filter((e: any) => e.event === kind).reduce((s: number, e: any) => s + e.amount, 0)
+      expect(after.body.payment.transaction.captured_amount).toBe(sum("CAPTURE"))
+      expect(after.body.payment.transaction.refunded_amount).toBe(sum("REFUND"))
+      expect(after.body.payment.transaction.events.map((e: any) => e.event)).toEqual(tx.events.map((e: any) => e.event))
+      for (const secret of secrets()) expect(JSON.stringify(after.body)).not.toContain(secret)
+    })
+
+    it("says clearly when Dintero cannot be reached, and still shows what Medusa knows", async () => {
+      const { order, transactionId } = await placedOrder(1)
+      env.emulator.faults.add({ method: "GET", path: "/checkout/v1/transactions/:id", kind: "reset", times: 20 })
+      const res = await admin.request("get", `/admin/dintero/payments?order_id=${order.id}`)
+      expect(res.status).toBe(200)
+      const [payment] = res.body.payments
+      expect(payment.transaction).toBeNull()
+      expect(payment.transaction_id).toBe(transactionId)
+      expect(payment.last_known_status).toBe("AUTHORIZED")
+      expect(payment.backoffice_url).toContain(transactionId)
+      expect(payment.dintero_error.kind).toBe("unreachable")
+      expect(payment.dintero_error.message).toMatch(/^Dintero could not be reached at http:\/\/127\.0\.0\.1:\d+\/checkout\/v1: /)
+    })
+
+    it("answers 404 for an unknown order or payment", async () => {
+      expect((await admin.request("get", "/admin/dintero/payments?order_id=order_missing")).status).toBe(404)
+      expect((await admin.request("get", "/admin/dintero/payments/pay_missing")).status).toBe(404)
+      expect((await admin.request("get", "/admin/dintero/payments")).status).toBe(400)
+    })
+  },
+})
+

@@ -1,0 +1,167 @@
+import { defineRouteConfig } from "@medusajs/admin-sdk"
+import { Badge, Button, Container, Copy, Heading, StatusBadge, Text } from "@medusajs/ui"
+import { useState } from "react"
+import { adminFetch } from "../../../lib/api"
+import type { ConnectionTestResponse, SettingsResponse } from "../../../lib/types"
+import { useAdminData } from "../../../lib/use-admin-data"
+
+function Field({ label, value, copy, testId }: { label: string; value: React.ReactNode; copy?: string; testId?: string }) {
+  return (
+    <div className="grid grid-cols-[minmax(10rem,1fr)_2fr] items-center gap-x-4 px-6 py-3">
+      <Text size="small" leading="compact" weight="plus" className="text-ui-fg-subtle">
+        {label}
+      </Text>
+      <div className="txt-compact-small flex min-w-0 items-center gap-x-1 break-all" data-testid={testId}>
+        <span>{value}</span>
+        {copy && <Copy content={copy} />}
+      </div>
+    </div>
+  )
+}
+
+function ConnectionTest() {
+  const [result, setResult] = useState<ConnectionTestResponse>()
+  const [error, setError] = useState<string>()
+  const [running, setRunning] = useState(false)
+
+  const run = async () => {
+    setRunning(true)
+    setError(undefined)
+    setResult(undefined)
+    try {
+      setResult(await adminFetch<ConnectionTestResponse>("/admin/dintero/settings/test-connection", { method: "POST", body: {} }))
+    } catch (e) {
+      setError((e as Error).message)
+    } finally {
+      setRunning(false)
+    }
+  }
+
+  return (
+    <Container className="divide-y p-0">
+      <div className="flex items-center justify-between px-6 py-4">
+        <div>
+          <Heading level="h2">Connection</Heading>
+          <Text size="small" className="text-ui-fg-subtle">
+            Fetches a new access token with the configured API client, then checks the payment profile by creating a
+            1.00 NOK test session and cancelling it at once (nobody can pay it; no money moves).
+          </Text>
+        </div>
+        <Button size="small" variant="secondary" onClick={run} isLoading={running} data-testid="dintero-test-connection">
+          Test connection
+        </Button>
+      </div>
+      {(result || error) && (
+        <div className="flex flex-col gap-y-2 px-6 py-4" data-testid="dintero-connection-result" data-ok={result?.ok ? "true" : "false"}>
+          {error ? (
+            <Text size="small" className="text-ui-fg-error">
+              The test could not run: {error}
+            </Text>
+          ) : result ? (
+            <>
+              <div className="flex items-center gap-x-2">
+                <StatusBadge color={result.ok ? "green" : "red"}>
+                  {result.ok ? "Connected" : "Connection failed"}
+                </StatusBadge>
+                <Text size="xsmall" className="text-ui-fg-muted">
+                  {result.duration_ms} ms
+                </Text>
+              </div>
+              <ul>
+                {result.checks.map((c) => (
+                  <li key={c.name} className="txt-compact-small py-0.5" data-testid={`dintero-check-${c.name}`}>
+                    {c.ok ? "✓" : "✗"} {c.name === "token" ? "Access token" : "Payment profile"}: {c.message}
+                  </li>
+                ))}
+              </ul>
+              {result.error?.dintero_message && (
+                <Text size="small" className="text-ui-fg-error" data-testid="dintero-connection-error">
+                  Dintero says: {result.error.dintero_message}
+                  {result.error.code ? ` (${result.error.code})` : ""}
+                </Text>
+              )}
+            </>
+          ) : null}
+        </div>
+      )}
+    </Container>
+  )
+}
+
+const DinteroSettingsPage = () => {
+  const { data, error, loading } = useAdminData<SettingsResponse>("/admin/dintero/settings")
+  const s = data?.settings
+
+  return (
+    <div className="flex flex-col gap-y-3" data-testid="dintero-settings">
+      <Container className="divide-y p-0">
+        <div className="flex items-center justify-between px-6 py-4">
+          <div>
+            <Heading level="h1">Dintero</Heading>
+            <Text size="small" className="text-ui-fg-subtle">
+              The configuration this Medusa server runs with (from medusa-config.ts; change it there and restart).
+            </Text>
+          </div>
+          {s && (
+            <Badge color={s.environment === "production" ? "green" : "orange"} data-testid="dintero-settings-environment">
+              {s.environment === "production" ? "Production" : "Test"}
+            </Badge>
+          )}
+        </div>
+        {loading && !data ? (
+          <div className="px-6 py-4">
+            <Text size="small" className="text-ui-fg-subtle">
+              Loading the configuration…
+            </Text>
+          </div>
+        ) : error ? (
+          <div className="px-6 py-4">
+            <Text size="small" className="text-ui-fg-error" data-testid="dintero-settings-error">
+              Could not load the configuration: {error}
+            </Text>
+          </div>
+        ) : !s ? (
+          <div className="px-6 py-4">
+            <Text size="small" className="text-ui-fg-subtle" data-testid="dintero-settings-empty">
+              {data?.message ?? "The Dintero payment provider is not configured."}
+            </Text>
+          </div>
+        ) : (
+          <>
+            <Field label="Account id" value={s.account_id} testId="dintero-account-id" />
+            <Field label="Environment" value={s.environment === "production" ? "Production (P…)" : "Test (T…)"} />
+            <Field label="API client id" value={s.client_id} />
+            <Field label="API client secret" value={s.client_secret} testId="dintero-client-secret" />
+            <Field label="Payment profile" value={s.profile_id} testId="dintero-profile-id" />
+            <Field label="Checkout API" value={s.checkout_base_url} />
+            <Field label="Core / Orders API" value={s.api_base_url} />
+            <Field label="Shopper return URL" value={s.return_url} />
+            <Field label="Callback URL (allow it)" value={s.callback_url} copy={s.callback_url} testId="dintero-callback-url" />
+            <Field
+              label="Callback signatures"
+              value={s.callback_signature === "verified" ? `verified (secret ${s.callback_secret})` : "not configured"}
+            />
+            <Field label="Capture" value={s.auto_capture ? "automatically at authorization" : "when you capture in Medusa"} />
+            <Field label="Session lifetime" value={`${s.session_lifetime_minutes} minutes`} />
+            <Field label="Request timeout" value={`${s.timeout_ms} ms`} />
+            <Field
+              label="Backoffice"
+              value={
+                <a href={s.backoffice_url} target="_blank" rel="noreferrer" className="text-ui-fg-interactive">
+                  {s.backoffice_url} ↗
+                </a>
+              }
+            />
+          </>
+        )}
+      </Container>
+      {s && <ConnectionTest />}
+    </div>
+  )
+}
+
+export const config = defineRouteConfig({
+  label: "Dintero",
+})
+
+export default DinteroSettingsPage

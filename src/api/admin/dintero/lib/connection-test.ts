@@ -1,0 +1,103 @@
+import { DinteroClient } from "../../../../dintero"
+import type { DinteroOptions } from "../../../../providers/dintero/options"
+import { medusaVersion } from "../../../../providers/dintero/registry"
+import { dinteroFailure } from "./views"
+
+export interface ConnectionCheck {
+  name: "token" | "profile"
+  ok: boolean
+  message: string
+}
+
+export interface ConnectionTestResult {
+  ok: boolean
+  account_id: string
+  checks: ConnectionCheck[]
+  /** Dintero's own error of the first failed check. */
+  error: ReturnType<typeof dinteroFailure> | null
+  duration_ms: number
+}
+
+/** Merchant reference of the probe session, so it is recognisable in Backoffice. */
+export const CONNECTION_TEST_REFERENCE = "medusa-connection-test"
+
+/**
+ * Tests the configuration the way checkout uses it.
+ *
+ * 1. Token: a fresh client (no cached token) asks Dintero for an access token with the configured client id and
+ *    secret, so rotated or revoked credentials show up now and not at the next checkout.
+ * 2. Profile: the Checkout API offers no read of a payment profile in the contract this plugin uses, and a request
+ *    that is invalid on purpose would not say whether the profile was the problem. So the test does what checkout
+ *    does: it creates a session with the profile (1.00 in NOK, no callback, merchant reference
+ *    "medusa-connection-test") and cancels it at once. Nobody can pay a cancelled session; no money moves. Dintero
+ *    rejects an unknown profile with its own message, which is returned as is.
+ */
+export async function testDinteroConnection(options: DinteroOptions): Promise<ConnectionTestResult> {
+  const started = Date.now()
+  const checks: ConnectionCheck[] = []
+  const client = new DinteroClient({
+    accountId: options.accountId,
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    checkoutBaseUrl: options.checkoutBaseUrl,
+    apiBaseUrl: options.apiBaseUrl,
+    timeoutMs: Math.min(options.timeoutMs, 15_000),
+    // One attempt each: the merchant wants the answer now, not after back-off.
+    retry: { retries: 0 },
+    system: { name: "medusa", version: medusaVersion() },
+  })
+  const done = (error: ConnectionTestResult["error"]): ConnectionTestResult => ({
+    ok: error === null,
+    account_id: options.accountId,
+    checks,
+    error,
+    duration_ms: Date.now() - started,
+  })
+  try {
+    try {
+      await client.getAccessToken()
+      checks.push({ name: "token", ok: true, message: `Dintero issued an access token for account ${options.accountId}.` })
+    } catch (e) {
+      const error = dinteroFailure(e, options.apiBaseUrl)
+      checks.push({ name: "token", ok: false, message: error.message })
+      return done(error)
+    }
+    try {
+      const session = await client.checkout.createSession(
+        {
+          profile_id: options.profileId,
+          url: { return_url: options.returnUrl },
+          order: {
+            amount: 100,
+            currency: "NOK",
+            merchant_reference: CONNECTION_TEST_REFERENCE,
+            items: [
+              { id: "connection-test", line_id: "1", description: "Connection test (cancelled at once)", quantity: 1, amount: 100, vat_amount: 0, vat: 0 },
+            ],
+          },
+          metadata: { medusa_connection_test: "true" },
+        } as Parameters<typeof client.checkout.createSession>[0],
+        { strictAmounts: true }
+      )
+      let cancelled = true
+      try {
+        await client.checkout.cancelSession(session.id)
+      } catch {
+        // The profile check itself passed; an uncancelled probe session simply expires unpaid.
+        cancelled = false
+      }
+      checks.push({
+        name: "profile",
+        ok: true,
+        message: `Payment profile "${options.profileId}" accepted a test session${cancelled ? ", which was cancelled at once" : " (it could not be cancelled and will expire unpaid)"}.`,
+      })
+      return done(null)
+    } catch (e) {
+      const error = dinteroFailure(e, options.checkoutBaseUrl)
+      checks.push({ name: "profile", ok: false, message: `Payment profile "${options.profileId}": ${error.message}` })
+      return done(error)
+    }
+  } finally {
+    client.close()
+  }
+}

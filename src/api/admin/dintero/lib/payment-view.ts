@@ -1,0 +1,101 @@
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import type { DinteroOptions } from "../../../../providers/dintero/options"
+import { dinteroClientFor, dinteroConfigurations } from "../../../../providers/dintero/registry"
+import { backofficeTransactionUrl, dinteroFailure, environmentOf, transactionView, type TransactionView } from "./views"
+
+/** A Medusa payment made through Dintero, with its transaction as Dintero reports it now. */
+export interface DinteroPaymentView {
+  payment_id: string
+  provider_id: string
+  /** Medusa's own record (major units as Medusa keeps them, for comparison). */
+  medusa: { amount: number | string | null; currency_code: string | null; captured_at: string | null; canceled_at: string | null }
+  dintero_session_id: string | null
+  transaction_id: string | null
+  /** The status the plugin last saw (from payment data), shown when Dintero cannot be reached. */
+  last_known_status: string | null
+  account_id: string | null
+  environment: "test" | "production" | null
+  backoffice_url: string | null
+  transaction: TransactionView | null
+  /** Why `transaction` is null although there is a transaction id (Dintero unreachable, refused, ...). */
+  dintero_error: ReturnType<typeof dinteroFailure> | null
+}
+
+export const PAYMENT_FIELDS = ["id", "provider_id", "data", "amount", "currency_code", "captured_at", "canceled_at"]
+
+export function isDinteroProvider(providerId: unknown): boolean {
+  return typeof providerId === "string" && providerId.startsWith("pp_dintero")
+}
+
+const str = (v: unknown): string | null => (typeof v === "string" && v.length > 0 ? v : null)
+const date = (v: unknown): string | null => (v instanceof Date ? v.toISOString() : str(v))
+
+/** Transaction ids start with the account id ("T12345678.xxx"): several configured accounts are told apart by it. */
+function configurationFor(transactionId: string | null): DinteroOptions | undefined {
+  const all = dinteroConfigurations()
+  if (transactionId) {
+    const match = all.find((c) => transactionId.startsWith(`${c.accountId}.`))
+    if (match) return match
+  }
+  return all[0]
+}
+
+export async function dinteroPaymentView(payment: Record<string, any>): Promise<DinteroPaymentView> {
+  const data = (payment.data ?? {}) as Record<string, unknown>
+  const transactionId = str(data.transaction_id)
+  const options = configurationFor(transactionId)
+  const accountId = options?.accountId ?? null
+  const view: DinteroPaymentView = {
+    payment_id: payment.id,
+    provider_id: payment.provider_id,
+    medusa: {
+      amount: payment.amount ?? null,
+      currency_code: str(payment.currency_code),
+      captured_at: date(payment.captured_at),
+      canceled_at: date(payment.canceled_at),
+    },
+    dintero_session_id: str(data.dintero_session_id),
+    transaction_id: transactionId,
+    last_known_status: str(data.dintero_status),
+    account_id: accountId,
+    environment: accountId ? environmentOf(accountId) : null,
+    backoffice_url: accountId && transactionId ? backofficeTransactionUrl(accountId, transactionId) : null,
+    transaction: null,
+    dintero_error: null,
+  }
+  if (!transactionId) return view
+  if (!options) {
+    view.dintero_error = { message: "The Dintero payment provider is not configured in this Medusa.", kind: "internal", status: null, code: null, dintero_message: null }
+    return view
+  }
+  try {
+    view.transaction = transactionView(await dinteroClientFor(options).checkout.getTransaction(transactionId))
+  } catch (e) {
+    view.dintero_error = dinteroFailure(e, options.checkoutBaseUrl)
+  }
+  return view
+}
+
+/** The Dintero payments of an order, oldest first. */
+export async function orderDinteroPayments(container: MedusaContainer, orderId: string): Promise<Record<string, any>[] | null> {
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data: orders } = await query.graph({
+    entity: "order",
+    fields: ["id", ...PAYMENT_FIELDS.map((f) => `payment_collections.payments.${f}`), "payment_collections.payments.created_at"],
+    filters: { id: orderId },
+  })
+  const order = orders[0] as Record<string, any> | undefined
+  if (!order) return null
+  const payments: Record<string, any>[] = []
+  for (const pc of order.payment_collections ?? []) {
+    for (const p of pc?.payments ?? []) if (p && isDinteroProvider(p.provider_id)) payments.push(p)
+  }
+  return payments.sort((a, b) => String(date(a.created_at)).localeCompare(String(date(b.created_at))))
+}
+
+export async function findPayment(container: MedusaContainer, paymentId: string): Promise<Record<string, any> | null> {
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({ entity: "payment", fields: PAYMENT_FIELDS, filters: { id: paymentId } })
+  return (data[0] as Record<string, any> | undefined) ?? null
+}

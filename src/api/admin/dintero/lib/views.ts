@@ -1,0 +1,174 @@
+import { capturedAmount, refundedAmount } from "../../../../dintero/transactions"
+import type { Transaction } from "../../../../dintero/types"
+import { callbackUrl } from "../../../../providers/dintero/callback"
+import type { DinteroOptions } from "../../../../providers/dintero/options"
+
+/**
+ * What the admin dashboard may see of the plugin's configuration and of a Dintero transaction. Pure functions: the
+ * routes fetch, these shape. Secrets are replaced by a constant marker, never by a part of their value.
+ */
+
+export const SECRET_MARK = "********"
+export const BACKOFFICE_BASE_URL = "https://backoffice.dintero.com"
+
+export type DinteroEnvironment = "test" | "production"
+
+/** Dintero account ids start with T (test) or P (production); the same Backoffice serves both. */
+export function environmentOf(accountId: string): DinteroEnvironment {
+  return accountId.startsWith("P") ? "production" : "test"
+}
+
+export function backofficeAccountUrl(accountId: string): string {
+  return `${BACKOFFICE_BASE_URL}/${encodeURIComponent(accountId)}`
+}
+
+export function backofficeTransactionUrl(accountId: string, transactionId: string): string {
+  return `${backofficeAccountUrl(accountId)}/payments/transactions/${encodeURIComponent(transactionId)}`
+}
+
+export interface DinteroSettingsView {
+  account_id: string
+  environment: DinteroEnvironment
+  client_id: string
+  client_secret: string
+  profile_id: string
+  checkout_base_url: string
+  api_base_url: string
+  return_url: string
+  backend_url: string
+  /** The URL Dintero calls; the merchant must let it through (HTTPS, not localhost, firewall). */
+  callback_url: string
+  callback_signature: "verified" | "not configured"
+  callback_secret: string | null
+  auto_capture: boolean
+  session_lifetime_minutes: number
+  timeout_ms: number
+  callback_delay_seconds: number
+  backoffice_url: string
+}
+
+export function settingsView(options: DinteroOptions): DinteroSettingsView {
+  return {
+    account_id: options.accountId,
+    environment: environmentOf(options.accountId),
+    client_id: options.clientId,
+    client_secret: SECRET_MARK,
+    profile_id: options.profileId,
+    checkout_base_url: options.checkoutBaseUrl,
+    api_base_url: options.apiBaseUrl,
+    return_url: options.returnUrl,
+    backend_url: options.backendUrl,
+    callback_url: callbackUrl(options),
+    callback_signature: options.callbackSecret ? "verified" : "not configured",
+    callback_secret: options.callbackSecret ? SECRET_MARK : null,
+    auto_capture: options.autoCapture,
+    session_lifetime_minutes: options.sessionLifetimeMinutes,
+    timeout_ms: options.timeoutMs,
+    callback_delay_seconds: options.callbackDelaySeconds,
+    backoffice_url: backofficeAccountUrl(options.accountId),
+  }
+}
+
+export interface TransactionEventView {
+  event: string
+  success: boolean
+  amount: number | null
+  status: string | null
+  reference: string | null
+  created_at: string | null
+  error: string | null
+}
+
+export interface TransactionView {
+  id: string
+  status: string
+  payment_product: string | null
+  payment_product_type: string | null
+  currency: string
+  /** Minor units. Authorized: the successful AUTHORIZE events (Dintero keeps `amount` = authorized total). */
+  authorized_amount: number
+  captured_amount: number
+  refunded_amount: number
+  voided_amount: number
+  /** What can still be captured: authorized − captured − voided, never below zero. */
+  capturable_amount: number
+  settlement_status: string | null
+  created_at: string | null
+  updated_at: string | null
+  events: TransactionEventView[]
+}
+
+function sumSuccessful(tx: Pick<Transaction, "events">, kind: string): number {
+  let total = 0
+  for (const ev of tx.events ?? []) {
+    if (ev.event === kind && ev.success !== false && Number.isSafeInteger(ev.amount)) total += ev.amount as number
+  }
+  return total
+}
+
+const AUTHORIZED_STATUSES = new Set([
+  "AUTHORIZED",
+  "CAPTURED",
+  "PARTIALLY_CAPTURED",
+  "PARTIALLY_CAPTURED_REFUNDED",
+  "REFUNDED",
+  "PARTIALLY_REFUNDED",
+  "AUTHORIZATION_VOIDED",
+])
+
+export function transactionView(tx: Transaction): TransactionView {
+  let authorized = sumSuccessful(tx, "AUTHORIZE")
+  // A transaction authorized without an AUTHORIZE event amount (older transactions): Dintero's amount is the
+  // authorized total.
+  if (authorized === 0 && AUTHORIZED_STATUSES.has(tx.status) && Number.isSafeInteger(tx.amount)) authorized = tx.amount
+  const captured = capturedAmount(tx)
+  const refunded = refundedAmount(tx)
+  let voided = sumSuccessful(tx, "VOID")
+  // A VOID without an amount voids whatever was not captured.
+  if (voided === 0 && (tx.events ?? []).some((e) => e.event === "VOID" && e.success !== false)) {
+    voided = Math.max(0, authorized - captured)
+  }
+  const events = (tx.events ?? []).map((ev) => ({
+    event: String(ev.event),
+    success: ev.success !== false,
+    amount: Number.isSafeInteger(ev.amount) ? (ev.amount as number) : null,
+    status: (ev.transaction_status as string | undefined) ?? null,
+    reference: (ev.event_reference as string | undefined) ?? null,
+    created_at: (ev.created_at as string | undefined) ?? null,
+    error: ev.error ? [ev.error.code, ev.error.message].filter(Boolean).join(": ") || null : null,
+  }))
+  return {
+    id: tx.id,
+    status: tx.status,
+    payment_product: tx.payment_product ?? null,
+    payment_product_type: tx.payment_product_type ?? null,
+    currency: tx.currency,
+    authorized_amount: authorized,
+    captured_amount: captured,
+    refunded_amount: refunded,
+    voided_amount: voided,
+    capturable_amount: Math.max(0, authorized - captured - voided),
+    settlement_status: (tx.settlement_status as string | undefined) ?? null,
+    created_at: tx.created_at ?? null,
+    updated_at: tx.updated_at ?? null,
+    events,
+  }
+}
+
+/** A safe, human message for a failed Dintero call; DinteroError messages carry method, path, status and Dintero's own text. */
+export function dinteroFailure(err: unknown, baseUrl: string): { message: string; kind: string; status: number | null; code: string | null; dintero_message: string | null } {
+  const e = err as { name?: string; kind?: string; status?: number; code?: string; dinteroMessage?: string; message?: string }
+  if (e?.name === "DinteroError") {
+    const unreachable = e.kind === "network" || e.kind === "timeout"
+    return {
+      message: unreachable
+        ? `Dintero could not be reached at ${baseUrl}: ${e.message}`
+        : `Dintero answered with an error: ${e.message}`,
+      kind: unreachable ? "unreachable" : "dintero",
+      status: e.status ?? null,
+      code: e.code ?? null,
+      dintero_message: e.dinteroMessage ?? null,
+    }
+  }
+  return { message: `Could not read from Dintero: ${e?.message ?? String(err)}`, kind: "internal", status: null, code: null, dintero_message: null }
+}
