@@ -2,6 +2,7 @@ import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import type { AdminApi, StoreApi } from "../../scripts/lib/store-api"
 import type { SeededStore } from "../../scripts/lib/seed-store"
 import type { Emulator } from "../../emulator"
+import { toMinorUnits, type DecimalInput } from "../../src/mapping/money"
 
 export const SETTLED = new Set(["done", "skipped", "failed", "needs_action"])
 
@@ -79,7 +80,7 @@ export function dinteroOrder(emulator: Emulator, dinteroOrderId: string): any {
   return (emulator.state as any).orders.find((o: any) => o.order_id === dinteroOrderId)
 }
 
-const toMinor = (v: unknown) => Math.round(Number(v) * 100)
+const toMinor = (v: unknown) => toMinorUnits(v as DecimalInput, "NOK")
 
 /**
  * The three ledgers of an order: Medusa's captured − refunded, the Checkout transactions' captured − refunded,

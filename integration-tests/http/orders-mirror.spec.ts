@@ -197,43 +197,6 @@ medusaIntegrationTestRunner({
       await expectLedgersAgree(placed.orderId, dinteroOrderId)
     })
 
-    it("edit of an uncaptured order: records Medusa's void (issue #14984) and tells the merchant", async () => {
-      const placed = await placeOrder(store, admin, env.emulator, seeded, { items: [{ variant_id: seeded.variants.outdoor, quantity: 2 }] })
-      await waitForMirror(admin, placed.orderId, settled(1))
-      const [item] = await orderItems(admin, placed.orderId)
-      await editOrder(admin, placed.orderId, { update: [{ item_id: item.id, quantity: 1 }] })
-      const mirror = await waitForMirror(admin, placed.orderId, (m) => ops(m, "order_edit").length === 1 && ops(m, "order_edit")[0].status === "done")
-      const notice = ops(mirror, "notice")
-      expect(notice).toHaveLength(1)
-      expect(notice[0].status).toBe("needs_action")
-      expect(notice[0].last_error).toContain("#14984")
-      const order = dinteroOrder(env.emulator, mirror.dintero_order_mirror.dintero_order_id)
-      expect(order.items.map((i: any) => [i.line_id, i.gross_amount])).toEqual([[1, 39800], [2, 4900], [3, -39800], [4, 19900]])
-      expect(order.operations.captures).toEqual([])
-      expect(order.operations.cancellations).toEqual([]) // deferred: recorded with the next payment's authorization
-
-      // The shopper pays the new collection (Medusa asks for the full new total) and the merchant captures it.
-      const full = await admin.ok("get", `/admin/orders/${placed.orderId}?fields=id,*payment_collections`)
-      const open = full.order.payment_collections.find((pc: any) => pc.status === "not_paid")
-      expect(Number(open.amount)).toBe(248)
-      const res = await store.http.post(`/store/payment-collections/${open.id}/payment-sessions`, { provider_id: "pp_dintero_dintero" }, { headers: { "x-publishable-api-key": seeded.publishableKey } })
-      const paid = await env.emulator.pay(res.data.payment_collection.payment_sessions[0].data.dintero_session_id, "AUTHORIZED")
-      await env.emulator.waitForCallbacks()
-      const after = await admin.getOrder(placed.orderId)
-      const newPayment = after.payment_collections.find((pc: any) => pc.id === open.id).payments[0]
-      expect((await admin.capture(newPayment.id)).status).toBe(200)
-      await waitForMirror(admin, placed.orderId, (m) => ops(m, "capture").length === 1 && settled(1)(m))
-      const final = dinteroOrder(env.emulator, mirror.dintero_order_mirror.dintero_order_id)
-      expect(records(final, "authorizations").slice(1)).toEqual([
-        { items: [{ line_id: 2, amount: 4900 }, { line_id: 4, amount: 19900 }], payment_id: paid.transaction!.id },
-      ])
-      expect(records(final, "cancellations")).toEqual([
-        { items: [{ line_id: 1, amount: 39800 }, { line_id: 2, amount: 4900 }], payment_id: placed.transactionId },
-      ])
-      expect(final.status).toBe("open")
-      await expectLedgersAgree(placed.orderId, mirror.dintero_order_mirror.dintero_order_id)
-    })
-
     it("Orders API down during placement and during an edit: retried, each record exactly once", async () => {
       const shopping = "/api/v1/accounts/:aid/shopping"
       env.emulator.faults.add({ method: "POST", path: `${shopping}/draft_orders`, kind: "status", status: 503, times: 1 } as any)

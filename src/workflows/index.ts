@@ -3,6 +3,7 @@ export {
   mirrorPaymentRecordsWorkflow,
   mirrorOrderEditWorkflow,
   mirrorOrderCanceledWorkflow,
+  moveDinteroAuthorizationAfterEditWorkflow,
   processDinteroOrderOutboxWorkflow,
   retryDinteroOrderOperationsWorkflow,
 } from "./mirror-order"

@@ -1,5 +1,6 @@
 import { WorkflowResponse, createWorkflow, transform } from "@medusajs/framework/workflows-sdk"
 import { enqueueDinteroOperationsStep } from "./steps/enqueue-operations"
+import { moveKeptAuthorizationStep } from "./steps/move-kept-authorization"
 import { processDinteroOutboxStep, resetDinteroOperationsStep } from "./steps/process-outbox"
 import {
   resolveOrderCanceledStep,
@@ -54,4 +55,13 @@ export const retryDinteroOrderOperationsWorkflow = createWorkflow(
     processDinteroOutboxStep(which)
     return new WorkflowResponse(reset)
   }
+)
+
+/**
+ * After an order edit on an authorized, uncaptured Dintero payment: move the kept authorization to the order's new
+ * payment collection (Medusa issue #14984; see steps/move-kept-authorization.ts).
+ */
+export const moveDinteroAuthorizationAfterEditWorkflow = createWorkflow(
+  "dintero-move-authorization-after-edit",
+  (input: { order_id: string }) => new WorkflowResponse(moveKeptAuthorizationStep(input))
 )

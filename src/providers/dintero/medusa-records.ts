@@ -172,3 +172,20 @@ export async function loadCartForPaymentCollection(paymentCollectionId: string):
   const { data: carts } = await q.graph({ entity: "cart", fields: CART_FIELDS, filters: { id: cartId } })
   return carts[0] ?? null
 }
+
+/** The order that owns a payment collection (order edits, claims, exchanges), if any. */
+export async function loadOrderForPaymentCollection(
+  paymentCollectionId: string
+): Promise<{ id: string; display_id?: number; email?: string } | null> {
+  const q = query()
+  if (!q) return null
+  const { data: links } = await q.graph({
+    entity: "order_payment_collection",
+    fields: ["order_id"],
+    filters: { payment_collection_id: paymentCollectionId },
+  })
+  const orderId = links[0]?.order_id
+  if (!orderId) return null
+  const { data: orders } = await q.graph({ entity: "order", fields: ["id", "display_id", "email"], filters: { id: orderId } })
+  return orders[0] ?? null
+}

@@ -29,6 +29,13 @@ export const paymentDataSchema = z.object({
     .optional(),
   captured_by_line: z.record(z.string(), z.number().int()).optional(),
   refunded_by_line: z.record(z.string(), z.number().int()).optional(),
+  /**
+   * This payment reuses an authorization made for an earlier payment of the same order (order edit, Medusa issue
+   * #14984): `amount` may then be less than the transaction's. Only ever set by the plugin's own grant.
+   */
+  reused_authorization: z.boolean().optional(),
+  /** The authorization was left in place at Dintero when Medusa cancelled this payment for an order edit. */
+  kept_for_order_id: z.string().optional(),
 })
 
 export type DinteroPaymentData = z.infer<typeof paymentDataSchema>

@@ -27,7 +27,7 @@ import type {
   UpdatePaymentOutput,
   WebhookActionResult,
 } from "@medusajs/framework/types"
-import { DinteroError, type DinteroClient } from "../../dintero"
+import { DinteroError, capturedAmount, type DinteroClient } from "../../dintero"
 import type { SessionCreate, Transaction, TransactionItemRef } from "../../dintero"
 import { fromMinorUnits, toMinorUnits, type DecimalInput } from "../../mapping/money"
 import { allocateCapture, allocateRefund, perLineTotals } from "../../mapping/allocation"
@@ -35,18 +35,21 @@ import { buildSessionOrder } from "../../mapping/session"
 import { toPaymentSessionStatus, toWebhookAction } from "../../mapping/status"
 import { CALLBACK_PATH, callbackUrl, readCallback, type CallbackInput } from "./callback"
 import {
+  type PaymentSessionRecord,
   listMoneyRecords,
   parkUnresolved,
   settleUnresolved,
   unresolvedReferences,
   loadCartForPaymentCollection,
+  loadOrderForPaymentCollection,
   retrieveCapture,
   retrievePaymentSession,
   retrieveRefund,
 } from "./medusa-records"
 import type { DinteroOptions } from "./options"
 import { dinteroClientFor, registerDinteroOptions, setDinteroLogger } from "./registry"
-import { pickPaymentData, readPaymentData, type DinteroPaymentData } from "./payment-data"
+import { keptFor as keptForOrderEdit, takeReuse } from "./kept-authorizations"
+import { paymentDataSchema, pickPaymentData, readPaymentData, type DinteroPaymentData } from "./payment-data"
 
 type Cradle = Record<string, unknown> & { logger?: Logger }
 
@@ -109,7 +112,12 @@ export class DinteroPaymentProviderService extends AbstractPaymentProvider<Dinte
     const paymentSessionId = String(input.data?.session_id ?? input.context?.idempotency_key ?? "")
     const currency = input.currency_code.toUpperCase()
     const amount = toMinorUnits(input.amount, currency)
-    const body = await this.buildSessionBody(paymentSessionId, amount, currency, input)
+    const session = paymentSessionId ? await retrievePaymentSession(this.cradle_, paymentSessionId) : null
+    const grant = session ? takeReuse(session.payment_collection_id) : undefined
+    if (grant) {
+      return await this.reuseAuthorization(paymentSessionId, grant, amount, currency)
+    }
+    const body = await this.buildSessionBody(session, paymentSessionId, amount, currency, input)
     const created = await this.call("create the Dintero session", () => this.client_.checkout.createSession(body))
     const data: DinteroPaymentData = {
       session_id: paymentSessionId || undefined,
@@ -119,7 +127,40 @@ export class DinteroPaymentProviderService extends AbstractPaymentProvider<Dinte
       amount,
       currency,
     }
-    return { id: created.id, status: PaymentSessionStatus.PENDING, data: pickPaymentData(data) }
+    return { id: created.id, status: PaymentSessionStatus.PENDING, data: sessionData(data) }
+  }
+
+  /**
+   * A session that takes over an authorization already held at Dintero (granted by the plugin after an order edit,
+   * never by the storefront). No new Dintero session: the shopper is not asked to pay again.
+   */
+  protected async reuseAuthorization(
+    paymentSessionId: string,
+    grant: { transactionId: string; amount: number },
+    amount: number,
+    currency: string
+  ): Promise<InitiatePaymentOutput> {
+    const tx = await this.call("read the Dintero transaction", () => this.client_.checkout.getTransaction(grant.transactionId))
+    const held = tx.amount - capturedAmount(tx)
+    if (tx.status !== "AUTHORIZED" || amount !== grant.amount || amount > held || tx.currency?.toUpperCase() !== currency) {
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `Dintero transaction ${tx.id} (${tx.status}, ${held} held) cannot cover ${amount} ${currency}`
+      )
+    }
+    const data = this.withTransaction(
+      {
+        session_id: paymentSessionId,
+        dintero_session_id: tx.session_id ?? "",
+        checkout_url: "",
+        merchant_reference: tx.merchant_reference ?? "",
+        amount,
+        currency,
+        reused_authorization: true,
+      },
+      tx
+    )
+    return { id: tx.id, status: PaymentSessionStatus.PENDING, data: sessionData(data) }
   }
 
   async updatePayment(input: UpdatePaymentInput): Promise<UpdatePaymentOutput> {
@@ -131,7 +172,8 @@ export class DinteroPaymentProviderService extends AbstractPaymentProvider<Dinte
     }
     const currency = input.currency_code.toUpperCase()
     const amount = toMinorUnits(input.amount, currency)
-    const body = await this.buildSessionBody(data.session_id ?? "", amount, currency, input)
+    const session = data.session_id ? await retrievePaymentSession(this.cradle_, data.session_id) : null
+    const body = await this.buildSessionBody(session, data.session_id ?? "", amount, currency, input)
     await this.call("update the Dintero session", () =>
       this.client_.checkout.updateSession(data.dintero_session_id, { order: body.order, remove_lock: true })
     )
@@ -251,8 +293,16 @@ export class DinteroPaymentProviderService extends AbstractPaymentProvider<Dinte
           ? allocateCapture(l.lines, l.captured, amount)
           : allocateRefund(l.lines, l.captured, l.refunded, amount)
       ) as TransactionItemRef[]
+      // A payment that reuses a larger authorization releases the rest with its last capture.
+      const capturedSoFar = Object.values(l.captured).reduce((sum, v) => sum + v, 0)
+      const finalCapture = kind === "capture" && data.reused_authorization === true && capturedSoFar + amount >= data.amount
       return kind === "capture"
-        ? this.client_.checkout.captureTransaction(transactionId, { amount, capture_reference: reference, items })
+        ? this.client_.checkout.captureTransaction(transactionId, {
+            amount,
+            capture_reference: reference,
+            items,
+            ...(finalCapture ? { final_capture: true } : {}),
+          })
         : this.client_.checkout.refundTransaction(transactionId, { amount, refund_reference: reference, items })
     }
     const what = `${kind} the Dintero transaction`
@@ -282,6 +332,13 @@ export class DinteroPaymentProviderService extends AbstractPaymentProvider<Dinte
 
   async cancelPayment(input: CancelPaymentInput): Promise<CancelPaymentOutput> {
     const data = readPaymentData(input.data)
+    const keptFor = data.transaction_id ? keptForOrderEdit(data.transaction_id) : undefined
+    if (keptFor) {
+      // Medusa cancels this payment because an order edit was confirmed; the authorization moves to the order's new
+      // payment collection instead of being released (see kept-authorizations.ts).
+      this.logger_?.info(`[dintero] authorization ${data.transaction_id} kept for the edited order ${keptFor}`)
+      return { data: pickPaymentData({ ...data, kept_for_order_id: keptFor }) }
+    }
     if (data.transaction_id && data.dintero_status === "AUTHORIZED") {
       // Known authorized: void straight away; if Dintero disagrees, read the transaction and decide below.
       try {
@@ -455,6 +512,11 @@ export class DinteroPaymentProviderService extends AbstractPaymentProvider<Dinte
     if (tx.session_id !== data.dintero_session_id) return "session id mismatch"
     if (tx.merchant_reference !== data.merchant_reference) return "merchant_reference mismatch"
     if (tx.currency?.toUpperCase() !== data.currency) return "currency mismatch"
+    if (data.reused_authorization) {
+      // Part of an authorization held for the same order before an edit: it must still cover this payment.
+      if (tx.amount - capturedAmount(tx) < data.amount) return "amount mismatch"
+      return null
+    }
     if (tx.amount !== data.amount) return "amount mismatch"
     return null
   }
@@ -505,28 +567,28 @@ export class DinteroPaymentProviderService extends AbstractPaymentProvider<Dinte
   }
 
   protected async buildSessionBody(
+    session: PaymentSessionRecord | null,
     paymentSessionId: string,
     amount: number,
     currency: string,
     input: InitiatePaymentInput | UpdatePaymentInput
   ): Promise<SessionCreate> {
-    const session = paymentSessionId ? await retrievePaymentSession(this.cradle_, paymentSessionId) : null
     const cart = session ? await loadCartForPaymentCollection(session.payment_collection_id) : null
-    const merchantReference = (cart?.id as string | undefined) ?? session?.payment_collection_id ?? paymentSessionId
-    // Lines come from the cart read server-side; without a cart (e.g. an order's outstanding amount) one line says
-    // what the money is for. The storefront's `data` is never used for amounts, lines, capture mode or URLs.
-    const order = cart
+    // Without a cart (an order's outstanding amount after an edit, a claim, an exchange) one line says what the
+    // money is for. The storefront's `data` is never used for amounts, lines, capture mode or URLs.
+    const order = !cart && session ? await loadOrderForPaymentCollection(session.payment_collection_id) : null
+    const merchantReference = (cart?.id as string | undefined) ?? order?.id ?? session?.payment_collection_id ?? paymentSessionId
+    const description = order?.display_id ? `Order #${order.display_id}: outstanding amount` : "Payment"
+    const sessionOrder = cart
       ? buildSessionOrder(cart as any, { amount: fromMinorUnits(amount, currency) })
       : {
           amount,
           currency,
           merchant_reference: merchantReference,
-          items: [
-            { id: "payment", line_id: "payment", description: "Payment", quantity: 1, amount, vat_amount: 0, vat: 0 },
-          ],
+          items: [{ id: "payment", line_id: "payment", description, quantity: 1, amount, vat_amount: 0, vat: 0 }],
         }
     const customer = input.context?.customer
-    const email = (cart?.email as string | undefined) ?? customer?.email
+    const email = (cart?.email as string | undefined) ?? order?.email ?? customer?.email
     const phone = (cart?.shipping_address?.phone as string | undefined) ?? customer?.phone ?? undefined
     return {
       profile_id: this.options_.profileId,
@@ -534,7 +596,7 @@ export class DinteroPaymentProviderService extends AbstractPaymentProvider<Dinte
         return_url: this.options_.returnUrl,
         callback_url: callbackUrl(this.options_),
       },
-      order: { ...order, amount, currency, merchant_reference: merchantReference } as SessionCreate["order"],
+      order: { ...sessionOrder, amount, currency, merchant_reference: merchantReference } as SessionCreate["order"],
       customer: email || phone ? { ...(email ? { email } : {}), ...(phone ? { phone_number: phone } : {}) } : undefined,
       expires_at: new Date(Date.now() + this.options_.sessionLifetimeMinutes * 60_000).toISOString(),
       configuration: { auto_capture: this.options_.autoCapture },
@@ -590,6 +652,19 @@ function takeVerifiedTransaction(dinteroSessionId: string): Transaction | undefi
   const entry = verified.get(dinteroSessionId)
   verified.delete(dinteroSessionId)
   return entry && entry.until >= Date.now() ? entry.tx : undefined
+}
+
+/**
+ * Data for a new payment session. Medusa merges it over what the storefront sent ({...input.data, ...output.data}),
+ * so every key the plugin reads is written explicitly, undefined included: nothing the storefront sent survives.
+ */
+function sessionData(data: DinteroPaymentData): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const key of Object.keys(paymentDataSchema.shape)) {
+    out[key] = (data as Record<string, unknown>)[key]
+  }
+  out.reused_authorization = data.reused_authorization === true
+  return out
 }
 
 interface Ledger {

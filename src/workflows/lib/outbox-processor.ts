@@ -403,8 +403,18 @@ class OrderOutbox {
       const payment = await loadPayment(this.container, paymentId)
       if (!payment || !isDinteroPayment(payment)) throw new Skip("not a Dintero payment")
       const transactionId = this.transactionOf(payment)
-      const amount = toMinorUnits(payment.amount as any, payment.currency_code)
+      let amount = toMinorUnits(payment.amount as any, payment.currency_code)
       const records = await this.records(orderId)
+      if (Object.values(this.state.payments).includes(transactionId)) {
+        // The payment reuses an authorization the Dintero order already records (kept across an order edit):
+        // only what it holds beyond that (a raised Klarna/Billie authorization) is a new authorization.
+        const byTx = perLine(records, "authorizations", transactionId)
+        const cancelledTx = perLine(records, "cancellations", transactionId)
+        const held = [...byTx.keys()].reduce((sum, line) => sum + at(byTx, line) - at(cancelledTx, line), 0)
+        await this.saveMirror({ state: { ...this.state, payments: { ...this.state.payments, [paymentId]: transactionId } } })
+        amount -= held
+        if (amount <= 0) throw new Skip(`reuses the authorization of Dintero transaction ${transactionId}, already recorded`)
+      }
       const authorized = perLine(records, "authorizations")
       const cancelled = perLine(records, "cancellations")
       for (const v of this.state.pending_voids ?? []) for (const i of v.body.items) cancelled.set(i.line_id, at(cancelled, i.line_id) + i.amount)

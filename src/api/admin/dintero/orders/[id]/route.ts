@@ -1,4 +1,5 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { DINTERO_ORDERS_MODULE } from "../../../../../modules/dintero-orders"
 import type DinteroOrdersService from "../../../../../modules/dintero-orders/service"
 
@@ -34,6 +35,7 @@ export async function GET(req: MedusaRequest, res: MedusaResponse) {
     }
   }
   res.json({
+    payment_link: await outstandingPaymentLink(req, orderId),
     dintero_order_mirror: mirror
       ? {
           id: mirror.id,
@@ -61,4 +63,43 @@ export async function GET(req: MedusaRequest, res: MedusaResponse) {
     })),
     ...(dintero && { dintero }),
   })
+}
+
+/**
+ * The link a merchant can send the shopper for an amount still to pay on the order (e.g. the difference after an
+ * order edit): the checkout URL of an unpaid Dintero session on one of the order's open payment collections.
+ */
+async function outstandingPaymentLink(req: MedusaRequest, orderId: string) {
+  const query = req.scope.resolve(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({
+    entity: "order",
+    fields: [
+      "id",
+      "payment_collections.id",
+      "payment_collections.status",
+      "payment_collections.payment_sessions.id",
+      "payment_collections.payment_sessions.provider_id",
+      "payment_collections.payment_sessions.status",
+      "payment_collections.payment_sessions.amount",
+      "payment_collections.payment_sessions.currency_code",
+      "payment_collections.payment_sessions.data",
+    ],
+    filters: { id: orderId },
+  })
+  for (const collection of data[0]?.payment_collections ?? []) {
+    if (!["not_paid", "awaiting", "partially_authorized"].includes(collection?.status)) continue
+    for (const session of collection.payment_sessions ?? []) {
+      const url = session?.data?.checkout_url
+      if (session?.provider_id?.startsWith("pp_dintero_") && session.status === "pending" && typeof url === "string" && url) {
+        return {
+          url,
+          amount: Number(session.amount),
+          currency: String(session.currency_code).toUpperCase(),
+          payment_collection_id: collection.id,
+          payment_session_id: session.id,
+        }
+      }
+    }
+  }
+  return null
 }

@@ -1,0 +1,162 @@
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { AdminApi, StoreApi } from "../../scripts/lib/store-api"
+import { seedStore, type SeededStore } from "../../scripts/lib/seed-store"
+import { useDinteroEnvironment } from "../utils/environment"
+import { dinteroOrder, editOrder, ledgers, orderItems, settled, sleep, waitForMirror } from "./orders-mirror-helpers"
+
+jest.setTimeout(240_000)
+
+// Order edits on authorized, uncaptured payments (Medusa issue #14984): the shopper is not asked to pay twice and
+// no hold is released behind the merchant's back.
+const env = useDinteroEnvironment()
+
+medusaIntegrationTestRunner({
+  testSuite: ({ api, getContainer }) => {
+    let seeded: SeededStore
+    let store: StoreApi
+    let admin: AdminApi
+
+    beforeEach(async () => {
+      seeded = await seedStore(getContainer())
+      store = new StoreApi(api, seeded.publishableKey)
+      admin = new AdminApi(api)
+      await admin.login(seeded.admin.email, seeded.admin.password)
+    })
+
+    /** 2 × 199.00 + 49.00 shipping = 447.00 NOK, authorized and not captured. */
+    async function authorizedOrder(paymentProductType = "dintero_psp.creditcard") {
+      const cart = await store.prepareCart({
+        regionId: seeded.regionId,
+        shippingOptionId: seeded.shippingOptionId,
+        items: [{ variant_id: seeded.variants.outdoor, quantity: 2 }],
+      })
+      const { session } = await store.initiatePaymentSession(cart.id)
+      const paid = await env.emulator.pay(session.data.dintero_session_id, "AUTHORIZED", {
+        payment_product_type: paymentProductType,
+      })
+      const completed = await store.completeCart(cart.id)
+      expect(completed.body.type).toBe("order")
+      await env.emulator.waitForCallbacks()
+      const orderId = completed.body.order.id as string
+      await waitForMirror(admin, orderId, settled(1))
+      return { orderId, transactionId: paid.transaction!.id as string }
+    }
+
+    const tx = (id: string) => (env.emulator.state.transactions as any[]).find((t) => t.id === id)
+
+    async function collections(orderId: string) {
+      const { order } = await admin.ok(
+        "get",
+        `/admin/orders/${orderId}?fields=id,total,*payment_collections,*payment_collections.payments,*payment_collections.payment_sessions`
+      )
+      return order.payment_collections as any[]
+    }
+
+    /** Waits for the subscriber that moves the kept authorization (it runs after the confirm answer). */
+    async function newCollection(orderId: string, ready: (c: any) => boolean) {
+      for (let i = 0; i < 60; i++) {
+        const open = (await collections(orderId)).find((c) => c.status !== "canceled" && ready(c))
+        if (open) return open
+        await sleep(250)
+      }
+      throw new Error(`no payment collection became ready: ${JSON.stringify(await collections(orderId))}`)
+    }
+
+    it("keeps the authorization when the new total is lower, and releases the rest with the last capture", async () => {
+      const { orderId, transactionId } = await authorizedOrder()
+      const [item] = await orderItems(admin, orderId)
+      await editOrder(admin, orderId, { update: [{ item_id: item.id, quantity: 1 }] })
+
+      const collection = await newCollection(orderId, (c) => c.status === "authorized")
+      expect(Number(collection.amount)).toBe(248)
+      expect(collection.payments).toHaveLength(1)
+      const payment = collection.payments[0]
+      expect(payment.data).toMatchObject({ transaction_id: transactionId, reused_authorization: true, amount: 24800 })
+      // Dintero still holds the shopper's money: nothing was voided, no second payment asked for.
+      expect(tx(transactionId).status).toBe("AUTHORIZED")
+      expect(env.emulator.state.sessions).toHaveLength(1)
+
+      expect((await admin.capture(payment.id)).status).toBe(200)
+      const capture = tx(transactionId).events.find((e: any) => e.event === "CAPTURE")
+      expect(capture.amount).toBe(24800)
+      // The 199.00 NOK the edit removed is released with that capture rather than left held.
+      const capturePost = env.emulator.requests.find((r: any) => r.method === "POST" && r.path.endsWith("/capture")) as any
+      expect(capturePost.body).toMatchObject({ amount: 24800, final_capture: true })
+      expect(tx(transactionId).status).toBe("CAPTURED")
+
+      const mirror = await waitForMirror(admin, orderId, (m) => m.operations.some((o: any) => o.kind === "capture") && settled(3)(m))
+      expect(mirror.operations.filter((o: any) => o.status === "needs_action")).toEqual([])
+      const order = dinteroOrder(env.emulator, mirror.dintero_order_mirror.dintero_order_id)
+      expect(order.operations.cancellations).toEqual([])
+      const l = await ledgers(admin, env.emulator, orderId, mirror.dintero_order_mirror.dintero_order_id)
+      expect([l.checkout, l.orders]).toEqual([l.medusa, l.medusa])
+      expect(l.medusa).toBe(24800)
+    })
+
+    it("keeps the authorization and sends a payment link for the difference when the new total is higher (card)", async () => {
+      const { orderId, transactionId } = await authorizedOrder()
+      await editOrder(admin, orderId, { add: [{ variant_id: seeded.variants.indoor, quantity: 1 }] })
+
+      const collection = await newCollection(orderId, (c) => (c.payment_sessions ?? []).length === 2)
+      expect(Number(collection.amount)).toBe(845)
+      expect(collection.status).toBe("partially_authorized")
+      expect(collection.payments).toHaveLength(1)
+      expect(collection.payments[0].data).toMatchObject({ transaction_id: transactionId, amount: 44700 })
+      expect(tx(transactionId).status).toBe("AUTHORIZED")
+
+      // The merchant copies the link from the order page (the widget reads this route) and sends it.
+      const mirror = await admin.ok("get", `/admin/dintero/orders/${orderId}`)
+      expect(mirror.payment_link).toMatchObject({ amount: 398, currency: "NOK", payment_collection_id: collection.id })
+      const linkSession = (env.emulator.state.sessions as any[]).find((s) => mirror.payment_link.url.endsWith(s.id))
+      expect(linkSession.order.amount).toBe(39800)
+      expect(linkSession.order.merchant_reference).toBe(orderId)
+
+      const paid = await env.emulator.pay(linkSession.id, "AUTHORIZED")
+      await env.emulator.waitForCallbacks()
+      const after = await newCollection(orderId, (c) => c.id === collection.id && c.status === "authorized")
+      expect(after.payments.map((p: any) => Number(p.amount)).sort()).toEqual([398, 447])
+      expect((await admin.ok("get", `/admin/dintero/orders/${orderId}`)).payment_link).toBeNull()
+
+      for (const p of after.payments) expect((await admin.capture(p.id)).status).toBe(200)
+      expect(tx(transactionId).status).toBe("CAPTURED")
+      expect(tx(paid.transaction!.id).status).toBe("CAPTURED")
+
+      const settledMirror = await waitForMirror(
+        admin,
+        orderId,
+        (m) => m.operations.filter((o: any) => o.kind === "capture").length === 2 && settled(5)(m)
+      )
+      const l = await ledgers(admin, env.emulator, orderId, settledMirror.dintero_order_mirror.dintero_order_id)
+      expect([l.checkout, l.orders]).toEqual([l.medusa, l.medusa])
+      expect(l.medusa).toBe(84500)
+    })
+
+    it("raises a Klarna authorization to the new total instead of asking the shopper again", async () => {
+      const { orderId, transactionId } = await authorizedOrder("klarna.klarna")
+      await editOrder(admin, orderId, { add: [{ variant_id: seeded.variants.indoor, quantity: 1 }] })
+
+      const collection = await newCollection(orderId, (c) => c.status === "authorized")
+      expect(collection.payments).toHaveLength(1)
+      expect(collection.payments[0].data).toMatchObject({ transaction_id: transactionId, amount: 84500 })
+      const updated = tx(transactionId)
+      expect(updated.amount).toBe(84500)
+      expect(updated.items.reduce((s: number, i: any) => s + i.amount, 0)).toBe(84500)
+      expect(env.emulator.state.sessions).toHaveLength(1)
+
+      expect((await admin.capture(collection.payments[0].id)).status).toBe(200)
+      expect(tx(transactionId).status).toBe("CAPTURED")
+      const mirror = await waitForMirror(admin, orderId, (m) => m.operations.some((o: any) => o.kind === "capture") && settled(3)(m))
+      const l = await ledgers(admin, env.emulator, orderId, mirror.dintero_order_mirror.dintero_order_id)
+      expect([l.checkout, l.orders]).toEqual([l.medusa, l.medusa])
+    })
+
+    it("still voids when the merchant cancels the order later", async () => {
+      const { orderId, transactionId } = await authorizedOrder()
+      const [item] = await orderItems(admin, orderId)
+      await editOrder(admin, orderId, { update: [{ item_id: item.id, quantity: 1 }] })
+      await newCollection(orderId, (c) => c.status === "authorized")
+      expect((await admin.cancelOrder(orderId)).status).toBe(200)
+      expect(tx(transactionId).status).toBe("AUTHORIZATION_VOIDED")
+    })
+  },
+})

@@ -1,0 +1,50 @@
+import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { keepAuthorization, releaseKeptAuthorizations } from "../../../../providers/dintero/kept-authorizations"
+
+/**
+ * Marks the Dintero authorizations an order edit would make Medusa void: payments of the order that are authorized
+ * and not captured at all. A partly captured payment cannot be voided at Dintero anyway (its rest is released by its
+ * final capture). The order id is the route's `:id` (Medusa's order-edit routes are keyed by order).
+ */
+export async function keepAuthorizationsForOrderEdit(req: MedusaRequest, res: MedusaResponse, next: MedusaNextFunction) {
+  const orderId = req.params.id
+  // Only Medusa's confirm, within this request, may skip the void; an order cancelled later is voided as usual.
+  const release = () => releaseKeptAuthorizations(orderId)
+  res.once("finish", release)
+  res.once("close", release)
+  try {
+    const query = req.scope.resolve(ContainerRegistrationKeys.QUERY)
+    const { data } = await query.graph({
+      entity: "order",
+      fields: [
+        "id",
+        "payment_collections.payments.id",
+        "payment_collections.payments.provider_id",
+        "payment_collections.payments.data",
+        "payment_collections.payments.canceled_at",
+        "payment_collections.payments.captures.id",
+      ],
+      filters: { id: orderId },
+    })
+    for (const collection of data[0]?.payment_collections ?? []) {
+      for (const payment of collection?.payments ?? []) {
+        const tx = (payment?.data as Record<string, unknown> | undefined)?.transaction_id
+        if (
+          payment?.provider_id?.startsWith("pp_dintero_") &&
+          typeof tx === "string" &&
+          !payment.canceled_at &&
+          (payment.captures ?? []).length === 0
+        ) {
+          keepAuthorization(tx, orderId)
+        }
+      }
+    }
+  } catch (e) {
+    // Never block the merchant's edit: without the mark Medusa's default (void and pay again) applies.
+    req.scope
+      .resolve(ContainerRegistrationKeys.LOGGER)
+      .warn(`[dintero] could not check the order's Dintero authorizations before the edit: ${(e as Error).message}`)
+  }
+  next()
+}

@@ -1,0 +1,168 @@
+import type { IPaymentModuleService, MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import { StepResponse, createStep } from "@medusajs/framework/workflows-sdk"
+import { capturedAmount, type Transaction } from "../../dintero"
+import { fromMinorUnits, toMinorUnits } from "../../mapping/money"
+import { buildSessionOrder } from "../../mapping/session"
+import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
+import type DinteroOrdersService from "../../modules/dintero-orders/service"
+import { grantReuse } from "../../providers/dintero/kept-authorizations"
+import { dinteroClientFor, dinteroConfiguration } from "../../providers/dintero/registry"
+import { ORDER_FIELDS } from "../lib/medusa-data"
+
+/** Payment methods whose authorized amount Dintero can raise after authorization (seed 004). */
+const UPDATABLE_AUTHORIZATION = new Set(["klarna.klarna", "klarna.billie"])
+
+export interface MovedAuthorization {
+  transaction_id: string
+  payment_collection_id?: string
+  /** Minor units of the new total covered by the existing authorization. */
+  reused?: number
+  /** Raised at Dintero (Klarna/Billie) from → to, minor units. */
+  raised?: { from: number; to: number }
+  /** The rest, to be paid through a new Dintero session (its checkout URL is the payment link). */
+  difference?: { amount: number; payment_session_id: string; checkout_url: string }
+  problem?: string
+}
+
+/**
+ * After an order edit on an authorized, uncaptured Dintero payment (Medusa issue #14984): the authorization that
+ * Medusa would have voided was kept (see providers/dintero/kept-authorizations.ts); move it to the payment
+ * collection Medusa opened for the new total, so the shopper does not pay twice and no hold is released silently:
+ *   - new total within the authorization: one payment reusing it (its last capture releases any rest);
+ *   - higher, Klarna/Billie: Dintero's authorization is raised to the new total, then reused;
+ *   - higher, other methods: the authorization is reused for what it holds, and a new Dintero session is opened
+ *     for the difference; its checkout URL is the payment link the merchant sends (shown in the admin widget).
+ * Whatever cannot be done is written on the order's Dintero mirror as a needs_action notice for the merchant.
+ */
+export const moveKeptAuthorizationStep = createStep(
+  "dintero-move-kept-authorization",
+  async (input: { order_id: string }, { container }) => {
+    const moved: MovedAuthorization[] = []
+    const query = container.resolve(ContainerRegistrationKeys.QUERY)
+    const { data } = await query.graph({
+      entity: "order",
+      fields: ["id", "payment_collections.payments.data", "payment_collections.payments.canceled_at"],
+      filters: { id: input.order_id },
+    })
+    const payments = (data[0]?.payment_collections ?? []).flatMap((c: any) => c.payments ?? [])
+    // Authorizations the provider kept for this order when Medusa cancelled their payment, not yet taken over by
+    // another payment of the order (so a second delivery of the event moves nothing twice).
+    const live = new Set(payments.filter((p: any) => !p.canceled_at).map((p: any) => p.data?.transaction_id))
+    const kept = payments
+      .filter((p: any) => p.canceled_at && p.data?.kept_for_order_id === input.order_id && !live.has(p.data?.transaction_id))
+      .map((p: any) => p.data.transaction_id as string)
+    for (const transactionId of new Set<string>(kept)) {
+      try {
+        moved.push(await moveOne(container, input.order_id, transactionId))
+      } catch (e) {
+        moved.push({ transaction_id: transactionId, problem: (e as Error).message })
+      }
+    }
+    for (const m of moved.filter((m) => m.problem)) {
+      await notify(
+        container,
+        input.order_id,
+        `kept:${m.transaction_id}`,
+        `The Dintero authorization ${m.transaction_id} was kept when the order was edited, but could not be moved to the order's new payment collection: ${m.problem}. It is still authorized at Dintero: capture it from Dintero Backoffice or void it there.`
+      )
+    }
+    return new StepResponse(moved)
+  }
+)
+
+async function moveOne(container: MedusaContainer, orderId: string, transactionId: string): Promise<MovedAuthorization> {
+  const config = dinteroConfiguration()
+  if (!config) throw new Error("no Dintero payment provider is configured")
+  const client = dinteroClientFor(config)
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const payments = container.resolve(Modules.PAYMENT) as IPaymentModuleService
+  const { data } = await query.graph({
+    entity: "order",
+    fields: [...ORDER_FIELDS, "display_id", "payment_collections.currency_code", "payment_collections.payment_sessions.status"],
+    filters: { id: orderId },
+  })
+  const order = data[0]
+  if (!order) throw new Error(`order ${orderId} not found`)
+  const original = (order.payment_collections ?? [])
+    .flatMap((c: any) => c.payments ?? [])
+    .find((p: any) => p.data?.transaction_id === transactionId)
+  const providerId: string = original?.provider_id ?? "pp_dintero_dintero"
+  // The collection Medusa opened for the edited order: not paid yet, nothing authorized on it.
+  const target = (order.payment_collections ?? [])
+    .filter((c: any) => c.status === "not_paid" && (c.payments ?? []).length === 0)
+    .sort((a: any, b: any) => new Date(b.created_at).getTime() - new Date(a.created_at).getTime())[0]
+  if (!target) throw new Error("Medusa opened no new payment collection for the edited order")
+
+  const currency = String(target.currency_code ?? order.currency_code).toUpperCase()
+  const due = toMinorUnits(target.amount, currency)
+  let tx: Transaction = await client.checkout.getTransaction(transactionId)
+  if (tx.status !== "AUTHORIZED") throw new Error(`the transaction is ${tx.status}, not AUTHORIZED`)
+  let held = tx.amount - capturedAmount(tx)
+  const result: MovedAuthorization = { transaction_id: transactionId, payment_collection_id: target.id }
+
+  if (due > held && tx.payment_product_type && UPDATABLE_AUTHORIZATION.has(tx.payment_product_type)) {
+    // Dintero needs the full list of items when the transaction has items; they must add up to the new amount.
+    const lines = buildSessionOrder(
+      { ...order, id: orderId, currency_code: currency } as any,
+      { amount: fromMinorUnits(due, currency) }
+    )
+    const items = [
+      ...lines.items,
+      ...(lines.shipping_option
+        ? [{ ...lines.shipping_option, description: lines.shipping_option.title, quantity: 1, type: "shipping" }]
+        : []),
+    ].map(({ title: _t, operator: _o, delivery_method: _d, ...item }: any) => item)
+    tx = await client.checkout.updateAuthorization(transactionId, {
+      amount: due,
+      items,
+      reason: `Order ${order.display_id ?? orderId} edited`,
+    } as any)
+    result.raised = { from: held, to: due }
+    held = tx.amount - capturedAmount(tx)
+  }
+
+  const reused = Math.min(due, held)
+  if (reused > 0) {
+    grantReuse(target.id, transactionId, reused)
+    const session = await payments.createPaymentSession(target.id, {
+      provider_id: providerId,
+      currency_code: currency.toLowerCase(),
+      amount: fromMinorUnits(reused, currency),
+      data: {},
+    })
+    await payments.authorizePaymentSession(session.id, {})
+    result.reused = reused
+  }
+  if (due > reused) {
+    const session = await payments.createPaymentSession(target.id, {
+      provider_id: providerId,
+      currency_code: currency.toLowerCase(),
+      amount: fromMinorUnits(due - reused, currency),
+      data: {},
+    })
+    const url = String(session.data?.checkout_url ?? "")
+    result.difference = { amount: due - reused, payment_session_id: session.id, checkout_url: url }
+  }
+  return result
+}
+
+async function notify(container: MedusaContainer, orderId: string, key: string, message: string) {
+  try {
+    const svc = container.resolve(DINTERO_ORDERS_MODULE) as DinteroOrdersService
+    const identity = `notice:${key}`
+    const [existing] = await svc.listDinteroOrderOperations({ identity })
+    if (existing) return
+    await svc.createDinteroOrderOperations({
+      order_id: orderId,
+      identity,
+      kind: "notice",
+      status: "needs_action",
+      sequence: 0,
+      last_error: message,
+      input: { message },
+    } as any)
+  } catch (e) {
+    container.resolve(ContainerRegistrationKeys.LOGGER).error(`[dintero] ${message} (and the notice could not be saved: ${(e as Error).message})`)
+  }
+}
