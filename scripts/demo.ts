@@ -1,7 +1,9 @@
 // `npm run demo`: the whole plugin on a fresh clone, against the local Dintero emulator. Starts embedded PostgreSQL,
 // the emulator and `medusa start`, seeds the dev store, pays a cart through the Store HTTP API and the hosted payment
 // page as a shopper and storefront would, then captures (twice) and refunds through the Admin HTTP API, printing
-// Dintero's transaction after every step. Exits 0 when every step did what it should.
+// Dintero's transaction after every step. Then it reads the Dintero Orders API mirror, edits the order (an item
+// replaced, as in Dintero's guide), refunds the difference and reads the mirror again. Exits 0 when every step did
+// what it should and Medusa, the Checkout transaction and the Orders API agree to the øre.
 import axios from "axios"
 import { startDevStore, type DevStore } from "./lib/dev-store"
 
@@ -95,6 +97,145 @@ async function printTransaction(dev: DevStore, id: string): Promise<DinteroTrans
     }
   }
   return tx
+}
+
+// ---- Dintero's Orders API: the plugin's mirror of the Medusa order, read through its admin route ----
+
+interface OrdersLine {
+  line_id: number
+  id?: string
+  description?: string
+  quantity?: number
+  gross_amount: number
+  reversed_reason?: string
+  related_item?: { line_id: number; type: string }
+}
+interface OrdersRecord {
+  id: string
+  items: { line_id: number; amount: number }[]
+  payment_details?: { payment_id?: string }
+}
+interface MirrorOperation {
+  identity: string
+  kind: string
+  status: string
+  attempts: number
+  last_error?: string | null
+}
+interface Mirror {
+  dintero_order_mirror: { dintero_order_id: string; lines: { line_id: number; role: string; medusa_id?: string }[] } | null
+  operations: MirrorOperation[]
+  dintero?: {
+    error?: string
+    order: { order_id: string; status?: string; payment_status?: string; items: OrdersLine[] }
+    authorizations: OrdersRecord[]
+    captures: OrdersRecord[]
+    refunds: OrdersRecord[]
+    cancellations: OrdersRecord[]
+  }
+}
+
+const RECORD_KINDS = ["authorizations", "captures", "refunds", "cancellations"] as const
+type RecordCounts = Record<(typeof RECORD_KINDS)[number], number>
+/** An operation the mirror will not try again on its own; "failed" is not among them: it fails the demo. */
+const MIRROR_SETTLED = new Set(["done", "skipped", "needs_action"])
+
+const recordTotal = (r: OrdersRecord) => sum(r.items.map((i) => i.amount))
+
+/**
+ * Polls the mirror until it holds at least `expected` operations of each kind and every operation is settled; the
+ * subscribers run after Medusa's HTTP answer, so there is nothing else to wait on. Then reads Dintero live, once.
+ */
+async function settledMirror(dev: DevStore, orderId: string, expected: Record<string, number>, timeoutMs = 30_000): Promise<Mirror> {
+  const until = Date.now() + timeoutMs
+  let m: Mirror
+  for (;;) {
+    m = await dev.admin.getDinteroOrderMirror(orderId)
+    const failed = m.operations.find((o) => o.status === "failed")
+    check(!failed, `mirror operation ${failed?.identity} failed after ${failed?.attempts} attempts: ${failed?.last_error}`)
+    const complete = Object.entries(expected).every(([kind, n]) => m.operations.filter((o) => o.kind === kind).length >= n)
+    if (complete && m.operations.every((o) => MIRROR_SETTLED.has(o.status))) break
+    if (Date.now() > until) {
+      const ops = m.operations.map((o) => `${o.identity} ${o.status}${o.last_error ? ` (${o.last_error})` : ""}`)
+      throw new Error(`the Orders mirror did not settle within ${timeoutMs / 1000} s: ${ops.join("; ") || "no operations"}`)
+    }
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  const live: Mirror = await dev.admin.getDinteroOrderMirror(orderId, true)
+  check(live.dintero_order_mirror?.dintero_order_id, "the mirror has no Dintero order id")
+  check(live.dintero && !live.dintero.error, `reading the Dintero order failed: ${live.dintero?.error ?? "no answer"}`)
+  return live
+}
+
+function printOperations(m: Mirror, after = 0) {
+  for (const o of m.operations.slice(after)) {
+    const note = o.last_error ? `: ${o.last_error}` : ""
+    info(`  ${o.identity} → ${o.status}${o.attempts > 1 ? ` after ${o.attempts} attempts` : ""}${note}`)
+  }
+}
+
+function describeLine(line: OrdersLine): string {
+  const name = [line.id, line.description].filter(Boolean).join(" ")
+  const qty = line.quantity !== undefined ? ` × ${line.quantity}` : ""
+  let text = `line ${line.line_id} ${name}${qty}: ${nok(line.gross_amount)}`
+  if (line.related_item) text += ` · related_item {line_id: ${line.related_item.line_id}, type: "${line.related_item.type}"}`
+  if (line.reversed_reason) text += ` · reversed_reason "${line.reversed_reason}"`
+  return text
+}
+
+/** Prints the order's lines (those above `newFrom` marked +) and the payment records after `after`. */
+function printOrdersOrder(m: Mirror, opts: { newFrom?: number; after?: Partial<RecordCounts> } = {}) {
+  const d = m.dintero!
+  info(`Dintero order ${d.order.order_id}: ${d.order.status ?? "?"}, payment status ${d.order.payment_status ?? "?"}`)
+  const roles = new Map(m.dintero_order_mirror!.lines.map((l) => [l.line_id, l.role]))
+  for (const line of d.order.items) {
+    const mark = opts.newFrom !== undefined && line.line_id >= opts.newFrom ? "+ " : "  "
+    const role = roles.get(line.line_id)
+    info(`${mark}${describeLine(line)}${role && role !== "item" ? ` [${role}]` : ""}`)
+  }
+  for (const kind of RECORD_KINDS) {
+    const records = d[kind].slice(opts.after?.[kind] ?? 0)
+    if (!records.length) continue
+    info(`  ${opts.after ? "new " : ""}${kind}:`)
+    for (const r of records) {
+      const items = r.items.map((i) => `line ${i.line_id} ${toMajor(i.amount)}`).join(", ")
+      info(`    ${items} = ${nok(recordTotal(r))} · payment_id ${r.payment_details?.payment_id ?? "(none)"}`)
+    }
+  }
+}
+
+const recordCounts = (m: Mirror): RecordCounts => ({
+  authorizations: m.dintero!.authorizations.length,
+  captures: m.dintero!.captures.length,
+  refunds: m.dintero!.refunds.length,
+  cancellations: m.dintero!.cancellations.length,
+})
+
+/**
+ * The three ledgers of the order, in øre: Medusa's captured − refunded over all its payments, the Checkout
+ * transactions' captured − refunded, the Orders API's captures − refunds. They must agree to the øre.
+ */
+async function checkLedgers(dev: DevStore, orderId: string, m: Mirror) {
+  const order = await dev.admin.getOrder(orderId)
+  let medusa = 0
+  const transactions = new Set<string>()
+  for (const pc of order.payment_collections ?? []) {
+    for (const p of pc.payments ?? []) {
+      medusa += sum((p.captures ?? []).map((c: any) => toMinor(c.amount))) - sum((p.refunds ?? []).map((r: any) => toMinor(r.amount)))
+      if (p.data?.transaction_id) transactions.add(p.data.transaction_id)
+    }
+  }
+  let checkout = 0
+  for (const id of transactions) {
+    const tx = await dinteroTransaction(dev, id)
+    checkout += settled(tx, "CAPTURE") - settled(tx, "REFUND")
+  }
+  const orders = sum(m.dintero!.captures.map(recordTotal)) - sum(m.dintero!.refunds.map(recordTotal))
+  ok(`Medusa captured − refunded: ${nok(medusa)}`)
+  ok(`Checkout transaction${transactions.size > 1 ? "s" : ""} ${[...transactions].join(", ")} captured − refunded: ${nok(checkout)}`)
+  ok(`Orders API ${m.dintero!.order.order_id} captures − refunds: ${nok(orders)}`)
+  check(medusa === checkout && checkout === orders, `the ledgers differ: Medusa ${nok(medusa)}, Checkout ${nok(checkout)}, Orders API ${nok(orders)}`)
+  return medusa
 }
 
 // ---- the hosted payment page, read as a browser would ----
@@ -261,7 +402,95 @@ async function run(dev: DevStore) {
   ok(`Dintero: ${tx.status}, captured ${nok(settled(tx, "CAPTURE"))}, refunded ${nok(settled(tx, "REFUND"))}`)
   check(medusaCaptured === settled(tx, "CAPTURE") && medusaRefunded === settled(tx, "REFUND"), "Medusa's and Dintero's totals differ")
 
-  return { orderId, displayId: order.display_id, orderTotal, transactionId, status: tx.status, captures: p.captures.length, refund }
+  step("Orders API: the Dintero order after placement, captures and refund")
+  let mirror = await settledMirror(dev, orderId, { order_placed: 1, capture: 2, refund: 1 })
+  printOperations(mirror)
+  printOrdersOrder(mirror)
+  const dinteroOrderId = mirror.dintero!.order.order_id
+  ok(`Dintero order ${dinteroOrderId} mirrors order #${order.display_id}`)
+  await checkLedgers(dev, orderId, mirror)
+
+  // Dintero's guide (seed 000): the two outdoor chairs 175938 are replaced by one indoor chair 003929. At catalog
+  // prices that swap is even (2 × 199 = 398 NOK), so the merchant gives the replacement at an agreed price: the new
+  // total falls below what the shopper has paid, Medusa owes the difference, and the guide's "refund remaining" case
+  // follows.
+  const replacementPrice = 30000
+  step(`Admin: order edit: replace the two 175938 chairs by one 003929 chair at ${nok(replacementPrice)}`)
+  const before = await admin.getOrderWithItems(orderId)
+  const outdoorLine = before.items.find((i: any) => i.variant_id === seeded.variants.outdoor)
+  check(outdoorLine, `order ${orderId} has no 175938 line`)
+  // A refund beyond what Medusa owes (the 49.50 above) is booked as a credit line, which lowers the order's total.
+  const beforeTotal = toMinor(before.total)
+  check(beforeTotal === orderTotal - refund, `expected the order total ${nok(orderTotal - refund)} before the edit, Medusa says ${nok(beforeTotal)}`)
+  ok(`order total before the edit ${nok(beforeTotal)}: ${nok(orderTotal)} less the ${nok(refund)} refund (a credit line in Medusa)`)
+  await admin.beginOrderEdit(orderId, "Replace item")
+  ok(`POST /admin/order-edits {order_id: ${orderId}} → 200`)
+  await admin.addOrderEditItems(orderId, [{ variant_id: seeded.variants.indoor, quantity: 1, unit_price: Number(toMajor(replacementPrice)) }])
+  ok(`POST /admin/order-edits/${orderId}/items {variant 003929, quantity 1, unit_price ${toMajor(replacementPrice)}} → 200`)
+  await admin.updateOrderEditItem(orderId, outdoorLine.id, 0)
+  ok(`POST /admin/order-edits/${orderId}/items/item/${outdoorLine.id} {quantity: 0} (2 × 175938) → 200`)
+  await admin.requestOrderEdit(orderId)
+  ok(`POST /admin/order-edits/${orderId}/request → 200`)
+  await admin.confirmOrderEdit(orderId)
+  ok(`POST /admin/order-edits/${orderId}/confirm → 200`)
+  const edited = await admin.getOrderWithItems(orderId)
+  for (const item of edited.items.filter((i: any) => Number(i.quantity) > 0)) {
+    ok(`${item.quantity} × ${item.variant_sku} ${item.title} à ${nok(toMinor(item.unit_price))}`)
+  }
+  const editedTotal = toMinor(edited.total)
+  const pendingDifference = toMinor(String(edited.summary.pending_difference))
+  ok(`order total ${nok(beforeTotal)} → ${nok(editedTotal)}; paid ${nok(toMinor(String(edited.summary.transaction_total)))}, pending difference ${nok(pendingDifference)} (refund due)`)
+  check(editedTotal === beforeTotal - 39800 + replacementPrice, `expected the new total ${nok(beforeTotal - 39800 + replacementPrice)}, Medusa says ${nok(editedTotal)}`)
+  check(pendingDifference < 0, `expected a refund due after the edit, Medusa's pending difference is ${nok(pendingDifference)}`)
+
+  const refundDue = -pendingDifference
+  step(`Admin: refund the difference, ${nok(refundDue)}`)
+  await adminCall("refund", await admin.refund(payment.id, Number(toMajor(refundDue))))
+  ok(`POST /admin/payments/${payment.id}/refund {amount: ${toMajor(refundDue)}} → 200`)
+  tx = await printTransaction(dev, transactionId)
+  check(settled(tx, "REFUND") === refund + refundDue, `Dintero: refunded ${nok(settled(tx, "REFUND"))}, expected ${nok(refund + refundDue)}`)
+  const settledOrder = await admin.getOrderWithItems(orderId)
+  const remainingDifference = toMinor(String(settledOrder.summary.pending_difference))
+  ok(`Medusa: pending difference now ${nok(remainingDifference)}`)
+  check(remainingDifference === 0, `Medusa still shows a pending difference of ${nok(remainingDifference)}`)
+
+  step("Orders API: the Dintero order after the edit and the refund")
+  const seen = { operations: mirror.operations.length, lines: Math.max(...mirror.dintero!.order.items.map((l) => l.line_id)), records: recordCounts(mirror) }
+  mirror = await settledMirror(dev, orderId, { order_placed: 1, capture: 2, refund: 2, order_edit: 1 })
+  printOperations(mirror, seen.operations)
+  printOrdersOrder(mirror, { newFrom: seen.lines + 1, after: seen.records })
+  check(mirror.dintero!.order.order_id === dinteroOrderId, `the edit went to Dintero order ${mirror.dintero!.order.order_id}, not ${dinteroOrderId}`)
+  const lines = mirror.dintero!.order.items
+  const reversedLine = lines.find((l) => l.line_id <= seen.lines && l.id === "175938")
+  const reversal = lines.find((l) => l.related_item?.type === "reversed" && l.related_item.line_id === reversedLine?.line_id)
+  check(reversal && reversal.gross_amount === -reversedLine!.gross_amount && reversal.reversed_reason, `no reversal of line ${reversedLine?.line_id} (175938)`)
+  const newLine = lines.find((l) => l.line_id > seen.lines && l.id === "003929" && l.gross_amount === replacementPrice)
+  check(newLine, `no new line for 003929 at ${nok(replacementPrice)}`)
+  const roles = new Map(mirror.dintero_order_mirror!.lines.map((l) => [l.line_id, l.role]))
+  const remainingLine = lines.find((l) => l.line_id > seen.lines && roles.get(l.line_id) === "refund_remaining")
+  check(remainingLine, "no refund-remaining line")
+  ok(`line ${reversal.line_id} reverses line ${reversedLine!.line_id}, line ${newLine.line_id} is the new chair, line ${remainingLine.line_id} holds the refund remaining (${nok(remainingLine.gross_amount)})`)
+  const refundRecord = mirror.dintero!.refunds[mirror.dintero!.refunds.length - 1]
+  check(recordTotal(refundRecord) === refundDue, `the last Orders refund is ${nok(recordTotal(refundRecord))}, Medusa refunded ${nok(refundDue)}`)
+  check(refundRecord.payment_details?.payment_id === transactionId, `the refund's payment_id is ${refundRecord.payment_details?.payment_id}, not ${transactionId}`)
+  ok(`the refund of ${nok(refundDue)} is recorded on ${refundRecord.items.map((i) => `line ${i.line_id}`).join(", ")} with payment_id ${transactionId}`)
+
+  step("Medusa, the Checkout transaction and the Orders API agree")
+  const net = await checkLedgers(dev, orderId, mirror)
+  check(net === editedTotal, `what the shopper paid (${nok(net)}) is not the edited order's total ${nok(editedTotal)}`)
+  ok(`the shopper has paid exactly the edited order's total, ${nok(editedTotal)}`)
+
+  return {
+    orderId,
+    displayId: order.display_id,
+    orderTotal,
+    editedTotal,
+    transactionId,
+    dinteroOrderId,
+    status: tx.status,
+    captures: p.captures.length,
+    refunds: [refund, refundDue],
+  }
 }
 
 async function main() {
@@ -280,7 +509,8 @@ async function main() {
     const r = await run(dev)
     console.log(
       `\n✔ Demo passed in ${seconds()}: order #${r.displayId} (${r.orderId}) ${nok(r.orderTotal)} paid through Dintero ` +
-        `${r.transactionId}, captured in ${r.captures} parts, refunded ${nok(r.refund)}; Dintero status ${r.status}.`
+        `${r.transactionId}, captured in ${r.captures} parts, refunded ${r.refunds.map(nok).join(" and ")}, edited to ` +
+        `${nok(r.editedTotal)}; Dintero status ${r.status}, Orders API order ${r.dinteroOrderId}.`
     )
   } catch (e) {
     code = 1

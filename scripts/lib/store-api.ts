@@ -165,4 +165,41 @@ export class AdminApi {
   async cancelOrder(orderId: string) {
     return await this.request("post", `/admin/orders/${orderId}/cancel`, {})
   }
+
+  /** The order's lines and its summary (totals, paid, refunded, pending difference), as the order page shows them. */
+  async getOrderWithItems(orderId: string) {
+    const { order } = await this.ok(
+      "get",
+      `/admin/orders/${orderId}?fields=id,display_id,total,currency_code,summary,items.id,items.title,items.quantity,items.variant_id,items.variant_sku,items.unit_price,items.total`
+    )
+    return order
+  }
+
+  // Order edits, in the dashboard's order: begin, change items, request, confirm. Each answers the order preview.
+
+  async beginOrderEdit(orderId: string, description?: string) {
+    return await this.ok("post", "/admin/order-edits", { order_id: orderId, ...(description ? { description } : {}) })
+  }
+
+  async addOrderEditItems(orderId: string, items: { variant_id: string; quantity: number; unit_price?: number }[]) {
+    return await this.ok("post", `/admin/order-edits/${orderId}/items`, { items })
+  }
+
+  /** Changes an existing order line's quantity (0 removes it). */
+  async updateOrderEditItem(orderId: string, itemId: string, quantity: number) {
+    return await this.ok("post", `/admin/order-edits/${orderId}/items/item/${itemId}`, { quantity })
+  }
+
+  async requestOrderEdit(orderId: string) {
+    return await this.ok("post", `/admin/order-edits/${orderId}/request`, {})
+  }
+
+  async confirmOrderEdit(orderId: string) {
+    return await this.ok("post", `/admin/order-edits/${orderId}/confirm`, {})
+  }
+
+  /** The plugin's Orders API mirror of an order; `live` also reads the Dintero order and its payment records. */
+  async getDinteroOrderMirror(orderId: string, live = false) {
+    return await this.ok("get", `/admin/dintero/orders/${orderId}${live ? "?dintero=true" : ""}`)
+  }
 }
