@@ -50,7 +50,8 @@ module.exports = defineConfig({
             options: {
               ...dinteroApi,
               profileId: env("DINTERO_PROFILE_ID", "default"),
-              returnUrl: env("DINTERO_RETURN_URL", `${backendUrl}/dintero-demo/return`),
+              // The example storefront's return page (npm run dev serves it on :8000); it completes the cart.
+              returnUrl: env("DINTERO_RETURN_URL", "http://localhost:8000/return.html"),
               backendUrl,
               autoCapture: process.env.DINTERO_AUTO_CAPTURE === "true",
               callbackSecret: process.env.DINTERO_CALLBACK_SECRET || undefined,
