@@ -2,19 +2,9 @@
 
 export type PayOutcome = "AUTHORIZED" | "ON_HOLD" | "DECLINED" | "FAILED" | "CANCELLED"
 
-export type TransactionStatus =
-  | "INITIATED"
-  | "AUTHORIZED"
-  | "AUTHORIZATION_VOIDED"
-  | "CAPTURED"
-  | "PARTIALLY_CAPTURED"
-  | "PARTIALLY_CAPTURED_REFUNDED"
-  | "REFUNDED"
-  | "PARTIALLY_REFUNDED"
-  | "DECLINED"
-  | "FAILED"
-  | "UNKNOWN"
-  | "ON_HOLD"
+// The emulator speaks the same statuses the plugin's client reads.
+export type { TransactionStatus } from "../src/dintero/types"
+import type { TransactionStatus } from "../src/dintero/types"
 
 export interface OrderItem {
   id?: string

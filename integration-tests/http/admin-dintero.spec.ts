@@ -1,7 +1,7 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { AdminApi, StoreApi } from "../../scripts/lib/store-api"
-import { seedStore, type SeededStore } from "../../scripts/lib/seed-store"
-import { useDinteroEnvironment } from "../utils/environment"
+import type { SeededStore } from "../../scripts/lib/seed-store"
+import { seedAndLogin, useDinteroEnvironment } from "../utils/environment"
 
 jest.setTimeout(180_000)
 
@@ -18,10 +18,7 @@ medusaIntegrationTestRunner({
     let admin: AdminApi
 
     beforeEach(async () => {
-      seeded = await seedStore(getContainer())
-      store = new StoreApi(api, seeded.publishableKey)
-      admin = new AdminApi(api)
-      await admin.login(seeded.admin.email, seeded.admin.password)
+      ;({ seeded, store, admin } = await seedAndLogin(api, getContainer()))
       env.emulator.options.profiles = ["default"]
     })
 

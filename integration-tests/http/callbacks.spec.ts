@@ -2,9 +2,9 @@ import axios from "axios"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { Modules } from "@medusajs/framework/utils"
 import { DinteroClient, signCallback } from "../../src/dintero"
-import { AdminApi, StoreApi } from "../../scripts/lib/store-api"
-import { seedStore, type SeededStore } from "../../scripts/lib/seed-store"
-import { useDinteroEnvironment } from "../utils/environment"
+import type { AdminApi, StoreApi } from "../../scripts/lib/store-api"
+import type { SeededStore } from "../../scripts/lib/seed-store"
+import { seedAndLogin, useDinteroEnvironment } from "../utils/environment"
 
 jest.setTimeout(180_000)
 
@@ -22,10 +22,7 @@ medusaIntegrationTestRunner({
     let admin: AdminApi
 
     beforeEach(async () => {
-      seeded = await seedStore(getContainer())
-      store = new StoreApi(api, seeded.publishableKey)
-      admin = new AdminApi(api)
-      await admin.login(seeded.admin.email, seeded.admin.password)
+      ;({ seeded, store, admin } = await seedAndLogin(api, getContainer()))
     })
 
     async function cartWithSession(quantity = 1) {

@@ -1,7 +1,7 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import { AdminApi, StoreApi } from "../../scripts/lib/store-api"
-import { seedStore, type SeededStore } from "../../scripts/lib/seed-store"
-import { useDinteroEnvironment } from "../utils/environment"
+import type { AdminApi, StoreApi } from "../../scripts/lib/store-api"
+import type { SeededStore } from "../../scripts/lib/seed-store"
+import { seedAndLogin, useDinteroEnvironment } from "../utils/environment"
 import { dinteroOrder, editOrder, ledgers, orderItems, settled, sleep, waitForMirror } from "./orders-mirror-helpers"
 
 jest.setTimeout(240_000)
@@ -17,10 +17,7 @@ medusaIntegrationTestRunner({
     let admin: AdminApi
 
     beforeEach(async () => {
-      seeded = await seedStore(getContainer())
-      store = new StoreApi(api, seeded.publishableKey)
-      admin = new AdminApi(api)
-      await admin.login(seeded.admin.email, seeded.admin.password)
+      ;({ seeded, store, admin } = await seedAndLogin(api, getContainer()))
     })
 
     /** 2 × 199.00 + 49.00 shipping = 447.00 NOK, authorized and not captured. */

@@ -1,8 +1,8 @@
 import fc from "fast-check"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import { AdminApi, StoreApi } from "../../scripts/lib/store-api"
-import { seedStore, type SeededStore } from "../../scripts/lib/seed-store"
-import { useDinteroEnvironment } from "../utils/environment"
+import type { AdminApi, StoreApi } from "../../scripts/lib/store-api"
+import type { SeededStore } from "../../scripts/lib/seed-store"
+import { seedAndLogin, useDinteroEnvironment } from "../utils/environment"
 import {
   dinteroOrder,
   editOrder,
@@ -28,10 +28,7 @@ medusaIntegrationTestRunner({
     let admin: AdminApi
 
     beforeEach(async () => {
-      seeded = await seedStore(getContainer())
-      store = new StoreApi(api, seeded.publishableKey)
-      admin = new AdminApi(api)
-      await admin.login(seeded.admin.email, seeded.admin.password)
+      ;({ seeded, store, admin } = await seedAndLogin(api, getContainer()))
     })
 
     async function expectLedgersAgree(orderId: string, dinteroOrderId: string) {

@@ -1,5 +1,9 @@
 import net from "node:net"
+import type { AxiosInstance } from "axios"
+import type { MedusaContainer } from "@medusajs/framework/types"
 import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulator"
+import { AdminApi, StoreApi } from "../../scripts/lib/store-api"
+import { seedStore } from "../../scripts/lib/seed-store"
 
 export async function freePort(): Promise<number> {
   return await new Promise((resolve, reject) => {
@@ -59,4 +63,13 @@ export function useDinteroEnvironment(
     }
   })
   return ctx
+}
+
+/** The seeded dev store, a storefront client with its publishable key, and an admin logged in as the seeded user. */
+export async function seedAndLogin(api: AxiosInstance, container: MedusaContainer) {
+  const seeded = await seedStore(container)
+  const store = new StoreApi(api, seeded.publishableKey)
+  const admin = new AdminApi(api)
+  await admin.login(seeded.admin.email, seeded.admin.password)
+  return { seeded, store, admin }
 }

@@ -4,20 +4,10 @@
  * Values are Medusa's `PaymentSessionStatus` / `PaymentActions` strings, spelled out so this module stays
  * free of Medusa imports (the provider can cast them).
  */
+import type { TransactionStatus } from "../dintero/types"
 
-export type DinteroTransactionStatus =
-  | "INITIATED"
-  | "AUTHORIZED"
-  | "AUTHORIZATION_VOIDED"
-  | "CAPTURED"
-  | "PARTIALLY_CAPTURED"
-  | "PARTIALLY_CAPTURED_REFUNDED"
-  | "REFUNDED"
-  | "PARTIALLY_REFUNDED"
-  | "DECLINED"
-  | "FAILED"
-  | "UNKNOWN"
-  | "ON_HOLD"
+/** Dintero's transaction statuses, as the client types them. */
+export type DinteroTransactionStatus = TransactionStatus
 
 export type PaymentSessionStatusValue =
   | "authorized"

@@ -43,6 +43,25 @@ class DinteroOrdersService extends MedusaService({ DinteroOrderMirror, DinteroOr
     }
   }
 
+  /**
+   * A `needs_action` row the merchant sees in the order's mirror (widget and admin API). Created once per key:
+   * repeating the same notice adds nothing.
+   */
+  async recordNotice(orderId: string, key: string, message: string): Promise<void> {
+    const identity = `notice:${key}`
+    const [existing] = await this.listDinteroOrderOperations({ identity })
+    if (existing) return
+    await this.createDinteroOrderOperations({
+      order_id: orderId,
+      identity,
+      kind: "notice",
+      status: "needs_action",
+      sequence: 0,
+      last_error: message,
+      input: { message },
+    } as any)
+  }
+
   /** One Dintero client per process (keep-alive pool and token cache shared by every operation). */
   getDinteroClient(): DinteroClient {
     if (this.#client) return this.#client

@@ -117,12 +117,8 @@ export async function settleUnresolved(cradle: Cradle, paymentId: string): Promi
   await paymentService(cradle).update({ id: paymentId, metadata: { [UNRESOLVED_KEY]: "" } })
 }
 
-export const CART_FIELDS = [
-  "id",
-  "currency_code",
-  "email",
-  "total",
-  "credit_line_total",
+/** The line item and shipping method fields the session and Orders mappings read, for carts and orders alike. */
+export const LINE_FIELDS = [
   "items.id",
   "items.title",
   "items.product_title",
@@ -133,13 +129,24 @@ export const CART_FIELDS = [
   "items.total",
   "items.tax_total",
   "items.is_tax_inclusive",
+  "items.created_at",
   "items.tax_lines.rate",
   "shipping_methods.id",
   "shipping_methods.name",
   "shipping_methods.shipping_option_id",
   "shipping_methods.total",
   "shipping_methods.tax_total",
+  "shipping_methods.created_at",
   "shipping_methods.tax_lines.rate",
+]
+
+export const CART_FIELDS = [
+  "id",
+  "currency_code",
+  "email",
+  "total",
+  "credit_line_total",
+  ...LINE_FIELDS,
   "shipping_address.*",
   "billing_address.*",
   "customer.phone",

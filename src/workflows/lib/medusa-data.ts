@@ -1,6 +1,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { toMinorUnits, type DecimalInput } from "../../mapping/money"
+import { LINE_FIELDS } from "../../providers/dintero/medusa-records"
 
 /** The Medusa records the mirror reads, through `query` (the application container). */
 
@@ -10,25 +11,7 @@ export const ORDER_FIELDS = [
   "status",
   "version",
   "total",
-  "items.id",
-  "items.title",
-  "items.product_title",
-  "items.variant_title",
-  "items.variant_id",
-  "items.variant_sku",
-  "items.quantity",
-  "items.total",
-  "items.tax_total",
-  "items.is_tax_inclusive",
-  "items.created_at",
-  "items.tax_lines.rate",
-  "shipping_methods.id",
-  "shipping_methods.name",
-  "shipping_methods.shipping_option_id",
-  "shipping_methods.total",
-  "shipping_methods.tax_total",
-  "shipping_methods.created_at",
-  "shipping_methods.tax_lines.rate",
+  ...LINE_FIELDS,
   "payment_collections.id",
   "payment_collections.status",
   "payment_collections.amount",

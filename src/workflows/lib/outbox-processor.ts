@@ -265,18 +265,7 @@ class OrderOutbox {
 
   /** A needs_action row the merchant sees in the mirror (created once per key). */
   private async notice(key: string, message: string) {
-    const identity = `notice:${key}`
-    const [existing] = await this.svc.listDinteroOrderOperations({ identity })
-    if (existing) return
-    await this.svc.createDinteroOrderOperations({
-      order_id: this.orderId,
-      identity,
-      kind: "notice",
-      status: "needs_action",
-      sequence: 0,
-      last_error: message,
-      input: { message },
-    } as any)
+    await this.svc.recordNotice(this.orderId, key, message)
   }
 
   // ------------------------------------------------------------------ order placed

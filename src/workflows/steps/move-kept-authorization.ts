@@ -149,19 +149,7 @@ async function moveOne(container: MedusaContainer, orderId: string, transactionI
 
 async function notify(container: MedusaContainer, orderId: string, key: string, message: string) {
   try {
-    const svc = container.resolve(DINTERO_ORDERS_MODULE) as DinteroOrdersService
-    const identity = `notice:${key}`
-    const [existing] = await svc.listDinteroOrderOperations({ identity })
-    if (existing) return
-    await svc.createDinteroOrderOperations({
-      order_id: orderId,
-      identity,
-      kind: "notice",
-      status: "needs_action",
-      sequence: 0,
-      last_error: message,
-      input: { message },
-    } as any)
+    await (container.resolve(DINTERO_ORDERS_MODULE) as DinteroOrdersService).recordNotice(orderId, key, message)
   } catch (e) {
     container.resolve(ContainerRegistrationKeys.LOGGER).error(`[dintero] ${message} (and the notice could not be saved: ${(e as Error).message})`)
   }
