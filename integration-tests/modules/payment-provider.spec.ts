@@ -177,6 +177,32 @@ moduleIntegrationTestRunner<IPaymentModuleService>({
       await expect(service.deletePaymentSession(paid.id)).resolves.toBeUndefined()
     })
 
+    it("never cancels a Dintero session that belongs to another payment session", async () => {
+      const collection = await service.createPaymentCollections({ currency_code: "nok", amount: 100 })
+      const victim = await service.createPaymentSession(collection.id, {
+        provider_id: "pp_dintero_dintero",
+        currency_code: "nok",
+        amount: 100,
+        data: {},
+      })
+      // What a storefront could send as `data` when Medusa hands it back to deletePayment after a failed create.
+      const forged = await service.createPaymentSession(collection.id, {
+        provider_id: "pp_dintero_dintero",
+        currency_code: "nok",
+        amount: 100,
+        data: {},
+      })
+      await service.updatePaymentSession({
+        id: forged.id,
+        amount: 100,
+        currency_code: "nok",
+        data: { ...forged.data!, dintero_session_id: victim.data!.dintero_session_id, dintero_status: "x" },
+      })
+      await service.deletePaymentSession(forged.id)
+      const dintero = emulator.state.sessions.find((s: any) => s.id === victim.data!.dintero_session_id) as any
+      expect(dintero.cancelled_at).toBeUndefined()
+    })
+
     it("refuses a transaction whose amount, currency or merchant reference does not match the session", async () => {
       for (const tamper of [
         (tx: any) => (tx.amount = tx.amount - 1),

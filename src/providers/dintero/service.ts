@@ -188,19 +188,34 @@ export class DinteroPaymentProviderService extends AbstractPaymentProvider<Dinte
     if (!data) {
       return { data: input.data ?? {} }
     }
+    const keep = { data: pickPaymentData(data) }
+    // Medusa may pass the storefront's own `data` here (when creating a session fails half-way), so the Dintero
+    // session is cancelled only when it really belongs to this Medusa payment session.
+    let session: { cancelled_at?: string; metadata?: Record<string, unknown> }
+    try {
+      session = await this.client_.checkout.getSession(data.dintero_session_id)
+    } catch (e) {
+      if (e instanceof DinteroError && e.status === 404) return keep
+      throw this.toMedusaError("read the Dintero session", e)
+    }
+    if (!data.session_id || session.metadata?.medusa_payment_session_id !== data.session_id) {
+      this.logger_?.warn(`[dintero] not cancelling session ${data.dintero_session_id}: it belongs to another payment session`)
+      return keep
+    }
+    if (session.cancelled_at) return keep
     try {
       await this.client_.checkout.cancelSession(data.dintero_session_id)
     } catch (e) {
-      // Gone, already cancelled or already paid: nothing left to release. Dintero answers 404 / 400 for those.
+      // Already paid beyond cancelling, or gone meanwhile: nothing left to release. Dintero answers 400 / 404.
       if (e instanceof DinteroError && (e.status === 404 || e.status === 400)) {
         this.logger_?.info(
           `[dintero] session ${data.dintero_session_id} not cancelled (${e.status} ${e.code ?? ""}); nothing to release`
         )
-        return { data: pickPaymentData(data) }
+        return keep
       }
       throw this.toMedusaError("cancel the Dintero session", e)
     }
-    return { data: pickPaymentData(data) }
+    return keep
   }
 
   // ---------------------------------------------------------------- authorization
