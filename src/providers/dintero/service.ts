@@ -441,6 +441,11 @@ export class DinteroPaymentProviderService extends AbstractPaymentProvider<Dinte
     if (action === PaymentActions.SUCCESSFUL && (session.status === "authorized" || session.status === "captured")) {
       action = PaymentActions.NOT_SUPPORTED
     }
+    // Already authorized (the shopper's return got there first, or this is a repeated callback): Medusa has
+    // nothing left to do, so spare it the payment workflow.
+    if (action === PaymentActions.AUTHORIZED && (session.status === "authorized" || session.status === "captured")) {
+      return { action: PaymentActions.NOT_SUPPORTED, data: { session_id: session.id, amount: fromMinorUnits(tx.amount, tx.currency) }, transaction: tx }
+    }
     if (action !== PaymentActions.NOT_SUPPORTED) {
       // Medusa authorizes the session right after this; spare it a second read of the same transaction.
       rememberVerifiedTransaction(tx)

@@ -85,7 +85,7 @@ export async function processDinteroCallback(
         return { status: 200, result: result.action }
       }
       default:
-        return { status: 200, result: "ignored" }
+        return { status: 200, result: result.action === PaymentActions.NOT_SUPPORTED ? "nothing to do" : "ignored" }
     }
   } catch (e) {
     logger.error(`[dintero] processing callback for session ${sessionId} failed, Dintero will retry: ${(e as Error)?.message}`)
