@@ -55,7 +55,9 @@ module.exports = defineConfig({
               backendUrl,
               autoCapture: process.env.DINTERO_AUTO_CAPTURE === "true",
               callbackSecret: process.env.DINTERO_CALLBACK_SECRET || undefined,
-              callbackDelaySeconds: Number(process.env.DINTERO_CALLBACK_DELAY_SECONDS ?? 0),
+              ...(process.env.DINTERO_CALLBACK_DELAY_SECONDS
+                ? { callbackDelaySeconds: Number(process.env.DINTERO_CALLBACK_DELAY_SECONDS) }
+                : {}),
             },
           },
         ],

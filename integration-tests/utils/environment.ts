@@ -50,6 +50,8 @@ export function useDinteroEnvironment(
     setEnv("MEDUSA_BACKEND_URL", ctx.backendUrl)
     setEnv("DINTERO_EMULATOR_URL", ctx.emulator.url)
     setEnv("MEDUSA_ADMIN_DISABLED", "true")
+    // Callbacks at once: the tests drive the races between callback and return themselves.
+    setEnv("DINTERO_CALLBACK_DELAY_SECONDS", "0")
     for (const [k, v] of Object.entries(opts.env ?? {})) setEnv(k, v)
   })
   beforeEach(() => {

@@ -63,13 +63,17 @@ export const dinteroOptionsSchema = z
       .min(1000, "must be at least 1000 ms")
       .max(120_000, "must be at most 120000 ms")
       .default(15_000),
-    /** Seconds Dintero should wait before the first callback (0 to 60); gives the shopper's return a head start. */
+    /**
+     * Seconds Dintero waits before the first callback (0 to 60). The shopper's own return normally completes the cart
+     * within a second or two; a short delay lets it, so the callback (the safety net for shoppers who never come
+     * back) finds the order made and costs nothing, instead of racing the return for the same cart.
+     */
     callbackDelaySeconds: z
       .number({ error: "must be a number of seconds" })
       .int("must be a whole number of seconds")
       .min(0, "must be between 0 and 60")
       .max(60, "must be between 0 and 60")
-      .default(0),
+      .default(10),
   })
   .strict()
 

@@ -20,7 +20,7 @@ describe("Dintero provider options", () => {
       returnUrl: "https://shop.example/checkout/dintero/return",
       autoCapture: false,
       sessionLifetimeMinutes: 240,
-      callbackDelaySeconds: 0,
+      callbackDelaySeconds: 10,
     })
     expect(parsed.callbackSecret).toBeUndefined()
   })
