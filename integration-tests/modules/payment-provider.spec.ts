@@ -49,6 +49,18 @@ moduleIntegrationTestRunner<IPaymentModuleService>({
   testSuite: ({ service }) => {
     beforeEach(() => emulator.reset())
 
+    /** A payment collection and a Dintero payment session for `amount` NOK (storefront data: none). */
+    async function openSession(amount: number) {
+      const collection = await service.createPaymentCollections({ currency_code: "nok", amount })
+      const session = await service.createPaymentSession(collection.id, {
+        provider_id: "pp_dintero_dintero",
+        currency_code: "nok",
+        amount,
+        data: {},
+      })
+      return { collection, session }
+    }
+
     async function authorizedPayment(amount = 447) {
       const collection = await service.createPaymentCollections({ currency_code: "nok", amount })
       const session = await service.createPaymentSession(collection.id, {
@@ -126,13 +138,7 @@ moduleIntegrationTestRunner<IPaymentModuleService>({
     })
 
     it("updates the Dintero session when the amount changes before payment, and not after", async () => {
-      const collection = await service.createPaymentCollections({ currency_code: "nok", amount: 100 })
-      const session = await service.createPaymentSession(collection.id, {
-        provider_id: "pp_dintero_dintero",
-        currency_code: "nok",
-        amount: 100,
-        data: {},
-      })
+      const { session } = await openSession(100)
       const updated = await service.updatePaymentSession({
         id: session.id,
         amount: 150.25,
@@ -155,13 +161,7 @@ moduleIntegrationTestRunner<IPaymentModuleService>({
     })
 
     it("deletes sessions without error whether they are open, gone or paid", async () => {
-      const collection = await service.createPaymentCollections({ currency_code: "nok", amount: 100 })
-      const open = await service.createPaymentSession(collection.id, {
-        provider_id: "pp_dintero_dintero",
-        currency_code: "nok",
-        amount: 100,
-        data: {},
-      })
+      const { collection, session: open } = await openSession(100)
       await service.deletePaymentSession(open.id)
       const cancelled = emulator.state.sessions.find((s: any) => s.id === open.data!.dintero_session_id) as any
       expect(cancelled.cancelled_at).toBeDefined()
@@ -178,13 +178,7 @@ moduleIntegrationTestRunner<IPaymentModuleService>({
     })
 
     it("never cancels a Dintero session that belongs to another payment session", async () => {
-      const collection = await service.createPaymentCollections({ currency_code: "nok", amount: 100 })
-      const victim = await service.createPaymentSession(collection.id, {
-        provider_id: "pp_dintero_dintero",
-        currency_code: "nok",
-        amount: 100,
-        data: {},
-      })
+      const { collection, session: victim } = await openSession(100)
       // What a storefront could send as `data` when Medusa hands it back to deletePayment after a failed create.
       const forged = await service.createPaymentSession(collection.id, {
         provider_id: "pp_dintero_dintero",
@@ -209,13 +203,7 @@ moduleIntegrationTestRunner<IPaymentModuleService>({
         (tx: any) => (tx.currency = "SEK"),
         (tx: any) => (tx.merchant_reference = "another-cart"),
       ]) {
-        const collection = await service.createPaymentCollections({ currency_code: "nok", amount: 100 })
-        const session = await service.createPaymentSession(collection.id, {
-          provider_id: "pp_dintero_dintero",
-          currency_code: "nok",
-          amount: 100,
-          data: {},
-        })
+        const { session } = await openSession(100)
         const paid = await emulator.pay(session.data!.dintero_session_id as string, "AUTHORIZED")
         tamper(emulator.state.transactions.find((t: any) => t.id === paid.transaction!.id))
         await expect(service.authorizePaymentSession(session.id, {})).rejects.toThrow(/not authorized/)
@@ -232,13 +220,7 @@ moduleIntegrationTestRunner<IPaymentModuleService>({
         ["FAILED", "error"],
       ]
       for (const [outcome, status] of outcomes) {
-        const collection = await service.createPaymentCollections({ currency_code: "nok", amount: 100 })
-        const session = await service.createPaymentSession(collection.id, {
-          provider_id: "pp_dintero_dintero",
-          currency_code: "nok",
-          amount: 100,
-          data: {},
-        })
+        const { session } = await openSession(100)
         await emulator.pay(session.data!.dintero_session_id as string, outcome as any)
         const payment = await service.authorizePaymentSession(session.id, {}).catch(() => null)
         expect(payment).toBeNull()
@@ -247,13 +229,7 @@ moduleIntegrationTestRunner<IPaymentModuleService>({
     })
 
     it("reports a pending session until the shopper pays", async () => {
-      const collection = await service.createPaymentCollections({ currency_code: "nok", amount: 10 })
-      const session = await service.createPaymentSession(collection.id, {
-        provider_id: "pp_dintero_dintero",
-        currency_code: "nok",
-        amount: 10,
-        data: {},
-      })
+      const { session } = await openSession(10)
       await expect(service.authorizePaymentSession(session.id, {})).rejects.toThrow(/not authorized/)
       const after = await service.retrievePaymentSession(session.id)
       expect(after.status).toBe("pending")
