@@ -23,7 +23,7 @@ describe("settingsView", () => {
     expect(view.client_secret).toBe("********")
     expect(view.callback_secret).toBe("********")
     expect(view.environment).toBe("production")
-    expect(view.callback_url).toBe("https://api.shop.example/hooks/dintero/callback?report_error=true")
+    expect(view.callback_url).toBe("https://api.shop.example/hooks/dintero/callback?report_error=true&delay_callback=10")
     expect(settingsView({ ...options, callbackSecret: undefined }).callback_secret).toBeNull()
   })
 })
