@@ -1,57 +1,14 @@
 // Shapes of the plugin's admin routes (src/api/admin/dintero/**), as the dashboard reads them.
 
-export interface DinteroFailure {
-  message: string
-  kind: "unreachable" | "dintero" | "internal" | string
-  status: number | null
-  code: string | null
-  dintero_message: string | null
-}
-
-export interface TransactionEventView {
-  event: string
-  success: boolean
-  amount: number | null
-  status: string | null
-  reference: string | null
-  created_at: string | null
-  error: string | null
-}
-
-export interface TransactionView {
-  id: string
-  status: string
-  payment_product: string | null
-  payment_product_type: string | null
-  currency: string
-  authorized_amount: number
-  captured_amount: number
-  refunded_amount: number
-  voided_amount: number
-  capturable_amount: number
-  settlement_status: string | null
-  updated_at: string | null
-  events: TransactionEventView[]
-}
-
-export interface DinteroPaymentView {
-  payment_id: string
-  provider_id: string
-  medusa: { amount: number | string | null; currency_code: string | null; captured_at: string | null; canceled_at: string | null }
-  dintero_session_id: string | null
-  transaction_id: string | null
-  last_known_status: string | null
-  account_id: string | null
-  environment: "test" | "production" | null
-  backoffice_url: string | null
-  transaction: TransactionView | null
-  dintero_error: DinteroFailure | null
-}
-
-export interface OrderPaymentsResponse {
-  order_id: string
-  payments: DinteroPaymentView[]
-}
+// Shared with the routes, type-only (erased from the bundle): one definition of the wire shapes.
+export type {
+  DinteroFailure,
+  DinteroPaymentView,
+  OrderPaymentsResponse,
+  TransactionEventView,
+  TransactionView,
+} from "../../api/admin/dintero/lib/wire-types"
+import type { DinteroFailure } from "../../api/admin/dintero/lib/wire-types"
 
 export interface SettingsView {
   account_id: string

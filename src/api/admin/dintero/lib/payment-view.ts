@@ -2,25 +2,10 @@ import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import type { DinteroOptions } from "../../../../providers/dintero/options"
 import { dinteroClientFor, dinteroConfigurations } from "../../../../providers/dintero/registry"
-import { backofficeTransactionUrl, dinteroFailure, environmentOf, transactionView, type TransactionView } from "./views"
+import { backofficeTransactionUrl, dinteroFailure, environmentOf, transactionView } from "./views"
+import type { DinteroPaymentView } from "./wire-types"
 
-/** A Medusa payment made through Dintero, with its transaction as Dintero reports it now. */
-export interface DinteroPaymentView {
-  payment_id: string
-  provider_id: string
-  /** Medusa's own record (major units as Medusa keeps them, for comparison). */
-  medusa: { amount: number | string | null; currency_code: string | null; captured_at: string | null; canceled_at: string | null }
-  dintero_session_id: string | null
-  transaction_id: string | null
-  /** The status the plugin last saw (from payment data), shown when Dintero cannot be reached. */
-  last_known_status: string | null
-  account_id: string | null
-  environment: "test" | "production" | null
-  backoffice_url: string | null
-  transaction: TransactionView | null
-  /** Why `transaction` is null although there is a transaction id (Dintero unreachable, refused, ...). */
-  dintero_error: ReturnType<typeof dinteroFailure> | null
-}
+export type { DinteroPaymentView }
 
 export const PAYMENT_FIELDS = ["id", "provider_id", "data", "amount", "currency_code", "captured_at", "canceled_at"]
 

@@ -2,6 +2,9 @@ import { capturedAmount, refundedAmount } from "../../../../dintero/transactions
 import type { Transaction } from "../../../../dintero/types"
 import { callbackUrl } from "../../../../providers/dintero/callback"
 import type { DinteroOptions } from "../../../../providers/dintero/options"
+import type { DinteroFailure, TransactionEventView, TransactionView } from "./wire-types"
+
+export type { DinteroFailure, TransactionEventView, TransactionView }
 
 /**
  * What the admin dashboard may see of the plugin's configuration and of a Dintero transaction. Pure functions: the
@@ -69,34 +72,6 @@ export function settingsView(options: DinteroOptions): DinteroSettingsView {
   }
 }
 
-export interface TransactionEventView {
-  event: string
-  success: boolean
-  amount: number | null
-  status: string | null
-  reference: string | null
-  created_at: string | null
-  error: string | null
-}
-
-export interface TransactionView {
-  id: string
-  status: string
-  payment_product: string | null
-  payment_product_type: string | null
-  currency: string
-  /** Minor units. Authorized: the successful AUTHORIZE events (Dintero keeps `amount` = authorized total). */
-  authorized_amount: number
-  captured_amount: number
-  refunded_amount: number
-  voided_amount: number
-  /** What can still be captured: authorized − captured − voided, never below zero. */
-  capturable_amount: number
-  settlement_status: string | null
-  created_at: string | null
-  updated_at: string | null
-  events: TransactionEventView[]
-}
 
 function sumSuccessful(tx: Pick<Transaction, "events">, kind: string): number {
   let total = 0
@@ -156,7 +131,7 @@ export function transactionView(tx: Transaction): TransactionView {
 }
 
 /** A safe, human message for a failed Dintero call; DinteroError messages carry method, path, status and Dintero's own text. */
-export function dinteroFailure(err: unknown, baseUrl: string): { message: string; kind: string; status: number | null; code: string | null; dintero_message: string | null } {
+export function dinteroFailure(err: unknown, baseUrl: string): DinteroFailure {
   const e = err as { name?: string; kind?: string; status?: number; code?: string; dinteroMessage?: string; message?: string }
   if (e?.name === "DinteroError") {
     const unreachable = e.kind === "network" || e.kind === "timeout"
