@@ -7,25 +7,26 @@
  * on such values eventually picks the wrong øre.
  */
 
+import { code as isoCurrency } from "currency-codes"
+
 export type DecimalInput = string | number | { value: string | number } | { toString(): string }
 
-/** ISO 4217 minor-unit exponents that differ from the default 2. */
-const ZERO_DECIMAL = new Set([
-  "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF",
-])
-const THREE_DECIMAL = new Set(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"])
-const FOUR_DECIMAL = new Set(["CLF", "UYW"])
-
-/** Number of decimals of the currency's minor unit (ISO 4217). Case-insensitive. */
+/**
+ * Number of decimals of the currency's minor unit, from ISO 4217's own list (the `currency-codes` package ships
+ * it; a unit test compares every entry with the ISO XML it ships). Not from `Intl`: CLDR's display digits differ
+ * from ISO for HUF, COP, IDR and others, and Dintero counts minor units the ISO way. Case-insensitive.
+ */
 export function currencyDecimals(currency: string): number {
   if (typeof currency !== "string" || !/^[A-Za-z]{3}$/.test(currency.trim())) {
     throw new Error(`Invalid currency code: ${JSON.stringify(currency)} (expected an ISO 4217 code such as "NOK")`)
   }
   const code = currency.trim().toUpperCase()
-  if (ZERO_DECIMAL.has(code)) return 0
-  if (THREE_DECIMAL.has(code)) return 3
-  if (FOUR_DECIMAL.has(code)) return 4
-  return 2
+  const iso = isoCurrency(code)
+  // Funds and metals (XAU, XDR, ...) have no minor unit in ISO's list: not a currency anyone pays in.
+  if (!iso || !Number.isInteger(iso.digits) || !iso.countries.some((c) => !/^zz/i.test(c))) {
+    throw new Error(`Invalid currency code: "${code}" is not an ISO 4217 currency with a minor unit`)
+  }
+  return iso.digits
 }
 
 /**

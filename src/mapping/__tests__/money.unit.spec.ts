@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs"
+import { dirname, join } from "node:path"
 import fc from "fast-check"
 import {
   currencyDecimals,
@@ -33,8 +35,32 @@ describe("currencyDecimals", () => {
     expect(currencyDecimals(currency)).toBe(decimals)
   })
 
-  it.each(["", "NO", "NOKK", "12A", "N0K"])("rejects %p", (code) => {
+  // Where CLDR (Intl) shows fewer digits than ISO 4217 counts: the admin once showed HUF 100x off.
+  it.each([
+    ["HUF", 2],
+    ["COP", 2],
+    ["IDR", 2],
+    ["PKR", 2],
+  ])("%s has ISO's %i decimals, not Intl's display digits", (currency, decimals) => {
+    expect(currencyDecimals(currency)).toBe(decimals)
+  })
+
+  it.each(["", "NO", "NOKK", "12A", "N0K", "ABC", "XAU", "XXX"])("rejects %p", (code) => {
     expect(() => currencyDecimals(code)).toThrow(/Invalid currency code/)
+  })
+
+  it("agrees with every currency of ISO 4217's published list (list one, as the package ships it)", () => {
+    const xml = readFileSync(join(dirname(require.resolve("currency-codes/package.json")), "iso-4217-list-one.xml"), "utf8")
+    const entries = [...xml.matchAll(/<CcyNtry>([\s\S]*?)<\/CcyNtry>/g)].map((m) => ({
+      country: /<CtryNm>([^<]*)</.exec(m[1])?.[1] ?? "",
+      code: /<Ccy>([^<]*)</.exec(m[1])?.[1],
+      units: /<CcyMnrUnts>([^<]*)</.exec(m[1])?.[1],
+    }))
+    const payable = entries.filter((e) => e.code && /^\d+$/.test(e.units ?? "") && !/^ZZ/i.test(e.country))
+    expect(payable.length).toBeGreaterThan(150)
+    for (const e of payable) {
+      expect([e.code, currencyDecimals(e.code!)]).toEqual([e.code, Number(e.units)])
+    }
   })
 })
 
