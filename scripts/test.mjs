@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: starts PostgreSQL if needed (see scripts/lib/database.mjs), runs every jest tier
-// (unit, contract, modules, http) and ends with the line `N passed, M failed`. Exit code 1 on any failure.
-// Usage: node scripts/test.mjs [unit|contract|modules|http ...] [-- extra jest args]
+// `npm test`: the static checks (typecheck, lint), then every test tier (starting PostgreSQL if needed, see
+// scripts/lib/database.mjs), ending with the line `N passed, M failed`. Exit code 1 on any failure.
+// Usage: node scripts/test.mjs [static|unit|contract|package|modules|http|e2e ...] [-- extra jest args]
 import { spawn } from "node:child_process"
 import { mkdirSync, readFileSync, existsSync, rmSync } from "node:fs"
 import { join } from "node:path"
@@ -12,7 +12,7 @@ const argv = process.argv.slice(2)
 const dashdash = argv.indexOf("--")
 const tiers = (dashdash >= 0 ? argv.slice(0, dashdash) : argv).filter(Boolean)
 const extra = dashdash >= 0 ? argv.slice(dashdash + 1) : []
-const allTiers = ["unit", "contract", "package", "modules", "http", "e2e"]
+const allTiers = ["static", "unit", "contract", "package", "modules", "http", "e2e"]
 const selected = tiers.length ? tiers : allTiers
 for (const t of selected) {
   if (!allTiers.includes(t)) {
@@ -46,6 +46,23 @@ let passed = 0
 let failed = 0
 let exitCode = 0
 for (const tier of selected) {
+  if (tier === "static") {
+    // Each check counts as one test: `npm run typecheck` (plugin, tests, emulator, scripts, admin) and `npm run lint`.
+    console.log(`\n[test] ── static ──`)
+    for (const check of ["typecheck", "lint"]) {
+      const code = await new Promise((resolve) => {
+        const child = spawn("npm", ["run", "--silent", check], { cwd: root, stdio: "inherit" })
+        child.on("exit", (c, s) => resolve(c ?? (s ? 1 : 0)))
+      })
+      console.log(`[test] ${check}: ${code === 0 ? "passed" : `FAILED (exit ${code})`}`)
+      if (code === 0) passed += 1
+      else {
+        failed += 1
+        exitCode = 1
+      }
+    }
+    continue
+  }
   if (tier === "e2e") {
     // Real-browser tests are not jest (see scripts/test-e2e.mjs): run them and read their counts.
     console.log(`\n[test] ── e2e ──`)

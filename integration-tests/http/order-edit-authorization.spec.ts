@@ -103,7 +103,7 @@ medusaIntegrationTestRunner({
 
       // The merchant copies the link from the order page (the widget reads this route) and sends it.
       const mirror = await admin.ok("get", `/admin/dintero/orders/${orderId}`)
-      expect(mirror.payment_link).toMatchObject({ amount: 398, currency: "NOK", payment_collection_id: collection.id })
+      expect(mirror.payment_link).toMatchObject({ amount: 39800, currency: "NOK", payment_collection_id: collection.id })
       const linkSession = (env.emulator.state.sessions as any[]).find((s) => mirror.payment_link.url.endsWith(s.id))
       expect(linkSession.order.amount).toBe(39800)
       expect(linkSession.order.merchant_reference).toBe(orderId)

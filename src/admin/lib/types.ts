@@ -4,6 +4,8 @@
 export type {
   DinteroFailure,
   DinteroPaymentView,
+  MirrorOperationView,
+  OrderMirrorResponse,
   OrderPaymentsResponse,
   TransactionEventView,
   TransactionView,

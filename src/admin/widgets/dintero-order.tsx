@@ -1,11 +1,9 @@
 import { defineWidgetConfig } from "@medusajs/admin-sdk"
 import type { DetailWidgetProps, HttpTypes } from "@medusajs/framework/types"
 import { Badge, Button, Container, Copy, Heading, StatusBadge, Text, toast } from "@medusajs/ui"
-import { useState } from "react"
-import { adminFetch } from "../lib/api"
 import { formatMinor } from "../lib/money"
-import type { DinteroPaymentView, OrderPaymentsResponse } from "../lib/types"
-import { useAdminData } from "../lib/use-admin-data"
+import { errorMessage, useOrderMirror, useOrderPayments, useRefreshOrder, useRetryOrderMirror } from "../lib/queries"
+import type { DinteroPaymentView, MirrorOperationView } from "../lib/types"
 
 type StatusColor = "green" | "red" | "blue" | "orange" | "grey" | "purple"
 
@@ -31,7 +29,7 @@ const OPERATION_COLORS: Record<string, StatusColor> = {
   needs_action: "orange",
 }
 
-const RETRYABLE = new Set(["failed", "needs_action", "pending"])
+const RETRYABLE = new Set<MirrorOperationView["status"]>(["failed", "needs_action", "pending"])
 
 function Row({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
   return (
@@ -126,36 +124,28 @@ function Payment({ payment }: { payment: DinteroPaymentView }) {
 
 /** The Orders API mirror as GET /admin/dintero/orders/:id returns it; read defensively (fields may be added). */
 function Mirror({ orderId }: { orderId: string }) {
-  const { data, error, loading, reload } = useAdminData<any>(`/admin/dintero/orders/${encodeURIComponent(orderId)}`)
-  const [retrying, setRetrying] = useState(false)
+  const { data, error, isPending } = useOrderMirror(orderId)
+  const retryMirror = useRetryOrderMirror(orderId)
 
-  if (loading && !data) return <Message tone="muted">Loading the Orders API mirror…</Message>
+  if (isPending) return <Message tone="muted">Loading the Orders API mirror…</Message>
   if (error) {
     return (
       <Message tone="error" testId="dintero-mirror-error">
-        Could not load the Orders API mirror: {error}
+        Could not load the Orders API mirror: {errorMessage(error)}
       </Message>
     )
   }
   const mirror = data?.dintero_order_mirror ?? null
-  const operations: any[] = Array.isArray(data?.operations) ? data.operations : []
-  const lines: any[] = Array.isArray(mirror?.lines) ? mirror.lines : []
-  const link = data?.payment_link ?? mirror?.payment_link ?? null
-  const linkUrl: string | undefined = typeof link === "string" ? link : link?.url
-  const retryable = operations.filter((op) => RETRYABLE.has(op?.status))
+  const operations = data?.operations ?? []
+  const lines = mirror?.lines ?? []
+  const link = data?.payment_link ?? null
+  const retryable = operations.filter((op) => RETRYABLE.has(op.status))
 
-  const retry = async () => {
-    setRetrying(true)
-    try {
-      await adminFetch(`/admin/dintero/orders/${encodeURIComponent(orderId)}/retry`, { method: "POST", body: {} })
-      toast.success("Dintero operations retried")
-    } catch (e) {
-      toast.error(`Retry failed: ${(e as Error).message}`)
-    } finally {
-      setRetrying(false)
-      reload()
-    }
-  }
+  const retry = () =>
+    retryMirror.mutate(undefined, {
+      onSuccess: () => toast.success("Dintero operations retried"),
+      onError: (e) => toast.error(`Retry failed: ${errorMessage(e)}`),
+    })
 
   if (!mirror && operations.length === 0) {
     return (
@@ -182,10 +172,8 @@ function Mirror({ orderId }: { orderId: string }) {
           : lines.map((l, i) => (
               <div key={i}>
                 #{String(l.line_id)} {l.role && l.role !== "item" ? `${l.role} ` : ""}
-                {l.reversed_by !== undefined ? "(reversed) " : ""}
-                {typeof l.gross_amount === "number" && mirror?.currency_code
-                  ? formatMinor(l.gross_amount, String(mirror.currency_code))
-                  : ""}
+                {l.reversed_by !== null ? "(reversed) " : ""}
+                {mirror?.currency_code ? formatMinor(l.gross_amount, mirror.currency_code) : ""}
               </div>
             ))}
       </Row>
@@ -211,28 +199,26 @@ function Mirror({ orderId }: { orderId: string }) {
                   size="xsmall"
                   className={`break-all ${op.status === "failed" || op.status === "needs_action" ? "text-ui-fg-error" : "text-ui-fg-muted"}`}
                 >
-                  {String(op.last_error)}
+                  {op.last_error}
                 </Text>
               )}
             </li>
           ))}
         </ul>
       </div>
-      {linkUrl && (
+      {link && (
         <Row label="Payment link (outstanding)" testId="dintero-payment-link">
           <span className="flex items-center gap-x-1">
-            <a href={linkUrl} target="_blank" rel="noreferrer" className="text-ui-fg-interactive">
-              {typeof link?.amount === "number" && (link.currency ?? mirror?.currency_code)
-                ? `Pay ${formatMinor(link.amount, String(link.currency ?? mirror.currency_code))}`
-                : "Open link"}
+            <a href={link.url} target="_blank" rel="noreferrer" className="text-ui-fg-interactive">
+              {`Pay ${formatMinor(link.amount, link.currency)}`}
             </a>
-            <Copy content={linkUrl} />
+            <Copy content={link.url} />
           </span>
         </Row>
       )}
       {retryable.length > 0 && (
         <div className="pt-2">
-          <Button size="small" variant="secondary" onClick={retry} isLoading={retrying} data-testid="dintero-retry">
+          <Button size="small" variant="secondary" onClick={retry} isLoading={retryMirror.isPending} data-testid="dintero-retry">
             Retry {retryable.length} operation{retryable.length === 1 ? "" : "s"}
           </Button>
         </div>
@@ -242,9 +228,8 @@ function Mirror({ orderId }: { orderId: string }) {
 }
 
 const DinteroOrderWidget = ({ data: order }: DetailWidgetProps<HttpTypes.AdminOrder>) => {
-  const { data, error, loading, reload } = useAdminData<OrderPaymentsResponse>(
-    `/admin/dintero/payments?order_id=${encodeURIComponent(order.id)}`
-  )
+  const { data, error, isPending, isFetching } = useOrderPayments(order.id)
+  const refresh = useRefreshOrder(order.id)
   const payments = data?.payments ?? []
   const environment = payments.find((p) => p.environment)?.environment
 
@@ -258,12 +243,12 @@ const DinteroOrderWidget = ({ data: order }: DetailWidgetProps<HttpTypes.AdminOr
               {environment === "production" ? "Production" : "Test"}
             </Badge>
           )}
-          <Button size="small" variant="transparent" onClick={reload} disabled={loading} data-testid="dintero-reload">
+          <Button size="small" variant="transparent" onClick={refresh} disabled={isFetching} data-testid="dintero-reload">
             Refresh
           </Button>
         </div>
       </div>
-      {loading && !data ? (
+      {isPending ? (
         <div className="px-6 py-4">
           <Message tone="muted" testId="dintero-loading">
             Reading the transaction from Dintero…
@@ -272,7 +257,7 @@ const DinteroOrderWidget = ({ data: order }: DetailWidgetProps<HttpTypes.AdminOr
       ) : error ? (
         <div className="px-6 py-4">
           <Message tone="error" testId="dintero-error">
-            {error}
+            {errorMessage(error)}
           </Message>
         </div>
       ) : payments.length === 0 ? (

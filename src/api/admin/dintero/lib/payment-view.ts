@@ -7,7 +7,20 @@ import type { DinteroPaymentView } from "./wire-types"
 
 export type { DinteroPaymentView }
 
-export const PAYMENT_FIELDS = ["id", "provider_id", "data", "amount", "currency_code", "captured_at", "canceled_at"]
+export const PAYMENT_FIELDS = ["id", "provider_id", "data", "amount", "currency_code", "captured_at", "canceled_at", "created_at"]
+
+/** A Medusa payment as `query.graph` returns PAYMENT_FIELDS. */
+export interface PaymentRecord {
+  id: string
+  provider_id: string
+  data: Record<string, unknown> | null
+  /** Major units, as Medusa keeps them (a number or BigNumber-like value). */
+  amount: number | string | { toString(): string } | null
+  currency_code: string | null
+  captured_at: Date | string | null
+  canceled_at: Date | string | null
+  created_at: Date | string | null
+}
 
 export function isDinteroProvider(providerId: unknown): boolean {
   return typeof providerId === "string" && providerId.startsWith("pp_dintero")
@@ -26,8 +39,8 @@ function configurationFor(transactionId: string | null): DinteroOptions | undefi
   return all[0]
 }
 
-export async function dinteroPaymentView(payment: Record<string, any>): Promise<DinteroPaymentView> {
-  const data = (payment.data ?? {}) as Record<string, unknown>
+export async function dinteroPaymentView(payment: PaymentRecord): Promise<DinteroPaymentView> {
+  const data = payment.data ?? {}
   const transactionId = str(data.transaction_id)
   const options = configurationFor(transactionId)
   const accountId = options?.accountId ?? null
@@ -35,7 +48,7 @@ export async function dinteroPaymentView(payment: Record<string, any>): Promise<
     payment_id: payment.id,
     provider_id: payment.provider_id,
     medusa: {
-      amount: payment.amount ?? null,
+      amount: payment.amount === null || typeof payment.amount === "number" ? payment.amount : payment.amount.toString(),
       currency_code: str(payment.currency_code),
       captured_at: date(payment.captured_at),
       canceled_at: date(payment.canceled_at),
@@ -63,24 +76,24 @@ export async function dinteroPaymentView(payment: Record<string, any>): Promise<
 }
 
 /** The Dintero payments of an order, oldest first. */
-export async function orderDinteroPayments(container: MedusaContainer, orderId: string): Promise<Record<string, any>[] | null> {
+export async function orderDinteroPayments(container: MedusaContainer, orderId: string): Promise<PaymentRecord[] | null> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const { data: orders } = await query.graph({
     entity: "order",
-    fields: ["id", ...PAYMENT_FIELDS.map((f) => `payment_collections.payments.${f}`), "payment_collections.payments.created_at"],
+    fields: ["id", ...PAYMENT_FIELDS.map((f) => `payment_collections.payments.${f}`)],
     filters: { id: orderId },
   })
-  const order = orders[0] as Record<string, any> | undefined
+  const order = orders[0] as { payment_collections?: ({ payments?: (PaymentRecord | null)[] } | null)[] } | undefined
   if (!order) return null
-  const payments: Record<string, any>[] = []
+  const payments: PaymentRecord[] = []
   for (const pc of order.payment_collections ?? []) {
     for (const p of pc?.payments ?? []) if (p && isDinteroProvider(p.provider_id)) payments.push(p)
   }
   return payments.sort((a, b) => String(date(a.created_at)).localeCompare(String(date(b.created_at))))
 }
 
-export async function findPayment(container: MedusaContainer, paymentId: string): Promise<Record<string, any> | null> {
+export async function findPayment(container: MedusaContainer, paymentId: string): Promise<PaymentRecord | null> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const { data } = await query.graph({ entity: "payment", fields: PAYMENT_FIELDS, filters: { id: paymentId } })
-  return (data[0] as Record<string, any> | undefined) ?? null
+  return (data[0] as PaymentRecord | undefined) ?? null
 }

@@ -64,3 +64,61 @@ export interface OrderPaymentsResponse {
   order_id: string
   payments: DinteroPaymentView[]
 }
+
+/** A line the Orders API mirror sent (reversed lines and refund-remaining lines included). */
+export interface MirrorLineView {
+  line_id: number
+  /** Medusa item id or `shipping:<id>`; empty for a refund-remaining line. */
+  medusa_id: string
+  role: "item" | "reversal" | "refund_remaining"
+  /** Minor units. */
+  gross_amount: number
+  from_edit: boolean
+  /** Line id of the reversal line, once reversed. */
+  reversed_by: number | null
+}
+
+export interface OrderMirrorView {
+  id: string
+  order_id: string
+  dintero_order_id: string | null
+  currency_code: string | null
+  lines: MirrorLineView[]
+  /** Checkout transaction line id → the Medusa line it became. */
+  checkout_lines: Record<string, string>
+  /** Medusa payment id → Dintero transaction id. */
+  payments: Record<string, string>
+}
+
+/** An Orders API operation of the mirror's outbox. */
+export interface MirrorOperationView {
+  id: string
+  /** What the operation stands for, unique per order (e.g. the Medusa capture it records). */
+  identity: string
+  kind: string
+  status: "pending" | "processing" | "done" | "skipped" | "failed" | "needs_action"
+  attempts: number
+  last_error: string | null
+  next_attempt_at: string | null
+  completed_at: string | null
+  created_at: string
+}
+
+/** The checkout URL of an unpaid Dintero session for what the shopper still owes on the order. */
+export interface PaymentLinkView {
+  url: string
+  /** Minor units. */
+  amount: number
+  currency: string
+  payment_collection_id: string
+  payment_session_id: string
+}
+
+/** GET /admin/dintero/orders/:id */
+export interface OrderMirrorResponse {
+  payment_link: PaymentLinkView | null
+  dintero_order_mirror: OrderMirrorView | null
+  operations: MirrorOperationView[]
+  /** With `?dintero=true`: the Orders API's own records of the order, or why they could not be read. */
+  dintero?: Record<string, unknown>
+}

@@ -1,7 +1,10 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { toMinorUnits } from "../../../../../mapping/money"
 import { DINTERO_ORDERS_MODULE } from "../../../../../modules/dintero-orders"
+import type { MirrorState } from "../../../../../modules/dintero-orders/lib/state"
 import type DinteroOrdersService from "../../../../../modules/dintero-orders/service"
+import type { MirrorOperationView, OrderMirrorResponse, PaymentLinkView } from "../../lib/wire-types"
 
 /**
  * GET /admin/dintero/orders/:id — the Orders mirror of a Medusa order: the Dintero order id, the line map
@@ -16,7 +19,7 @@ export async function GET(req: MedusaRequest, res: MedusaResponse) {
     { order_id: orderId },
     { order: { created_at: "ASC", sequence: "ASC" }, take: 1000 }
   )
-  const state = (mirror?.state ?? null) as any
+  const state = (mirror?.state ?? null) as MirrorState | null
   let dintero: Record<string, unknown> | undefined
   if (req.query.dintero === "true" && mirror?.dintero_order_id) {
     const client = svc.getDinteroClient()
@@ -34,42 +37,54 @@ export async function GET(req: MedusaRequest, res: MedusaResponse) {
       dintero = { error: (e as Error).message }
     }
   }
-  res.json({
+  const body: OrderMirrorResponse = {
     payment_link: await outstandingPaymentLink(req, orderId),
     dintero_order_mirror: mirror
       ? {
           id: mirror.id,
           order_id: mirror.order_id,
-          dintero_order_id: mirror.dintero_order_id,
+          dintero_order_id: mirror.dintero_order_id ?? null,
           currency_code: mirror.currency_code,
-          lines: state?.lines ?? [],
-          snapshot: state?.snapshot ?? null,
+          lines: (state?.lines ?? []).map((line) => ({
+            line_id: line.line_id,
+            medusa_id: line.medusa_id,
+            role: line.role,
+            gross_amount: line.gross_amount,
+            from_edit: line.from_edit,
+            reversed_by: line.reversed_by ?? null,
+          })),
           checkout_lines: state?.checkout_lines ?? {},
           payments: state?.payments ?? {},
         }
       : null,
-    operations: operations.map((op: any) => ({
-      id: op.id,
-      identity: op.identity,
-      kind: op.kind,
-      status: op.status,
-      attempts: op.attempts,
-      last_error: op.last_error,
-      next_attempt_at: op.next_attempt_at,
-      completed_at: op.completed_at,
-      created_at: op.created_at,
-      input: op.input,
-      progress: op.progress,
-    })),
+    operations: operations.map(
+      (op): MirrorOperationView => ({
+        id: op.id,
+        identity: op.identity,
+        kind: op.kind,
+        status: op.status as MirrorOperationView["status"],
+        attempts: op.attempts,
+        last_error: op.last_error ?? null,
+        next_attempt_at: isoDate(op.next_attempt_at),
+        completed_at: isoDate(op.completed_at),
+        created_at: isoDate(op.created_at) ?? "",
+      })
+    ),
     ...(dintero && { dintero }),
-  })
+  }
+  res.json(body)
+}
+
+function isoDate(value: Date | string | null | undefined): string | null {
+  if (value === null || value === undefined) return null
+  return value instanceof Date ? value.toISOString() : String(value)
 }
 
 /**
  * The link a merchant can send the shopper for an amount still to pay on the order (e.g. the difference after an
  * order edit): the checkout URL of an unpaid Dintero session on one of the order's open payment collections.
  */
-async function outstandingPaymentLink(req: MedusaRequest, orderId: string) {
+async function outstandingPaymentLink(req: MedusaRequest, orderId: string): Promise<PaymentLinkView | null> {
   const query = req.scope.resolve(ContainerRegistrationKeys.QUERY)
   const { data } = await query.graph({
     entity: "order",
@@ -93,7 +108,8 @@ async function outstandingPaymentLink(req: MedusaRequest, orderId: string) {
       if (session?.provider_id?.startsWith("pp_dintero_") && session.status === "pending" && typeof url === "string" && url) {
         return {
           url,
-          amount: Number(session.amount),
+          // Minor units like every amount the widget formats (Medusa keeps major units: 398 NOK → 39800).
+          amount: toMinorUnits(session.amount, session.currency_code),
           currency: String(session.currency_code).toUpperCase(),
           payment_collection_id: collection.id,
           payment_session_id: session.id,
