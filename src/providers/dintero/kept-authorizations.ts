@@ -12,9 +12,12 @@
  * Marks and grants live for the seconds between these steps, so nothing a storefront sends can create one. They are
  * keyed by Dintero transaction id and Medusa payment collection id.
  *
- * KNOWN LIMIT: the only store today keeps them in this process's memory, so step 3 only works when the workflow and
- * the storefront's new payment session run in the same process. Everything goes through `KeptAuthorizations` so a
- * database-backed store can replace `keptAuthorizations` without touching its users.
+ * Why memory is enough today, and what it assumes: a mark is made and read within the one confirm request (the
+ * middleware, then Medusa's cancel inside that request's workflow), and a grant is made and taken within the one
+ * workflow step that creates the new payment session right after granting. If either pair ever ran in two processes
+ * (e.g. a workflow step moved to the worker), the mark or grant would be missed and Medusa's default would apply
+ * (void, pay again). Everything goes through `KeptAuthorizations`, so a database-backed store can replace
+ * `keptAuthorizations` without touching its users.
  */
 
 export interface ReuseGrant {
@@ -72,7 +75,7 @@ export function inProcessKeptAuthorizations(now: () => number = Date.now): KeptA
   }
 }
 
-/** The store every part of the plugin uses (one per process today; see KNOWN LIMIT above). */
+/** The store every part of the plugin uses (in this process's memory today; see above). */
 export const keptAuthorizations: KeptAuthorizations = inProcessKeptAuthorizations()
 
 // The names the confirm-route middleware and the move-kept-authorization workflow step import. The in-process store
