@@ -6,18 +6,22 @@ import { toPaymentSessionStatus } from "../../mapping/status"
 import { callDintero } from "./errors"
 import { dataAfter, pickPaymentData, readPaymentData, withTransaction, type DinteroPaymentData } from "./payment-data"
 import type { ProviderContext } from "./provider-context"
+import type { VerifiedTransactions } from "./verified-transactions"
 
 /**
  * What Dintero says about a Medusa payment session: its transaction, whether that transaction really belongs to the
- * session, and the Medusa status it means (authorizePayment, getPaymentStatus, retrievePayment). Always read from
- * Dintero: nothing remembered in this process stands in for the transaction.
+ * session, and the Medusa status it means (authorizePayment, getPaymentStatus, retrievePayment). Read from Dintero,
+ * except right after a callback verified the transaction (verified-transactions.ts, a cache).
  */
 export class PaymentStatus {
-  constructor(private readonly ctx: ProviderContext) {}
+  constructor(
+    private readonly ctx: ProviderContext,
+    private readonly verified: VerifiedTransactions
+  ) {}
 
   async read(raw: Record<string, unknown> | undefined): Promise<AuthorizePaymentOutput> {
     const data = readPaymentData(raw)
-    const tx = await this.findTransaction(data)
+    const tx = this.verified.take(data.dintero_session_id) ?? (await this.findTransaction(data))
     if (!tx) {
       return { status: PaymentSessionStatus.PENDING, data: pickPaymentData(data) }
     }

@@ -32,6 +32,7 @@ import { readPaymentData } from "./payment-data"
 import { PaymentStatus } from "./payment-status"
 import type { ProviderContext } from "./provider-context"
 import { dinteroClientFor, registerDinteroOptions, setDinteroLogger } from "./registry"
+import { verifiedTransactions } from "./verified-transactions"
 import { WebhookActions } from "./webhook-action"
 
 type Cradle = Record<string, unknown> & { logger?: Logger }
@@ -71,11 +72,11 @@ export class DinteroPaymentProviderService extends AbstractPaymentProvider<Dinte
     // Shared with the Orders mirror and the admin routes: one token cache for the whole process.
     this.client_ = dinteroClientFor(this.options_)
     const ctx: ProviderContext = { cradle, client: this.client_, options: this.options_, logger }
-    this.status_ = new PaymentStatus(ctx)
+    this.status_ = new PaymentStatus(ctx, verifiedTransactions)
     this.reuse_ = new AuthorizationReuse(ctx, keptAuthorizations)
     this.sessions_ = new CheckoutSessions(ctx, this.reuse_)
     this.money_ = new MoneyMovement(ctx, this.status_)
-    this.webhooks_ = new WebhookActions(ctx)
+    this.webhooks_ = new WebhookActions(ctx, verifiedTransactions)
   }
 
   /** The Dintero client, for the plugin's own routes and workflows (e.g. a connection test). */

@@ -7,6 +7,7 @@ import { readCallback, type CallbackInput } from "./callback"
 import { retrievePaymentSession, type PaymentSessionRecord } from "./medusa-records"
 import { transactionMismatch } from "./payment-status"
 import type { ProviderContext } from "./provider-context"
+import type { VerifiedTransactions } from "./verified-transactions"
 
 /** The name the callback route recognises a permanently rejected callback by (the error crosses the module). */
 export const CALLBACK_REJECTED = "DinteroCallbackRejected"
@@ -29,7 +30,10 @@ export type WebhookOutcome = WebhookActionResult & { transaction?: Transaction }
  * the Medusa payment session it names.
  */
 export class WebhookActions {
-  constructor(private readonly ctx: ProviderContext) {}
+  constructor(
+    private readonly ctx: ProviderContext,
+    private readonly verified: VerifiedTransactions
+  ) {}
 
   async fromPayload(payload: ProviderWebhookPayload["payload"]): Promise<WebhookOutcome> {
     const callback = readCallback(payload, this.ctx.options)
@@ -65,8 +69,13 @@ export class WebhookActions {
       this.ctx.logger?.warn(`[dintero] callback for transaction ${tx.id} ignored: ${problem}`)
       return ignore()
     }
+    const action = webhookActionFor(tx, session)
+    if (action !== PaymentActions.NOT_SUPPORTED) {
+      // Medusa authorizes the session right after this; spare it a second read of the same transaction.
+      this.verified.remember(tx)
+    }
     return {
-      action: webhookActionFor(tx, session),
+      action,
       data: { session_id: session.id, amount: fromMinorUnits(tx.amount, tx.currency) },
       transaction: tx,
     }
