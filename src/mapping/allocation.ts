@@ -30,12 +30,6 @@ export interface AllocatedLine {
   quantity?: number
 }
 
-export interface TransactionEventLike {
-  event?: string
-  success?: boolean
-  items?: { line_id?: string | null; amount?: number | null }[] | null
-}
-
 /** Split a capture of `amount` over what is still uncaptured on each line. */
 export function allocateCapture(
   lines: AllocatableLine[],
@@ -58,26 +52,6 @@ export function allocateRefund(
     (line) => (capturedByLine[line.line_id] ?? 0) - (refundedByLine[line.line_id] ?? 0)
   )
   return allocate(lines, remaining, amount, "refund")
-}
-
-/**
- * Σ of item amounts per line over the successful CAPTURE (or REFUND) events of a Dintero transaction.
- * Events without items (e.g. an amount-only capture from the Dintero backoffice) cannot be attributed to
- * lines and are not counted here; compare with the event amounts if that matters.
- */
-export function perLineTotals(
-  events: TransactionEventLike[] | null | undefined,
-  kind: "CAPTURE" | "REFUND"
-): Record<string, number> {
-  const totals: Record<string, number> = {}
-  for (const event of events ?? []) {
-    if (event.event !== kind || event.success !== true) continue
-    for (const item of event.items ?? []) {
-      if (!item.line_id || item.amount == null) continue
-      totals[item.line_id] = sumMinor([totals[item.line_id] ?? 0, item.amount])
-    }
-  }
-  return totals
 }
 
 function remainders(lines: AllocatableLine[], remainingOf: (line: AllocatableLine) => number): number[] {

@@ -215,15 +215,6 @@ export function buildSessionOrder(cart: CartForSession, options: BuildSessionOrd
   return order
 }
 
-/** The session's `customer` block: prefills Dintero's form. Undefined when there is nothing to send. */
-export function buildSessionCustomer(cart: CartForSession): { email?: string; phone_number?: string } | undefined {
-  const email = nonEmpty(cart.email) ?? nonEmpty(cart.customer?.email)
-  const phone_number =
-    nonEmpty(cart.customer?.phone) ?? nonEmpty(cart.billing_address?.phone) ?? nonEmpty(cart.shipping_address?.phone)
-  if (!email && !phone_number) return undefined
-  return { ...(email && { email }), ...(phone_number && { phone_number }) }
-}
-
 /** Medusa address → Dintero OrderAddress, leaving out empty fields (Dintero validates the ones present). */
 export function toOrderAddress(
   address: AddressInput | null | undefined,

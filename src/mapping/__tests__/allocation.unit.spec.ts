@@ -1,5 +1,6 @@
 import fc from "fast-check"
-import { AllocatableLine, AllocatedLine, allocateCapture, allocateRefund, perLineTotals } from "../allocation"
+import { AllocatableLine, AllocatedLine, allocateCapture, allocateRefund } from "../allocation"
+import { perLineTotals } from "../references"
 
 // The session of Appendix A: a chair and a shipping line.
 const chairAndShipping: AllocatableLine[] = [
@@ -127,34 +128,6 @@ describe("allocateRefund", () => {
       { line_id: "credit_lines", amount: -2500, quantity: 1 },
     ])
     expect(allocateRefund(lines, captured, {}, 5000)).toEqual([{ line_id: "a", amount: 5000 }])
-  })
-})
-
-describe("perLineTotals", () => {
-  const events = [
-    { event: "INITIALIZE", success: true },
-    { event: "AUTHORIZE", success: true, amount: 33890 },
-    { event: "CAPTURE", success: true, items: [{ line_id: "1", amount: 20000, quantity: 1 }] },
-    { event: "CAPTURE", success: false, items: [{ line_id: "1", amount: 9990 }] },
-    { event: "INITIATE_CAPTURE", success: true, items: [{ line_id: "1", amount: 9990 }] },
-    { event: "CAPTURE", success: true, items: [{ line_id: "1", amount: 9990 }, { line_id: "shipping-std", amount: 3900 }] },
-    { event: "CAPTURE", success: true }, // amount-only capture: not attributable
-    { event: "REFUND", success: true, items: [{ line_id: "shipping-std", amount: 3900 }, { line_id: null, amount: 5 }] },
-  ]
-
-  it("sums successful CAPTURE items by line", () => {
-    expect(perLineTotals(events, "CAPTURE")).toEqual({ "1": 29990, "shipping-std": 3900 })
-  })
-  it("sums successful REFUND items by line", () => {
-    expect(perLineTotals(events, "REFUND")).toEqual({ "shipping-std": 3900 })
-  })
-  it("accepts a transaction without events", () => {
-    expect(perLineTotals(undefined, "CAPTURE")).toEqual({})
-  })
-  it("rejects non-integer event amounts", () => {
-    expect(() => perLineTotals([{ event: "CAPTURE", success: true, items: [{ line_id: "1", amount: 1.5 }] }], "CAPTURE")).toThrow(
-      /not an integer amount/
-    )
   })
 })
 

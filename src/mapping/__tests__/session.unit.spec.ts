@@ -4,7 +4,6 @@ import {
   CartForSession,
   LineItemInput,
   ShippingMethodInput,
-  buildSessionCustomer,
   buildSessionOrder,
   toOrderAddress,
 } from "../session"
@@ -361,18 +360,6 @@ describe("buildSessionOrder", () => {
 
   it("rejects garbage totals with a clear error", () => {
     expect(() => buildSessionOrder(cart({ items: [item({ id: "a", total: "abc" })] }))).toThrow(/not a decimal number/)
-  })
-})
-
-describe("buildSessionCustomer", () => {
-  it("prefers the cart email and the customer's phone", () => {
-    expect(
-      buildSessionCustomer(cart({ email: "a@b.no", customer: { phone: "+4711111111" }, billing_address: { phone: "+4722222222" } }))
-    ).toEqual({ email: "a@b.no", phone_number: "+4711111111" })
-  })
-  it("falls back to address phones, and is undefined when empty", () => {
-    expect(buildSessionCustomer(cart({ shipping_address: { phone: "+4733333333" } }))).toEqual({ phone_number: "+4733333333" })
-    expect(buildSessionCustomer(cart())).toBeUndefined()
   })
 })
 

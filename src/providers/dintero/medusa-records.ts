@@ -1,5 +1,6 @@
 import { container as appContainer } from "@medusajs/framework"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { inRecordOrder } from "../../mapping/references"
 
 /**
  * Reads the Medusa records the provider needs but Medusa does not pass it.
@@ -65,7 +66,7 @@ export async function retrieveRefund(cradle: Cradle, id: string): Promise<MoneyR
   })
 }
 
-/** Captures or refunds of one payment, oldest first (ties broken by id, so the order is stable). */
+/** Captures or refunds of one payment, in the order their references number them (mapping/references.ts). */
 export async function listMoneyRecords(
   cradle: Cradle,
   kind: "capture" | "refund",
@@ -75,10 +76,7 @@ export async function listMoneyRecords(
     { payment_id: paymentId },
     { select: ["id", "amount", "raw_amount", "created_at", "payment_id"] }
   )
-  return [...records].sort((a, b) => {
-    const t = new Date(a.created_at).getTime() - new Date(b.created_at).getTime()
-    return t !== 0 ? t : a.id < b.id ? -1 : a.id > b.id ? 1 : 0
-  })
+  return inRecordOrder(records)
 }
 
 /**

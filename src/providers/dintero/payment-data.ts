@@ -1,4 +1,6 @@
 import { z } from "zod"
+import type { Transaction } from "../../dintero"
+import { perLineTotals } from "../../mapping/references"
 
 /**
  * What the plugin keeps in Medusa's payment_session.data / payment.data.
@@ -58,4 +60,43 @@ export function pickPaymentData(data: DinteroPaymentData): DinteroPaymentData {
     if (value !== undefined) picked[key] = value
   }
   return picked as DinteroPaymentData
+}
+
+/**
+ * Data for a new payment session. Medusa merges it over what the storefront sent ({...input.data, ...output.data}),
+ * so every key the plugin reads is written explicitly, undefined included: nothing the storefront sent survives.
+ */
+export function newSessionData(data: DinteroPaymentData): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const key of Object.keys(paymentDataSchema.shape)) {
+    out[key] = (data as Record<string, unknown>)[key]
+  }
+  out.reused_authorization = data.reused_authorization === true
+  return out
+}
+
+/**
+ * The payment data after seeing a transaction: its id and status, and the per-line ledger (lines, what each has
+ * captured and refunded) that the next capture or refund allocates from without reading the transaction again.
+ */
+export function withTransaction(data: DinteroPaymentData, tx: Transaction): DinteroPaymentData {
+  const events = tx.events ?? []
+  return {
+    ...data,
+    transaction_id: tx.id,
+    dintero_status: tx.status,
+    payment_product_type: tx.payment_product_type ?? data.payment_product_type,
+    lines: (tx.items ?? []).map((item) => ({
+      line_id: String(item.line_id),
+      amount: item.amount ?? 0,
+      quantity: item.quantity ?? 1,
+    })),
+    captured_by_line: perLineTotals(events, "CAPTURE"),
+    refunded_by_line: perLineTotals(events, "REFUND"),
+  }
+}
+
+/** `withTransaction`, keeping only the plugin's own keys: what a method returns after reading Dintero. */
+export function dataAfter(data: DinteroPaymentData, tx: Transaction): DinteroPaymentData {
+  return pickPaymentData(withTransaction(data, tx))
 }

@@ -1,6 +1,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules, PaymentActions } from "@medusajs/framework/utils"
 import { completeCartWorkflow, processPaymentWorkflow } from "@medusajs/medusa/core-flows"
+import { CALLBACK_REJECTED } from "../../../providers/dintero/webhook-action"
 
 export type CallbackOutcome =
   | { status: 200; result: string }
@@ -12,8 +13,6 @@ interface ProviderWebhookResult {
   data?: { session_id: string; amount: unknown }
   transaction?: { id: string; status: string; merchant_reference: string }
 }
-
-const PERMANENT = "DinteroCallbackRejected"
 
 let providerIdCache: string | undefined
 
@@ -50,7 +49,7 @@ export async function processDinteroCallback(
       },
     })) as ProviderWebhookResult
   } catch (e) {
-    if ((e as Error)?.name === PERMANENT) {
+    if ((e as Error)?.name === CALLBACK_REJECTED) {
       logger.warn(`[dintero] callback rejected: ${(e as Error).message}`)
       return { status: 401, result: (e as Error).message }
     }

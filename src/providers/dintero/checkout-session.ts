@@ -1,0 +1,110 @@
+import { PaymentSessionStatus } from "@medusajs/framework/utils"
+import type {
+  DeletePaymentOutput,
+  InitiatePaymentInput,
+  InitiatePaymentOutput,
+  UpdatePaymentInput,
+  UpdatePaymentOutput,
+} from "@medusajs/framework/types"
+import { DinteroError } from "../../dintero"
+import { toMinorUnits } from "../../mapping/money"
+import type { AuthorizationReuse } from "./authorization-reuse"
+import { callDintero, toMedusaError } from "./errors"
+import { retrievePaymentSession } from "./medusa-records"
+import { newSessionData, pickPaymentData, readPaymentData, type DinteroPaymentData } from "./payment-data"
+import type { ProviderContext } from "./provider-context"
+import { buildSessionRequest, loadSessionSource } from "./session-request"
+
+/**
+ * The Dintero checkout session behind a Medusa payment session: opened (initiatePayment), kept in step with the
+ * cart until paid (updatePayment), cancelled when Medusa drops the session (deletePayment).
+ */
+export class CheckoutSessions {
+  constructor(
+    private readonly ctx: ProviderContext,
+    private readonly reuse: AuthorizationReuse,
+    private readonly now: () => Date = () => new Date()
+  ) {}
+
+  async initiate(input: InitiatePaymentInput): Promise<InitiatePaymentOutput> {
+    const paymentSessionId = String(input.data?.session_id ?? input.context?.idempotency_key ?? "")
+    const currency = input.currency_code.toUpperCase()
+    const amount = toMinorUnits(input.amount, currency)
+    const session = paymentSessionId ? await retrievePaymentSession(this.ctx.cradle, paymentSessionId) : null
+    const grant = session ? await this.reuse.takeGrant(session.payment_collection_id) : undefined
+    if (grant) {
+      return await this.reuse.takeOver(paymentSessionId, grant, amount, currency)
+    }
+    const source = await loadSessionSource(session, paymentSessionId, input.context?.customer)
+    const body = buildSessionRequest(this.ctx.options, source, amount, currency, this.now())
+    const created = await callDintero("create the Dintero session", () => this.ctx.client.checkout.createSession(body))
+    const data: DinteroPaymentData = {
+      session_id: paymentSessionId || undefined,
+      dintero_session_id: created.id,
+      checkout_url: created.url,
+      merchant_reference: body.order.merchant_reference,
+      amount,
+      currency,
+    }
+    return { id: created.id, status: PaymentSessionStatus.PENDING, data: newSessionData(data) }
+  }
+
+  async update(input: UpdatePaymentInput): Promise<UpdatePaymentOutput> {
+    const data = readPaymentData(input.data)
+    // Once paid, refused or cancelled, the session is history: Dintero refuses updates and the data only records
+    // the outcome (this is also how callbacks write declined/cancelled outcomes on the session).
+    if (data.transaction_id || data.dintero_status) {
+      return { data: pickPaymentData(data) }
+    }
+    const currency = input.currency_code.toUpperCase()
+    const amount = toMinorUnits(input.amount, currency)
+    const session = data.session_id ? await retrievePaymentSession(this.ctx.cradle, data.session_id) : null
+    const source = await loadSessionSource(session, data.session_id ?? "", input.context?.customer)
+    const body = buildSessionRequest(this.ctx.options, source, amount, currency, this.now())
+    await callDintero("update the Dintero session", () =>
+      this.ctx.client.checkout.updateSession(data.dintero_session_id, { order: body.order, remove_lock: true })
+    )
+    return {
+      status: PaymentSessionStatus.PENDING,
+      data: pickPaymentData({ ...data, amount, currency, merchant_reference: body.order.merchant_reference }),
+    }
+  }
+
+  /**
+   * Cancels the Dintero session so the shopper cannot pay it later. Medusa may pass the storefront's own `data` here
+   * (when creating a session fails half-way), so the session is cancelled only when it really belongs to this
+   * Medusa payment session.
+   */
+  async cancel(raw: Record<string, unknown> | undefined): Promise<DeletePaymentOutput> {
+    const data = raw?.dintero_session_id ? readPaymentData(raw) : null
+    if (!data) {
+      return { data: raw ?? {} }
+    }
+    const keep = { data: pickPaymentData(data) }
+    let session: { cancelled_at?: string; metadata?: Record<string, unknown> }
+    try {
+      session = await this.ctx.client.checkout.getSession(data.dintero_session_id)
+    } catch (e) {
+      if (e instanceof DinteroError && e.status === 404) return keep
+      throw toMedusaError("read the Dintero session", e)
+    }
+    if (!data.session_id || session.metadata?.medusa_payment_session_id !== data.session_id) {
+      this.ctx.logger?.warn(`[dintero] not cancelling session ${data.dintero_session_id}: it belongs to another payment session`)
+      return keep
+    }
+    if (session.cancelled_at) return keep
+    try {
+      await this.ctx.client.checkout.cancelSession(data.dintero_session_id)
+    } catch (e) {
+      // Already paid beyond cancelling, or gone meanwhile: nothing left to release. Dintero answers 400 / 404.
+      if (e instanceof DinteroError && (e.status === 404 || e.status === 400)) {
+        this.ctx.logger?.info(
+          `[dintero] session ${data.dintero_session_id} not cancelled (${e.status} ${e.code ?? ""}); nothing to release`
+        )
+        return keep
+      }
+      throw toMedusaError("cancel the Dintero session", e)
+    }
+    return keep
+  }
+}

@@ -1,0 +1,89 @@
+import type { SessionCreate } from "../../dintero"
+import { fromMinorUnits } from "../../mapping/money"
+import { buildSessionOrder, type CartForSession } from "../../mapping/session"
+import { callbackUrl } from "./callback"
+import {
+  loadCartForPaymentCollection,
+  loadOrderForPaymentCollection,
+  type PaymentSessionRecord,
+} from "./medusa-records"
+import type { DinteroOptions } from "./options"
+
+/**
+ * The body of a Dintero session (create, and the `order` of an update) for a Medusa payment session.
+ *
+ * Server-side truth only: the lines come from the cart that owns the payment collection, or, without a cart (an
+ * order's outstanding amount after an edit, a claim, an exchange), one line naming the order. The storefront's
+ * `data` is never used for amounts, lines, capture mode or URLs.
+ */
+
+/** What Medusa holds for the payment: the cart (checkout) or the order (an amount owed after the order). */
+export interface SessionSource {
+  /** The Medusa payment session id (also written into the Dintero session's metadata). */
+  paymentSessionId: string
+  paymentCollectionId?: string
+  cart: Record<string, any> | null
+  order: { id: string; display_id?: number; email?: string } | null
+  /** The customer Medusa passes in the provider context, for the form's prefill. */
+  customer?: { email?: string | null; phone?: string | null } | null
+}
+
+/** Reads the cart (once) or else the order behind the payment session's collection. */
+export async function loadSessionSource(
+  session: PaymentSessionRecord | null,
+  paymentSessionId: string,
+  customer?: SessionSource["customer"]
+): Promise<SessionSource> {
+  const cart = session ? await loadCartForPaymentCollection(session.payment_collection_id) : null
+  const order = !cart && session ? await loadOrderForPaymentCollection(session.payment_collection_id) : null
+  return { paymentSessionId, paymentCollectionId: session?.payment_collection_id, cart, order, customer }
+}
+
+/** Pure: the session body for `amount` (minor units) in `currency`, expiring `sessionLifetimeMinutes` after `now`. */
+export function buildSessionRequest(
+  options: Pick<
+    DinteroOptions,
+    "profileId" | "returnUrl" | "backendUrl" | "callbackDelaySeconds" | "sessionLifetimeMinutes" | "autoCapture"
+  >,
+  source: SessionSource,
+  amount: number,
+  currency: string,
+  now: Date
+): SessionCreate {
+  const { cart, order, customer, paymentSessionId } = source
+  // The cart id when there is one (the callback completes that cart), else whatever Medusa record names the payment.
+  const merchantReference =
+    (cart?.id as string | undefined) ?? order?.id ?? source.paymentCollectionId ?? paymentSessionId
+  const description = order?.display_id ? `Order #${order.display_id}: outstanding amount` : "Payment"
+  const sessionOrder = cart
+    ? buildSessionOrder(cart as CartForSession, { amount: fromMinorUnits(amount, currency) })
+    : {
+        amount,
+        currency,
+        merchant_reference: merchantReference,
+        items: [{ id: "payment", line_id: "payment", description, quantity: 1, amount, vat_amount: 0, vat: 0 }],
+      }
+  return {
+    profile_id: options.profileId,
+    url: {
+      return_url: options.returnUrl,
+      callback_url: callbackUrl(options),
+    },
+    order: { ...sessionOrder, amount, currency, merchant_reference: merchantReference } as SessionCreate["order"],
+    customer: sessionCustomer(source),
+    expires_at: new Date(now.getTime() + options.sessionLifetimeMinutes * 60_000).toISOString(),
+    configuration: { auto_capture: options.autoCapture },
+    metadata: { medusa_payment_session_id: paymentSessionId },
+  }
+}
+
+/**
+ * Prefill of Dintero's form: the cart's (or order's) email, else the customer's; the cart's shipping phone, else the
+ * customer's. Undefined when there is neither.
+ */
+export function sessionCustomer(source: Pick<SessionSource, "cart" | "order" | "customer">): SessionCreate["customer"] {
+  const { cart, order, customer } = source
+  const email = (cart?.email as string | undefined) ?? order?.email ?? customer?.email
+  const phone = (cart?.shipping_address?.phone as string | undefined) ?? customer?.phone ?? undefined
+  return email || phone ? { ...(email ? { email } : {}), ...(phone ? { phone_number: phone } : {}) } : undefined
+}
