@@ -186,7 +186,7 @@ export class CheckoutApi {
    * re-read and a successful CAPTURE event with this reference and amount counts as success; otherwise the
    * capture is sent again (bounded). References must therefore be unique per capture.
    */
-  async captureTransaction(id: string, body: CaptureRequest): Promise<TransactionOperationResult> {
+  async captureTransaction(id: string, body: CaptureRequest & { capture_reference: string }): Promise<TransactionOperationResult> {
     requireReference(body.capture_reference, "capture_reference")
     return this.moneyOperation(
       id,
@@ -198,7 +198,7 @@ export class CheckoutApi {
   }
 
   /** `POST /transactions/{id}/refund`; same reconciliation as capture, keyed by `refund_reference`. */
-  async refundTransaction(id: string, body: RefundRequest): Promise<TransactionOperationResult> {
+  async refundTransaction(id: string, body: RefundRequest & { refund_reference: string }): Promise<TransactionOperationResult> {
     requireReference(body.refund_reference, "refund_reference")
     return this.moneyOperation(
       id,

@@ -127,7 +127,8 @@ export const TransactionList = z.array(Transaction)
  */
 export const CaptureRequest = z.strictObject({
   amount: MinorUnits.positive(),
-  capture_reference: z.string().min(1),
+  /** Optional for Dintero; CheckoutApi.captureTransaction requires it (reconciling a lost answer needs it). */
+  capture_reference: z.string().min(1).optional(),
   items: z.array(TransactionItemRef).optional(),
   final_capture: z.boolean().optional(),
   metadata: Metadata.optional(),
@@ -137,7 +138,8 @@ export type CaptureRequest = z.infer<typeof CaptureRequest>
 /** Body of `POST /transactions/{id}/refund` (SPEC-TS:7913; `refund_reference` SPEC-TS:7972). */
 export const RefundRequest = z.strictObject({
   amount: MinorUnits.positive(),
-  refund_reference: z.string().min(1),
+  /** Optional for Dintero; CheckoutApi.refundTransaction requires it. */
+  refund_reference: z.string().min(1).optional(),
   items: z.array(TransactionItemRef).optional(),
   reason: z.string().optional(),
   metadata: Metadata.optional(),
