@@ -8,6 +8,7 @@ export {
   DEFAULT_TIMEOUT_MS,
   DEFAULT_TOKEN_TIMEOUT_MS,
   packageVersion,
+  installedPackageVersion,
 } from "./config"
 export { CheckoutApi } from "./checkout"
 export type { CreateSessionOptions, GetTransactionOptions, TransactionOperationResult } from "./checkout"
