@@ -127,7 +127,10 @@ export function checkoutRouter(ctx: EmulatorContext): Router {
     if (update.merchant_reference !== undefined && update.merchant_reference !== session.order.merchant_reference) {
       return sendFieldErrors(res, [{ path: "order.merchant_reference", message: "cannot be changed" }])
     }
-    const merged: Record<string, unknown> = { ...session.order, ...update }
+    const merged: Record<string, unknown> =
+      ctx.options.sessionUpdateMode === "replace"
+        ? { ...update, merchant_reference: session.order.merchant_reference }
+        : { ...session.order, ...update }
     if (update.shipping_option === null) delete merged.shipping_option
     const errors: FieldError[] = []
     validateOrder(merged, errors)

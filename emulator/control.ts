@@ -25,6 +25,7 @@ const CONFIGURABLE: Array<keyof EmulatorOptions> = [
   "autoCaptureDelayMs",
   "autoCaptureFailures",
   "strictSessionLock",
+  "sessionUpdateMode",
   "orderIdentity",
   "contractCheck",
 ]

@@ -108,6 +108,7 @@ function resolveOptions(opts: EmulatorOptions): ResolvedOptions {
     autoCaptureDelayMs: opts.autoCaptureDelayMs ?? 0,
     autoCaptureFailures: opts.autoCaptureFailures ?? 0,
     strictSessionLock: opts.strictSessionLock ?? false,
+    sessionUpdateMode: opts.sessionUpdateMode ?? "merge",
     orderIdentity: opts.orderIdentity ?? "id-and-order_id",
     scopes: opts.scopes ?? [...DEFAULT_SCOPES],
     extraClients: opts.extraClients ?? [],

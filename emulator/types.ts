@@ -260,6 +260,12 @@ export interface EmulatorOptions {
    * order_id"). "id-and-order_id" (default, historical) or "id-only" (the examples' shape; `/orders/{id}` works).
    */
   orderIdentity?: "id-and-order_id" | "id-only"
+  /**
+   * How `PUT /sessions/{id}` applies `order` (no source settles it, docs/dintero-contract.md): "merge" (default,
+   * historical: fields not sent are kept) or "replace" (the sent order replaces the stored one; only
+   * `merchant_reference`, which the update cannot carry, is kept).
+   */
+  sessionUpdateMode?: "merge" | "replace"
   /** Scopes of the default API client. Default ["admin:checkout", "admin:shopping"]. */
   scopes?: string[]
   /** More API clients on the same account, each with its own scopes (e.g. a checkout-only client). */

@@ -24,3 +24,5 @@ export {
 } from "./transactions"
 export * from "./types"
 export * from "./signature"
+/** The zod schemas of Dintero's contract (each field citing its source); the types above are inferred from them. */
+export * as contract from "./contract"
