@@ -1,4 +1,7 @@
-// Shapes of the emulator's state. They follow Dintero's JSON (snake_case) because they are served as-is.
+// Shapes of the emulator's state. They follow Dintero's JSON (snake_case) because they are served as-is, and they
+// extend the wire types of src/dintero/contract (one description of the wire): the emulator's stored objects only
+// narrow them (fields it always fills are required here).
+import type * as wire from "../src/dintero/contract"
 
 export type PayOutcome = "AUTHORIZED" | "ON_HOLD" | "DECLINED" | "FAILED" | "CANCELLED"
 
@@ -6,53 +9,24 @@ export type PayOutcome = "AUTHORIZED" | "ON_HOLD" | "DECLINED" | "FAILED" | "CAN
 export type { TransactionStatus } from "../src/dintero/types"
 import type { TransactionStatus } from "../src/dintero/types"
 
-export interface OrderItem {
-  id?: string
-  line_id: string
-  description?: string
-  quantity?: number
-  amount: number
-  vat_amount?: number
-  vat?: number
-  type?: string
-  [key: string]: unknown
-}
-
-export interface ShippingOption {
-  id: string
+export interface OrderItem extends wire.CheckoutOrderItem {
   line_id: string
   amount: number
-  title: string
-  operator: string
-  vat_amount?: number
-  vat?: number
-  description?: string
-  [key: string]: unknown
 }
 
-export interface SessionOrder {
-  amount: number
-  currency: string
-  merchant_reference: string
-  merchant_reference_2?: string
-  vat_amount?: number
-  partial_payment?: boolean
+export type ShippingOption = wire.ShippingOption
+
+export interface SessionOrder extends wire.SessionOrder {
   items?: OrderItem[]
-  shipping_option?: ShippingOption
-  shipping_address?: Record<string, unknown>
-  billing_address?: Record<string, unknown>
-  [key: string]: unknown
 }
 
-export interface SessionEvent {
+export interface SessionEvent extends wire.SessionEvent {
   id: string
   name: string
   created_at: string
-  request_id?: string
-  details?: Record<string, unknown>
 }
 
-export interface Session {
+export interface Session extends wire.Session {
   id: string
   created_at: string
   updated_at: string
@@ -72,12 +46,7 @@ export interface Session {
   [key: string]: unknown
 }
 
-export interface EventItem {
-  line_id: string
-  amount: number
-  quantity?: number
-  [key: string]: unknown
-}
+export type EventItem = wire.TransactionItemRef
 
 export type TransactionEventName =
   | "INITIALIZE"
@@ -89,7 +58,7 @@ export type TransactionEventName =
   | "INITIATE_REFUND"
   | "INITIATE_VOID"
 
-export interface TransactionEvent {
+export interface TransactionEvent extends wire.TransactionEvent {
   id: string
   event: TransactionEventName
   transaction_status: TransactionStatus
@@ -106,7 +75,7 @@ export interface TransactionEvent {
   error?: { code: string; message: string; type?: string[] }
 }
 
-export interface Transaction {
+export interface Transaction extends wire.Transaction {
   id: string
   session_id: string
   created_at: string
