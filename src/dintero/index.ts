@@ -11,7 +11,15 @@ export {
   installedPackageVersion,
 } from "./config"
 export { CheckoutApi } from "./checkout"
-export type { CreateSessionOptions, GetTransactionOptions, TransactionOperationResult } from "./checkout"
+export { toSessionUpdate } from "./checkout"
+export type {
+  CreateSessionOptions,
+  GetTransactionOptions,
+  SessionUpdateInput,
+  TransactionOperationResult,
+  UpdateSessionOptions,
+} from "./checkout"
+export { orderIdOf } from "./contract/orders"
 export { OrdersApi } from "./orders"
 export { backoffDelay, parseRetryAfter, retryDelay } from "./http"
 export { refreshMarginSeconds } from "./auth"
