@@ -6,6 +6,7 @@ import type { ResolvedOptions } from "./types"
 interface IssuedToken {
   accountId: string
   clientId: string
+  scopes: string[]
   expiresAt: number
 }
 
@@ -14,9 +15,9 @@ export class TokenStore {
   private readonly tokens = new Map<string, IssuedToken>()
   requests = 0
 
-  issue(accountId: string, clientId: string, expiresInSeconds: number): string {
+  issue(accountId: string, clientId: string, expiresInSeconds: number, scopes: string[] = []): string {
     const token = randomBytes(32).toString("base64url")
-    this.tokens.set(token, { accountId, clientId, expiresAt: Date.now() + expiresInSeconds * 1000 })
+    this.tokens.set(token, { accountId, clientId, scopes: [...scopes], expiresAt: Date.now() + expiresInSeconds * 1000 })
     return token
   }
 
@@ -52,12 +53,18 @@ function parseBasic(header: string | undefined): { id: string; secret: string } 
   return { id: decoded.slice(0, idx), secret: decoded.slice(idx + 1) }
 }
 
+/** The API clients of the account: the default one plus `extraClients`, each with its scopes. */
+function apiClients(options: ResolvedOptions): Array<{ clientId: string; clientSecret: string; scopes: string[] }> {
+  return [{ clientId: options.clientId, clientSecret: options.clientSecret, scopes: options.scopes }, ...options.extraClients]
+}
+
 /** `POST /accounts/:aid/auth/token` (mounted under both API bases). */
 export function tokenHandler(options: ResolvedOptions, tokens: TokenStore) {
   return (req: Request, res: Response): void => {
     tokens.requests += 1
     const basic = parseBasic(req.headers.authorization)
-    if (!basic || !safeEqual(basic.id, options.clientId) || !safeEqual(basic.secret, options.clientSecret)) {
+    const known = basic && apiClients(options).find((c) => safeEqual(basic.id, c.clientId) && safeEqual(basic.secret, c.clientSecret))
+    if (!basic || !known) {
       return sendError(res, 401, "UNAUTHORIZED", "Invalid client credentials")
     }
     const aid = req.params.aid
@@ -76,7 +83,7 @@ export function tokenHandler(options: ResolvedOptions, tokens: TokenStore) {
     // Read at request time: tests flip tokenExpiresIn on a running emulator.
     const expiresIn = options.tokenExpiresIn
     res.json({
-      access_token: tokens.issue(aid, basic.id, expiresIn),
+      access_token: tokens.issue(aid, basic.id, expiresIn, known.scopes),
       token_type: "Bearer",
       expires_in: expiresIn,
     })
@@ -86,10 +93,20 @@ export function tokenHandler(options: ResolvedOptions, tokens: TokenStore) {
 export const INVALID_TOKEN_MESSAGE = "Access forbidden, invalid JWT token"
 
 /**
- * Bearer auth for every API route except the token endpoint and the hosted page.
- * With `:aid` in the path (Orders API) the token must belong to that account.
+ * Scopes an API accepts (SPEC-TS operations list `admin:checkout` + `read:checkout` / `write:checkout`; the Orders
+ * pages list `admin:shopping` + `read:shopping` / `write:shopping`; SEED:003 asks for admin:checkout + admin:shopping).
  */
-export function bearerAuth(options: ResolvedOptions, tokens: TokenStore) {
+export function missingScope(api: "checkout" | "shopping", method: string, scopes: string[]): string | undefined {
+  const read = method === "GET" || method === "HEAD"
+  const accepted = [`admin:${api}`, read ? `read:${api}` : `write:${api}`]
+  return accepted.some((s) => scopes.includes(s)) ? undefined : accepted.join(" or ")
+}
+
+/**
+ * Bearer auth for every API route except the token endpoint and the hosted page.
+ * With `:aid` in the path (Orders API) the token must belong to that account; the token's scopes must cover `api`.
+ */
+export function bearerAuth(options: ResolvedOptions, tokens: TokenStore, api: "checkout" | "shopping") {
   return (req: Request, res: Response, next: NextFunction): void => {
     const header = req.headers.authorization
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null
@@ -100,6 +117,8 @@ export function bearerAuth(options: ResolvedOptions, tokens: TokenStore) {
     if (aid !== undefined && aid !== token.accountId) {
       return sendError(res, 403, "FORBIDDEN", `The token has no access to account ${aid}`)
     }
+    const missing = missingScope(api, req.method, token.scopes)
+    if (missing) return sendError(res, 403, "FORBIDDEN", `The API client lacks the scope ${missing}`)
     res.locals.clientId = token.clientId
     next()
   }

@@ -1,6 +1,7 @@
 import http from "node:http"
 import https from "node:https"
 import { signCallback } from "../src/dintero/signature"
+import { type ContractViolation, checkCallbackQuery } from "./contract-check"
 import { isoNow, newId } from "./http-utils"
 import type { FaultInjector } from "./faults"
 import type { Timers } from "./timers"
@@ -43,6 +44,8 @@ export class CallbackDispatcher {
   private waiters: Array<() => void> = []
   private held?: Prepared
   private readonly inFlight = new Set<http.ClientRequest>()
+  /** Where callback queries that break the contract are recorded (set when options.contractCheck is on). */
+  contractViolations: () => ContractViolation[] | undefined = () => undefined
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -110,6 +113,8 @@ export class CallbackDispatcher {
     const delaySeconds = Number(params.get("delay_callback") ?? 0)
     const delayMs = Number.isFinite(delaySeconds) && delaySeconds > 0 ? Math.min(delaySeconds, MAX_DELAY_SECONDS) * 1000 : 0
 
+    const violations = this.contractViolations()
+    if (violations) checkCallbackQuery(url.toString(), violations)
     const delivery: CallbackDelivery = {
       id: newId(),
       event_delivery: newId(),

@@ -4,12 +4,14 @@ import type { EmulatorContext } from "./context"
 import { sessionUrl } from "./context"
 import { isoNow, newId, now, sendError } from "./http-utils"
 import { addSessionEvent, cancelSession, isPaid } from "./payments"
+import { unlockSession, updateRefusal } from "./session-lock"
 import {
   OperationError,
   type OperationInput,
   commitCapture,
   commitRefund,
   commitVoid,
+  failedOperation,
   initiate,
   updateAuthorization,
   validateCapture,
@@ -114,9 +116,8 @@ export function checkoutRouter(ctx: EmulatorContext): Router {
   router.put("/sessions/:id", (req, res) => {
     const session = ctx.sessions.get(req.params.id)
     if (!session) return sendError(res, 404, "NOT_FOUND", "Session not found")
-    if (req.query.update_without_lock !== "true") {
-      return sendError(res, 400, "SESSION_NOT_LOCKED", "Session must be locked for paying before updating (or use update_without_lock=true)")
-    }
+    const refusal = updateRefusal(ctx, session.id, req.query.update_without_lock === "true")
+    if (refusal) return sendError(res, 400, "SESSION_NOT_LOCKED", refusal)
     if (session.cancelled_at) return sendError(res, 400, "INVALID_STATE", "Cannot update a cancelled session")
     if (isPaid(ctx, session)) return sendError(res, 400, "INVALID_STATE", "Cannot update a session that has a transaction")
     if (!isObject(req.body) || !isObject(req.body.order)) {
@@ -126,7 +127,10 @@ export function checkoutRouter(ctx: EmulatorContext): Router {
     if (update.merchant_reference !== undefined && update.merchant_reference !== session.order.merchant_reference) {
       return sendFieldErrors(res, [{ path: "order.merchant_reference", message: "cannot be changed" }])
     }
-    const merged: Record<string, unknown> = { ...session.order, ...update }
+    const merged: Record<string, unknown> =
+      ctx.options.sessionUpdateMode === "replace"
+        ? { ...update, merchant_reference: session.order.merchant_reference }
+        : { ...session.order, ...update }
     if (update.shipping_option === null) delete merged.shipping_option
     const errors: FieldError[] = []
     validateOrder(merged, errors)
@@ -138,6 +142,8 @@ export function checkoutRouter(ctx: EmulatorContext): Router {
     session.order = merged as SessionOrder
     if (req.body.express !== undefined) session.express = clone(req.body.express)
     addSessionEvent(session, "UPDATE_SESSION", { previous_order: previous, updated_order: clone(session.order) })
+    // SPEC-TS:5201-5205 `remove_lock` "Remove lock after updating", default true.
+    if (req.body.remove_lock !== false) unlockSession(ctx, session.id)
     res.json(session)
   })
 
@@ -202,7 +208,10 @@ export function checkoutRouter(ctx: EmulatorContext): Router {
     } catch (err) {
       return sendOperationError(res, err)
     }
+    const failure = kind !== "void" ? ctx.faults.takeOperationFailure(kind, req.path) : undefined
     const commit = (correlation?: string): TransactionEvent => {
+      // Fault: Dintero answers 2xx, the event says success:false with its reason; the status does not change.
+      if (failure) return failedOperation(tx, kind === "capture" ? "CAPTURE" : "REFUND", input as OperationInput, by, failure, correlation)
       if (kind === "capture") return commitCapture(tx, input as OperationInput, by, correlation)
       if (kind === "refund") return commitRefund(tx, input as OperationInput, by, correlation)
       return commitVoid(tx, by, correlation)

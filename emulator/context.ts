@@ -2,6 +2,7 @@ import type { TokenStore } from "./auth"
 import type { CallbackDispatcher } from "./callbacks"
 import type { FaultInjector } from "./faults"
 import type { Timers } from "./timers"
+import type { ContractViolation } from "./contract-check"
 import type { RequestLogEntry, ResolvedOptions, Session, Transaction } from "./types"
 
 /** What the routers share. One per emulator instance (no module-level state: tests run several emulators). */
@@ -17,6 +18,12 @@ export interface EmulatorContext {
   callbacks: CallbackDispatcher
   requests: RequestLogEntry[]
   routeCounts: Map<string, number>
+  /** Pay locks taken by the shopper's page (Web SDK lockSession): session id -> pay_lock_id. Not part of Dintero JSON. */
+  locks: Map<string, string>
+  /** Sessions whose checkout page was served (SPEC-TS:7578-7584: unlocked updates only before render). */
+  rendered: Set<string>
+  /** Filled when options.contractCheck is on. */
+  contractViolations: ContractViolation[]
 }
 
 export function publicUrl(ctx: EmulatorContext): string {

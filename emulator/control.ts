@@ -21,6 +21,13 @@ const CONFIGURABLE: Array<keyof EmulatorOptions> = [
   "publicUrl",
   "logRequests",
   "sessionTtlSeconds",
+  "copySessionMetadataToTransaction",
+  "autoCaptureDelayMs",
+  "autoCaptureFailures",
+  "strictSessionLock",
+  "sessionUpdateMode",
+  "orderIdentity",
+  "contractCheck",
 ]
 
 export function publicOptions(options: EmulatorOptions): Record<string, unknown> {
@@ -28,6 +35,8 @@ export function publicOptions(options: EmulatorOptions): Record<string, unknown>
     ...options,
     clientSecret: options.clientSecret ? "[REDACTED]" : undefined,
     signatureSecret: options.signatureSecret ? "[REDACTED]" : undefined,
+    extraClients: options.extraClients?.map((c) => ({ clientId: c.clientId, clientSecret: "[REDACTED]", scopes: c.scopes })),
+    log: undefined,
   }
 }
 
@@ -49,6 +58,17 @@ export function controlRouter(emulator: Emulator): Router {
       fail(res, err)
     }
   })
+
+  // What the shopper's page does on the Web SDK's lockSession(): the session is locked for a merchant update.
+  router.post("/sessions/:id/lock", (req, res) => {
+    try {
+      res.json({ pay_lock_id: emulator.lockSession(req.params.id) })
+    } catch (err) {
+      fail(res, err)
+    }
+  })
+
+  router.get("/contract-violations", (_req, res) => res.json(emulator.contractViolations))
 
   router.post("/transactions/:id/on-hold", async (req, res) => {
     const body = isObject(req.body) ? req.body : {}

@@ -9,12 +9,14 @@ import { TokenStore, bearerAuth, tokenHandler } from "./auth"
 import { CallbackDispatcher } from "./callbacks"
 import { checkoutRouter } from "./checkout"
 import type { EmulatorContext } from "./context"
+import { type ContractViolation, contractMiddleware } from "./contract-check"
 import { controlRouter } from "./control"
 import { FaultInjector, faultMiddleware } from "./faults"
 import { hostedPageRouter } from "./hosted-page"
 import { newId, now, sendError } from "./http-utils"
 import { pay, resolveOnHold } from "./payments"
 import { requestLogMiddleware } from "./request-log"
+import { lockSession, markRendered } from "./session-lock"
 import { Timers } from "./timers"
 import type {
   CallbackDelivery,
@@ -28,6 +30,8 @@ import type {
 } from "./types"
 
 export * from "./types"
+export type { ContractViolation } from "./contract-check"
+export { lockSession, renderSession } from "./session-lock"
 export { FaultInjector } from "./faults"
 export { formatAmount } from "./hosted-page"
 
@@ -62,6 +66,10 @@ export interface Emulator {
   pay(sessionId: string, outcome: PayOutcome, opts?: { payment_product_type?: string }): Promise<PayResult>
   resolveOnHold(transactionId: string, outcome: "AUTHORIZED" | "FAILED"): Promise<Transaction>
   waitForCallbacks(): Promise<void>
+  /** The shopper's page locks the session (what the Web SDK's lockSession() leads to); returns the pay_lock_id. */
+  lockSession(sessionId: string): string
+  /** Exchanges that broke the contract since start (options.contractCheck); survives reset(). */
+  readonly contractViolations: ContractViolation[]
   close(): Promise<void>
 }
 
@@ -73,7 +81,10 @@ export const DEFAULTS = {
   port: 8077,
 } as const
 
+export const DEFAULT_SCOPES = ["admin:checkout", "admin:shopping"]
+
 function resolveOptions(opts: EmulatorOptions): ResolvedOptions {
+  const allowInsecureCallbacks = opts.allowInsecureCallbacks ?? false
   return {
     port: opts.port ?? 0,
     host: opts.host ?? "127.0.0.1",
@@ -88,10 +99,21 @@ function resolveOptions(opts: EmulatorOptions): ResolvedOptions {
     callbackTimeoutMs: opts.callbackTimeoutMs ?? 10000,
     asyncMode: opts.asyncMode ?? false,
     asyncDelayMs: opts.asyncDelayMs ?? 50,
-    requireHttpsCallback: opts.requireHttpsCallback ?? false,
+    allowInsecureCallbacks,
+    requireHttpsCallback: opts.requireHttpsCallback ?? !allowInsecureCallbacks,
     publicUrl: opts.publicUrl,
     logRequests: opts.logRequests ?? true,
     sessionTtlSeconds: opts.sessionTtlSeconds ?? 4 * 60 * 60,
+    copySessionMetadataToTransaction: opts.copySessionMetadataToTransaction ?? true,
+    autoCaptureDelayMs: opts.autoCaptureDelayMs ?? 0,
+    autoCaptureFailures: opts.autoCaptureFailures ?? 0,
+    strictSessionLock: opts.strictSessionLock ?? false,
+    sessionUpdateMode: opts.sessionUpdateMode ?? "merge",
+    orderIdentity: opts.orderIdentity ?? "id-and-order_id",
+    scopes: opts.scopes ?? [...DEFAULT_SCOPES],
+    extraClients: opts.extraClients ?? [],
+    contractCheck: opts.contractCheck ?? false,
+    log: opts.log,
   }
 }
 
@@ -101,6 +123,7 @@ export interface OrdersDeps {
   sendError(res: Response, status: number, code: string, message: string, errors?: unknown[]): void
   now(): Date
   newId(prefix?: string): string
+  orderIdentity?: () => "id-and-order_id" | "id-only"
 }
 
 interface OrdersModule {
@@ -110,13 +133,13 @@ interface OrdersModule {
 }
 
 /** Loaded only if present, so the rest of the emulator works (and is testable) without it. */
-function loadOrdersModule(): OrdersModule | undefined {
+function loadOrdersModule(identity: () => ResolvedOptions["orderIdentity"]): OrdersModule | undefined {
   const present = ["index.ts", "index.js"].some((f) => existsSync(path.join(__dirname, "orders", f)))
   if (!present) return undefined
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require("./orders") as { createOrdersModule?: (deps: OrdersDeps) => OrdersModule }
   if (typeof mod.createOrdersModule !== "function") return undefined
-  return mod.createOrdersModule({ sendError, now, newId })
+  return mod.createOrdersModule({ sendError, now, newId, orderIdentity: identity })
 }
 
 function jsonErrorHandler(err: unknown, req: Request, res: Response, next: NextFunction): void {
@@ -143,8 +166,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     callbacks: new CallbackDispatcher(options, faults, timers),
     requests: [],
     routeCounts: new Map(),
+    locks: new Map(),
+    rendered: new Set(),
+    contractViolations: [],
   }
-  const orders = loadOrdersModule()
+  ctx.callbacks.contractViolations = () => (options.contractCheck ? ctx.contractViolations : undefined)
+  const orders = loadOrdersModule(() => options.orderIdentity)
 
   const emulator: Emulator = {
     url: "",
@@ -178,6 +205,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       ctx.requests.length = 0
       ctx.routeCounts.clear()
       ctx.callbacks.reset()
+      ctx.locks.clear()
+      ctx.rendered.clear()
       faults.clear()
       tokens.requests = 0
       orders?.reset()
@@ -185,6 +214,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     pay: async (sessionId, outcome, payOpts) => pay(ctx, sessionId, outcome, payOpts),
     resolveOnHold: async (transactionId, outcome) => resolveOnHold(ctx, transactionId, outcome),
     waitForCallbacks: () => ctx.callbacks.waitForIdle(),
+    lockSession: (sessionId) => lockSession(ctx, sessionId),
+    get contractViolations() {
+      return ctx.contractViolations
+    },
     close: async () => undefined,
   }
 
@@ -192,6 +225,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   app.disable("x-powered-by")
   app.set("etag", false)
   app.use(requestLogMiddleware(ctx))
+  app.use(contractMiddleware(() => options.contractCheck, ctx.contractViolations))
   app.use(faultMiddleware(faults, timers))
   app.use("/__emulator", controlRouter(emulator))
   app.use(express.json({ limit: "2mb" }))
@@ -199,11 +233,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   for (const base of ["/checkout/v1", "/api/v1"]) {
     app.post(`${base}/accounts/:aid/auth/token`, tokenHandler(options, tokens))
   }
-  app.use("/checkout/v1/view", hostedPageRouter(ctx))
-  app.use("/checkout/v1", bearerAuth(options, tokens), checkoutRouter(ctx))
+  // Marks the session rendered when its page is served (what strictSessionLock keys on), before the page router.
+  app.use("/checkout/v1/view", markRendered(ctx), hostedPageRouter(ctx))
+  app.use("/checkout/v1", bearerAuth(options, tokens, "checkout"), checkoutRouter(ctx))
   if (orders) {
     const shopping = express.Router({ mergeParams: true })
-    shopping.use(bearerAuth(options, tokens), orders.router)
+    shopping.use(bearerAuth(options, tokens, "shopping"), orders.router)
     app.use("/api/v1/accounts/:aid/shopping", shopping)
   }
   app.use((req, res) => sendError(res, 404, "NOT_FOUND", `No route ${req.method} ${req.path}`))
@@ -229,6 +264,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   emulator.checkoutBaseUrl = `${ctx.url}/checkout/v1`
   emulator.apiBaseUrl = `${ctx.url}/api/v1`
   options.port = port
+  if (!options.requireHttpsCallback) {
+    // The explicit opt-out is logged: real Dintero never calls http or localhost callback URLs.
+    ;(options.log ?? console.warn)(
+      `Dintero emulator at ${ctx.url}: accepting http/localhost callback URLs (allowInsecureCallbacks); Dintero itself only calls HTTPS callback URLs`
+    )
+  }
 
   let closing: Promise<void> | undefined
   emulator.close = () => {

@@ -9,6 +9,8 @@ async function main(): Promise<void> {
     host: process.env.EMULATOR_HOST ?? "127.0.0.1",
     signatureSecret: process.env.EMULATOR_SIGNATURE_SECRET || undefined,
     publicUrl: process.env.EMULATOR_PUBLIC_URL || undefined,
+    // Dintero only calls HTTPS callback URLs; a local Medusa on http://localhost needs this explicit opt-out.
+    allowInsecureCallbacks: process.env.EMULATOR_ALLOW_INSECURE_CALLBACKS === "true",
   })
   const o = emulator.options
   // The credentials are the emulator's fixed, public test defaults, printed so a developer can configure the plugin.
@@ -23,6 +25,7 @@ async function main(): Promise<void> {
       `  client secret:       ${o.clientSecret}`,
       `  profile id:          ${o.profiles[0]}`,
       `  callback signatures: ${o.signatureSecret ? "on (EMULATOR_SIGNATURE_SECRET)" : "off"}`,
+      `  callback URLs:       ${o.requireHttpsCallback ? "https only (EMULATOR_ALLOW_INSECURE_CALLBACKS=true allows http/localhost)" : "http/localhost allowed (EMULATOR_ALLOW_INSECURE_CALLBACKS)"}`,
     ].join("\n")
   )
   let stopping = false

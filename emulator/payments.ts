@@ -31,6 +31,7 @@ export function isExpired(session: Session): boolean {
 /** Why the session can't be paid, or undefined. */
 export function notPayableReason(ctx: EmulatorContext, session: Session): string | undefined {
   if (session.cancelled_at) return "The session is cancelled"
+  if (ctx.locks.has(session.id)) return "The session is locked while the merchant updates it"
   if (isPaid(ctx, session)) return "The session is already paid"
   if (isExpired(session)) return "The session has expired"
   return undefined
@@ -93,7 +94,11 @@ function createTransaction(ctx: EmulatorContext, session: Session, productType: 
     settlement_status: "NOT_SETTLED",
     items,
     url: { callback_url: session.url.callback_url, redirect_url: session.url.return_url },
-    metadata: { ...session.metadata },
+    // SPEC-TS:6206-6230: a transaction's metadata holds Dintero's keys; custom session metadata stays on the session
+    // unless the historical copy is switched on (options.copySessionMetadataToTransaction).
+    metadata: ctx.options.copySessionMetadataToTransaction
+      ? { ...session.metadata }
+      : pick(session.metadata, ["session:profile_id", "event_reference"]),
     initiating_system_request_headers: { ...session.initiating_system_request_headers },
     events: [],
   }
@@ -109,12 +114,71 @@ function createTransaction(ctx: EmulatorContext, session: Session, productType: 
   return tx
 }
 
-/** Authorized → captured at once when the session (profile) asks for auto capture. */
-function authorize(ctx: EmulatorContext, session: Session, tx: Transaction): void {
-  authorizeEvent(tx, true, "AUTHORIZED")
-  if (session.configuration.auto_capture === true) {
-    commitCapture(tx, { amount: tx.amount, items: tx.items.map((i) => ({ line_id: i.line_id, amount: i.amount, quantity: i.quantity })) }, "auto_capture")
+function pick(source: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const k of keys) if (source[k] !== undefined) out[k] = source[k]
+  return out
+}
+
+/**
+ * Products captured in the payment itself: the first status is CAPTURED, with no AUTHORIZED before it (Swish; Dintero's
+ * Woo V2 plugin treats a CAPTURED first status as the normal Swish road and refunds instead of voiding).
+ */
+export const CAPTURED_AT_ONCE = new Set(["swish.swish", "payex.swish"])
+
+const fullCapture = (tx: Transaction) => ({
+  amount: tx.amount,
+  items: tx.items.map((i) => ({ line_id: i.line_id, amount: i.amount, quantity: i.quantity })),
+})
+
+/**
+ * Authorizes; with auto_capture, captures. Returns true when the payment callback must wait for the (asynchronous)
+ * capture: with autoCaptureDelayMs > 0 "the callback_url will not be called until after the transaction has been
+ * CAPTURED", retried after failures (SPEC-TS:3204-3223 AutoCaptureConfiguration).
+ */
+function authorize(ctx: EmulatorContext, session: Session, tx: Transaction, callback: () => void): void {
+  if (CAPTURED_AT_ONCE.has(tx.payment_product_type)) {
+    commitCapture(tx, fullCapture(tx), "payment")
+    callback()
+    return
   }
+  authorizeEvent(tx, true, "AUTHORIZED")
+  if (session.configuration.auto_capture !== true) return callback()
+  if (ctx.options.autoCaptureDelayMs <= 0) {
+    // Historical: captured in the same step.
+    commitCapture(tx, fullCapture(tx), "auto_capture")
+    return callback()
+  }
+  scheduleAutoCapture(ctx, session, tx, 0, callback)
+}
+
+const AUTO_CAPTURE_ERROR = { code: "CAPTURE_FAILED", message: "Auto-capture attempt failed at the payment provider", type: ["ERROR"] }
+
+function scheduleAutoCapture(ctx: EmulatorContext, session: Session, tx: Transaction, failed: number, callback: () => void): void {
+  ctx.timers.after(ctx.options.autoCaptureDelayMs, () => {
+    if (ctx.transactions.get(tx.id) !== tx) return
+    // "Manual capture of a transaction that is pending auto-capture will stop the auto-capture" (SPEC-TS:3219);
+    // the merchant still hears of the payment [INFERRED].
+    if (tx.status !== "AUTHORIZED") return callback()
+    if (failed < ctx.options.autoCaptureFailures) {
+      tx.events.push({
+        id: newId(),
+        event: "CAPTURE",
+        transaction_status: tx.status,
+        success: false,
+        amount: tx.amount,
+        created_at: isoNow(),
+        created_by: "auto_capture",
+        request_id: newId(),
+        error: AUTO_CAPTURE_ERROR,
+      })
+      tx.updated_at = isoNow()
+      return scheduleAutoCapture(ctx, session, tx, failed + 1, callback)
+    }
+    const event = commitCapture(tx, fullCapture(tx), "auto_capture")
+    callback()
+    ctx.callbacks.notify({ kind: "event", session, transaction: tx, event })
+  })
 }
 
 export function pay(ctx: EmulatorContext, sessionId: string, outcome: PayOutcome, opts: { payment_product_type?: string } = {}): PayResult {
@@ -143,10 +207,11 @@ export function pay(ctx: EmulatorContext, sessionId: string, outcome: PayOutcome
   session.transaction_id = tx.id
   switch (outcome) {
     case "AUTHORIZED":
-      authorize(ctx, session, tx)
       addSessionEvent(session, "COMPLETED", { transaction_id: tx.id })
       addSessionEvent(session, "AUTHORIZED", { transaction_id: tx.id })
-      ctx.callbacks.notify({ kind: "payment", session, transaction: tx, sessionEvent: "AUTH_CALLBACK_SENT" })
+      authorize(ctx, session, tx, () =>
+        ctx.callbacks.notify({ kind: "payment", session, transaction: tx, sessionEvent: "AUTH_CALLBACK_SENT" })
+      )
       return { transaction: tx, redirect_url: redirectUrl(session, tx) }
     case "ON_HOLD":
       tx.status = "ON_HOLD"
@@ -177,9 +242,10 @@ export function resolveOnHold(ctx: EmulatorContext, transactionId: string, outco
   if (tx.status !== "ON_HOLD") throw new OperationError(400, "INVALID_STATE", `Transaction is ${tx.status}, not ON_HOLD`)
   const session = ctx.sessions.get(tx.session_id) as Session
   if (outcome === "AUTHORIZED") {
-    authorize(ctx, session, tx)
     addSessionEvent(session, "AUTHORIZED", { transaction_id: tx.id })
-    ctx.callbacks.notify({ kind: "on_hold_resolved", session, transaction: tx, sessionEvent: "AUTH_CALLBACK_SENT" })
+    authorize(ctx, session, tx, () =>
+      ctx.callbacks.notify({ kind: "on_hold_resolved", session, transaction: tx, sessionEvent: "AUTH_CALLBACK_SENT" })
+    )
   } else {
     authorizeEvent(tx, false, "FAILED", FAIL_ERROR)
     addSessionEvent(session, "FAILED", { transaction_id: tx.id })

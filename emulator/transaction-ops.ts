@@ -169,6 +169,33 @@ export function commitCapture(tx: Transaction, input: OperationInput, createdBy:
   })
 }
 
+/**
+ * A capture/refund the PSP refused after Dintero accepted the request: an event with `success: false` and an error
+ * (SPEC-TS:5362 "The event error is only used when the success is `false`"), status unchanged, nothing moved.
+ */
+export function failedOperation(
+  tx: Transaction,
+  name: "CAPTURE" | "REFUND",
+  input: OperationInput,
+  createdBy: string,
+  failure: { code?: string; message?: string },
+  correlation?: string
+): TransactionEvent {
+  return newEvent(tx, name, tx.status, {
+    success: false,
+    amount: input.amount,
+    items: input.items,
+    event_reference: input.reference,
+    created_by: createdBy,
+    correlation_request_id: correlation,
+    error: {
+      code: failure.code ?? "DECLINED",
+      message: failure.message ?? `The ${name === "CAPTURE" ? "capture" : "refund"} was declined by the payment provider`,
+      type: ["DECLINED"],
+    },
+  })
+}
+
 // ---- refund ----
 
 const REFUNDABLE = new Set<TransactionStatus>(["CAPTURED", "PARTIALLY_CAPTURED", "PARTIALLY_REFUNDED", "PARTIALLY_CAPTURED_REFUNDED"])

@@ -1,4 +1,7 @@
-// Shapes of the emulator's state. They follow Dintero's JSON (snake_case) because they are served as-is.
+// Shapes of the emulator's state. They follow Dintero's JSON (snake_case) because they are served as-is, and they
+// extend the wire types of src/dintero/contract (one description of the wire): the emulator's stored objects only
+// narrow them (fields it always fills are required here).
+import type * as wire from "../src/dintero/contract"
 
 export type PayOutcome = "AUTHORIZED" | "ON_HOLD" | "DECLINED" | "FAILED" | "CANCELLED"
 
@@ -6,53 +9,24 @@ export type PayOutcome = "AUTHORIZED" | "ON_HOLD" | "DECLINED" | "FAILED" | "CAN
 export type { TransactionStatus } from "../src/dintero/types"
 import type { TransactionStatus } from "../src/dintero/types"
 
-export interface OrderItem {
-  id?: string
-  line_id: string
-  description?: string
-  quantity?: number
-  amount: number
-  vat_amount?: number
-  vat?: number
-  type?: string
-  [key: string]: unknown
-}
-
-export interface ShippingOption {
-  id: string
+export interface OrderItem extends wire.CheckoutOrderItem {
   line_id: string
   amount: number
-  title: string
-  operator: string
-  vat_amount?: number
-  vat?: number
-  description?: string
-  [key: string]: unknown
 }
 
-export interface SessionOrder {
-  amount: number
-  currency: string
-  merchant_reference: string
-  merchant_reference_2?: string
-  vat_amount?: number
-  partial_payment?: boolean
+export type ShippingOption = wire.ShippingOption
+
+export interface SessionOrder extends wire.SessionOrder {
   items?: OrderItem[]
-  shipping_option?: ShippingOption
-  shipping_address?: Record<string, unknown>
-  billing_address?: Record<string, unknown>
-  [key: string]: unknown
 }
 
-export interface SessionEvent {
+export interface SessionEvent extends wire.SessionEvent {
   id: string
   name: string
   created_at: string
-  request_id?: string
-  details?: Record<string, unknown>
 }
 
-export interface Session {
+export interface Session extends wire.Session {
   id: string
   created_at: string
   updated_at: string
@@ -72,12 +46,7 @@ export interface Session {
   [key: string]: unknown
 }
 
-export interface EventItem {
-  line_id: string
-  amount: number
-  quantity?: number
-  [key: string]: unknown
-}
+export type EventItem = wire.TransactionItemRef
 
 export type TransactionEventName =
   | "INITIALIZE"
@@ -89,7 +58,7 @@ export type TransactionEventName =
   | "INITIATE_REFUND"
   | "INITIATE_VOID"
 
-export interface TransactionEvent {
+export interface TransactionEvent extends wire.TransactionEvent {
   id: string
   event: TransactionEventName
   transaction_status: TransactionStatus
@@ -106,7 +75,7 @@ export interface TransactionEvent {
   error?: { code: string; message: string; type?: string[] }
 }
 
-export interface Transaction {
+export interface Transaction extends wire.Transaction {
   id: string
   session_id: string
   created_at: string
@@ -177,6 +146,16 @@ export interface CallbackDelivery {
   created_at: string
 }
 
+/**
+ * A capture/refund that Dintero answers 2xx while its event says `success: false` with an error (SPEC-TS:5319-5420;
+ * DOCS:checkout/transaction-management "captures might fail"). The status does not change; no money moves.
+ */
+export interface OperationFailure {
+  operation: "capture" | "refund"
+  code?: string
+  message?: string
+}
+
 export type CallbackFaultMode = "duplicate" | "out-of-order" | "drop" | "late"
 
 export type Fault = {
@@ -193,6 +172,7 @@ export type Fault = {
   | { kind: "reset" }
   | { kind: "lose-response" }
   | { kind: "callback"; mode: CallbackFaultMode; delayMs?: number }
+  | ({ kind: "operation-failure" } & OperationFailure)
 )
 
 export type StoredFault = Fault & { id: string; remaining: number }
@@ -212,14 +192,61 @@ export interface EmulatorOptions {
   asyncMode?: boolean
   /** Addition: delay before an async (202) operation is applied. Default 50. */
   asyncDelayMs?: number
+  /**
+   * Dintero delivers callbacks to HTTPS URLs only and refuses localhost / 127.0.0.1 (SPEC-TS ~1313-1395). Default:
+   * refuse such `url.callback_url` at session creation. The dev store, demo and tests opt out with
+   * `allowInsecureCallbacks: true`, which the emulator logs at start.
+   */
+  allowInsecureCallbacks?: boolean
+  /** Resolved from allowInsecureCallbacks (runtime-switchable through the control API). */
   requireHttpsCallback?: boolean
   publicUrl?: string
   logRequests?: boolean
   /** Addition: session lifetime when the request sets no expires_at. Default 4 h. */
   sessionTtlSeconds?: number
+  /**
+   * Copy the session's custom metadata onto the transaction. Dintero does not (SPEC-TS:6206-6230 lists Dintero's own
+   * keys only; Dintero's Woo plugin reads its keys from the session). Default true = the emulator's historical
+   * behaviour the plugin still relies on; false = Dintero's reading (only `session:profile_id` is carried over).
+   */
+  copySessionMetadataToTransaction?: boolean
+  /**
+   * Auto-capture (`configuration.auto_capture`) is asynchronous at Dintero: AUTHORIZED first, CAPTURED later, retried
+   * for up to 48 h (SPEC-TS ~3204-3223). 0 (default) = captured in the same step as the authorization (historical);
+   * > 0 = the capture happens this many ms after AUTHORIZED.
+   */
+  autoCaptureDelayMs?: number
+  /** With autoCaptureDelayMs > 0: this many attempts fail (a CAPTURE event with success:false) before one succeeds. */
+  autoCaptureFailures?: number
+  /**
+   * Refuse `PUT /sessions/{id}?update_without_lock=true` once the checkout page was rendered (SPEC-TS:7578-7584:
+   * "allowed ... when the checkout has not been rendered yet"); after render the page must lock the session first.
+   * Default false (historical: the unlocked update is always accepted).
+   */
+  strictSessionLock?: boolean
+  /**
+   * Which identity a completed order carries (ORDERS examples show `id` only; guides say completing "assign[s] it an
+   * order_id"). "id-and-order_id" (default, historical) or "id-only" (the examples' shape; `/orders/{id}` works).
+   */
+  orderIdentity?: "id-and-order_id" | "id-only"
+  /**
+   * How `PUT /sessions/{id}` applies `order` (no source settles it, docs/dintero-contract.md): "merge" (default,
+   * historical: fields not sent are kept) or "replace" (the sent order replaces the stored one; only
+   * `merchant_reference`, which the update cannot carry, is kept).
+   */
+  sessionUpdateMode?: "merge" | "replace"
+  /** Scopes of the default API client. Default ["admin:checkout", "admin:shopping"]. */
+  scopes?: string[]
+  /** More API clients on the same account, each with its own scopes (e.g. a checkout-only client). */
+  extraClients?: Array<{ clientId: string; clientSecret: string; scopes: string[] }>
+  /** Record every exchange that breaks src/dintero/contract (emulator.contractViolations). Default false. */
+  contractCheck?: boolean
+  /** Where the emulator logs notices (the insecure-callback opt-out). Default console.warn. */
+  log?: (message: string) => void
 }
 
-export type ResolvedOptions = Required<Omit<EmulatorOptions, "signatureSecret" | "publicUrl">> & {
+export type ResolvedOptions = Required<Omit<EmulatorOptions, "signatureSecret" | "publicUrl" | "log">> & {
   signatureSecret?: string
   publicUrl?: string
+  log?: (message: string) => void
 }

@@ -34,6 +34,12 @@ export interface OrdersDeps {
   sendError(res: Response, status: number, code: string, message: string, errors?: unknown[]): void
   now(): Date
   newId(prefix?: string): string
+  /**
+   * Which identity fields an order carries in answers (emulator option orderIdentity, docs/dintero-contract.md):
+   * "id-and-order_id" (default) or "id-only" (the shape of the ORDERS examples: a UUID `id`, no `order_id`). Paths
+   * and `options.order_id` accept either value.
+   */
+  orderIdentity?: () => "id-and-order_id" | "id-only"
 }
 
 /** What the control API shows per order: the Dintero order plus the emulator's bookkeeping (never in Dintero responses). */
@@ -84,9 +90,16 @@ export function createOrdersModule(deps: OrdersDeps): OrdersModule {
   }
 
   function getOrder(orderId: string) {
-    const entry = orders.get(orderId)
+    const entry = orders.get(orderId) ?? [...orders.values()].find((e) => e.order.id === orderId)
     if (!entry) throw notFound(`order ${orderId} not found`)
     return entry
+  }
+
+  /** An order as answered: without `order_id` in "id-only" mode. */
+  function view(order: Order): Record<string, unknown> {
+    if (deps.orderIdentity?.() !== "id-only") return order
+    const { order_id: _hidden, ...rest } = order
+    return rest
   }
 
   function requireOpen(draft: DraftOrder) {
@@ -351,10 +364,10 @@ export function createOrdersModule(deps: OrdersDeps): OrdersModule {
       return { body: draft }
     })
   )
-  router.put("/draft_orders/:id/complete", handle((req) => ({ body: { orders: [completeDraft(getDraft(req.params.id))] } })))
+  router.put("/draft_orders/:id/complete", handle((req) => ({ body: { orders: [view(completeDraft(getDraft(req.params.id)))] } })))
 
-  router.get("/orders/:order_id", handle((req) => ({ body: getOrder(req.params.order_id).order })))
-  router.put("/orders/:order_id", handle((req) => ({ body: updateOrder(req.params.order_id, req.body) })))
+  router.get("/orders/:order_id", handle((req) => ({ body: view(getOrder(req.params.order_id).order) })))
+  router.put("/orders/:order_id", handle((req) => ({ body: view(updateOrder(req.params.order_id, req.body)) })))
   for (const kind of OPERATION_KINDS) {
     router.post(`/orders/:order_id/${kind}`, handle((req) => ({ body: recordOperation(kind, req.params.order_id, req.body) })))
     router.get(`/orders/:order_id/${kind}`, handle((req) => ({ body: { [kind]: getOrder(req.params.order_id).ops[kind] } })))

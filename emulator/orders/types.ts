@@ -1,22 +1,20 @@
 /**
- * Dintero Orders ("Shopping") API shapes as the emulator stores and answers them.
- * Fields we do not interpret (customer, addresses, discount_lines, payout, ...) pass through untouched,
- * hence the index signatures.
+ * Dintero Orders ("Shopping") API shapes as the emulator stores and answers them. They extend the wire types of
+ * src/dintero/contract (one description of the wire), narrowing fields the emulator always fills.
+ * Fields we do not interpret (customer, addresses, discount_lines, payout, ...) pass through untouched.
  */
+import type * as wire from "../../src/dintero/contract"
 
-export interface TaxLine {
-  amount: number
-  percentage: number
-  [key: string]: unknown
-}
+export type TaxLine = wire.OrdersTaxLine
 
 export interface RelatedItem {
   line_id: number
   type: "reversed"
+  [key: string]: unknown
 }
 
 /** An order line. `line_id` is an integer; `gross_amount` is the line total incl. tax (negative on reversals). */
-export interface OrderItem {
+export interface OrderItem extends wire.OrdersItem {
   line_id: number
   gross_amount: number
   id?: string
@@ -66,7 +64,7 @@ export interface OrderEvent {
   version: number
 }
 
-export interface Order {
+export interface Order extends Omit<wire.OrdersOrder, "events"> {
   id: string
   order_id: string
   currency: string
@@ -85,19 +83,12 @@ export interface Order {
 export type OperationKind = "authorizations" | "captures" | "refunds" | "cancellations"
 export const OPERATION_KINDS: readonly OperationKind[] = ["authorizations", "captures", "refunds", "cancellations"]
 
-export interface OperationItem {
-  line_id: number
-  amount: number
-  [key: string]: unknown
-}
+export type OperationItem = wire.OrdersOperationItem
 
-export interface PaymentDetails {
-  payment_id?: string
-  [key: string]: unknown
-}
+export type PaymentDetails = wire.OrdersPaymentDetails
 
 /** A recorded authorization / capture / refund / cancellation (Dintero's "Op"). */
-export interface PaymentOperation {
+export interface PaymentOperation extends wire.OrdersPaymentOperation {
   id: string
   created_at: string
   amount: number

@@ -1,9 +1,12 @@
 import { startEmulator, Emulator } from "../../emulator"
 import { DinteroClient, DinteroClientConfig, DinteroError } from "../../src/dintero"
 import { ACCOUNT_ID, captureLogger, countRequests, makeClient, rejectionOf, sessionBody } from "./client-fixtures"
+import { guardContract } from "./contract-guard"
+import { CONTRACT_TEST_OPTIONS } from "./emulator-helpers"
 
 describe("Dintero client contract: auth", () => {
   let emulator: Emulator
+  guardContract(() => emulator, { requests: "client" })
   const clients: DinteroClient[] = []
   const client = (overrides: Partial<DinteroClientConfig> = {}) => {
     const c = makeClient(emulator, overrides)
@@ -12,7 +15,7 @@ describe("Dintero client contract: auth", () => {
   }
 
   beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, callbackRetryDelayMs: 10 })
+    emulator = await startEmulator({ ...CONTRACT_TEST_OPTIONS, port: 0, callbackRetryDelayMs: 10 })
   })
   afterEach(() => {
     emulator.options.tokenExpiresIn = 14400

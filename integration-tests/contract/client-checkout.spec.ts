@@ -1,13 +1,16 @@
 import { startEmulator, Emulator } from "../../emulator"
 import { capturedAmount, DinteroClient, DinteroError, findEventByReference, refundedAmount } from "../../src/dintero"
 import { countRequests, isLoggedPath, makeClient, paidTransaction, rejectionOf, sessionBody } from "./client-fixtures"
+import { guardContract } from "./contract-guard"
+import { CONTRACT_TEST_OPTIONS } from "./emulator-helpers"
 
 describe("Dintero client contract: checkout sessions and transactions", () => {
   let emulator: Emulator
+  const guard = guardContract(() => emulator, { requests: "client" })
   let client: DinteroClient
 
   beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, callbackRetryDelayMs: 10 })
+    emulator = await startEmulator({ ...CONTRACT_TEST_OPTIONS, port: 0, callbackRetryDelayMs: 10 })
     client = makeClient(emulator)
   })
   afterEach(() => {
@@ -37,6 +40,7 @@ describe("Dintero client contract: checkout sessions and transactions", () => {
     })
 
     it("surfaces a validation error's code, message and errors", async () => {
+      guard.sendsBadRequestsOnPurpose()
       const body = sessionBody()
       delete (body as Partial<typeof body>).profile_id
       const err = await rejectionOf(client.checkout.createSession(body))

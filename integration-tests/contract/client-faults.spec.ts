@@ -2,9 +2,12 @@ import { inspect } from "node:util"
 import { startEmulator, Emulator } from "../../emulator"
 import { DinteroClient, DinteroClientConfig, DinteroError } from "../../src/dintero"
 import { CLIENT_ID, CLIENT_SECRET, captureLogger, countRequests, makeClient, paidTransaction, rejectionOf, sessionBody } from "./client-fixtures"
+import { guardContract } from "./contract-guard"
+import { CONTRACT_TEST_OPTIONS } from "./emulator-helpers"
 
 describe("Dintero client contract: retries, lost answers, secrets", () => {
   let emulator: Emulator
+  guardContract(() => emulator, { requests: "client" })
   const clients: DinteroClient[] = []
   const client = (overrides: Partial<DinteroClientConfig> = {}) => {
     const c = makeClient(emulator, overrides)
@@ -16,7 +19,7 @@ describe("Dintero client contract: retries, lost answers, secrets", () => {
     (emulator.state.transactions.find((t) => t.id === transactionId)?.events ?? []).filter((e) => e.event === kind)
 
   beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, callbackRetryDelayMs: 10 })
+    emulator = await startEmulator({ ...CONTRACT_TEST_OPTIONS, port: 0, callbackRetryDelayMs: 10 })
   })
   afterEach(() => {
     emulator.reset()

@@ -1,6 +1,8 @@
 import { startEmulator, Emulator } from "../../emulator"
 import { DinteroClient, DinteroError, OrdersDraftCreate } from "../../src/dintero"
 import { countRequests, makeClient, rejectionOf } from "./client-fixtures"
+import { guardContract } from "./contract-guard"
+import { CONTRACT_TEST_OPTIONS } from "./emulator-helpers"
 
 function draftBody(): OrdersDraftCreate {
   return {
@@ -23,10 +25,11 @@ function draftBody(): OrdersDraftCreate {
 
 describe("Dintero client contract: Orders API", () => {
   let emulator: Emulator
+  const guard = guardContract(() => emulator, { requests: "client" })
   let client: DinteroClient
 
   beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, callbackRetryDelayMs: 10 })
+    emulator = await startEmulator({ ...CONTRACT_TEST_OPTIONS, port: 0, callbackRetryDelayMs: 10 })
     client = makeClient(emulator)
   })
   afterAll(async () => {
@@ -140,6 +143,7 @@ describe("Dintero client contract: Orders API", () => {
   })
 
   it("surfaces Orders validation errors and unknown ids", async () => {
+    guard.sendsBadRequestsOnPurpose()
     const bad = draftBody()
     ;(bad.order.items![0] as unknown as { line_id: string }).line_id = "1"
     const err = await rejectionOf(client.orders.createDraft(bad))

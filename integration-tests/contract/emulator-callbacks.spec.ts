@@ -1,9 +1,11 @@
+import { guardContract } from "./contract-guard"
 // Callbacks as Dintero sends them, to a real local receiver: GET/POST, signature, retries, options, ON_HOLD.
 import type { Emulator } from "../../emulator"
 import { verifyCallbackSignature } from "../../src/dintero/signature"
 import { ACCOUNT, type Api, CallbackReceiver, api, sessionBody, start } from "./emulator-helpers"
 
 let em: Emulator
+guardContract(() => em, { requests: "emulator" })
 let a: Api
 let rx: CallbackReceiver
 

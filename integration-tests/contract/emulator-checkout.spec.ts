@@ -1,8 +1,10 @@
+import { guardContract } from "./contract-guard"
 // The emulator's own behaviour over real HTTP: auth, session validation, updates, cancel, hosted page.
 import { type Emulator, formatAmount } from "../../emulator"
 import { ACCOUNT, AUDIENCE, BASIC, type Api, api, client, sessionBody, sleep, start, token } from "./emulator-helpers"
 
 let em: Emulator
+guardContract(() => em, { requests: "emulator" })
 let a: Api
 
 beforeAll(async () => {

@@ -1,8 +1,10 @@
+import { guardContract } from "./contract-guard"
 // Fault injection, the control API and reset, over real HTTP.
 import type { Emulator } from "../../emulator"
 import { type Api, CallbackReceiver, api, client, sessionBody, sleep, start } from "./emulator-helpers"
 
 let em: Emulator
+guardContract(() => em, { requests: "emulator" })
 let a: Api
 let rx: CallbackReceiver
 

@@ -5,6 +5,12 @@ import axios, { type AxiosInstance } from "axios"
 import express from "express"
 import { type Emulator, type EmulatorOptions, startEmulator } from "../../emulator"
 
+/**
+ * Every contract-tier emulator checks its exchanges against src/dintero/contract; the receivers in these tests listen
+ * on http://127.0.0.1, hence the (explicit) insecure-callback opt-out, logged quietly.
+ */
+export const CONTRACT_TEST_OPTIONS: EmulatorOptions = { contractCheck: true, allowInsecureCallbacks: true, log: () => undefined }
+
 export const ACCOUNT = "T12345678"
 export const AUDIENCE = `https://api.dintero.com/v1/accounts/${ACCOUNT}`
 export const BASIC = "Basic " + Buffer.from("emulator-client:emulator-secret").toString("base64")
@@ -19,7 +25,7 @@ export function client(): AxiosInstance {
 }
 
 export async function start(opts: EmulatorOptions = {}): Promise<Emulator> {
-  return startEmulator({ port: 0, callbackRetryDelayMs: 10, callbackRetries: 3, ...opts })
+  return startEmulator({ port: 0, callbackRetryDelayMs: 10, callbackRetries: 3, ...CONTRACT_TEST_OPTIONS, ...opts })
 }
 
 export async function token(em: Emulator, http_ = client()): Promise<string> {

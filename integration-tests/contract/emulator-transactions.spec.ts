@@ -1,8 +1,10 @@
+import { guardContract } from "./contract-guard"
 // The emulator's transaction state machine over real HTTP: capture, refund, void, authorization update, async mode.
 import type { Emulator } from "../../emulator"
 import { type Api, api, sessionBody, sleep, start } from "./emulator-helpers"
 
 let em: Emulator
+guardContract(() => em, { requests: "emulator" })
 let a: Api
 
 beforeAll(async () => {

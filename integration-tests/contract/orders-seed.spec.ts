@@ -12,6 +12,8 @@
  */
 import { DinteroClient, DinteroError, OrdersOrder, OrdersPaymentOperation } from "../../src/dintero"
 import { startEmulator, type Emulator } from "../../emulator"
+import { guardContract } from "./contract-guard"
+import { CONTRACT_TEST_OPTIONS } from "./emulator-helpers"
 
 /* ------------------------------------------------------------------ the guide's bodies (verbatim) */
 
@@ -179,10 +181,12 @@ const REFUND_REMAINING_LINE = {
 /* ------------------------------------------------------------------ helpers */
 
 let emu: Emulator
+
+guardContract(() => emu, { requests: "emulator" })
 let client: DinteroClient
 
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0, logRequests: false })
+  emu = await startEmulator({ ...CONTRACT_TEST_OPTIONS, port: 0, logRequests: false })
   client = new DinteroClient({
     accountId: "T12345678",
     clientId: "emulator-client",

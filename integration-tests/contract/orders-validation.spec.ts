@@ -6,13 +6,17 @@
 import axios, { type AxiosInstance } from "axios"
 import { DinteroClient, DinteroError, OrdersItem, OrdersPaymentOperationCreate } from "../../src/dintero"
 import { startEmulator, type Emulator } from "../../emulator"
+import { guardContract } from "./contract-guard"
+import { CONTRACT_TEST_OPTIONS } from "./emulator-helpers"
 
 let emu: Emulator
+
+guardContract(() => emu, { requests: "emulator" })
 let client: DinteroClient
 let http: AxiosInstance
 
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0, logRequests: false })
+  emu = await startEmulator({ ...CONTRACT_TEST_OPTIONS, port: 0, logRequests: false })
   client = new DinteroClient({
     accountId: "T12345678",
     clientId: "emulator-client",

@@ -23,7 +23,7 @@ const providerOptions = () => ({
 })
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, callbackRetries: 0 })
+  emulator = await startEmulator({ port: 0, callbackRetries: 0, allowInsecureCallbacks: true })
 })
 afterAll(async () => {
   await emulator?.close()

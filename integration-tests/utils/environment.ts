@@ -42,6 +42,8 @@ export function useDinteroEnvironment(
       callbackRetries: 3,
       callbackRetryDelayMs: 50,
       callbackTimeoutMs: 20_000,
+      // Medusa listens on http://localhost in tests: an explicit, logged opt-out (Dintero only calls HTTPS URLs).
+      allowInsecureCallbacks: true,
       ...opts.emulator,
     })
     const port = await freePort()

@@ -278,6 +278,8 @@ export async function startDevStore(opts: DevStoreOptions = {}): Promise<DevStor
       signatureSecret: opts.callbackSecret,
       // Medusa answers quickly; a stuck callback should not keep the demo waiting for minutes.
       callbackRetryDelayMs: 500,
+      // The dev store's backend is http://localhost: an explicit, logged opt-out (Dintero only calls HTTPS URLs).
+      allowInsecureCallbacks: true,
     })
     cleanups.push({ name: "the emulator", run: () => emulator.close() })
     log(`Dintero emulator listening on ${emulator.url}`)

@@ -1,6 +1,5 @@
-import { DinteroError } from "./errors"
 import { DinteroTransport, TokenSource } from "./http"
-import type { AccessTokenResponse } from "./types"
+import { AccessTokenResponse, readContract } from "./contract"
 
 export const DEFAULT_TOKEN_AUDIENCE_BASE = "https://api.dintero.com/v1/accounts/"
 
@@ -51,7 +50,7 @@ export class TokenManager implements TokenSource {
 
   private async fetchToken(): Promise<string> {
     const aid = this.transport.accountId
-    const res = await this.transport.request<AccessTokenResponse>({
+    const res = await this.transport.request<unknown>({
       method: "POST",
       host: "api",
       path: `/accounts/${encodeURIComponent(aid)}/auth/token`,
@@ -61,20 +60,14 @@ export class TokenManager implements TokenSource {
       // Issuing a token has no side effect: safe to retry like a read.
       retry: "idempotent",
     })
-    const body = res.data
-    if (!body || typeof body.access_token !== "string" || body.access_token === "") {
-      throw new DinteroError({
-        kind: "http",
-        method: "POST",
-        path: this.transport.displayPath({ host: "api", path: `/accounts/${encodeURIComponent(aid)}/auth/token` }),
-        status: res.status,
-        code: "INVALID_TOKEN_RESPONSE",
-        dinteroMessage: "token response has no access_token",
-        requestId: res.requestId,
-        retryable: false,
-      })
-    }
-    const expiresIn = typeof body.expires_in === "number" && body.expires_in > 0 ? body.expires_in : 3600
+    // SPEC-TS:6519 AccessToken. Never put the body on an error: it holds the token.
+    const body = readContract(AccessTokenResponse, res.data, "the token response", {
+      method: "POST",
+      path: this.transport.displayPath({ host: "api", path: `/accounts/${encodeURIComponent(aid)}/auth/token` }),
+      status: res.status,
+      requestId: res.requestId,
+    })
+    const expiresIn = body.expires_in
     this.#cached = {
       token: body.access_token,
       refreshAt: this.now() + (expiresIn - refreshMarginSeconds(expiresIn)) * 1000,

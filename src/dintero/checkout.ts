@@ -1,4 +1,13 @@
+import { DinteroError } from "./errors"
 import { DinteroTransport, HttpResult, RequestSpec, wasNotProcessed } from "./http"
+import {
+  Session as SessionSchema,
+  SessionCreated as SessionCreatedSchema,
+  SessionOrderUpdate as SessionOrderUpdateSchema,
+  Transaction as TransactionSchema,
+  TransactionList as TransactionListSchema,
+  readContract,
+} from "./contract"
 import type {
   AuthorizationUpdate,
   CaptureRequest,
@@ -6,11 +15,33 @@ import type {
   Session,
   SessionCreate,
   SessionCreated,
-  SessionUpdate,
+  SessionOrderUpdate,
   Transaction,
   TransactionEvent,
   TransactionListQuery,
 } from "./types"
+
+/**
+ * What `updateSession` accepts: the update schema's order fields, plus `merchant_reference`, which the update schema
+ * does not have (SPEC-TS:2983; it is fixed at creation) - callers may pass the order they built for creation.
+ */
+export interface SessionUpdateInput {
+  order: SessionOrderUpdate & { merchant_reference?: string }
+  express?: Record<string, unknown>
+  /** Default true: releases the pay lock the shopper's page took (WOO update-checkout-session request). */
+  remove_lock?: boolean
+}
+
+export interface UpdateSessionOptions {
+  /**
+   * Who holds the session while we update it (SPEC-TS:7578-7584, DOCS:checkout/updating-session):
+   * - "not-rendered" (default): server-to-server before the checkout page was rendered -> `?update_without_lock=true`.
+   * - "locked-by-page": the shopper's page locked the session (Web SDK `lockSession()` -> `SessionLocked`); the PUT
+   *   is sent without `update_without_lock` and `remove_lock: true` unlocks it; the page then calls
+   *   `refreshSession()`. There is no public server-side lock endpoint: the lock is taken in the browser.
+   */
+  lock?: "not-rendered" | "locked-by-page"
+}
 
 export interface CreateSessionOptions {
   /** `?include_session=true`: the response then carries the full Session. */
@@ -48,7 +79,7 @@ export class CheckoutApi {
   async createSession(body: SessionCreate, options: CreateSessionOptions = {}): Promise<SessionCreated> {
     const headers: Record<string, string> = {}
     if (options.strictAmounts !== false) headers["Dintero-Feature-Toggles"] = "strict-session-amounts"
-    const res = await this.transport.request<SessionCreated>({
+    const spec: RequestSpec = {
       method: "POST",
       host: "checkout",
       path: "/sessions-profile",
@@ -56,32 +87,37 @@ export class CheckoutApi {
       headers,
       body,
       retry: "unsafe",
-    })
-    return res.data
+    }
+    return this.read(spec, SessionCreatedSchema, "the created session")
   }
 
+  /** `GET /sessions/{id}`: also how a callback finds our records (the session's metadata), SPEC-TS:7533. */
   async getSession(id: string): Promise<Session> {
-    const res = await this.transport.request<Session>({
-      method: "GET",
-      host: "checkout",
-      path: `/sessions/${enc(id)}`,
-      retry: "idempotent",
-    })
-    return res.data
+    return this.read({ method: "GET", host: "checkout", path: `/sessions/${enc(id)}`, retry: "idempotent" }, SessionSchema, "the session")
   }
 
-  /** `PUT /sessions/{id}?update_without_lock=true` (server-side cart change before the checkout is paid). */
-  async updateSession(id: string, body: SessionUpdate): Promise<Session> {
-    const res = await this.transport.request<Session>({
-      method: "PUT",
-      host: "checkout",
-      path: `/sessions/${enc(id)}`,
-      query: { update_without_lock: "true" },
-      body,
-      // PUT replaces the order: sending it twice has the effect of sending it once.
-      retry: "idempotent",
-    })
-    return res.data
+  /**
+   * `PUT /sessions/{id}` (cart changed before payment). Sends only fields the update schema has (SPEC-TS:5196,
+   * 2983): `merchant_reference` is left out (it cannot change); any other unknown order field is a programming error.
+   * See UpdateSessionOptions for the lock. Dintero refuses an unlocked update once the page was rendered; the caller
+   * then either has the page lock it, or replaces the session (cancel + create).
+   */
+  async updateSession(id: string, input: SessionUpdateInput, options: UpdateSessionOptions = {}): Promise<Session> {
+    const body = toSessionUpdate(input)
+    const res = await this.read(
+      {
+        method: "PUT",
+        host: "checkout",
+        path: `/sessions/${enc(id)}`,
+        query: options.lock === "locked-by-page" ? undefined : { update_without_lock: "true" },
+        body,
+        // The update replaces what it names: sending it twice has the effect of sending it once.
+        retry: "idempotent",
+      },
+      SessionSchema,
+      "the updated session"
+    )
+    return res
   }
 
   /** `POST /sessions/{id}/cancel`. After a lost answer the session is re-read: `cancelled_at` set = success. */
@@ -98,40 +134,51 @@ export class CheckoutApi {
             return session
           }
         }
-        return (await this.transport.request<Session>(spec)).data
+        return this.read(spec, SessionSchema, "the cancelled session")
       },
       (err) => err.retryable
     )
   }
 
+  /**
+   * `GET /transactions/{id}`. `includes: ["session"]` embeds the session (SPEC-TS:8099), which is where custom
+   * session metadata can be read: the transaction's own `metadata` holds Dintero's keys only (SPEC-TS:6206-6230).
+   */
   async getTransaction(id: string, options: GetTransactionOptions = {}): Promise<Transaction> {
-    const res = await this.transport.request<Transaction>({
-      method: "GET",
-      host: "checkout",
-      path: `/transactions/${enc(id)}`,
-      query: options.includes?.length ? { includes: options.includes } : undefined,
-      retry: "idempotent",
-    })
-    return res.data
+    return this.read(
+      {
+        method: "GET",
+        host: "checkout",
+        path: `/transactions/${enc(id)}`,
+        query: options.includes?.length ? { includes: options.includes } : undefined,
+        retry: "idempotent",
+      },
+      TransactionSchema,
+      "the transaction"
+    )
   }
 
-  /** `GET /transactions` filtered by session / merchant reference / status. Dintero answers with an array. */
+  /**
+   * `GET /transactions` filtered by session / merchant reference / status; Dintero answers an array (SPEC-TS:8163).
+   * The list accepts `includes=events.success.true` only (SPEC-TS:8236), not `session`: read sessions one by one.
+   */
   async listTransactions(query: TransactionListQuery = {}): Promise<Transaction[]> {
-    const res = await this.transport.request<Transaction[] | { transactions?: Transaction[] }>({
-      method: "GET",
-      host: "checkout",
-      path: "/transactions",
-      query: {
-        session_id: query.session_id,
-        merchant_reference: query.merchant_reference,
-        status: query.status,
-        limit: query.limit,
+    return this.read(
+      {
+        method: "GET",
+        host: "checkout",
+        path: "/transactions",
+        query: {
+          session_id: query.session_id,
+          merchant_reference: query.merchant_reference,
+          status: query.status,
+          limit: query.limit,
+        },
+        retry: "idempotent",
       },
-      retry: "idempotent",
-    })
-    const data = res.data
-    if (Array.isArray(data)) return data
-    return Array.isArray(data?.transactions) ? data.transactions : []
+      TransactionListSchema,
+      "the transaction list"
+    )
   }
 
   /**
@@ -139,28 +186,46 @@ export class CheckoutApi {
    * re-read and a successful CAPTURE event with this reference and amount counts as success; otherwise the
    * capture is sent again (bounded). References must therefore be unique per capture.
    */
-  async captureTransaction(id: string, body: CaptureRequest): Promise<TransactionOperationResult> {
+  async captureTransaction(id: string, body: CaptureRequest & { capture_reference: string }): Promise<TransactionOperationResult> {
     requireReference(body.capture_reference, "capture_reference")
-    return this.moneyOperation(id, "capture", body, (tx) =>
-      findApplied(tx, "CAPTURE", body.capture_reference, body.amount)
+    return this.moneyOperation(
+      id,
+      "capture",
+      body,
+      (tx) => findApplied(tx, "CAPTURE", body.capture_reference, body.amount),
+      (tx) => outcomeEvent(tx, "CAPTURE", body.capture_reference)
     )
   }
 
   /** `POST /transactions/{id}/refund`; same reconciliation as capture, keyed by `refund_reference`. */
-  async refundTransaction(id: string, body: RefundRequest): Promise<TransactionOperationResult> {
+  async refundTransaction(id: string, body: RefundRequest & { refund_reference: string }): Promise<TransactionOperationResult> {
     requireReference(body.refund_reference, "refund_reference")
-    return this.moneyOperation(id, "refund", body, (tx) =>
-      findApplied(tx, "REFUND", body.refund_reference, body.amount)
+    return this.moneyOperation(
+      id,
+      "refund",
+      body,
+      (tx) => findApplied(tx, "REFUND", body.refund_reference, body.amount),
+      (tx) => outcomeEvent(tx, "REFUND", body.refund_reference)
     )
   }
 
   /** `POST /transactions/{id}/void`. After a lost answer: status AUTHORIZATION_VOIDED on re-read = success. */
   voidTransaction(id: string): Promise<TransactionOperationResult> {
-    return this.moneyOperation(id, "void", undefined, (tx) => {
-      if (tx.status === "AUTHORIZATION_VOIDED") return "applied"
-      const pending = (tx.events ?? []).some((ev) => ev.event === "INITIATE_VOID" && ev.success !== false)
-      return pending ? "pending" : undefined
-    })
+    return this.moneyOperation(
+      id,
+      "void",
+      undefined,
+      (tx) => {
+        if (tx.status === "AUTHORIZATION_VOIDED") return "applied"
+        const pending = (tx.events ?? []).some((ev) => ev.event === "INITIATE_VOID" && ev.success !== false)
+        return pending ? "pending" : undefined
+      },
+      (tx) => {
+        const events = tx.events ?? []
+        const last = [...events].reverse().find((ev) => ev.event === "VOID")
+        return last && (last.success === false || tx.status !== "AUTHORIZATION_VOIDED") ? last : undefined
+      }
+    )
   }
 
   /**
@@ -168,21 +233,31 @@ export class CheckoutApi {
    * answer (amount changes are not idempotent and conflicts answer 409); the caller re-reads the transaction.
    */
   async updateAuthorization(id: string, body: AuthorizationUpdate): Promise<Transaction> {
-    const res = await this.transport.request<Transaction>({
-      method: "POST",
-      host: "checkout",
-      path: `/transactions/${enc(id)}/authorization`,
-      body,
-      retry: "unsafe",
+    return this.read(
+      { method: "POST", host: "checkout", path: `/transactions/${enc(id)}/authorization`, body, retry: "unsafe" },
+      TransactionSchema,
+      "the transaction"
+    )
+  }
+
+  /** One exchange whose 2xx body is checked against the contract (contract_violation naming the field otherwise). */
+  private async read<S extends Parameters<typeof readContract>[0]>(spec: RequestSpec, schema: S, what: string) {
+    const res = await this.transport.request<unknown>(spec)
+    return readContract(schema, res.data, what, {
+      method: spec.method,
+      path: this.transport.displayPath(spec),
+      status: res.status,
+      requestId: res.requestId,
     })
-    return res.data
   }
 
   private moneyOperation(
     id: string,
     operation: "capture" | "refund" | "void",
     body: unknown,
-    applied: (tx: Transaction) => "applied" | "pending" | undefined
+    applied: (tx: Transaction) => "applied" | "pending" | undefined,
+    /** The event of a synchronous (200) answer: missing or `success: false` means no money moved. */
+    outcome: (tx: Transaction) => TransactionEvent | undefined | "missing"
   ): Promise<TransactionOperationResult> {
     const spec: RequestSpec = {
       method: "POST",
@@ -205,7 +280,11 @@ export class CheckoutApi {
             return { transaction: tx, async: state === "pending", reconciled: true }
           }
         }
-        return toOperationResult(await this.transport.request<Transaction>(spec))
+        const res = await this.transport.request<unknown>(spec)
+        const at = { method: "POST", path: this.transport.displayPath(spec), status: res.status, requestId: res.requestId }
+        const transaction = readContract(TransactionSchema, res.data, "the transaction", at)
+        if (res.status !== 202) checkOutcome(operation, outcome(transaction), at)
+        return toOperationResult({ ...res, data: transaction })
       },
       (err) => err.retryable
     )
@@ -224,6 +303,62 @@ function toOperationResult(res: HttpResult<Transaction>): TransactionOperationRe
     async: isAsync,
     ...(eventRequestId ? { eventRequestId } : {}),
     reconciled: false,
+  }
+}
+
+/**
+ * The event that reports a synchronous capture/refund: the newest one of `kind` whose event_reference is ours
+ * (SPEC-TS:5405-5412), successful or not. "missing" when a 200 carries no such event at all.
+ */
+function outcomeEvent(tx: Transaction, kind: "CAPTURE" | "REFUND", reference: string): TransactionEvent | "missing" {
+  const found = [...(tx.events ?? [])].reverse().find((ev) => ev.event === kind && ev.event_reference === reference)
+  return found ?? "missing"
+}
+
+/**
+ * "Captures might fail … check that the response indicates a successful capture" (DOCS:checkout/
+ * transaction-management): a 2xx answer whose event says `success: false` moved no money. Surfaced as a DinteroError
+ * of kind "rejected" carrying Dintero's reason; a 200 without our event is a contract violation.
+ */
+function checkOutcome(
+  operation: "capture" | "refund" | "void",
+  event: TransactionEvent | undefined | "missing",
+  at: { method: string; path: string; status: number; requestId: string }
+): void {
+  if (event === undefined) return
+  if (event === "missing") {
+    throw new DinteroError({
+      kind: "contract",
+      ...at,
+      code: "contract_violation",
+      dinteroMessage: `the ${operation} answer has no ${operation.toUpperCase()} event with our reference (events[].event_reference)`,
+      retryable: false,
+    })
+  }
+  if (event.success !== false) return
+  throw new DinteroError({
+    kind: "rejected",
+    ...at,
+    code: event.error?.code ?? "operation_failed",
+    dinteroMessage: event.error?.message ?? `the ${operation} event reports success: false without a reason`,
+    errors: event.error ? [event.error] : undefined,
+    retryable: (event.error?.retry_policy?.retry_codes ?? []).some((c) => c !== "DO_NOT_RETRY"),
+  })
+}
+
+/** The update body: only fields SPEC-TS:2983 SessionOrderUpdate has; `merchant_reference` dropped (fixed at create). */
+export function toSessionUpdate(input: SessionUpdateInput): { order: SessionOrderUpdate; express?: Record<string, unknown>; remove_lock: boolean } {
+  const { merchant_reference: _fixedAtCreation, ...order } = input.order
+  const allowed = new Set(Object.keys(SessionOrderUpdateSchema.shape))
+  const unknown = Object.keys(order).filter((k) => !allowed.has(k))
+  if (unknown.length) {
+    // A programming error, not a Dintero answer: the update schema has no such field.
+    throw new TypeError(`updateSession: order.${unknown[0]} is not a field of Dintero's session update (SessionOrderUpdate)`)
+  }
+  return {
+    order: order as SessionOrderUpdate,
+    ...(input.express !== undefined ? { express: input.express } : {}),
+    remove_lock: input.remove_lock ?? true,
   }
 }
 

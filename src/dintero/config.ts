@@ -82,6 +82,36 @@ export function systemHeaders(system: SystemInfo | undefined): Record<string, st
   }
 }
 
+/**
+ * The version of an installed package, found without requiring its package.json (many packages, e.g.
+ * @medusajs/framework, do not export "./package.json"): resolve the package's exported entry point, then walk up to
+ * the package.json whose name matches. undefined when the package is not installed.
+ */
+export function installedPackageVersion(name: string, resolveFrom: string = __dirname): string | undefined {
+  let entry: string
+  try {
+    entry = require.resolve(name, { paths: [resolveFrom] })
+  } catch {
+    return undefined
+  }
+  let dir = dirname(entry)
+  for (let depth = 0; depth < 10; depth++) {
+    const candidate = join(dir, "package.json")
+    try {
+      if (existsSync(candidate)) {
+        const pkg = JSON.parse(readFileSync(candidate, "utf8")) as { name?: unknown; version?: unknown }
+        if (pkg.name === name && typeof pkg.version === "string") return pkg.version
+      }
+    } catch {
+      // Unreadable package.json: keep walking.
+    }
+    const parent = dirname(dir)
+    if (parent === dir) break
+    dir = parent
+  }
+  return undefined
+}
+
 let cachedVersion: string | undefined
 
 /**

@@ -1,6 +1,12 @@
 import { inspect } from "node:util"
 
-export type DinteroErrorKind = "http" | "network" | "timeout"
+/**
+ * - http: Dintero answered an error status. network / timeout: no answer.
+ * - contract: Dintero answered 2xx with a body the contract does not allow (code `contract_violation`).
+ * - rejected: Dintero answered 2xx but the operation's event says `success: false` (code `operation_failed`): no
+ *   money moved; `dinteroMessage` carries Dintero's reason.
+ */
+export type DinteroErrorKind = "http" | "network" | "timeout" | "contract" | "rejected"
 
 export interface DinteroErrorInit {
   kind: DinteroErrorKind
@@ -91,6 +97,12 @@ function describe(init: DinteroErrorInit): string {
   }
   if (init.kind === "network") {
     return `${head} failed: network error${init.networkCode ? ` ${init.networkCode}` : ""}`
+  }
+  if (init.kind === "contract") {
+    return `${head} answered ${init.status ?? "2xx"} outside Dintero's contract${init.dinteroMessage ? `: ${init.dinteroMessage}` : ""}`
+  }
+  if (init.kind === "rejected") {
+    return `${head} answered ${init.status ?? "2xx"} but Dintero reports the operation failed${init.code ? ` (${init.code})` : ""}${init.dinteroMessage ? `: ${init.dinteroMessage}` : ""}`
   }
   const code = init.code ? ` ${init.code}` : ""
   const msg = init.dinteroMessage ? `: ${init.dinteroMessage}` : ""

@@ -8,9 +8,18 @@ export {
   DEFAULT_TIMEOUT_MS,
   DEFAULT_TOKEN_TIMEOUT_MS,
   packageVersion,
+  installedPackageVersion,
 } from "./config"
 export { CheckoutApi } from "./checkout"
-export type { CreateSessionOptions, GetTransactionOptions, TransactionOperationResult } from "./checkout"
+export { toSessionUpdate } from "./checkout"
+export type {
+  CreateSessionOptions,
+  GetTransactionOptions,
+  SessionUpdateInput,
+  TransactionOperationResult,
+  UpdateSessionOptions,
+} from "./checkout"
+export { orderIdOf } from "./contract/orders"
 export { OrdersApi } from "./orders"
 export { backoffDelay, parseRetryAfter, retryDelay } from "./http"
 export { refreshMarginSeconds } from "./auth"
@@ -23,3 +32,5 @@ export {
 } from "./transactions"
 export * from "./types"
 export * from "./signature"
+/** The zod schemas of Dintero's contract (each field citing its source); the types above are inferred from them. */
+export * as contract from "./contract"

@@ -1,4 +1,15 @@
+import type { z } from "zod"
+import { DinteroError } from "./errors"
 import { DinteroTransport, RequestSpec } from "./http"
+import {
+  OrdersCompleted,
+  OrdersDraft as OrdersDraftSchema,
+  OrdersOperationList,
+  OrdersOrderRead,
+  OrdersPaymentOperation as OrdersPaymentOperationSchema,
+  orderIdOf,
+  readContract,
+} from "./contract"
 import type {
   OrdersDraft,
   OrdersDraftCreate,
@@ -21,16 +32,16 @@ export class OrdersApi {
   constructor(private readonly transport: DinteroTransport) {}
 
   createDraft(body: OrdersDraftCreate): Promise<OrdersDraft> {
-    return this.send<OrdersDraft>({ method: "POST", path: "/draft_orders", body, retry: "unsafe" })
+    return this.send(OrdersDraftSchema, "the draft order", { method: "POST", path: "/draft_orders", body, retry: "unsafe" })
   }
 
   getDraft(draftId: string): Promise<OrdersDraft> {
-    return this.send<OrdersDraft>({ method: "GET", path: `/draft_orders/${enc(draftId)}`, retry: "idempotent" })
+    return this.send(OrdersDraftSchema, "the draft order", { method: "GET", path: `/draft_orders/${enc(draftId)}`, retry: "idempotent" })
   }
 
   /** Adds one line (integer `line_id`) to an open draft; answers the updated draft. */
   addDraftItem(draftId: string, item: OrdersItem): Promise<OrdersDraft> {
-    return this.send<OrdersDraft>({
+    return this.send(OrdersDraftSchema, "the draft order", {
       method: "POST",
       path: `/draft_orders/${enc(draftId)}/items`,
       body: item,
@@ -38,20 +49,24 @@ export class OrdersApi {
     })
   }
 
-  /** `PUT draft_orders/{id}/complete` with `{}`: one draft may become several orders. */
+  /**
+   * `PUT draft_orders/{id}/complete` with `{}`: one draft may become several orders (`{orders: [...]}`). Each order's
+   * `order_id` is set to the identity `/orders/{order_id}` takes: Dintero's `order_id` when filled, else its `id`
+   * (which field Dintero fills is not settled by its docs: docs/dintero-contract.md).
+   */
   async completeDraft(draftId: string): Promise<{ orders: OrdersOrder[] }> {
-    const data = await this.send<{ orders?: OrdersOrder[] }>({
+    const data = await this.send(OrdersCompleted, "the completed draft", {
       method: "PUT",
       path: `/draft_orders/${enc(draftId)}/complete`,
       body: {},
       // Completing twice is refused once the draft is completed: treat as non-idempotent.
       retry: "unsafe",
     })
-    return { orders: Array.isArray(data?.orders) ? data.orders : [] }
+    return { orders: data.orders.map(withOrderId) }
   }
 
-  getOrder(orderId: string): Promise<OrdersOrder> {
-    return this.send<OrdersOrder>({ method: "GET", path: `/orders/${enc(orderId)}`, retry: "idempotent" })
+  async getOrder(orderId: string): Promise<OrdersOrder> {
+    return withOrderId(await this.send(OrdersOrderRead, "the order", { method: "GET", path: `/orders/${enc(orderId)}`, retry: "idempotent" }))
   }
 
   createAuthorization(orderId: string, op: OrdersPaymentOperationCreate): Promise<OrdersPaymentOperation> {
@@ -87,7 +102,7 @@ export class OrdersApi {
     kind: OrdersOperationKind,
     op: OrdersPaymentOperationCreate
   ): Promise<OrdersPaymentOperation> {
-    return this.send<OrdersPaymentOperation>({
+    return this.send(OrdersPaymentOperationSchema, `the recorded ${kind.slice(0, -1)}`, {
       method: "POST",
       path: `/orders/${enc(orderId)}/${kind}`,
       body: op,
@@ -95,23 +110,57 @@ export class OrdersApi {
     })
   }
 
-  /** Dintero wraps lists as `{"captures": [...]}`; a bare array is accepted too. */
+  /** Dintero wraps lists as `{"captures": [...]}` (ORDERS get-authorization-collection). */
   private async listOperations(orderId: string, kind: OrdersOperationKind): Promise<OrdersPaymentOperation[]> {
-    const data = await this.send<OrdersPaymentOperation[] | Record<string, unknown>>({
+    const data = await this.send(OrdersOperationList(kind), `the ${kind} list`, {
       method: "GET",
       path: `/orders/${enc(orderId)}/${kind}`,
       retry: "idempotent",
     })
-    if (Array.isArray(data)) return data
-    const list = data?.[kind]
-    return Array.isArray(list) ? (list as OrdersPaymentOperation[]) : []
+    return data[kind] as OrdersPaymentOperation[]
   }
 
-  private async send<T>(spec: Omit<RequestSpec, "host" | "path"> & { path: string }): Promise<T> {
+  /**
+   * One exchange, its 2xx body checked against the contract. A 403 names the scope the Orders API needs
+   * (`admin:shopping`, or `write:shopping` / `read:shopping`; SEED:003), since a checkout-only API client gets 403 on
+   * every Orders call.
+   */
+  private async send<S extends z.ZodType>(schema: S, what: string, spec: Omit<RequestSpec, "host" | "path"> & { path: string }): Promise<z.infer<S>> {
     const prefix = `/accounts/${enc(this.transport.accountId)}/shopping`
-    const res = await this.transport.request<T>({ ...spec, host: "api", path: prefix + spec.path })
-    return res.data
+    const full: RequestSpec = { ...spec, host: "api", path: prefix + spec.path }
+    let res
+    try {
+      res = await this.transport.request<unknown>(full)
+    } catch (err) {
+      throw err instanceof DinteroError && err.status === 403 ? withScopeHint(err, spec.method === "GET") : err
+    }
+    return readContract(schema, res.data, what, {
+      method: spec.method,
+      path: this.transport.displayPath(full),
+      status: res.status,
+      requestId: res.requestId,
+    })
   }
+}
+
+function withOrderId<T extends { order_id?: string; id?: string }>(order: T): T & { order_id: string } {
+  return { ...order, order_id: orderIdOf(order) }
+}
+
+/** The same 403, its message naming the scope the API client lacks. */
+function withScopeHint(err: DinteroError, read: boolean): DinteroError {
+  const needed = read ? "admin:shopping or read:shopping" : "admin:shopping or write:shopping"
+  return new DinteroError({
+    kind: err.kind,
+    method: err.method,
+    path: err.path,
+    status: err.status,
+    code: err.code ?? "FORBIDDEN",
+    dinteroMessage: `${err.dinteroMessage ? `${err.dinteroMessage}; ` : ""}the Orders API needs the scope ${needed} on this API client (missing scope)`,
+    errors: err.errors,
+    requestId: err.requestId,
+    retryable: false,
+  })
 }
 
 function enc(id: string): string {

@@ -1,4 +1,4 @@
-import { DinteroClient, type DinteroLogger } from "../../dintero"
+import { DinteroClient, installedPackageVersion, type DinteroLogger } from "../../dintero"
 import { parseDinteroOptions, type DinteroOptions } from "./options"
 
 /**
@@ -70,10 +70,6 @@ export function registerDinteroOptions(raw: unknown): DinteroOptions {
 }
 
 export function medusaVersion(): string {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    return require("@medusajs/framework/package.json").version as string
-  } catch {
-    return "unknown"
-  }
+  // @medusajs/framework does not export "./package.json": find it from the package's entry point.
+  return installedPackageVersion("@medusajs/framework") ?? "unknown"
 }

@@ -1,0 +1,8 @@
+export * from "./common"
+export * from "./auth"
+export * from "./checkout"
+export * from "./transactions"
+export * from "./callback"
+export * from "./orders"
+export { readContract, describeIssues, issuePath } from "./validate"
+export type { ExchangeInfo } from "./validate"
