@@ -47,6 +47,7 @@ import {
   retrieveRefund,
 } from "./medusa-records"
 import type { DinteroOptions } from "./options"
+import { paymentProfileFor } from "./payment-profile"
 import { dinteroClientFor, registerDinteroOptions, setDinteroLogger } from "./registry"
 import { keptFor as keptForOrderEdit, takeReuse } from "./kept-authorizations"
 import { paymentDataSchema, pickPaymentData, readPaymentData, type DinteroPaymentData } from "./payment-data"
@@ -611,7 +612,7 @@ export class DinteroPaymentProviderService extends AbstractPaymentProvider<Dinte
     const email = (cart?.email as string | undefined) ?? order?.email ?? customer?.email
     const phone = (cart?.shipping_address?.phone as string | undefined) ?? customer?.phone ?? undefined
     return {
-      profile_id: this.options_.profileId,
+      profile_id: await paymentProfileFor(this.options_, { currency, cartId: cart?.id as string | undefined, orderId: order?.id }),
       url: {
         return_url: this.options_.returnUrl,
         callback_url: callbackUrl(this.options_),
