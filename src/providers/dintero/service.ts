@@ -612,7 +612,7 @@ export class DinteroPaymentProviderService extends AbstractPaymentProvider<Dinte
     const email = (cart?.email as string | undefined) ?? order?.email ?? customer?.email
     const phone = (cart?.shipping_address?.phone as string | undefined) ?? customer?.phone ?? undefined
     return {
-      profile_id: await paymentProfileFor(this.options_, { currency, cartId: cart?.id as string | undefined, orderId: order?.id }),
+      profile_id: await paymentProfileFor(this.options_, { currency, cart, orderId: order?.id }),
       url: {
         return_url: this.options_.returnUrl,
         callback_url: callbackUrl(this.options_),
