@@ -102,12 +102,14 @@ medusaIntegrationTestRunner({
 
     it("refuses a payment session without a profile for its currency or country, or in a currency Dintero does not take, before asking Dintero", async () => {
       const container = getContainer()
-      // Finland (EUR) and the USA (USD) with Dintero enabled, and a chair price in both currencies.
+      // Finland (EUR), the USA (USD) and Greenland (DKK, but Denmark's profile serves DK only) with Dintero enabled,
+      // and a chair price in EUR and USD.
       const { result: regions } = await createRegionsWorkflow(container).run({
         input: {
           regions: [
             { name: "Suomi", currency_code: "eur", countries: ["fi"], payment_providers: ["pp_dintero_dintero"] },
             { name: "USA", currency_code: "usd", countries: ["us"], payment_providers: ["pp_dintero_dintero"] },
+            { name: "Kalaallit Nunaat", currency_code: "dkk", countries: ["gl"], payment_providers: ["pp_dintero_dintero"] },
           ],
         },
       })
@@ -147,10 +149,10 @@ medusaIntegrationTestRunner({
       expect(usd.status).toBe(400)
       expect(usd.body.message).toBe("Dintero cannot take payments in USD (it takes NOK, SEK, DKK and EUR). Please choose another payment method.")
 
-      // Sweden's profile takes carts shipped to Sweden: without an address the market is unknown.
-      const sek = await refusal(seeded.markets.se.regionId)
-      expect(sek.status).toBe(400)
-      expect(sek.body.message).toContain("payments in SEK (no payment profile")
+      // A currency with a profile, but not for this country.
+      const dkk = await refusal(regions[2].id, address("gl", "Nuuk"))
+      expect(dkk.status).toBe(400)
+      expect(dkk.body.message).toContain("Dintero is not set up in this store for payments in DKK for GL")
 
       expect(sessionRequests()).toHaveLength(0)
       // Positive control: the same route reaches Dintero for a market with a profile.
