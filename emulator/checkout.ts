@@ -75,6 +75,7 @@ export function checkoutRouter(ctx: EmulatorContext): Router {
   router.post("/sessions-profile", (req, res) => {
     const errors = validateSessionCreate(req.body, {
       profiles: ctx.options.profiles,
+      profileCurrencies: ctx.options.profileCurrencies,
       requireHttpsCallback: ctx.options.requireHttpsCallback,
     })
     if (errors.length) return sendFieldErrors(res, errors)

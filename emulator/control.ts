@@ -10,6 +10,7 @@ import { isObject } from "./validation"
 /** Options that may be changed at runtime (port, host, account and credentials are fixed at start). */
 const CONFIGURABLE: Array<keyof EmulatorOptions> = [
   "profiles",
+  "profileCurrencies",
   "tokenExpiresIn",
   "signatureSecret",
   "callbackRetries",

@@ -77,7 +77,9 @@ export const DEFAULTS = {
   accountId: "T12345678",
   clientId: "emulator-client",
   clientSecret: "emulator-secret",
-  profiles: ["default"],
+  // The dev store's three markets: Norway (NOK), Sweden (SEK), Denmark (DKK), one payment profile each.
+  profiles: ["default", "sweden", "denmark"],
+  profileCurrencies: { default: ["NOK"], sweden: ["SEK"], denmark: ["DKK"] } as Record<string, readonly string[]>,
   port: 8077,
 } as const
 
@@ -92,6 +94,9 @@ function resolveOptions(opts: EmulatorOptions): ResolvedOptions {
     clientId: opts.clientId ?? DEFAULTS.clientId,
     clientSecret: opts.clientSecret ?? DEFAULTS.clientSecret,
     profiles: opts.profiles ?? [...DEFAULTS.profiles],
+    profileCurrencies:
+      opts.profileCurrencies ??
+      Object.fromEntries(Object.entries(DEFAULTS.profileCurrencies).map(([id, currencies]) => [id, [...currencies]])),
     tokenExpiresIn: opts.tokenExpiresIn ?? 14400,
     signatureSecret: opts.signatureSecret,
     callbackRetries: opts.callbackRetries ?? 20,

@@ -184,6 +184,11 @@ export interface EmulatorOptions {
   clientId?: string
   clientSecret?: string
   profiles?: string[]
+  /**
+   * Addition: the currencies each payment profile takes (ISO 4217, upper case). A session in another currency is
+   * refused; a profile not listed takes any currency. See docs/payment-profiles.md.
+   */
+  profileCurrencies?: Record<string, string[]>
   tokenExpiresIn?: number
   signatureSecret?: string
   callbackRetries?: number

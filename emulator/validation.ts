@@ -140,6 +140,8 @@ export function checkOrderSum(order: Obj): FieldError | undefined {
 
 export interface SessionCreateContext {
   profiles: string[]
+  /** The currencies each profile takes; a profile not listed takes any. */
+  profileCurrencies?: Record<string, string[]>
   requireHttpsCallback: boolean
 }
 
@@ -150,6 +152,18 @@ export function validateSessionCreate(body: unknown, ctx: SessionCreateContext):
     errors.push({ path: "profile_id", message: "is required" })
   } else if (!ctx.profiles.includes(body.profile_id)) {
     errors.push({ path: "profile_id", message: `payment profile ${body.profile_id} not found` })
+  } else {
+    // A payment profile's payment types are "configured for a given currency" (Dintero payments spec,
+    // SessionConfiguration.active_payment_types, Dintero.Node.SDK src/generated/payments.d.ts). That Dintero answers a
+    // session in a currency the profile has nothing for with this 400 is an ASSUMPTION (docs/payment-profiles.md).
+    const takes = ctx.profileCurrencies?.[body.profile_id]
+    const currency = isObject(body.order) && typeof body.order.currency === "string" ? body.order.currency : undefined
+    if (takes && currency && /^[A-Z]{3}$/.test(currency) && !takes.includes(currency)) {
+      errors.push({
+        path: "order.currency",
+        message: `payment profile ${body.profile_id} does not take ${currency} (it takes ${takes.join(", ")})`,
+      })
+    }
   }
   if (!isObject(body.url)) {
     errors.push({ path: "url", message: "is required" })

@@ -3,9 +3,11 @@
 // page as a shopper and storefront would, then captures (twice) and refunds through the Admin HTTP API, printing
 // Dintero's transaction after every step. Then it reads the Dintero Orders API mirror, edits the order (an item
 // replaced, as in Dintero's guide), refunds the difference and reads the mirror again. Exits 0 when every step did
-// what it should and Medusa, the Checkout transaction and the Orders API agree to the øre.
+// what it should and Medusa, the Checkout transaction and the Orders API agree to the øre. Last, the dev store's other
+// markets: a checkout in Sweden (SEK) and Denmark (DKK), each through its own Dintero payment profile.
 import axios from "axios"
 import { startDevStore, type DevStore } from "./lib/dev-store"
+import type { MarketCode } from "./lib/seed-store"
 
 const started = Date.now()
 const seconds = () => `${((Date.now() - started) / 1000).toFixed(1)} s`
@@ -31,6 +33,8 @@ function toMajor(minor: number): string {
 }
 
 const nok = (minor: number) => `${toMajor(minor)} NOK`
+/** Minor units → "667.00 SEK" (every currency of the dev store has 2 decimals). */
+const money = (minor: number, currency: string) => `${toMajor(minor)} ${currency.toUpperCase()}`
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0)
 
 // ---- output ----
@@ -215,7 +219,8 @@ const recordCounts = (m: Mirror): RecordCounts => ({
  * The three ledgers of the order, in øre: Medusa's captured − refunded over all its payments, the Checkout
  * transactions' captured − refunded, the Orders API's captures − refunds. They must agree to the øre.
  */
-async function checkLedgers(dev: DevStore, orderId: string, m: Mirror) {
+async function checkLedgers(dev: DevStore, orderId: string, m: Mirror, currency = "NOK") {
+  const nok = (minor: number) => money(minor, currency)
   const order = await dev.admin.getOrder(orderId)
   let medusa = 0
   const transactions = new Set<string>()
@@ -493,6 +498,61 @@ async function run(dev: DevStore) {
   }
 }
 
+/** medusa-config.ts: the payment profile each market's sessions go through. */
+const MARKET_PROFILES: Record<MarketCode, string> = { no: "default", se: "sweden", dk: "denmark" }
+
+/**
+ * The other markets of the dev store: a checkout in Sweden (SEK, prices without VAT) and Denmark (DKK, prices with
+ * VAT), each through its own Dintero payment profile, captured and partly refunded in its own currency.
+ */
+async function runMarket(dev: DevStore, code: MarketCode) {
+  const { store, admin, seeded, emulator } = dev
+  const market = seeded.markets[code]
+  const currency = market.currency.toUpperCase()
+  const fmt = (minor: number) => money(minor, currency)
+
+  step(`${market.name} (${currency}): cart, address, shipping and a Dintero session through profile "${MARKET_PROFILES[code]}"`)
+  let cart = await store.createCart({
+    regionId: market.regionId,
+    shippingOptionId: market.shippingOptionId,
+    items: [{ variant_id: seeded.variants.outdoor, quantity: 2 }],
+  })
+  cart = await store.setAddresses(cart.id, market.address)
+  cart = await store.addShippingMethod(cart.id, market.shippingOptionId)
+  const total = toMinor(cart.total)
+  ok(`cart ${cart.id}: 2 × ${cart.items[0].variant_sku} à ${fmt(toMinor(cart.items[0].unit_price))} (${market.taxInclusive ? "incl." : "excl."} 25 % VAT), total ${fmt(total)} of which VAT ${fmt(toMinor(cart.tax_total))}`)
+  const { session } = await store.initiatePaymentSession(cart.id)
+  const dinteroSession = emulator.state.sessions.find((s) => s.id === session.data.dintero_session_id) as any
+  check(dinteroSession, `Dintero does not know session ${session.data.dintero_session_id}`)
+  const profile = dinteroSession.metadata?.["session:profile_id"]
+  check(profile === MARKET_PROFILES[code], `the session went through profile ${profile}, expected ${MARKET_PROFILES[code]}`)
+  check(dinteroSession.order.currency === currency && dinteroSession.order.amount === total, `Dintero session ${dinteroSession.order.amount} ${dinteroSession.order.currency} ≠ cart ${fmt(total)}`)
+  ok(`Dintero session ${dinteroSession.id}: profile "${profile}", ${fmt(dinteroSession.order.amount)} (VAT ${fmt(dinteroSession.order.vat_amount ?? 0)})`)
+
+  step(`${market.name}: the shopper pays, Dintero calls back, the storefront completes the cart`)
+  const paid = await emulator.pay(dinteroSession.id, "AUTHORIZED")
+  const transactionId = paid.transaction!.id
+  await emulator.waitForCallbacks()
+  const completed = await store.completeCart(cart.id)
+  check(completed.status === 200 && completed.body.type === "order", `complete → ${completed.status} ${JSON.stringify(completed.body)}`)
+  const order = await admin.getOrder(completed.body.order.id)
+  const payment = order.payment_collections[0].payments[0]
+  ok(`order #${order.display_id} ${fmt(toMinor(order.total))}, Dintero transaction ${transactionId}`)
+
+  const refund = 1000
+  step(`${market.name}: capture ${fmt(total)}, refund ${fmt(refund)}`)
+  check((await admin.capture(payment.id)).status === 200, "capture failed")
+  check((await admin.refund(payment.id, Number(toMajor(refund)))).status === 200, "refund failed")
+  const tx = await dinteroTransaction(dev, transactionId)
+  info(`Dintero ${tx.id}: ${tx.status} · ${fmt(tx.amount)} · captured ${fmt(settled(tx, "CAPTURE"))} · refunded ${fmt(settled(tx, "REFUND"))}`)
+  check(tx.currency === currency, `the transaction is in ${tx.currency}, not ${currency}`)
+  check(settled(tx, "CAPTURE") === total && settled(tx, "REFUND") === refund, "Dintero's captured/refunded amounts differ from Medusa's")
+  const mirror = await settledMirror(dev, order.id, { order_placed: 1, capture: 1, refund: 1 })
+  const net = await checkLedgers(dev, order.id, mirror, currency)
+  check(net === total - refund, `the ledgers hold ${fmt(net)}, expected ${fmt(total - refund)}`)
+  return { code, currency, profile, total }
+}
+
 async function main() {
   console.log("Dintero for Medusa: end-to-end demo against the local Dintero emulator")
   step("Start the dev store (embedded PostgreSQL, Dintero emulator, medusa start)")
@@ -504,13 +564,19 @@ async function main() {
       logLevel: process.env.LOG_LEVEL ?? "warn",
       callbackSecret: "demo-callback-signature-secret",
     })
-    ok(`seeded: region Norge (NOK, 25 % VAT) ${dev.seeded.regionId}, product ${dev.seeded.productId}, shipping option ${dev.seeded.shippingOptionId}`)
+    for (const m of Object.values(dev.seeded.markets)) {
+      ok(`seeded: region ${m.name} (${m.currency.toUpperCase()}, 25 % VAT ${m.taxInclusive ? "included" : "excluded"}) ${m.regionId}, shipping option ${m.shippingOptionId}`)
+    }
+    ok(`product ${dev.seeded.productId}`)
     ok(`publishable key ${dev.seeded.publishableKey}, admin ${dev.seeded.admin.email}`)
     const r = await run(dev)
+    const others = [await runMarket(dev, "se"), await runMarket(dev, "dk")]
     console.log(
       `\n✔ Demo passed in ${seconds()}: order #${r.displayId} (${r.orderId}) ${nok(r.orderTotal)} paid through Dintero ` +
         `${r.transactionId}, captured in ${r.captures} parts, refunded ${r.refunds.map(nok).join(" and ")}, edited to ` +
-        `${nok(r.editedTotal)}; Dintero status ${r.status}, Orders API order ${r.dinteroOrderId}.`
+        `${nok(r.editedTotal)}; Dintero status ${r.status}, Orders API order ${r.dinteroOrderId}. ` +
+        others.map((m) => `${m.code.toUpperCase()}: ${money(m.total, m.currency)} through profile "${m.profile}"`).join(", ") +
+        "."
     )
   } catch (e) {
     code = 1

@@ -4,14 +4,14 @@
 import { writeFileSync } from "node:fs"
 import type { ExecArgs } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { DEMO_ADMIN, seedStore, type SeededStore } from "./lib/seed-store"
+import { DEMO_ADMIN, MARKETS, seedStore, type MarketCode, type SeededMarket, type SeededStore } from "./lib/seed-store"
 
 async function findEarlierSeed(container: ExecArgs["container"]): Promise<SeededStore | undefined> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const { data: regions } = await query.graph({
     entity: "region",
-    fields: ["id"],
-    filters: { name: "Norge", currency_code: "nok" },
+    fields: ["id", "name", "currency_code"],
+    filters: { name: Object.values(MARKETS).map((m) => m.name) },
   })
   if (!regions.length) return undefined
   const { data: keys } = await query.graph({
@@ -26,23 +26,32 @@ async function findEarlierSeed(container: ExecArgs["container"]): Promise<Seeded
   })
   const { data: options } = await query.graph({
     entity: "shipping_option",
-    fields: ["id"],
-    filters: { name: "Posten: hjemlevering" },
+    fields: ["id", "name"],
+    filters: { name: Object.values(MARKETS).map((m) => m.shippingOptionName) },
   })
   const key = keys[0] as any
   const product = products[0] as any
-  if (!key || !product || !options.length) {
-    throw new Error("The database holds a partial dev store seed; delete .tmp/dev-db and run again")
+  const markets = {} as Record<MarketCode, SeededMarket>
+  for (const market of Object.values(MARKETS)) {
+    const region = regions.find((r: any) => r.name === market.name && r.currency_code === market.currency)
+    const option = options.find((o: any) => o.name === market.shippingOptionName)
+    if (region && option) markets[market.code] = { ...market, regionId: region.id, shippingOptionId: option.id }
+  }
+  if (!key || !product || Object.keys(markets).length !== Object.keys(MARKETS).length) {
+    throw new Error(
+      "The database holds a partial or older dev store seed (the store now has the markets NO, SE and DK); delete .tmp/dev-db and run again"
+    )
   }
   const variant = (sku: string) => product.variants.find((v: any) => v.sku === sku)?.id
   return {
-    regionId: regions[0].id,
+    regionId: markets.no.regionId,
     salesChannelId: key.sales_channels?.[0]?.id,
     publishableKey: key.token,
-    shippingOptionId: options[0].id,
+    shippingOptionId: markets.no.shippingOptionId,
     productId: product.id,
     variants: { outdoor: variant("175938"), indoor: variant("003929") },
     admin: DEMO_ADMIN,
+    markets,
   }
 }
 

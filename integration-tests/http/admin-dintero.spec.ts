@@ -2,6 +2,7 @@ import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { AdminApi, StoreApi } from "../../scripts/lib/store-api"
 import type { SeededStore } from "../../scripts/lib/seed-store"
 import { seedAndLogin, useDinteroEnvironment } from "../utils/environment"
+import { DEFAULTS } from "../../emulator"
 
 jest.setTimeout(180_000)
 
@@ -19,7 +20,8 @@ medusaIntegrationTestRunner({
 
     beforeEach(async () => {
       ;({ seeded, store, admin } = await seedAndLogin(api, getContainer()))
-      env.emulator.options.profiles = ["default"]
+      // The dev store's three profiles (NOK, SEK, DKK), as the emulator starts with them.
+      env.emulator.options.profiles = [...DEFAULTS.profiles]
     })
 
     async function placedOrder(quantity = 2) {
@@ -58,7 +60,8 @@ medusaIntegrationTestRunner({
           environment: "test",
           client_id: "emulator-client",
           client_secret: "********",
-          profile_id: "default",
+          // No default profile: a profile per market (medusa-config.ts).
+          profile_id: null,
           checkout_base_url: env.emulator.checkoutBaseUrl,
           api_base_url: env.emulator.apiBaseUrl,
           backend_url: env.backendUrl,
@@ -69,42 +72,63 @@ medusaIntegrationTestRunner({
           backoffice_url: "https://backoffice.dintero.com/T12345678",
         })
       )
+      expect(res.body.settings.profiles).toEqual([
+        { profile_id: "default", currency: "NOK", countries: [], regions: [], scope: "currency" },
+        { profile_id: "sweden", currency: "SEK", countries: ["SE"], regions: [], scope: "markets" },
+        { profile_id: "denmark", currency: "DKK", countries: ["DK"], regions: [], scope: "markets" },
+      ])
       const json = JSON.stringify(res.body)
       for (const secret of secrets()) expect(json).not.toContain(secret)
     })
 
-    it("tests the connection: a fresh token and the profile, leaving only a cancelled probe session", async () => {
+    it("tests the connection: a fresh token and every profile in its own currency, leaving only cancelled probe sessions", async () => {
       const tokensBefore = env.emulator.tokenRequests()
       const res = await admin.request("post", "/admin/dintero/settings/test-connection")
       expect(res.status).toBe(200)
       expect(res.body.ok).toBe(true)
-      expect(res.body.checks.map((c: any) => [c.name, c.ok])).toEqual([
-        ["token", true],
-        ["profile", true],
+      expect(res.body.checks.map((c: any) => [c.name, c.ok, c.profile_id, c.currency])).toEqual([
+        ["token", true, undefined, undefined],
+        ["profile", true, "default", "NOK"],
+        ["profile", true, "sweden", "SEK"],
+        ["profile", true, "denmark", "DKK"],
       ])
+      expect(res.body.checks[2].message).toBe('Payment profile "sweden" accepted a 1.00 SEK test session, which was cancelled at once.')
       expect(res.body.error).toBeNull()
       // A fresh token, not the provider's cached one.
       expect(env.emulator.tokenRequests()).toBe(tokensBefore + 1)
       const probes = env.emulator.state.sessions.filter((s: any) => s.order.merchant_reference === "medusa-connection-test")
-      expect(probes).toHaveLength(1)
-      expect((probes[0] as any).cancelled_at).toBeTruthy()
+      // Each in its profile's own currency (the emulator refuses a currency a profile does not take).
+      expect(probes.map((p: any) => [p.metadata["session:profile_id"], p.order.currency, p.order.amount])).toEqual([
+        ["default", "NOK", 100],
+        ["sweden", "SEK", 100],
+        ["denmark", "DKK", 100],
+      ])
+      expect(probes.every((p: any) => p.cancelled_at)).toBe(true)
       expect(env.emulator.state.transactions).toHaveLength(0)
       for (const secret of secrets()) expect(JSON.stringify(res.body)).not.toContain(secret)
     })
 
-    it("reports Dintero's own message when the profile is unknown", async () => {
-      env.emulator.options.profiles = ["another-profile"]
-      const res = await admin.request("post", "/admin/dintero/settings/test-connection")
-      expect(res.status).toBe(200)
-      expect(res.body.ok).toBe(false)
-      expect(res.body.checks.map((c: any) => [c.name, c.ok])).toEqual([
-        ["token", true],
-        ["profile", false],
-      ])
-      expect(res.body.error.status).toBe(400)
-      expect(res.body.checks[1].message).toContain('Payment profile "default"')
-      expect(JSON.stringify(res.body.error)).toContain("payment profile default not found")
-      expect(env.emulator.state.sessions).toHaveLength(0)
+    it("reports Dintero's own message for each profile it refuses, and checks the others", async () => {
+      env.emulator.options.profiles = ["default", "denmark"]
+      env.emulator.options.profileCurrencies = { ...env.emulator.options.profileCurrencies, denmark: ["NOK"] }
+      try {
+        const res = await admin.request("post", "/admin/dintero/settings/test-connection")
+        expect(res.status).toBe(200)
+        expect(res.body.ok).toBe(false)
+        expect(res.body.checks.map((c: any) => [c.name, c.ok, c.profile_id])).toEqual([
+          ["token", true, undefined],
+          ["profile", true, "default"],
+          ["profile", false, "sweden"],
+          ["profile", false, "denmark"],
+        ])
+        expect(res.body.error.status).toBe(400)
+        expect(res.body.checks[2].message).toContain('Payment profile "sweden" (SEK)')
+        expect(JSON.stringify(res.body.error)).toContain("payment profile sweden not found")
+        expect(res.body.checks[3].message).toContain("payment profile denmark does not take DKK")
+        expect(env.emulator.state.sessions.map((s: any) => s.metadata["session:profile_id"])).toEqual(["default"])
+      } finally {
+        env.emulator.options.profileCurrencies = { ...env.emulator.options.profileCurrencies, denmark: ["DKK"] }
+      }
     })
 
     it("reports a refused token and an unreachable Dintero clearly", async () => {

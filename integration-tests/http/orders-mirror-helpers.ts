@@ -1,6 +1,6 @@
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import type { AdminApi, StoreApi } from "../../scripts/lib/store-api"
-import type { SeededStore } from "../../scripts/lib/seed-store"
+import type { SeededMarket, SeededStore } from "../../scripts/lib/seed-store"
 import type { Emulator } from "../../emulator"
 import { toMinorUnits, type DecimalInput } from "../../src/mapping/money"
 
@@ -42,11 +42,13 @@ export async function placeOrder(
   admin: AdminApi,
   emulator: Emulator,
   seeded: SeededStore,
-  opts: { items: { variant_id: string; quantity: number }[]; shipping?: boolean }
+  opts: { items: { variant_id: string; quantity: number }[]; shipping?: boolean; market?: SeededMarket }
 ) {
-  let cart = await store.createCart({ regionId: seeded.regionId, shippingOptionId: seeded.shippingOptionId, items: opts.items })
-  await store.setAddresses(cart.id)
-  if (opts.shipping !== false) cart = await store.addShippingMethod(cart.id, seeded.shippingOptionId)
+  // Norway unless a market is given: its region, a shopper's address there and its shipping option.
+  const market = opts.market ?? seeded.markets.no
+  let cart = await store.createCart({ regionId: market.regionId, shippingOptionId: market.shippingOptionId, items: opts.items })
+  await store.setAddresses(cart.id, market.address)
+  if (opts.shipping !== false) cart = await store.addShippingMethod(cart.id, market.shippingOptionId)
   const { session } = await store.initiatePaymentSession(cart.id)
   const paid = await emulator.pay(session.data.dintero_session_id, "AUTHORIZED")
   const completed = await store.completeCart(cart.id)
@@ -80,14 +82,13 @@ export function dinteroOrder(emulator: Emulator, dinteroOrderId: string): any {
   return (emulator.state as any).orders.find((o: any) => o.order_id === dinteroOrderId)
 }
 
-const toMinor = (v: unknown) => toMinorUnits(v as DecimalInput, "NOK")
-
 /**
  * The three ledgers of an order: Medusa's captured − refunded, the Checkout transactions' captured − refunded,
- * the Orders API's captures − refunds; all in øre.
+ * the Orders API's captures − refunds; all in minor units of the order's currency.
  */
 export async function ledgers(admin: AdminApi, emulator: Emulator, orderId: string, dinteroOrderId: string) {
   const order = await admin.getOrder(orderId)
+  const toMinor = (v: unknown) => toMinorUnits(v as DecimalInput, order.currency_code)
   let medusa = 0
   const txIds = new Set<string>()
   for (const pc of order.payment_collections ?? []) {

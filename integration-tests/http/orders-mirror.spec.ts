@@ -1,7 +1,8 @@
 import fc from "fast-check"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import type { AdminApi, StoreApi } from "../../scripts/lib/store-api"
-import type { SeededStore } from "../../scripts/lib/seed-store"
+import type { MarketCode, SeededStore } from "../../scripts/lib/seed-store"
+import { toMinorUnits } from "../../src/mapping/money"
 import { seedAndLogin, useDinteroEnvironment } from "../utils/environment"
 import {
   dinteroOrder,
@@ -18,6 +19,7 @@ jest.setTimeout(240_000)
 
 const env = useDinteroEnvironment()
 
+const MARKET_CODES: MarketCode[] = ["no", "se", "dk"]
 const ops = (m: any, kind: string) => m.operations.filter((o: any) => o.kind === kind)
 const records = (order: any, kind: string) => order.operations[kind].map((r: any) => ({ items: r.items, payment_id: r.payment_details.payment_id }))
 
@@ -232,7 +234,7 @@ medusaIntegrationTestRunner({
       expect(order.operations.authorizations).toHaveLength(3)
       await expectLedgersAgree(placed.orderId, dinteroOrderId)
     })
-    it("property: random partial captures, partial refunds and edits keep the three ledgers equal, line by line", async () => {
+    it("property: in a random market (NO, SE, DK), random partial captures, partial refunds and edits keep the three ledgers equal, line by line", async () => {
       type Action = { kind: "capture" | "refund"; share: number } | { kind: "quantity"; quantity: number } | { kind: "add"; price: number }
       const action = fc.oneof(
         fc.record({ kind: fc.constant("capture" as const), share: fc.integer({ min: 1, max: 100 }) }),
@@ -241,9 +243,14 @@ medusaIntegrationTestRunner({
         fc.record({ kind: fc.constant("add" as const), price: fc.integer({ min: 5000, max: 50000 }) })
       )
       await fc.assert(
-        fc.asyncProperty(fc.integer({ min: 1, max: 100 }), fc.array(action, { minLength: 2, maxLength: 5 }), async (firstShare, actions: Action[]) => {
-          const placed = await placeOrder(store, admin, env.emulator, seeded, { items: [{ variant_id: seeded.variants.outdoor, quantity: 2 }] })
-          const authorized = 44700
+        fc.asyncProperty(fc.constantFrom(...MARKET_CODES), fc.integer({ min: 1, max: 100 }), fc.array(action, { minLength: 2, maxLength: 5 }), async (code, firstShare, actions: Action[]) => {
+          const market = seeded.markets[code]
+          const placed = await placeOrder(store, admin, env.emulator, seeded, { items: [{ variant_id: seeded.variants.outdoor, quantity: 2 }], market })
+          const placedOrder = await admin.getOrder(placed.orderId)
+          expect(placedOrder.currency_code).toBe(market.currency)
+          // 2 chairs and shipping, with VAT: 447.00 NOK, 667.00 SEK (prices without VAT), 337.00 DKK.
+          const authorized = toMinorUnits(placedOrder.total, market.currency)
+          expect(authorized).toBe({ no: 44700, se: 66700, dk: 33700 }[code])
           let captured = 0
           let refunded = 0
           let edited = false

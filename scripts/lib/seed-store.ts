@@ -16,9 +16,11 @@ import {
 } from "@medusajs/medusa/core-flows"
 
 /**
- * The dev store used by the demo, the benchmark and the HTTP tests: a Norway region in NOK with 25 % VAT (prices
- * include VAT, as Norwegian shops show them) and the Dintero provider enabled, one chair in two variants (the seed
- * documents' 175938 and 003929), a shipping option, a publishable key and an admin user.
+ * The dev store used by the demo, the benchmark and the HTTP tests: three Nordic markets with the Dintero provider
+ * enabled, each a region with its own currency, 25 % VAT and a shipping option: Norway in NOK and Denmark in DKK with
+ * prices including VAT (as shops there show them), Sweden in SEK with prices excluding VAT (so both of Medusa's tax
+ * roads are exercised). One chair in two variants (the seed documents' 175938 and 003929), a publishable key and an
+ * admin user. `regionId` and `shippingOptionId` are Norway's, the market the single-market flows use.
  */
 export interface SeededStore {
   regionId: string
@@ -28,7 +30,79 @@ export interface SeededStore {
   productId: string
   variants: { outdoor: string; indoor: string }
   admin: { email: string; password: string }
+  markets: Record<MarketCode, SeededMarket>
 }
+
+export type MarketCode = "no" | "se" | "dk"
+
+export interface Market {
+  code: MarketCode
+  /** Region name. */
+  name: string
+  /** Medusa's lower-case currency code. */
+  currency: "nok" | "sek" | "dkk"
+  country: MarketCode
+  /** Prices entered with VAT included (NO, DK) or excluded (SE). */
+  taxInclusive: boolean
+  vat: { code: string; name: string }
+  /** Catalog prices in major units, as entered (with or without VAT, see taxInclusive). */
+  prices: { outdoor: number; indoor: number; shipping: number }
+  shippingOptionName: string
+  /** A shopper's address in the market (Medusa only accepts addresses in the cart region's countries). */
+  address: {
+    first_name: string
+    last_name: string
+    address_1: string
+    city: string
+    postal_code: string
+    country_code: MarketCode
+    phone: string
+  }
+}
+
+export interface SeededMarket extends Market {
+  regionId: string
+  shippingOptionId: string
+}
+
+export const MARKETS: Record<MarketCode, Market> = {
+  no: {
+    code: "no",
+    name: "Norge",
+    currency: "nok",
+    country: "no",
+    taxInclusive: true,
+    vat: { code: "MVA25", name: "Merverdiavgift 25 %" },
+    prices: { outdoor: 199, indoor: 398, shipping: 49 },
+    shippingOptionName: "Posten: hjemlevering",
+    address: { first_name: "Kari", last_name: "Nordmann", address_1: "Karl Johans gate 1", city: "Oslo", postal_code: "0154", country_code: "no", phone: "+4799999999" },
+  },
+  se: {
+    code: "se",
+    name: "Sverige",
+    currency: "sek",
+    country: "se",
+    taxInclusive: false,
+    vat: { code: "MOMS25", name: "Mervärdesskatt 25 %" },
+    // 299.00, 598.00 and 69.00 with VAT.
+    prices: { outdoor: 239.2, indoor: 478.4, shipping: 55.2 },
+    shippingOptionName: "PostNord: hemleverans",
+    address: { first_name: "Karin", last_name: "Svensson", address_1: "Drottninggatan 1", city: "Stockholm", postal_code: "111 51", country_code: "se", phone: "+46701234567" },
+  },
+  dk: {
+    code: "dk",
+    name: "Danmark",
+    currency: "dkk",
+    country: "dk",
+    taxInclusive: true,
+    vat: { code: "MOMS25", name: "Merværdiafgift 25 %" },
+    prices: { outdoor: 149, indoor: 298, shipping: 39 },
+    shippingOptionName: "PostNord: levering",
+    address: { first_name: "Karen", last_name: "Jensen", address_1: "Strøget 1", city: "København K", postal_code: "1160", country_code: "dk", phone: "+4520123456" },
+  },
+}
+
+const MARKET_CODES = Object.keys(MARKETS) as MarketCode[]
 
 export const DEMO_ADMIN = { email: "admin@dintero-demo.local", password: "dintero-demo" }
 
@@ -56,37 +130,36 @@ export async function seedStore(
       selector: { id: store.id },
       update: {
         name: "Dintero demo",
-        supported_currencies: [{ currency_code: "nok", is_default: true, is_tax_inclusive: true }],
+        supported_currencies: MARKET_CODES.map((code) => ({
+          currency_code: MARKETS[code].currency,
+          is_default: code === "no",
+          is_tax_inclusive: MARKETS[code].taxInclusive,
+        })),
         default_sales_channel_id: salesChannel.id,
       },
     },
   })
 
-  const {
-    result: [region],
-  } = await createRegionsWorkflow(container).run({
+  const { result: regions } = await createRegionsWorkflow(container).run({
     input: {
-      regions: [
-        {
-          name: "Norge",
-          currency_code: "nok",
-          countries: ["no"],
-          payment_providers: providers,
-          automatic_taxes: true,
-          is_tax_inclusive: true,
-        },
-      ],
+      regions: MARKET_CODES.map((code) => ({
+        name: MARKETS[code].name,
+        currency_code: MARKETS[code].currency,
+        countries: [MARKETS[code].country],
+        payment_providers: providers,
+        automatic_taxes: true,
+        is_tax_inclusive: MARKETS[code].taxInclusive,
+      })),
     },
   })
+  const regionOf = (code: MarketCode) => regions.find((r: { name: string }) => r.name === MARKETS[code].name)!
 
   await createTaxRegionsWorkflow(container).run({
-    input: [
-      {
-        country_code: "no",
-        provider_id: "tp_system",
-        default_tax_rate: { rate: 25, code: "MVA25", name: "Merverdiavgift 25 %" },
-      },
-    ],
+    input: MARKET_CODES.map((code) => ({
+      country_code: MARKETS[code].country,
+      provider_id: "tp_system",
+      default_tax_rate: { rate: 25, ...MARKETS[code].vat },
+    })),
   })
 
   const {
@@ -111,35 +184,36 @@ export async function seedStore(
   const fulfillmentSet = await fulfillmentModule.createFulfillmentSets({
     name: "Norge levering",
     type: "shipping",
-    service_zones: [{ name: "Norge", geo_zones: [{ country_code: "no", type: "country" }] }],
+    service_zones: MARKET_CODES.map((code) => ({
+      name: MARKETS[code].name,
+      geo_zones: [{ country_code: MARKETS[code].country, type: "country" as const }],
+    })),
   })
   await link.create({
     [Modules.STOCK_LOCATION]: { stock_location_id: location.id },
     [Modules.FULFILLMENT]: { fulfillment_set_id: fulfillmentSet.id },
   })
 
-  const {
-    result: [shippingOption],
-  } = await createShippingOptionsWorkflow(container).run({
-    input: [
-      {
-        name: "Posten: hjemlevering",
-        price_type: "flat",
-        provider_id: "manual_manual",
-        service_zone_id: fulfillmentSet.service_zones[0].id,
-        shipping_profile_id: shippingProfile.id,
-        type: { label: "Standard", description: "2-4 dager", code: "standard" },
-        prices: [
-          { currency_code: "nok", amount: 49 },
-          { region_id: region.id, amount: 49 },
-        ],
-        rules: [
-          { attribute: "enabled_in_store", value: "true", operator: "eq" },
-          { attribute: "is_return", value: "false", operator: "eq" },
-        ],
-      },
-    ],
+  const { result: shippingOptions } = await createShippingOptionsWorkflow(container).run({
+    input: MARKET_CODES.map((code) => ({
+      name: MARKETS[code].shippingOptionName,
+      price_type: "flat" as const,
+      provider_id: "manual_manual",
+      service_zone_id: fulfillmentSet.service_zones.find((z: { name: string }) => z.name === MARKETS[code].name)!.id,
+      shipping_profile_id: shippingProfile.id,
+      type: { label: "Standard", description: "2-4 dager", code: "standard" },
+      prices: [
+        { currency_code: MARKETS[code].currency, amount: MARKETS[code].prices.shipping },
+        { region_id: regionOf(code).id, amount: MARKETS[code].prices.shipping },
+      ],
+      rules: [
+        { attribute: "enabled_in_store", value: "true", operator: "eq" as const },
+        { attribute: "is_return", value: "false", operator: "eq" as const },
+      ],
+    })),
   })
+  const shippingOptionOf = (code: MarketCode) =>
+    shippingOptions.find((o: { name: string }) => o.name === MARKETS[code].shippingOptionName)!
 
   await linkSalesChannelsToStockLocationWorkflow(container).run({
     input: { id: location.id, add: [salesChannel.id] },
@@ -171,14 +245,14 @@ export async function seedStore(
               sku: "175938",
               options: { Modell: "Utendørs" },
               manage_inventory: false,
-              prices: [{ currency_code: "nok", amount: 199 }],
+              prices: MARKET_CODES.map((code) => ({ currency_code: MARKETS[code].currency, amount: MARKETS[code].prices.outdoor })),
             },
             {
               title: "Stablestol for innendørsbruk",
               sku: "003929",
               options: { Modell: "Innendørs" },
               manage_inventory: false,
-              prices: [{ currency_code: "nok", amount: 398 }],
+              prices: MARKET_CODES.map((code) => ({ currency_code: MARKETS[code].currency, amount: MARKETS[code].prices.indoor })),
             },
           ],
           sales_channels: [{ id: salesChannel.id }],
@@ -193,14 +267,18 @@ export async function seedStore(
     await createAdminUser(container, DEMO_ADMIN.email, DEMO_ADMIN.password)
   }
 
+  const markets = Object.fromEntries(
+    MARKET_CODES.map((code) => [code, { ...MARKETS[code], regionId: regionOf(code).id, shippingOptionId: shippingOptionOf(code).id }])
+  ) as Record<MarketCode, SeededMarket>
   return {
-    regionId: region.id,
+    regionId: markets.no.regionId,
     salesChannelId: salesChannel.id,
     publishableKey: apiKey.token,
-    shippingOptionId: shippingOption.id,
+    shippingOptionId: markets.no.shippingOptionId,
     productId: product.id,
     variants: { outdoor: outdoor.id, indoor: indoor.id },
     admin: DEMO_ADMIN,
+    markets,
   }
 }
 

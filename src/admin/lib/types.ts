@@ -11,13 +11,16 @@ export type {
   TransactionView,
 } from "../../api/admin/dintero/lib/wire-types"
 import type { DinteroFailure } from "../../api/admin/dintero/lib/wire-types"
+import type { PaymentProfileView } from "../../api/admin/dintero/lib/profiles-view"
+export type { PaymentProfileView }
 
 export interface SettingsView {
   account_id: string
   environment: "test" | "production"
   client_id: string
   client_secret: string
-  profile_id: string
+  profile_id: string | null
+  profiles: PaymentProfileView[]
   checkout_base_url: string
   api_base_url: string
   return_url: string
@@ -42,7 +45,7 @@ export interface SettingsResponse {
 export interface ConnectionTestResponse {
   ok: boolean
   account_id: string
-  checks: { name: string; ok: boolean; message: string }[]
+  checks: { name: string; ok: boolean; message: string; profile_id?: string; currency?: string }[]
   error: DinteroFailure | null
   duration_ms: number
 }

@@ -13,6 +13,7 @@ import { callDintero, toMedusaError } from "./errors"
 import { retrievePaymentSession } from "./medusa-records"
 import { newSessionData, pickPaymentData, readPaymentData, type DinteroPaymentData } from "./payment-data"
 import type { ProviderContext } from "./provider-context"
+import { paymentProfileFor } from "./payment-profile"
 import { buildSessionRequest, loadSessionSource } from "./session-request"
 
 /**
@@ -36,7 +37,9 @@ export class CheckoutSessions {
       return await this.reuse.takeOver(paymentSessionId, grant, amount, currency)
     }
     const source = await loadSessionSource(session, paymentSessionId, input.context?.customer)
-    const body = buildSessionRequest(this.ctx.options, source, amount, currency, this.now())
+    // The market's payment profile, or a refusal the storefront can show, before anything is sent to Dintero.
+    const profileId = await paymentProfileFor(this.ctx.options, { currency, cart: source.cart, orderId: source.order?.id })
+    const body = buildSessionRequest({ ...this.ctx.options, profileId }, source, amount, currency, this.now())
     const created = await callDintero("create the Dintero session", () => this.ctx.client.checkout.createSession(body))
     const data: DinteroPaymentData = {
       session_id: paymentSessionId || undefined,
@@ -60,7 +63,9 @@ export class CheckoutSessions {
     const amount = toMinorUnits(input.amount, currency)
     const session = data.session_id ? await retrievePaymentSession(this.ctx.cradle, data.session_id) : null
     const source = await loadSessionSource(session, data.session_id ?? "", input.context?.customer)
-    const body = buildSessionRequest(this.ctx.options, source, amount, currency, this.now())
+    // A cart moved to a market without a profile is refused here too, not left on the old market's session.
+    const profileId = await paymentProfileFor(this.ctx.options, { currency, cart: source.cart, orderId: source.order?.id })
+    const body = buildSessionRequest({ ...this.ctx.options, profileId }, source, amount, currency, this.now())
     await callDintero("update the Dintero session", () =>
       this.ctx.client.checkout.updateSession(data.dintero_session_id, { order: body.order, remove_lock: true })
     )

@@ -1,4 +1,5 @@
 import { z } from "zod"
+import { DINTERO_CURRENCIES, profileConflicts } from "../../mapping/payment-profile"
 
 /**
  * Options of the Dintero payment provider, validated at boot. A bad option stops Medusa with a message naming it;
@@ -21,6 +22,44 @@ const url = (what: string, stripTrailingSlash = true) =>
 
 const nonEmpty = (what: string) => z.string({ error: `is required (${what})` }).trim().min(1, `is required (${what})`)
 
+const currencies = DINTERO_CURRENCIES.join(", ")
+
+/**
+ * One payment profile of a store that sells in several markets: the currency it takes and, optionally, the markets it
+ * serves. Which entry a session uses is decided in src/mapping/payment-profile.ts (country > region > currency >
+ * default).
+ */
+const paymentProfileSchema = z
+  .object({
+    id: nonEmpty("the Dintero payment profile id"),
+    currency: z
+      .string({ error: `is required (the ISO 4217 currency the profile takes: ${currencies})` })
+      .trim()
+      .regex(/^[A-Za-z]{3}$/, `must be an ISO 4217 code such as NOK (one of ${currencies})`)
+      .transform((v) => v.toUpperCase()),
+    countries: z
+      .array(
+        z
+          .string({ error: "must be ISO 3166-1 alpha-2 country codes such as NO" })
+          .trim()
+          .regex(/^[A-Za-z]{2}$/, "must be an ISO 3166-1 alpha-2 country code such as NO")
+          .transform((v) => v.toUpperCase()),
+        { error: 'must be a list of country codes, e.g. ["NO"]' }
+      )
+      .optional(),
+    regions: z
+      .array(nonEmpty("a Medusa region id, e.g. reg_01J..."), { error: 'must be a list of Medusa region ids, e.g. ["reg_01J..."]' })
+      .optional(),
+  })
+  .strict()
+
+const paymentProfilesSchema = z
+  .array(paymentProfileSchema, { error: "must be a list of payment profiles ({ id, currency, countries?, regions? })" })
+  .min(1, "must list at least one payment profile when given")
+  .superRefine((profiles, ctx) => {
+    for (const [path, message] of profileConflicts(profiles)) ctx.addIssue({ code: "custom", path, message })
+  })
+
 export const dinteroOptionsSchema = z
   .object({
     /** Dintero account id: T + 8 digits for test, P + 8 digits for production. */
@@ -30,8 +69,13 @@ export const dinteroOptionsSchema = z
       .regex(/^[PT]\d{8}$/, "must be T or P followed by 8 digits, e.g. T12345678"),
     clientId: nonEmpty("the API client id from Dintero Backoffice"),
     clientSecret: nonEmpty("the API client secret from Dintero Backoffice"),
-    /** Payment profile id; new accounts have "default". */
-    profileId: nonEmpty("the payment profile id, e.g. default"),
+    /**
+     * Payment profile id; new accounts have "default". With `profiles`, the profile for sessions no entry matches
+     * (optional then: without it such sessions are refused).
+     */
+    profileId: nonEmpty("the payment profile id, e.g. default").optional(),
+    /** Payment profiles per market (currency, and optionally countries or Medusa regions). */
+    profiles: paymentProfilesSchema.optional(),
     checkoutBaseUrl: url("an http(s) URL such as https://checkout.dintero.com/v1").default(
       "https://checkout.dintero.com/v1"
     ),
@@ -87,18 +131,42 @@ export class DinteroOptionsError extends Error {
   }
 }
 
+/** An option's path as it is written in medusa-config: `profiles[1].currency`. */
+function optionName(path: readonly PropertyKey[]): string {
+  let name = ""
+  for (const key of path) name += typeof key === "number" ? `[${key}]` : `${name ? "." : ""}${String(key)}`
+  return name || "options"
+}
+
 /** Parses and normalises the options; throws DinteroOptionsError naming every bad option. */
 export function parseDinteroOptions(input: unknown): DinteroOptions {
-  const result = dinteroOptionsSchema.safeParse(input ?? {})
-  if (result.success) {
+  const raw = (input ?? {}) as Record<string, unknown>
+  const result = dinteroOptionsSchema.safeParse(raw)
+  const issues: { path: readonly PropertyKey[]; text: string }[] = result.success
+    ? []
+    : result.error.issues.map((issue) => ({
+        path: issue.path,
+        text:
+          issue.code === "unrecognized_keys"
+            ? `unknown option(s) ${issue.keys.map((k) => `"${optionName([...issue.path, k])}"`).join(", ")}`
+            : `option "${optionName(issue.path)}" ${issue.message}`,
+      }))
+  // Either one profile for everything or a profile per market: one of the two is needed.
+  if (typeof raw === "object" && raw !== null && raw.profileId === undefined && raw.profiles === undefined) {
+    issues.push({
+      path: ["profileId"],
+      text: 'option "profileId" is required (the payment profile id, e.g. default), unless "profiles" lists a profile per market',
+    })
+  }
+  if (result.success && issues.length === 0) {
     return result.data
   }
-  const problems = result.error.issues.map((issue) => {
-    if (issue.code === "unrecognized_keys") {
-      return `unknown option(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}`
-    }
-    const name = issue.path.length ? issue.path.join(".") : "options"
-    return `option "${name}" ${issue.message}`
-  })
+  // In the order the options are documented, whatever order the checks ran in.
+  const order = Object.keys(dinteroOptionsSchema.shape)
+  const rank = (path: readonly PropertyKey[]) => {
+    const i = order.indexOf(String(path[0]))
+    return i < 0 ? order.length : i
+  }
+  const problems = [...issues].sort((a, b) => rank(a.path) - rank(b.path)).map((i) => i.text)
   throw new DinteroOptionsError(problems)
 }

@@ -41,10 +41,10 @@ export async function loadSessionSource(
 
 /** Pure: the session body for `amount` (minor units) in `currency`, expiring `sessionLifetimeMinutes` after `now`. */
 export function buildSessionRequest(
-  options: Pick<
-    DinteroOptions,
-    "profileId" | "returnUrl" | "backendUrl" | "callbackDelaySeconds" | "sessionLifetimeMinutes" | "autoCapture"
-  >,
+  options: Pick<DinteroOptions, "returnUrl" | "backendUrl" | "callbackDelaySeconds" | "sessionLifetimeMinutes" | "autoCapture"> & {
+    /** The market's payment profile (./payment-profile.ts). */
+    profileId: string
+  },
   source: SessionSource,
   amount: number,
   currency: string,

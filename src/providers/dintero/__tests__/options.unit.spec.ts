@@ -64,4 +64,41 @@ describe("Dintero provider options", () => {
       /accountId.*clientId.*clientSecret.*profileId.*returnUrl.*backendUrl/
     )
   })
+
+  describe("payment profiles per market", () => {
+    const { profileId: _default, ...withoutProfileId } = valid
+    const nordic = [
+      { id: "vipps-no", currency: "nok", countries: ["no"] },
+      { id: "swish-se", currency: "SEK", countries: ["SE"] },
+      { id: "mobilepay-dk", currency: "DKK", regions: ["reg_dk"] },
+    ]
+
+    it("accepts profiles without a default profileId, normalising currency and country codes", () => {
+      const parsed = parseDinteroOptions({ ...withoutProfileId, profiles: nordic })
+      expect(parsed.profileId).toBeUndefined()
+      expect(parsed.profiles).toEqual([
+        { id: "vipps-no", currency: "NOK", countries: ["NO"] },
+        { id: "swish-se", currency: "SEK", countries: ["SE"] },
+        { id: "mobilepay-dk", currency: "DKK", regions: ["reg_dk"] },
+      ])
+      expect(parseDinteroOptions({ ...valid, profiles: nordic }).profileId).toBe("default")
+    })
+
+    it.each([
+      [{ profiles: [{ id: "x", currency: "USD" }] }, /option "profiles\[0\]\.currency" must be one of NOK, SEK, DKK and EUR/],
+      [{ profiles: [nordic[0], { id: "x", currency: "kroner" }] }, /option "profiles\[1\]\.currency" must be an ISO 4217 code/],
+      [{ profiles: [nordic[0], { id: " ", currency: "SEK" }] }, /option "profiles\[1\]\.id" is required/],
+      [{ profiles: [nordic[0], { id: "x", currency: "NOK", countries: ["Norway"] }] }, /option "profiles\[1\]\.countries\[0\]" must be an ISO 3166-1 alpha-2/],
+      [{ profiles: [nordic[0], { id: "x", currency: "NOK", countries: ["NO"] }] }, /option "profiles\[1\]\.countries\[0\]" NO in NOK is already served by profiles\[0\]/],
+      [{ profiles: [{ id: "x", currency: "NOK", country: ["NO"] }] }, /unknown option\(s\) "profiles\[0\]\.country"/],
+      [{ profiles: [] }, /option "profiles" must list at least one payment profile/],
+      [{ profiles: "default" }, /option "profiles" must be a list of payment profiles/],
+    ])("stops boot naming the bad profile option: %j", (patch, message) => {
+      expect(() => DinteroPaymentProviderService.validateOptions({ ...withoutProfileId, ...patch })).toThrow(message)
+    })
+
+    it("needs either profileId or profiles", () => {
+      expect(() => parseDinteroOptions(withoutProfileId)).toThrow(/option "profileId" is required .*unless "profiles"/)
+    })
+  })
 })

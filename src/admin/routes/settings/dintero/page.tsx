@@ -2,7 +2,7 @@ import { defineRouteConfig } from "@medusajs/admin-sdk"
 import { Badge, Button, Container, Copy, Heading, StatusBadge, Text } from "@medusajs/ui"
 import { useState } from "react"
 import { adminFetch } from "../../../lib/api"
-import type { ConnectionTestResponse, SettingsResponse } from "../../../lib/types"
+import type { ConnectionTestResponse, PaymentProfileView, SettingsResponse } from "../../../lib/types"
 import { useAdminData } from "../../../lib/use-admin-data"
 
 function Field({ label, value, copy, testId }: { label: string; value: React.ReactNode; copy?: string; testId?: string }) {
@@ -43,8 +43,9 @@ function ConnectionTest() {
         <div>
           <Heading level="h2">Connection</Heading>
           <Text size="small" className="text-ui-fg-subtle">
-            Fetches a new access token with the configured API client, then checks the payment profile by creating a
-            1.00 NOK test session and cancelling it at once (nobody can pay it; no money moves).
+            Fetches a new access token with the configured API client, then checks every payment profile by creating a
+            1.00 test session in the profile's own currency and cancelling it at once (nobody can pay it; no money
+            moves).
           </Text>
         </div>
         <Button size="small" variant="secondary" onClick={run} isLoading={running} data-testid="dintero-test-connection">
@@ -69,8 +70,14 @@ function ConnectionTest() {
               </div>
               <ul>
                 {result.checks.map((c) => (
-                  <li key={c.name} className="txt-compact-small py-0.5" data-testid={`dintero-check-${c.name}`}>
-                    {c.ok ? "✓" : "✗"} {c.name === "token" ? "Access token" : "Payment profile"}: {c.message}
+                  <li
+                    key={`${c.name}:${c.profile_id ?? ""}:${c.currency ?? ""}`}
+                    className="txt-compact-small py-0.5"
+                    data-testid={`dintero-check-${c.name}`}
+                    data-profile={c.profile_id}
+                    data-currency={c.currency}
+                  >
+                    {c.ok ? "✓" : "✗"} {c.name === "token" ? "Access token" : `Payment profile (${c.currency})`}: {c.message}
                   </li>
                 ))}
               </ul>
@@ -85,6 +92,42 @@ function ConnectionTest() {
         </div>
       )}
     </Container>
+  )
+}
+
+const markets = (p: PaymentProfileView) =>
+  p.scope === "default"
+    ? "every session no other profile takes"
+    : p.scope === "currency"
+      ? `every market in ${p.currency}`
+      : [...p.countries, ...p.regions.map((r) => `region ${r}`)].join(", ")
+
+/** The payment profiles checkout chooses from: most specific first (country, region, currency, default). */
+function PaymentProfiles({ profiles }: { profiles: PaymentProfileView[] }) {
+  return (
+    <div className="px-6 py-3" data-testid="dintero-profiles">
+      <Text size="small" leading="compact" weight="plus" className="text-ui-fg-subtle">
+        Payment profiles
+      </Text>
+      <table className="txt-compact-small mt-2 w-full">
+        <thead>
+          <tr className="text-ui-fg-subtle text-left">
+            <th className="py-1 font-normal">Profile</th>
+            <th className="py-1 font-normal">Currency</th>
+            <th className="py-1 font-normal">Markets</th>
+          </tr>
+        </thead>
+        <tbody>
+          {profiles.map((p) => (
+            <tr key={`${p.profile_id}:${p.currency ?? "*"}`} data-testid="dintero-profile" data-profile={p.profile_id}>
+              <td className="py-1 break-all">{p.profile_id}</td>
+              <td className="py-1">{p.currency ?? "any Dintero takes"}</td>
+              <td className="py-1">{markets(p)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   )
 }
 
@@ -132,7 +175,8 @@ const DinteroSettingsPage = () => {
             <Field label="Environment" value={s.environment === "production" ? "Production (P…)" : "Test (T…)"} />
             <Field label="API client id" value={s.client_id} />
             <Field label="API client secret" value={s.client_secret} testId="dintero-client-secret" />
-            <Field label="Payment profile" value={s.profile_id} testId="dintero-profile-id" />
+            {s.profile_id && <Field label="Default payment profile" value={s.profile_id} testId="dintero-profile-id" />}
+            <PaymentProfiles profiles={s.profiles} />
             <Field label="Checkout API" value={s.checkout_base_url} />
             <Field label="Core / Orders API" value={s.api_base_url} />
             <Field label="Shopper return URL" value={s.return_url} />

@@ -1,4 +1,6 @@
 import { DinteroClient } from "../../../../dintero"
+import { toMinorUnits } from "../../../../mapping/money"
+import { profileProbes } from "../../../../mapping/payment-profile"
 import type { DinteroOptions } from "../../../../providers/dintero/options"
 import { medusaVersion } from "../../../../providers/dintero/registry"
 import { dinteroFailure } from "./views"
@@ -7,6 +9,9 @@ export interface ConnectionCheck {
   name: "token" | "profile"
   ok: boolean
   message: string
+  /** Profile checks: which profile, in which currency. */
+  profile_id?: string
+  currency?: string
 }
 
 export interface ConnectionTestResult {
@@ -26,13 +31,19 @@ export const CONNECTION_TEST_REFERENCE = "medusa-connection-test"
  *
  * 1. Token: a fresh client (no cached token) asks Dintero for an access token with the configured client id and
  *    secret, so rotated or revoked credentials show up now and not at the next checkout.
- * 2. Profile: the Checkout API offers no read of a payment profile in the contract this plugin uses, and a request
+ * 2. Profiles: the Checkout API offers no read of a payment profile in the contract this plugin uses, and a request
  *    that is invalid on purpose would not say whether the profile was the problem. So the test does what checkout
- *    does: it creates a session with the profile (1.00 in NOK, no callback, merchant reference
- *    "medusa-connection-test") and cancels it at once. Nobody can pay a cancelled session; no money moves. Dintero
- *    rejects an unknown profile with its own message, which is returned as is.
+ *    does, once per configured payment profile and in the currency that profile is used in (`profiles[].currency`;
+ *    the default `profileId` in `defaultCurrency`, the store's): it creates a session of 1.00 in that currency (no
+ *    callback, merchant reference "medusa-connection-test") and cancels it at once. Nobody can pay a cancelled
+ *    session; no money moves. Dintero rejects an unknown profile, or one that does not take the currency, with its
+ *    own message, which is returned as is. Every profile is checked, also after a failure, so the merchant sees them
+ *    all.
  */
-export async function testDinteroConnection(options: DinteroOptions): Promise<ConnectionTestResult> {
+export async function testDinteroConnection(
+  options: DinteroOptions,
+  opts: { defaultCurrency?: string } = {}
+): Promise<ConnectionTestResult> {
   const started = Date.now()
   const checks: ConnectionCheck[] = []
   const client = new DinteroClient({
@@ -46,11 +57,12 @@ export async function testDinteroConnection(options: DinteroOptions): Promise<Co
     retry: { retries: 0 },
     system: { name: "medusa", version: medusaVersion() },
   })
-  const done = (error: ConnectionTestResult["error"]): ConnectionTestResult => ({
-    ok: error === null,
+  let firstError: ConnectionTestResult["error"] = null
+  const done = (): ConnectionTestResult => ({
+    ok: firstError === null,
     account_id: options.accountId,
     checks,
-    error,
+    error: firstError,
     duration_ms: Date.now() - started,
   })
   try {
@@ -58,45 +70,51 @@ export async function testDinteroConnection(options: DinteroOptions): Promise<Co
       await client.getAccessToken()
       checks.push({ name: "token", ok: true, message: `Dintero issued an access token for account ${options.accountId}.` })
     } catch (e) {
-      const error = dinteroFailure(e, options.apiBaseUrl)
-      checks.push({ name: "token", ok: false, message: error.message })
-      return done(error)
+      firstError = dinteroFailure(e, options.apiBaseUrl)
+      checks.push({ name: "token", ok: false, message: firstError.message })
+      return done()
     }
-    try {
-      const session = await client.checkout.createSession(
-        {
-          profile_id: options.profileId,
-          url: { return_url: options.returnUrl },
-          order: {
-            amount: 100,
-            currency: "NOK",
-            merchant_reference: CONNECTION_TEST_REFERENCE,
-            items: [
-              { id: "connection-test", line_id: "1", description: "Connection test (cancelled at once)", quantity: 1, amount: 100, vat_amount: 0, vat: 0 },
-            ],
-          },
-          metadata: { medusa_connection_test: "true" },
-        } as Parameters<typeof client.checkout.createSession>[0],
-        { strictAmounts: true }
-      )
-      let cancelled = true
+    for (const probe of profileProbes(options, opts.defaultCurrency ?? "NOK")) {
+      const { profileId, currency } = probe
+      const amount = toMinorUnits("1", currency)
       try {
-        await client.checkout.cancelSession(session.id)
-      } catch {
-        // The profile check itself passed; an uncancelled probe session simply expires unpaid.
-        cancelled = false
+        const session = await client.checkout.createSession(
+          {
+            profile_id: profileId,
+            url: { return_url: options.returnUrl },
+            order: {
+              amount,
+              currency,
+              merchant_reference: CONNECTION_TEST_REFERENCE,
+              items: [
+                { id: "connection-test", line_id: "1", description: "Connection test (cancelled at once)", quantity: 1, amount, vat_amount: 0, vat: 0 },
+              ],
+            },
+            metadata: { medusa_connection_test: "true" },
+          } as Parameters<typeof client.checkout.createSession>[0],
+          { strictAmounts: true }
+        )
+        let cancelled = true
+        try {
+          await client.checkout.cancelSession(session.id)
+        } catch {
+          // The profile check itself passed; an uncancelled probe session simply expires unpaid.
+          cancelled = false
+        }
+        checks.push({
+          name: "profile",
+          ok: true,
+          profile_id: profileId,
+          currency,
+          message: `Payment profile "${profileId}" accepted a 1.00 ${currency} test session${cancelled ? ", which was cancelled at once" : " (it could not be cancelled and will expire unpaid)"}.`,
+        })
+      } catch (e) {
+        const error = dinteroFailure(e, options.checkoutBaseUrl)
+        firstError ??= error
+        checks.push({ name: "profile", ok: false, profile_id: profileId, currency, message: `Payment profile "${profileId}" (${currency}): ${error.message}` })
       }
-      checks.push({
-        name: "profile",
-        ok: true,
-        message: `Payment profile "${options.profileId}" accepted a test session${cancelled ? ", which was cancelled at once" : " (it could not be cancelled and will expire unpaid)"}.`,
-      })
-      return done(null)
-    } catch (e) {
-      const error = dinteroFailure(e, options.checkoutBaseUrl)
-      checks.push({ name: "profile", ok: false, message: `Payment profile "${options.profileId}": ${error.message}` })
-      return done(error)
     }
+    return done()
   } finally {
     client.close()
   }

@@ -2,6 +2,7 @@ import { capturedAmount, refundedAmount } from "../../../../dintero/transactions
 import type { Transaction } from "../../../../dintero/types"
 import { callbackUrl } from "../../../../providers/dintero/callback"
 import type { DinteroOptions } from "../../../../providers/dintero/options"
+import { paymentProfilesView, type PaymentProfileView } from "./profiles-view"
 import type { DinteroFailure, TransactionEventView, TransactionView } from "./wire-types"
 
 export type { DinteroFailure, TransactionEventView, TransactionView }
@@ -34,7 +35,10 @@ export interface DinteroSettingsView {
   environment: DinteroEnvironment
   client_id: string
   client_secret: string
-  profile_id: string
+  /** The default payment profile (`profileId`), null when only per-market profiles are configured. */
+  profile_id: string | null
+  /** Every payment profile the plugin chooses from, with its currency and markets. */
+  profiles: PaymentProfileView[]
   checkout_base_url: string
   api_base_url: string
   return_url: string
@@ -56,7 +60,8 @@ export function settingsView(options: DinteroOptions): DinteroSettingsView {
     environment: environmentOf(options.accountId),
     client_id: options.clientId,
     client_secret: SECRET_MARK,
-    profile_id: options.profileId,
+    profile_id: options.profileId ?? null,
+    profiles: paymentProfilesView(options),
     checkout_base_url: options.checkoutBaseUrl,
     api_base_url: options.apiBaseUrl,
     return_url: options.returnUrl,
