@@ -25,20 +25,22 @@ export interface EnqueueInput {
 export const ensureDinteroOrderMirrorStep = createStep(
   "ensure-dintero-order-mirror",
   async (input: EnqueueInput, { container }) => {
-    if (!input.order_id || input.operations.length === 0) return new StepResponse({ links: [] as LinkDefinition[] }, undefined as string | undefined)
+    // The compensation input is always given (StepResponse would pass the output instead of an undefined one).
+    const none = { created_mirror_id: null as string | null }
+    if (!input.order_id || input.operations.length === 0) return new StepResponse({ links: [] as LinkDefinition[] }, none)
     const svc = container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE)
     const [mirror] = await svc.listDinteroOrderMirrors({ order_id: input.order_id })
-    if (mirror) return new StepResponse({ links: [] as LinkDefinition[] }, undefined as string | undefined)
+    if (mirror) return new StepResponse({ links: [] as LinkDefinition[] }, none)
     const created = await svc.createDinteroOrderMirrors({ order_id: input.order_id })
     const link: LinkDefinition = {
       [Modules.ORDER]: { order_id: input.order_id },
       [DINTERO_ORDERS_MODULE]: { dintero_order_mirror_id: created.id },
     }
-    return new StepResponse({ links: [link] }, created.id as string | undefined)
+    return new StepResponse({ links: [link] }, { created_mirror_id: created.id })
   },
-  async (createdMirrorId, { container }) => {
-    if (!createdMirrorId) return
-    await container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE).deleteDinteroOrderMirrors([createdMirrorId])
+  async (comp, { container }) => {
+    if (!comp?.created_mirror_id) return
+    await container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE).deleteDinteroOrderMirrors([comp.created_mirror_id])
   }
 )
 
