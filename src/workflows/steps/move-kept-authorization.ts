@@ -34,6 +34,8 @@ export interface MovedAuthorization {
  *   - higher, other methods: the authorization is reused for what it holds, and a new Dintero session is opened
  *     for the difference; its checkout URL is the payment link the merchant sends (shown in the admin widget).
  * Whatever cannot be done is written on the order's Dintero mirror as a needs_action notice for the merchant.
+ * No compensation: the step does not throw (each failure becomes a notice), and undoing a move would release or
+ * double the shopper's authorization; the notice tells the merchant what is left to do.
  */
 export const moveKeptAuthorizationStep = createStep(
   "dintero-move-kept-authorization",

@@ -3,6 +3,9 @@ import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
 import type DinteroOrdersService from "../../modules/dintero-orders/service"
 import { processOrderOutbox } from "../outbox/schedule"
 
+/** A row in `processing` for longer than this belongs to a pass that died mid-way: it is resumed. */
+const STALE_PASS_MS = 120_000
+
 /**
  * Sends an order's due outbox operations to Dintero. No compensation: what Dintero recorded stays recorded, and
  * the outbox row says how far it got; a rerun continues from there.
@@ -24,7 +27,7 @@ export const processDinteroOutboxStep = createStep(
           due
             .filter((o) =>
               o.status === "processing"
-                ? now - new Date(o.updated_at).getTime() > 120_000 // a pass that died mid-way
+                ? now - new Date(o.updated_at).getTime() > STALE_PASS_MS
                 : !o.next_attempt_at || new Date(o.next_attempt_at).getTime() <= now
             )
             .map((o) => o.order_id)
@@ -36,7 +39,10 @@ export const processDinteroOutboxStep = createStep(
   }
 )
 
-/** Makes failed / needs-action / waiting operations of an order due again (admin retry). */
+/**
+ * Makes failed / needs-action / waiting operations of an order due again (admin retry). No compensation: the
+ * statuses it would restore may already have been replaced by a pass's real outcomes (done, for instance).
+ */
 export const resetDinteroOperationsStep = createStep(
   "reset-dintero-order-operations",
   async (input: { order_id: string; operation_id?: string }, { container }) => {
