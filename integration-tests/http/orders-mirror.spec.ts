@@ -48,6 +48,11 @@ medusaIntegrationTestRunner({
       let mirror = await waitForMirror(admin, placed.orderId, settled(1))
       const dinteroOrderId = mirror.dintero_order_mirror.dintero_order_id
       expect(dinteroOrderId).toMatch(/^[A-Z0-9]{9}$/)
+      // The enqueue workflow linked the mirror to the order (createRemoteLinkStep): readable from the order's side.
+      const { data: linked } = await getContainer()
+        .resolve("query")
+        .graph({ entity: "order", fields: ["id", "dintero_order_mirror.id"], filters: { id: placed.orderId } })
+      expect(linked[0].dintero_order_mirror?.id).toBe(mirror.dintero_order_mirror.id)
 
       const draft = (env.emulator.state as any).draft_orders[0]
       expect(draft.options).toEqual({ generate_order_id: "ALPHANUMERIC_9" })

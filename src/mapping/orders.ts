@@ -19,6 +19,14 @@ import {
   variantLabel,
 } from "./lines"
 
+import type {
+  OrdersDraftCreate,
+  OrdersItem,
+  OrdersOperationItem,
+  OrdersPaymentOperationCreate,
+  OrdersTaxLine as DinteroOrdersTaxLine,
+} from "../dintero/types"
+
 export interface OrderForMirror {
   id: string
   currency_code: string
@@ -26,10 +34,8 @@ export interface OrderForMirror {
   shipping_methods?: ShippingMethodInput[] | null
 }
 
-export interface OrdersTaxLine {
-  amount: number
-  percentage: number
-}
+/** The Orders API's tax line, as its contract (src/dintero/contract/orders.ts) defines it. */
+export type OrdersTaxLine = Pick<DinteroOrdersTaxLine, "amount" | "percentage">
 
 export interface MirroredLine {
   /** Medusa line item id, or `shipping:<shipping method id>`. */
@@ -50,21 +56,13 @@ export interface MirrorSnapshot {
   next_line_id: number
 }
 
-export interface OrdersDraftItem {
-  id: string
-  line_id: number
-  quantity: number
-  gross_amount: number
-  tax_lines: OrdersTaxLine[]
-  description: string
-  description_alias?: string
-  reversed_reason?: string
-  related_item?: { line_id: number; type: "reversed" }
-}
+/** An Orders draft line as the mirror builds it: the contract's item with the fields we always fill. */
+export type OrdersDraftItem = OrdersItem & Required<Pick<OrdersItem, "id" | "quantity" | "tax_lines" | "description">>
 
-export interface OrdersDraftBody {
-  options: { generate_order_id?: "ALPHANUMERIC_9"; order_id?: string }
-  order: { currency: string; items: OrdersDraftItem[] }
+/** A draft create body (contract: OrdersDraftCreate) whose items are the mirror's lines. */
+export type OrdersDraftBody = OrdersDraftCreate & {
+  options: NonNullable<OrdersDraftCreate["options"]>
+  order: OrdersDraftCreate["order"] & { items: OrdersDraftItem[] }
 }
 
 export interface ReversedLine {
@@ -84,8 +82,9 @@ export interface EditDraft {
   added: MirroredLine[]
 }
 
-export interface PaymentOperationBody {
-  items: { amount: number; line_id: number }[]
+/** An authorization/capture/refund/cancellation body (contract: OrdersPaymentOperationCreate) as the mirror sends it. */
+export type PaymentOperationBody = OrdersPaymentOperationCreate & {
+  items: OrdersOperationItem[]
   payment_details: { payment_id: string }
   success: true
 }

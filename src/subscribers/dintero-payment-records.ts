@@ -1,4 +1,7 @@
 import type { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { DINTERO_ORDERS_MODULE } from "../modules/dintero-orders"
+import type DinteroOrdersService from "../modules/dintero-orders/service"
 import { mirrorPaymentRecordsWorkflow } from "../workflows/mirror-order"
 import { enqueueAndKick } from "../workflows/lib/kick"
 
@@ -14,15 +17,15 @@ export default async function dinteroPaymentRecords({ event, container }: Subscr
     `${kind}s of payment ${event.data.id}`,
     async () => {
       const { result } = await mirrorPaymentRecordsWorkflow(container).run({ input: { payment_id: event.data.id, kind } })
-      orderId = (result as any)?.order_id ?? null
+      orderId = result.order_id ?? null
       return result
     },
     async () => orderId ?? (await orderOf(container, event.data.id))
   )
 }
 
-async function orderOf(container: any, paymentId: string): Promise<string | null> {
-  const svc = container.resolve("dinteroOrders")
+async function orderOf(container: MedusaContainer, paymentId: string): Promise<string | null> {
+  const svc = container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE)
   const [op] = await svc.listDinteroOrderOperations({ identity: `authorization:${paymentId}` }, { select: ["order_id"] })
   return op?.order_id ?? null
 }

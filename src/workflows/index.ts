@@ -7,4 +7,4 @@ export {
   processDinteroOrderOutboxWorkflow,
   retryDinteroOrderOperationsWorkflow,
 } from "./mirror-order"
-export { processOrderOutbox, settleOutbox } from "./lib/outbox-processor"
+export { processOrderOutbox, settleOutbox } from "./outbox/schedule"

@@ -1,5 +1,6 @@
-import { WorkflowResponse, createWorkflow, transform } from "@medusajs/framework/workflows-sdk"
-import { enqueueDinteroOperationsStep } from "./steps/enqueue-operations"
+import { createRemoteLinkStep } from "@medusajs/medusa/core-flows"
+import { WorkflowResponse, createWorkflow, transform, type WorkflowData } from "@medusajs/framework/workflows-sdk"
+import { enqueueDinteroOperationsStep, ensureDinteroOrderMirrorStep, type EnqueueInput } from "./steps/enqueue-operations"
 import { moveKeptAuthorizationStep } from "./steps/move-kept-authorization"
 import { processDinteroOutboxStep, resetDinteroOperationsStep } from "./steps/process-outbox"
 import {
@@ -14,16 +15,23 @@ import {
  * processDinteroOrderOutboxWorkflow's job, which subscribers start without waiting for it.
  */
 
+/** The order's mirror (linked to the order on first use), then the outbox rows. */
+function enqueue(toEnqueue: WorkflowData<EnqueueInput>) {
+  const mirror = ensureDinteroOrderMirrorStep(toEnqueue)
+  createRemoteLinkStep(transform({ mirror }, ({ mirror }) => mirror.links))
+  return enqueueDinteroOperationsStep(toEnqueue)
+}
+
 export const mirrorOrderPlacedWorkflow = createWorkflow("dintero-mirror-order-placed", (input: { order_id: string }) => {
   const toEnqueue = resolveOrderPlacedStep(input)
-  return new WorkflowResponse(enqueueDinteroOperationsStep(toEnqueue))
+  return new WorkflowResponse(enqueue(toEnqueue))
 })
 
 export const mirrorPaymentRecordsWorkflow = createWorkflow(
   "dintero-mirror-payment-records",
   (input: { payment_id: string; kind: "capture" | "refund" }) => {
     const toEnqueue = resolvePaymentRecordsStep(input)
-    return new WorkflowResponse(enqueueDinteroOperationsStep(toEnqueue))
+    return new WorkflowResponse(enqueue(toEnqueue))
   }
 )
 
@@ -31,13 +39,13 @@ export const mirrorOrderEditWorkflow = createWorkflow(
   "dintero-mirror-order-edit",
   (input: { order_id: string; actions?: { action?: string; order_change_id?: string }[] }) => {
     const toEnqueue = resolveOrderEditStep(input)
-    return new WorkflowResponse(enqueueDinteroOperationsStep(toEnqueue))
+    return new WorkflowResponse(enqueue(toEnqueue))
   }
 )
 
 export const mirrorOrderCanceledWorkflow = createWorkflow("dintero-mirror-order-canceled", (input: { order_id: string }) => {
   const toEnqueue = resolveOrderCanceledStep(input)
-  return new WorkflowResponse(enqueueDinteroOperationsStep(toEnqueue))
+  return new WorkflowResponse(enqueue(toEnqueue))
 })
 
 /** Sends due operations: of the given orders, or of every order with something due (the scheduled job). */

@@ -1,11 +1,13 @@
 import { Module } from "@medusajs/framework/utils"
+import validateDinteroOrdersOptions from "./loaders/validate-options"
 import DinteroOrdersService from "./service"
 
 export const DINTERO_ORDERS_MODULE = "dinteroOrders"
 
 export default Module(DINTERO_ORDERS_MODULE, {
   service: DinteroOrdersService,
+  loaders: [validateDinteroOrdersOptions],
 })
 
 export { DinteroOrdersService }
-export type { DinteroOrdersModuleOptions } from "./service"
+export type { DinteroOrdersModuleOptions, MirrorOptions } from "./options"

@@ -3,43 +3,25 @@ import { DinteroClient } from "../../dintero"
 import { dinteroClientFor, dinteroConfiguration } from "../../providers/dintero/registry"
 import { DinteroOrderMirror } from "./models/order-mirror"
 import { DinteroOrderOperation } from "./models/order-operation"
-
-/**
- * Options of the Orders mirror (plugin options in a store's medusa-config). By default the mirror uses the Dintero
- * payment provider's own configuration (its API client needs the `admin:shopping` scope too); credentials given here
- * override it, e.g. for a separate Orders API client.
- */
-export interface DinteroOrdersModuleOptions {
-  accountId?: string
-  clientId?: string
-  clientSecret?: string
-  apiBaseUrl?: string
-  checkoutBaseUrl?: string
-  timeoutMs?: number
-  /** false: the Dintero order id is the Medusa order id instead of a generated ALPHANUMERIC_9. */
-  generateOrderId?: boolean
-  /** false switches mirroring off (events are ignored). */
-  ordersMirror?: boolean
-  /** Attempts before an operation is marked failed (it stays retryable from the admin). Default 8. */
-  maxAttempts?: number
-}
+import { parseDinteroOrdersOptions, type DinteroOrdersOptions, type MirrorOptions } from "./options"
 
 class DinteroOrdersService extends MedusaService({ DinteroOrderMirror, DinteroOrderOperation }) {
-  protected readonly moduleOptions_: DinteroOrdersModuleOptions
+  protected readonly moduleOptions_: DinteroOrdersOptions
   #client?: DinteroClient
 
-  constructor(container: Record<string, unknown>, options: DinteroOrdersModuleOptions = {}) {
+  constructor(container: Record<string, unknown>, options: unknown = {}) {
     // eslint-disable-next-line prefer-rest-params
     super(...arguments)
-    this.moduleOptions_ = options ?? {}
+    // Already checked by the module's loader at boot; parsed again here for the normalised values.
+    this.moduleOptions_ = parseDinteroOrdersOptions(options)
   }
 
-  get mirrorOptions(): Required<Pick<DinteroOrdersModuleOptions, "generateOrderId" | "ordersMirror" | "maxAttempts">> {
+  get mirrorOptions(): MirrorOptions {
     return {
-      generateOrderId: this.moduleOptions_.generateOrderId !== false,
-      ordersMirror:
-        this.moduleOptions_.ordersMirror !== false && (!!this.moduleOptions_.clientSecret || !!dinteroConfiguration()),
-      maxAttempts: this.moduleOptions_.maxAttempts ?? 8,
+      generateOrderId: this.moduleOptions_.generateOrderId,
+      // On unless switched off, and only with credentials (own, or the payment provider's).
+      ordersMirror: this.moduleOptions_.ordersMirror && (!!this.moduleOptions_.clientSecret || !!dinteroConfiguration()),
+      maxAttempts: this.moduleOptions_.maxAttempts,
     }
   }
 
@@ -59,7 +41,7 @@ class DinteroOrdersService extends MedusaService({ DinteroOrderMirror, DinteroOr
       sequence: 0,
       last_error: message,
       input: { message },
-    } as any)
+    })
   }
 
   /** One Dintero client per process (keep-alive pool and token cache shared by every operation). */

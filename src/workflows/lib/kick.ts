@@ -1,6 +1,6 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { processOrderOutbox } from "./outbox-processor"
+import { kickOrderOutbox } from "../outbox/schedule"
 
 /**
  * Runs an enqueue workflow and starts sending without waiting for Dintero. Never throws: mirroring must not fail
@@ -15,7 +15,7 @@ export async function enqueueAndKick(
   try {
     await enqueue()
     const orderId = await orderIdOf()
-    if (orderId) void processOrderOutbox(container, orderId)
+    if (orderId) kickOrderOutbox(container, orderId)
   } catch (e) {
     container.resolve(ContainerRegistrationKeys.LOGGER).error(`[dintero] could not enqueue the Orders mirror of ${what}: ${(e as Error)?.message}`)
   }

@@ -1,6 +1,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { toMinorUnits, type DecimalInput } from "../../mapping/money"
+import type { OrderForMirror } from "../../mapping/orders"
 import { LINE_FIELDS } from "../../providers/dintero/medusa-records"
 
 /** The Medusa records the mirror reads, through `query` (the application container). */
@@ -50,13 +51,45 @@ export interface PaymentRow {
   refunds?: MoneyRow[]
 }
 
-type Query = { graph(input: Record<string, unknown>): Promise<{ data: any[] }> }
+export interface PaymentSessionRow {
+  id: string
+  provider_id: string
+  status?: string
+  amount?: DecimalInput
+  currency_code?: string
+  data: Record<string, unknown> | null
+}
+
+export interface PaymentCollectionRow {
+  id: string
+  status?: string
+  amount: DecimalInput
+  currency_code?: string | null
+  created_at: string | Date
+  payments?: PaymentRow[]
+  payment_sessions?: PaymentSessionRow[]
+}
+
+/** The order as ORDER_FIELDS reads it. */
+export interface OrderRow extends OrderForMirror {
+  status?: string
+  version?: number
+  total?: DecimalInput
+  display_id?: number
+  payment_collections?: PaymentCollectionRow[]
+}
+
+/**
+ * `query.graph` rows have no static type for a field list given at run time: the loaders below are the one place
+ * where a row is taken as the shape its fields describe.
+ */
+type Query = { graph(input: { entity: string; fields: string[]; filters: Record<string, unknown> }): Promise<{ data: unknown[] }> }
 
 const query = (container: MedusaContainer) => container.resolve(ContainerRegistrationKeys.QUERY) as unknown as Query
 
-export async function loadOrder(container: MedusaContainer, orderId: string): Promise<any | null> {
-  const { data } = await query(container).graph({ entity: "order", fields: ORDER_FIELDS, filters: { id: orderId } })
-  return data[0] ?? null
+export async function loadOrder(container: MedusaContainer, orderId: string, extraFields: string[] = []): Promise<OrderRow | null> {
+  const { data } = await query(container).graph({ entity: "order", fields: [...ORDER_FIELDS, ...extraFields], filters: { id: orderId } })
+  return (data[0] as OrderRow | undefined) ?? null
 }
 
 export async function loadPayment(container: MedusaContainer, paymentId: string): Promise<PaymentRow | null> {
@@ -70,7 +103,7 @@ export async function loadPayment(container: MedusaContainer, paymentId: string)
     ],
     filters: { id: paymentId },
   })
-  return data[0] ?? null
+  return (data[0] as PaymentRow | undefined) ?? null
 }
 
 export async function orderIdOfPayment(container: MedusaContainer, payment: PaymentRow): Promise<string | null> {
@@ -80,7 +113,7 @@ export async function orderIdOfPayment(container: MedusaContainer, payment: Paym
     fields: ["order_id"],
     filters: { payment_collection_id: payment.payment_collection_id },
   })
-  return data[0]?.order_id ?? null
+  return (data[0] as { order_id?: string } | undefined)?.order_id ?? null
 }
 
 export const isDinteroPayment = (p: { provider_id?: string | null }) => !!p.provider_id?.startsWith("pp_dintero")
@@ -96,12 +129,12 @@ export function inRecordOrder<T extends MoneyRow>(rows: T[] | undefined): T[] {
   })
 }
 
-export const minor = (row: MoneyRow, currency: string) => toMinorUnits((row.raw_amount ?? row.amount) as DecimalInput, currency)
+export const minor = (row: MoneyRow, currency: string) => toMinorUnits(row.raw_amount ?? row.amount, currency)
 
 /** Every payment of the order's collections, oldest collection first. */
-export function paymentsOf(order: any): PaymentRow[] {
+export function paymentsOf(order: Pick<OrderRow, "payment_collections"> | null | undefined): PaymentRow[] {
   const collections = [...(order?.payment_collections ?? [])].sort(
-    (a: any, b: any) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime()
+    (a, b) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime()
   )
-  return collections.flatMap((c: any) => (c.payments ?? []).map((p: any) => ({ ...p, payment_collection_id: c.id })))
+  return collections.flatMap((c) => (c.payments ?? []).map((p) => ({ ...p, payment_collection_id: c.id })))
 }

@@ -1,4 +1,5 @@
-import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import type { LinkDefinition } from "@medusajs/framework/types"
+import { Modules } from "@medusajs/framework/utils"
 import { StepResponse, createStep } from "@medusajs/framework/workflows-sdk"
 import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
 import type DinteroOrdersService from "../../modules/dintero-orders/service"
@@ -17,51 +18,62 @@ export interface EnqueueInput {
 }
 
 /**
- * Writes the outbox rows (and the order's mirror row, linked to the order, on first use). An identity already in
- * the outbox is left alone: the same Medusa event delivered twice enqueues nothing new.
- * Compensation removes exactly the rows this step created.
+ * The order's mirror row, created on first use. Returns the link to create between the order and a new mirror
+ * (the workflow creates it with createRemoteLinkStep, which dismisses it on rollback). Compensation deletes the
+ * mirror row only if this step created it.
+ */
+export const ensureDinteroOrderMirrorStep = createStep(
+  "ensure-dintero-order-mirror",
+  async (input: EnqueueInput, { container }) => {
+    // The compensation input is always given (StepResponse would pass the output instead of an undefined one).
+    const none = { created_mirror_id: null as string | null }
+    if (!input.order_id || input.operations.length === 0) return new StepResponse({ links: [] as LinkDefinition[] }, none)
+    const svc = container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE)
+    const [mirror] = await svc.listDinteroOrderMirrors({ order_id: input.order_id })
+    if (mirror) return new StepResponse({ links: [] as LinkDefinition[] }, none)
+    const created = await svc.createDinteroOrderMirrors({ order_id: input.order_id })
+    const link: LinkDefinition = {
+      [Modules.ORDER]: { order_id: input.order_id },
+      [DINTERO_ORDERS_MODULE]: { dintero_order_mirror_id: created.id },
+    }
+    return new StepResponse({ links: [link] }, { created_mirror_id: created.id })
+  },
+  async (comp, { container }) => {
+    if (!comp?.created_mirror_id) return
+    await container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE).deleteDinteroOrderMirrors([comp.created_mirror_id])
+  }
+)
+
+/**
+ * Writes the outbox rows. An identity already in the outbox is left alone: the same Medusa event delivered twice
+ * enqueues nothing new. Compensation removes exactly the rows this step created.
  */
 export const enqueueDinteroOperationsStep = createStep(
   "enqueue-dintero-order-operations",
   async (input: EnqueueInput, { container }) => {
-    if (!input.order_id || input.operations.length === 0) return new StepResponse({ created: [] as string[], order_id: input.order_id }, { ops: [] as string[], mirror: undefined as string | undefined })
-    const svc = container.resolve(DINTERO_ORDERS_MODULE) as DinteroOrdersService
-    let createdMirror: string | undefined
-    const [mirror] = await svc.listDinteroOrderMirrors({ order_id: input.order_id })
-    if (!mirror) {
-      const created = await svc.createDinteroOrderMirrors({ order_id: input.order_id })
-      createdMirror = created.id
-      try {
-        await container.resolve(ContainerRegistrationKeys.LINK).create({
-          [Modules.ORDER]: { order_id: input.order_id },
-          [DINTERO_ORDERS_MODULE]: { dintero_order_mirror_id: created.id },
-        })
-      } catch {
-        // The link is a convenience for queries; the mirror works without it.
-      }
-    }
+    const orderId = input.order_id
+    if (!orderId || input.operations.length === 0) return new StepResponse({ created: [] as string[], order_id: orderId }, [] as string[])
+    const svc = container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE)
     const existing = await svc.listDinteroOrderOperations({ identity: input.operations.map((o) => o.identity) }, { select: ["identity"] })
     const known = new Set(existing.map((o) => o.identity))
     const fresh = input.operations.filter((o, i, all) => !known.has(o.identity) && all.findIndex((x) => x.identity === o.identity) === i)
     const rows = fresh.length
       ? await svc.createDinteroOrderOperations(
           fresh.map((o, sequence) => ({
-            order_id: input.order_id!,
+            order_id: orderId,
             identity: o.identity,
             kind: o.kind,
             sequence,
             status: o.status ?? "pending",
             input: o.input ?? null,
-          })) as any
+          }))
         )
       : []
-    const ids = ([] as { id: string }[]).concat(rows as any).map((r) => r.id)
-    return new StepResponse({ created: ids, order_id: input.order_id }, { ops: ids, mirror: createdMirror })
+    const ids = rows.map((r) => r.id)
+    return new StepResponse({ created: ids, order_id: orderId }, ids)
   },
-  async (comp, { container }) => {
-    if (!comp) return
-    const svc = container.resolve(DINTERO_ORDERS_MODULE) as DinteroOrdersService
-    if (comp.ops.length) await svc.deleteDinteroOrderOperations(comp.ops)
-    if (comp.mirror) await svc.deleteDinteroOrderMirrors([comp.mirror])
+  async (ids, { container }) => {
+    if (!ids?.length) return
+    await container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE).deleteDinteroOrderOperations(ids)
   }
 )

@@ -1,14 +1,14 @@
 import type { IPaymentModuleService, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { StepResponse, createStep } from "@medusajs/framework/workflows-sdk"
-import { capturedAmount, type Transaction } from "../../dintero"
+import { capturedAmount, type Transaction, type TransactionItemRef } from "../../dintero"
 import { fromMinorUnits, toMinorUnits } from "../../mapping/money"
 import { buildSessionOrder } from "../../mapping/session"
 import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
 import type DinteroOrdersService from "../../modules/dintero-orders/service"
 import { grantReuse } from "../../providers/dintero/kept-authorizations"
 import { dinteroClientFor, dinteroConfiguration } from "../../providers/dintero/registry"
-import { ORDER_FIELDS } from "../lib/medusa-data"
+import { loadOrder, paymentsOf, type PaymentRow } from "../lib/medusa-data"
 
 /** Payment methods whose authorized amount Dintero can raise after authorization (seed 004). */
 const UPDATABLE_AUTHORIZATION = new Set(["klarna.klarna", "klarna.billie"])
@@ -34,6 +34,8 @@ export interface MovedAuthorization {
  *   - higher, other methods: the authorization is reused for what it holds, and a new Dintero session is opened
  *     for the difference; its checkout URL is the payment link the merchant sends (shown in the admin widget).
  * Whatever cannot be done is written on the order's Dintero mirror as a needs_action notice for the merchant.
+ * No compensation: the step does not throw (each failure becomes a notice), and undoing a move would release or
+ * double the shopper's authorization; the notice tells the merchant what is left to do.
  */
 export const moveKeptAuthorizationStep = createStep(
   "dintero-move-kept-authorization",
@@ -45,13 +47,16 @@ export const moveKeptAuthorizationStep = createStep(
       fields: ["id", "payment_collections.payments.data", "payment_collections.payments.canceled_at"],
       filters: { id: input.order_id },
     })
-    const payments = (data[0]?.payment_collections ?? []).flatMap((c: any) => c.payments ?? [])
+    const payments = ((data[0] as { payment_collections?: { payments?: Pick<PaymentRow, "data" | "canceled_at">[] }[] } | undefined)
+      ?.payment_collections ?? []).flatMap((c) => c.payments ?? [])
+    const txOf = (p: Pick<PaymentRow, "data">) => (typeof p.data?.transaction_id === "string" ? p.data.transaction_id : undefined)
     // Authorizations the provider kept for this order when Medusa cancelled their payment, not yet taken over by
     // another payment of the order (so a second delivery of the event moves nothing twice).
-    const live = new Set(payments.filter((p: any) => !p.canceled_at).map((p: any) => p.data?.transaction_id))
+    const live = new Set(payments.filter((p) => !p.canceled_at).map(txOf))
     const kept = payments
-      .filter((p: any) => p.canceled_at && p.data?.kept_for_order_id === input.order_id && !live.has(p.data?.transaction_id))
-      .map((p: any) => p.data.transaction_id as string)
+      .filter((p) => p.canceled_at && p.data?.kept_for_order_id === input.order_id && !live.has(txOf(p)))
+      .map(txOf)
+      .filter((tx): tx is string => tx !== undefined)
     for (const transactionId of new Set<string>(kept)) {
       try {
         moved.push(await moveOne(container, input.order_id, transactionId))
@@ -75,23 +80,15 @@ async function moveOne(container: MedusaContainer, orderId: string, transactionI
   const config = dinteroConfiguration()
   if (!config) throw new Error("no Dintero payment provider is configured")
   const client = dinteroClientFor(config)
-  const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const payments = container.resolve(Modules.PAYMENT) as IPaymentModuleService
-  const { data } = await query.graph({
-    entity: "order",
-    fields: [...ORDER_FIELDS, "display_id", "payment_collections.currency_code", "payment_collections.payment_sessions.status"],
-    filters: { id: orderId },
-  })
-  const order = data[0]
+  const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
+  const order = await loadOrder(container, orderId, ["display_id", "payment_collections.currency_code", "payment_collections.payment_sessions.status"])
   if (!order) throw new Error(`order ${orderId} not found`)
-  const original = (order.payment_collections ?? [])
-    .flatMap((c: any) => c.payments ?? [])
-    .find((p: any) => p.data?.transaction_id === transactionId)
+  const original = paymentsOf(order).find((p) => p.data?.transaction_id === transactionId)
   const providerId: string = original?.provider_id ?? "pp_dintero_dintero"
   // The collection Medusa opened for the edited order: not paid yet, nothing authorized on it.
   const target = (order.payment_collections ?? [])
-    .filter((c: any) => c.status === "not_paid" && (c.payments ?? []).length === 0)
-    .sort((a: any, b: any) => new Date(b.created_at).getTime() - new Date(a.created_at).getTime())[0]
+    .filter((c) => c.status === "not_paid" && (c.payments ?? []).length === 0)
+    .sort((a, b) => new Date(b.created_at).getTime() - new Date(a.created_at).getTime())[0]
   if (!target) throw new Error("Medusa opened no new payment collection for the edited order")
 
   const currency = String(target.currency_code ?? order.currency_code).toUpperCase()
@@ -103,21 +100,19 @@ async function moveOne(container: MedusaContainer, orderId: string, transactionI
 
   if (due > held && tx.payment_product_type && UPDATABLE_AUTHORIZATION.has(tx.payment_product_type)) {
     // Dintero needs the full list of items when the transaction has items; they must add up to the new amount.
-    const lines = buildSessionOrder(
-      { ...order, id: orderId, currency_code: currency } as any,
-      { amount: fromMinorUnits(due, currency) }
-    )
-    const items = [
-      ...lines.items,
-      ...(lines.shipping_option
-        ? [{ ...lines.shipping_option, description: lines.shipping_option.title, quantity: 1, type: "shipping" }]
-        : []),
-    ].map(({ title: _t, operator: _o, delivery_method: _d, ...item }: any) => item)
+    // The order's total is the session's: the new amount is given explicitly.
+    const lines = buildSessionOrder({ ...order, id: orderId, currency_code: currency, total: order.total ?? 0 }, { amount: fromMinorUnits(due, currency) })
+    const shipping: TransactionItemRef[] = []
+    if (lines.shipping_option) {
+      const { title, operator: _operator, delivery_method: _deliveryMethod, ...option } = lines.shipping_option
+      shipping.push({ ...option, description: title, quantity: 1, type: "shipping" })
+    }
+    const items: TransactionItemRef[] = [...lines.items.map((item) => ({ ...item })), ...shipping]
     tx = await client.checkout.updateAuthorization(transactionId, {
       amount: due,
       items,
       reason: `Order ${order.display_id ?? orderId} edited`,
-    } as any)
+    })
     result.raised = { from: held, to: due }
     held = tx.amount - capturedAmount(tx)
   }
@@ -149,7 +144,7 @@ async function moveOne(container: MedusaContainer, orderId: string, transactionI
 
 async function notify(container: MedusaContainer, orderId: string, key: string, message: string) {
   try {
-    await (container.resolve(DINTERO_ORDERS_MODULE) as DinteroOrdersService).recordNotice(orderId, key, message)
+    await container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE).recordNotice(orderId, key, message)
   } catch (e) {
     container.resolve(ContainerRegistrationKeys.LOGGER).error(`[dintero] ${message} (and the notice could not be saved: ${(e as Error).message})`)
   }

@@ -1,7 +1,10 @@
 import { StepResponse, createStep } from "@medusajs/framework/workflows-sdk"
 import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
 import type DinteroOrdersService from "../../modules/dintero-orders/service"
-import { processOrderOutbox } from "../lib/outbox-processor"
+import { processOrderOutbox } from "../outbox/schedule"
+
+/** A row in `processing` for longer than this belongs to a pass that died mid-way: it is resumed. */
+const STALE_PASS_MS = 120_000
 
 /**
  * Sends an order's due outbox operations to Dintero. No compensation: what Dintero recorded stays recorded, and
@@ -10,7 +13,7 @@ import { processOrderOutbox } from "../lib/outbox-processor"
 export const processDinteroOutboxStep = createStep(
   "process-dintero-order-outbox",
   async (input: { order_ids?: string[]; force?: boolean }, { container }) => {
-    const svc = container.resolve(DINTERO_ORDERS_MODULE) as DinteroOrdersService
+    const svc = container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE)
     let orderIds = input.order_ids
     if (!orderIds) {
       // Every order with an operation that is due now.
@@ -22,12 +25,12 @@ export const processDinteroOutboxStep = createStep(
       orderIds = [
         ...new Set(
           due
-            .filter((o: any) =>
+            .filter((o) =>
               o.status === "processing"
-                ? now - new Date(o.updated_at).getTime() > 120_000 // a pass that died mid-way
+                ? now - new Date(o.updated_at).getTime() > STALE_PASS_MS
                 : !o.next_attempt_at || new Date(o.next_attempt_at).getTime() <= now
             )
-            .map((o: any) => o.order_id as string)
+            .map((o) => o.order_id)
         ),
       ]
     }
@@ -36,22 +39,23 @@ export const processDinteroOutboxStep = createStep(
   }
 )
 
-/** Makes failed / needs-action / waiting operations of an order due again (admin retry). */
+/**
+ * Makes failed / needs-action / waiting operations of an order due again (admin retry). No compensation: the
+ * statuses it would restore may already have been replaced by a pass's real outcomes (done, for instance).
+ */
 export const resetDinteroOperationsStep = createStep(
   "reset-dintero-order-operations",
   async (input: { order_id: string; operation_id?: string }, { container }) => {
-    const svc = container.resolve(DINTERO_ORDERS_MODULE) as DinteroOrdersService
+    const svc = container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE)
     const ops = await svc.listDinteroOrderOperations({
       order_id: input.order_id,
       status: ["pending", "failed", "needs_action", "processing"],
       ...(input.operation_id ? { id: input.operation_id } : {}),
     })
-    const retryable = ops.filter((o: any) => o.kind !== "notice")
+    const retryable = ops.filter((o) => o.kind !== "notice")
     if (retryable.length) {
-      await svc.updateDinteroOrderOperations(
-        retryable.map((o: any) => ({ id: o.id, status: "pending", next_attempt_at: null })) as any
-      )
+      await svc.updateDinteroOrderOperations(retryable.map((o) => ({ id: o.id, status: "pending" as const, next_attempt_at: null })))
     }
-    return new StepResponse({ reset: retryable.map((o: any) => o.id) })
+    return new StepResponse({ reset: retryable.map((o) => o.id) })
   }
 )

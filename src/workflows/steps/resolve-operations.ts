@@ -1,15 +1,15 @@
 import { StepResponse, createStep } from "@medusajs/framework/workflows-sdk"
 import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
 import type DinteroOrdersService from "../../modules/dintero-orders/service"
-import { inRecordOrder, isDinteroPayment, loadOrder, loadPayment, orderIdOfPayment, paymentsOf } from "../lib/medusa-data"
+import { inRecordOrder, isDinteroPayment, loadOrder, loadPayment, orderIdOfPayment, paymentsOf, type PaymentRow } from "../lib/medusa-data"
 import type { EnqueueInput, OperationToEnqueue } from "./enqueue-operations"
 
 /** The mirror is on (credentials configured, not switched off). */
-function enabled(container: { resolve(key: string): unknown }): boolean {
-  return (container.resolve(DINTERO_ORDERS_MODULE) as DinteroOrdersService).mirrorOptions.ordersMirror
+function enabled(container: { resolve<T>(key: string): T }): boolean {
+  return container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE).mirrorOptions.ordersMirror
 }
 
-const moneyOps = (payment: any, kinds: ("capture" | "refund")[]): OperationToEnqueue[] => [
+const moneyOps = (payment: PaymentRow, kinds: ("capture" | "refund")[]): OperationToEnqueue[] => [
   // A further payment (e.g. the difference after an edit) is authorized on the Orders order before its money.
   { identity: `authorization:${payment.id}`, kind: "authorization", input: { payment_id: payment.id } },
   ...kinds.flatMap((kind) =>
@@ -51,7 +51,7 @@ export const resolvePaymentRecordsStep = createStep(
     if (!payment || !isDinteroPayment(payment)) return new StepResponse(none)
     const orderId = await orderIdOfPayment(container, payment)
     if (!orderId) return new StepResponse(none)
-    const svc = container.resolve(DINTERO_ORDERS_MODULE) as DinteroOrdersService
+    const svc = container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE)
     const [mirror] = await svc.listDinteroOrderMirrors({ order_id: orderId })
     if (!mirror) return new StepResponse(none) // not mirrored (placed before the plugin, or not a Dintero order)
     return new StepResponse<EnqueueInput>({ order_id: orderId, operations: moneyOps(payment, [input.kind]) })
@@ -64,7 +64,7 @@ export const resolveOrderEditStep = createStep(
   async (input: { order_id: string; actions?: { action?: string; order_change_id?: string }[] }, { container }) => {
     const none: EnqueueInput = { order_id: null, operations: [] }
     if (!enabled(container)) return new StepResponse(none)
-    const svc = container.resolve(DINTERO_ORDERS_MODULE) as DinteroOrdersService
+    const svc = container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE)
     const [mirror] = await svc.listDinteroOrderMirrors({ order_id: input.order_id })
     if (!mirror) return new StepResponse(none)
     const order = await loadOrder(container, input.order_id)
@@ -94,7 +94,7 @@ export const resolveOrderCanceledStep = createStep(
   async (input: { order_id: string }, { container }) => {
     const none: EnqueueInput = { order_id: null, operations: [] }
     if (!enabled(container)) return new StepResponse(none)
-    const svc = container.resolve(DINTERO_ORDERS_MODULE) as DinteroOrdersService
+    const svc = container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE)
     const [mirror] = await svc.listDinteroOrderMirrors({ order_id: input.order_id })
     if (!mirror) return new StepResponse(none)
     const order = await loadOrder(container, input.order_id)
@@ -102,7 +102,7 @@ export const resolveOrderCanceledStep = createStep(
     return new StepResponse<EnqueueInput>({
       order_id: input.order_id,
       operations: [
-        ...payments.filter(Boolean).flatMap((p) => moneyOps(p, ["refund"])),
+        ...payments.flatMap((p) => (p ? moneyOps(p, ["refund"]) : [])),
         { identity: `cancellation:${input.order_id}`, kind: "cancellation", input: { order_id: input.order_id } },
       ],
     })

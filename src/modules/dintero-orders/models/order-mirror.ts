@@ -1,7 +1,7 @@
 import { model } from "@medusajs/framework/utils"
 
 /**
- * The Orders API mirror of one Medusa order: the Dintero order id and what was last sent (see lib/state.ts for
+ * The Orders API mirror of one Medusa order: the Dintero order id and what was last sent (see src/mapping/orders-mirror/state.ts for
  * the shape of `state`). One row per Medusa order, linked to it (src/links/order-dintero-mirror.ts).
  */
 export const DinteroOrderMirror = model.define("dintero_order_mirror", {

@@ -2,7 +2,7 @@ import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { toMinorUnits } from "../../../../../mapping/money"
 import { DINTERO_ORDERS_MODULE } from "../../../../../modules/dintero-orders"
-import type { MirrorState } from "../../../../../modules/dintero-orders/lib/state"
+import type { MirrorState } from "../../../../../mapping/orders-mirror/state"
 import type DinteroOrdersService from "../../../../../modules/dintero-orders/service"
 import type { MirrorOperationView, OrderMirrorResponse, PaymentLinkView } from "../../lib/wire-types"
 

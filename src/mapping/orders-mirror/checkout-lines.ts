@@ -7,7 +7,7 @@
  * at most once, in line order. Lines without a partner (a rounding or gift-card line) stay unmapped; amounts on
  * them are placed by the pooled rule of allocate.ts.
  */
-import type { MirroredLine } from "../../../mapping/orders"
+import type { MirroredLine } from "../orders"
 
 export interface CheckoutLineLike {
   line_id?: string | number | null

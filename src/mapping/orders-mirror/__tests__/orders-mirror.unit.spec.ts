@@ -1,10 +1,10 @@
 import fc from "fast-check"
-import { allocateAuthorization, allocateToOrders, AllocationError } from "../lib/allocate"
-import { nextAttemptDelayMs } from "../lib/backoff"
-import { mapCheckoutLines } from "../lib/checkout-lines"
-import { perLine, findByMarker } from "../lib/ledger"
-import { planEditPayments } from "../lib/plan-edit"
-import type { LedgerLine } from "../lib/state"
+import { allocateAuthorization, allocateToOrders, AllocationError } from "../allocate"
+import { nextAttemptDelayMs } from "../backoff"
+import { mapCheckoutLines } from "../checkout-lines"
+import { perLine, findByMarker } from "../ledger"
+import { planEditPayments } from "../plan-edit"
+import type { LedgerLine } from "../state"
 
 const item = (line_id: number, gross: number, extra: Partial<LedgerLine> = {}): LedgerLine => ({
   line_id, medusa_id: `ordli_${line_id}`, role: "item", gross_amount: gross, from_edit: false, ...extra,

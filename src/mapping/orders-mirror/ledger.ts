@@ -43,3 +43,13 @@ export function netPaid(records: OrdersRecords): number {
 export function findByMarker<T extends OrdersRecordLike>(records: T[], marker: string): T | undefined {
   return records.find((r) => r.metadata?.medusa_operation === marker)
 }
+
+/**
+ * What one payment still holds as authorized on the Orders order: Σ authorized − cancelled over the lines it
+ * authorized (a cancellation on a line it never authorized does not count).
+ */
+export function heldBy(records: OrdersRecords, paymentId: string): number {
+  const authorized = perLine(records, "authorizations", paymentId)
+  const cancelled = perLine(records, "cancellations", paymentId)
+  return [...authorized.keys()].reduce((sum, line) => sum + at(authorized, line) - at(cancelled, line), 0)
+}

@@ -1,4 +1,4 @@
-import type { MirrorSnapshot } from "../../../mapping/orders"
+import type { MirrorSnapshot } from "../orders"
 
 /**
  * Every line the mirror ever sent to the Orders API. `snapshot` (from src/mapping/orders.ts) holds only the lines

@@ -7,8 +7,8 @@
  * rest goes on a refund-remaining line (refunded when Medusa refunds the difference). When they held less, the
  * new lines stay partly unauthorized until the new payment for the difference is recorded (part authorization).
  */
-import { toScaledInteger } from "../../../mapping/money"
-import type { MirroredLine, OrdersDraftItem, ReversedLine } from "../../../mapping/orders"
+import { toScaledInteger } from "../money"
+import type { MirroredLine, OrdersDraftItem, ReversedLine } from "../orders"
 
 export interface EditRecord {
   kind: "authorizations" | "captures"

@@ -1,0 +1,79 @@
+import { DinteroError } from "../../../dintero"
+import { nextAttemptDelayMs } from "../../../mapping/orders-mirror/backoff"
+import { classifyError, classifyOutcome, describeError, isPermanentDinteroError } from "../classify-failure"
+import { done, needsAction, retryLater, skipped } from "../outcome"
+
+const now = new Date("2026-01-01T00:00:00.000Z")
+const ctx = { attempts: 1, maxAttempts: 8, now, random: () => 0.5 }
+
+const http = (status: number) =>
+  new DinteroError({ kind: "http", method: "POST", path: "/v1/orders/X/captures", status, retryable: false, dinteroMessage: "nope", code: "E1" })
+
+describe("classifyOutcome", () => {
+  it("done: finished, the note kept as last_error, the next operation may run", () => {
+    expect(classifyOutcome(done("a note"), ctx)).toEqual({
+      status: "done", last_error: "a note", next_attempt_at: null, completed_at: now, proceed: true, log: false,
+    })
+    expect(classifyOutcome(done(), ctx).last_error).toBeNull()
+  })
+
+  it("skipped: finished with the reason", () => {
+    expect(classifyOutcome(skipped("not a Dintero payment"), ctx)).toEqual({
+      status: "skipped", last_error: "not a Dintero payment", next_attempt_at: null, completed_at: now, proceed: true, log: false,
+    })
+  })
+
+  it("needs_action: stops the queue, no next attempt, whatever the attempt count", () => {
+    const r = classifyOutcome(needsAction("payment p has no Dintero transaction"), { ...ctx, attempts: 1 })
+    expect(r).toEqual({ status: "needs_action", last_error: "payment p has no Dintero transaction", next_attempt_at: null, proceed: false, log: true })
+    expect(r.completed_at).toBeUndefined()
+  })
+
+  it("retry: pending after the backoff delay, failed once the attempts are used up", () => {
+    const r = classifyOutcome(retryLater("waiting"), ctx)
+    expect(r.status).toBe("pending")
+    expect(r.next_attempt_at).toEqual(new Date(now.getTime() + nextAttemptDelayMs(1, () => 0.5)))
+    expect(r.next_attempt_at).toEqual(new Date(now.getTime() + 10_000))
+    expect(classifyOutcome(retryLater("waiting"), { ...ctx, attempts: 8 })).toMatchObject({ status: "failed", next_attempt_at: null, proceed: false })
+  })
+})
+
+describe("classifyError", () => {
+  it("a Dintero 4xx a resend cannot change is failed at once", () => {
+    for (const status of [400, 403, 404, 422]) {
+      expect(isPermanentDinteroError(http(status))).toBe(true)
+      expect(classifyError(http(status), ctx)).toMatchObject({ status: "failed", next_attempt_at: null })
+    }
+  })
+
+  it("401, 408, 409, 429, 5xx and network errors are retried with backoff", () => {
+    for (const status of [401, 408, 409, 429, 500, 503]) expect(classifyError(http(status), ctx).status).toBe("pending")
+    const network = new DinteroError({ kind: "network", method: "GET", path: "/v1/orders/X", retryable: true })
+    expect(classifyError(network, ctx).status).toBe("pending")
+    expect(classifyError(new Error("socket hang up"), ctx)).toMatchObject({ status: "pending", last_error: "socket hang up" })
+  })
+
+  it("the last attempt turns a transient error into failed", () => {
+    expect(classifyError(new Error("timeout"), { ...ctx, attempts: 7 }).status).toBe("pending")
+    expect(classifyError(new Error("timeout"), { ...ctx, attempts: 8 }).status).toBe("failed")
+  })
+
+  it("the delay doubles per attempt from 10 s and is capped at one hour (±20 % jitter)", () => {
+    const delay = (attempts: number, random: number) =>
+      classifyError(new Error("x"), { ...ctx, attempts, maxAttempts: 100, random: () => random }).next_attempt_at!.getTime() - now.getTime()
+    expect([1, 2, 3, 4].map((a) => delay(a, 0.5))).toEqual([10_000, 20_000, 40_000, 80_000])
+    expect(delay(30, 0.5)).toBe(3_600_000)
+    expect(delay(1, 0)).toBe(8_000)
+    expect(delay(1, 1)).toBe(12_000)
+  })
+})
+
+describe("describeError", () => {
+  it("names Dintero's request, status, code and message", () => {
+    expect(describeError(http(422))).toBe("Dintero POST /v1/orders/X/captures answered 422: [E1] nope")
+  })
+
+  it("is at most 2000 characters", () => {
+    expect(describeError(new Error("x".repeat(5000)))).toHaveLength(2000)
+  })
+})

@@ -1,0 +1,186 @@
+import type { EditDraft, MirroredLine, PaymentOperationBody } from "../../../mapping/orders"
+import { heldBy, type OrdersRecords } from "../../../mapping/orders-mirror/ledger"
+import type { MirrorState } from "../../../mapping/orders-mirror/state"
+import { findCheckoutEvent, paymentRecordReference } from "../checkout-references"
+import { planCancellation } from "../handlers/cancellation"
+import { orderedTransactions, planOrderEdit } from "../handlers/order-edit"
+import { sanitizeOrderId } from "../handlers/order-placed"
+import { pendingVoidKey, planPartAuthorization } from "../handlers/part-authorization"
+import { planPaymentRecord } from "../handlers/payment-record"
+
+const rec = (payment: string, items: [number, number][], extra: Record<string, unknown> = {}) => ({
+  items: items.map(([line_id, amount]) => ({ line_id, amount })),
+  payment_details: { payment_id: payment },
+  ...extra,
+})
+const records = (r: Partial<OrdersRecords> = {}): OrdersRecords => ({ authorizations: [], captures: [], refunds: [], cancellations: [], ...r })
+const body = (payment: string, items: [number, number][]): PaymentOperationBody => ({
+  items: items.map(([line_id, amount]) => ({ amount, line_id })),
+  payment_details: { payment_id: payment },
+  success: true,
+})
+
+const snapLine = (line_id: number, gross: number): MirroredLine => ({
+  medusa_id: `ordli_${line_id}`, line_id, id: `SKU${line_id}`, quantity: 1, gross_amount: gross, tax_lines: [{ amount: gross / 5, percentage: 25 }], description: `Item ${line_id}`,
+})
+
+/** An order of two lines (1: 1000, 2: 500) placed with payment pay_1 = Dintero T1. */
+const state = (over: Partial<MirrorState> = {}): MirrorState => ({
+  snapshot: { lines: [snapLine(1, 1000), snapLine(2, 500)], next_line_id: 3 },
+  lines: [
+    { line_id: 1, medusa_id: "ordli_1", role: "item", gross_amount: 1000, from_edit: false },
+    { line_id: 2, medusa_id: "ordli_2", role: "item", gross_amount: 500, from_edit: false },
+  ],
+  checkout_lines: { cali_1: "ordli_1", cali_2: "ordli_2" },
+  payments: { pay_1: "T1" },
+  original_payment_id: "pay_1",
+  ...over,
+})
+
+describe("checkout references", () => {
+  it("numbers captures/refunds per payment, 1-based, with the amount", () => {
+    expect(paymentRecordReference("pay_1", "capture", 0, 1500)).toBe("pay_1-c1-1500")
+    expect(paymentRecordReference("pay_1", "refund", 2, 300)).toBe("pay_1-r3-300")
+  })
+
+  it("finds the successful event by reference; an unreferenced lone capture of the same amount is auto-capture", () => {
+    const tx = { events: [{ event: "CAPTURE", amount: 1500, success: false, event_reference: "r" }, { event: "CAPTURE", amount: 1500, event_reference: "r", id: "ok" }] }
+    expect(findCheckoutEvent(tx, "CAPTURE", "r", 1500)?.id).toBe("ok")
+    const auto = { events: [{ event: "CAPTURE", amount: 1500, id: "auto" }] }
+    expect(findCheckoutEvent(auto, "CAPTURE", "pay_1-c1-1500", 1500)?.id).toBe("auto")
+    expect(findCheckoutEvent(auto, "CAPTURE", "pay_1-c1-1400", 1400)).toBeUndefined()
+    expect(findCheckoutEvent({ events: [{ event: "REFUND", amount: 10 }] }, "REFUND", "x", 10)).toBeUndefined()
+  })
+})
+
+describe("order placed", () => {
+  it("makes a Medusa id a valid Dintero order id", () => {
+    expect(sanitizeOrderId("order_01J/ä b")).toBe("order_01J---b")
+    expect(sanitizeOrderId("x".repeat(80))).toHaveLength(64)
+  })
+})
+
+describe("planPaymentRecord", () => {
+  const authorized = records({ authorizations: [rec("T1", [[1, 1000], [2, 500]])] })
+
+  it("records a capture on the lines of its Checkout event", () => {
+    const tx = { events: [{ event: "CAPTURE", amount: 500, event_reference: "pay_1-c1-500", items: [{ line_id: "cali_2", amount: 500 }] }] }
+    const planned = planPaymentRecord({ kind: "capture", amount: 500, reference: "pay_1-c1-500", transactionId: "T1", tx, records: authorized, state: state(), isOriginalPayment: true })
+    expect(planned).toEqual({ ok: true, plan: { body: body("T1", [[2, 500]]), reference: "pay_1-c1-500", event_found: true } })
+  })
+
+  it("without a matching event the amount is pooled, first lines first", () => {
+    const planned = planPaymentRecord({ kind: "capture", amount: 1200, reference: "ref", transactionId: "T1", tx: { events: [] }, records: authorized, state: state(), isOriginalPayment: true })
+    expect(planned).toEqual({ ok: true, plan: { body: body("T1", [[1, 1000], [2, 200]]), reference: "ref", event_found: false } })
+  })
+
+  it("a refund beyond what was captured needs action, with the allocation's reason", () => {
+    const planned = planPaymentRecord({ kind: "refund", amount: 300, reference: "ref", transactionId: "T1", tx: { events: [] }, records: authorized, state: state(), isOriginalPayment: true })
+    expect(planned).toEqual({ ok: false, reason: "300 (minor units) of this refund has no Orders line left to be recorded on" })
+  })
+})
+
+describe("planPartAuthorization", () => {
+  it("authorizes a further payment on the lines not yet fully authorized", () => {
+    const planned = planPartAuthorization({ paymentId: "pay_2", transactionId: "T2", amount: 700, records: records({ authorizations: [rec("T1", [[1, 1000]])] }), state: state() })
+    expect(planned).toEqual({ status: "planned", plan: { body: body("T2", [[2, 500]]), unplaced: 200 } })
+  })
+
+  it("counts pending voids as cancelled, so their lines can be authorized again", () => {
+    const s = state({ pending_voids: [{ key: "order_edit:x#voided-T1", body: body("T1", [[1, 1000]]) }] })
+    const planned = planPartAuthorization({ paymentId: "pay_2", transactionId: "T2", amount: 1000, records: records({ authorizations: [rec("T1", [[1, 1000], [2, 500]])] }), state: s })
+    expect(planned).toEqual({ status: "planned", plan: { body: body("T2", [[1, 1000]]), unplaced: 0 } })
+  })
+
+  it("a payment reusing a recorded authorization is skipped unless it holds more", () => {
+    const r = records({ authorizations: [rec("T1", [[1, 1000], [2, 500]])], cancellations: [rec("T1", [[2, 100]])] })
+    expect(heldBy(r, "T1")).toBe(1400)
+    expect(planPartAuthorization({ paymentId: "pay_3", transactionId: "T1", amount: 1400, records: r, state: state() })).toEqual({
+      status: "skipped",
+      reason: "reuses the authorization of Dintero transaction T1, already recorded",
+    })
+    // Raised by 100 (Klarna): only the 100 is a new authorization, on the line with room.
+    expect(planPartAuthorization({ paymentId: "pay_3", transactionId: "T1", amount: 1500, records: r, state: state() })).toEqual({
+      status: "planned",
+      plan: { body: body("T1", [[2, 100]]), unplaced: 0 },
+    })
+  })
+
+  it("needs action when no line has room", () => {
+    const planned = planPartAuthorization({ paymentId: "pay_2", transactionId: "T2", amount: 300, records: records({ authorizations: [rec("T1", [[1, 1000], [2, 500]])] }), state: state() })
+    expect(planned).toEqual({ status: "needs_action", reason: "payment pay_2 (300) matches no line left to authorize on the Dintero order" })
+  })
+
+  it("step keys of pending voids keep only safe characters", () => {
+    expect(pendingVoidKey("order_edit:ordch_1#voided-T1")).toBe("void-order_edit_ordch_1_voided-T1")
+  })
+})
+
+describe("planCancellation", () => {
+  it("releases per payment what is authorized and neither captured nor cancelled", () => {
+    const r = records({
+      authorizations: [rec("T1", [[1, 1000], [2, 500]]), rec("T2", [[2, 200]])],
+      captures: [rec("T1", [[1, 1000]])],
+      cancellations: [rec("T1", [[2, 100]])],
+    })
+    expect(planCancellation(state({ payments: { pay_1: "T1", pay_2: "T2" } }), r)).toEqual({
+      bodies: [
+        { key: "cancellation-T1", body: body("T1", [[2, 400]]) },
+        { key: "cancellation-T2", body: body("T2", [[2, 200]]) },
+      ],
+    })
+  })
+
+  it("plans nothing when everything is captured", () => {
+    const r = records({ authorizations: [rec("T1", [[1, 1000], [2, 500]])], captures: [rec("T1", [[1, 1000], [2, 500]])] })
+    expect(planCancellation(state(), r)).toEqual({ bodies: [] })
+  })
+})
+
+describe("planOrderEdit", () => {
+  // Line 2 (500) removed: reversed by line 3.
+  const edit = (): EditDraft => ({
+    body: {
+      options: { order_id: "D1" },
+      order: { currency: "NOK", items: [{ ...snapLine(2, 500), line_id: 3, gross_amount: -500, tax_lines: [{ amount: -100, percentage: 25 }], reversed_reason: "Item removed", related_item: { line_id: 2, type: "reversed" } }] },
+    },
+    snapshot: { lines: [snapLine(1, 1000)], next_line_id: 4 },
+    reversed: [{ line_id: 3, reverses_line_id: 2, medusa_id: "ordli_2", gross_amount: -500 }],
+    added: [],
+  })
+
+  it("reverses the removed line's money onto a refund-remaining line and updates the ledger", () => {
+    const plan = planOrderEdit({ state: state(), edit: edit(), records: records({ authorizations: [rec("T1", [[1, 1000], [2, 500]])] }), voided: [] })
+    expect(plan.records).toEqual([
+      { kind: "authorizations", key: "reversed-auth-T1", payment_id: "T1", items: [{ line_id: 3, amount: -500 }] },
+      { kind: "authorizations", key: "new-auth-T1", payment_id: "T1", items: [{ line_id: 4, amount: 500 }] },
+    ])
+    expect(plan.draft.order.items.map((i) => i.line_id)).toEqual([3, 4])
+    expect(plan.state.snapshot.next_line_id).toBe(5)
+    expect(plan.state.lines.map((l) => [l.line_id, l.role, l.reversed_by])).toEqual([
+      [1, "item", undefined],
+      [2, "item", 3],
+      [3, "reversal", undefined],
+      [4, "refund_remaining", undefined],
+    ])
+    expect(plan.voided).toEqual([])
+    expect(plan.notes).toEqual([])
+    expect(plan.unauthorized).toBe(0)
+  })
+
+  it("records what a voided authorization still held as a cancellation first, and moves nothing of it", () => {
+    const plan = planOrderEdit({
+      state: state(),
+      edit: edit(),
+      records: records({ authorizations: [rec("T1", [[1, 1000], [2, 500]])] }),
+      voided: [{ paymentId: "pay_1", transactionId: "T1" }],
+    })
+    expect(plan.voided).toEqual([{ key: "voided-T1", body: body("T1", [[1, 1000], [2, 500]]) }])
+    expect(plan.records).toEqual([])
+    expect(plan.notes).toEqual(["Medusa voided the authorization of payment pay_1 (Dintero T1) when the edit was confirmed"])
+  })
+
+  it("uses the original payment's money first", () => {
+    expect(orderedTransactions(state({ payments: { pay_0: "T0", pay_1: "T1", pay_2: "T1" }, original_payment_id: "pay_1" }))).toEqual(["T1", "T0"])
+  })
+})

@@ -1,0 +1,75 @@
+/**
+ * Pure: what the outbox row becomes after one attempt, from the handler's outcome or the error it threw.
+ *   done / skipped            -> finished (the next operation of the order may run)
+ *   needs_action              -> stops the order's queue until the merchant retries from the admin
+ *   a permanent Dintero 4xx   -> failed (retryable from the admin)
+ *   anything else             -> pending with backoff, failed once maxAttempts is reached
+ */
+import { DinteroError } from "../../dintero"
+import { nextAttemptDelayMs } from "../../mapping/orders-mirror/backoff"
+import type { OperationStatus } from "../../modules/dintero-orders/models/order-operation"
+import type { Outcome } from "./outcome"
+
+export interface AttemptResult {
+  status: Exclude<OperationStatus, "processing">
+  last_error: string | null
+  next_attempt_at: Date | null
+  /** Set when the operation is finished (done or skipped). */
+  completed_at?: Date
+  /** The next operation of the order may run. */
+  proceed: boolean
+  /** Worth a warning in the log. */
+  log: boolean
+}
+
+export interface AttemptContext {
+  /** Attempts made, this one included. */
+  attempts: number
+  maxAttempts: number
+  now: Date
+  random?: () => number
+}
+
+/** 4xx answers a resend cannot change (401: token refresh, 408/409/429: transient, are retried). */
+const RETRIED_CLIENT_ERRORS = [401, 408, 409, 429]
+
+export function isPermanentDinteroError(e: unknown): boolean {
+  return e instanceof DinteroError && e.kind === "http" && !!e.status && e.status >= 400 && e.status < 500 && !RETRIED_CLIENT_ERRORS.includes(e.status)
+}
+
+export function classifyOutcome(outcome: Outcome, ctx: AttemptContext): AttemptResult {
+  switch (outcome.status) {
+    case "done":
+      return { status: "done", last_error: outcome.note ?? null, next_attempt_at: null, completed_at: ctx.now, proceed: true, log: false }
+    case "skipped":
+      return { status: "skipped", last_error: outcome.reason, next_attempt_at: null, completed_at: ctx.now, proceed: true, log: false }
+    case "needs_action":
+      return { status: "needs_action", last_error: outcome.reason.slice(0, 2000), next_attempt_at: null, proceed: false, log: true }
+    case "retry":
+      return retryOrGiveUp(outcome.reason.slice(0, 2000), false, ctx)
+  }
+}
+
+export function classifyError(e: unknown, ctx: AttemptContext): AttemptResult {
+  return retryOrGiveUp(describeError(e), isPermanentDinteroError(e), ctx)
+}
+
+function retryOrGiveUp(message: string, permanent: boolean, ctx: AttemptContext): AttemptResult {
+  const failed = permanent || ctx.attempts >= ctx.maxAttempts
+  return {
+    status: failed ? "failed" : "pending",
+    last_error: message,
+    next_attempt_at: failed ? null : new Date(ctx.now.getTime() + nextAttemptDelayMs(ctx.attempts, ctx.random)),
+    proceed: false,
+    log: true,
+  }
+}
+
+/** The row's last_error: what Dintero answered (code and message, never a secret), at most 2000 characters. */
+export function describeError(e: unknown): string {
+  if (e instanceof DinteroError) {
+    const detail = e.dinteroMessage ? `${e.code ? `[${e.code}] ` : ""}${e.dinteroMessage}` : e.message
+    return `Dintero ${e.method} ${e.path}${e.status ? ` answered ${e.status}` : ` failed (${e.kind})`}: ${detail}`.slice(0, 2000)
+  }
+  return String((e as Error | undefined)?.message ?? e).slice(0, 2000)
+}

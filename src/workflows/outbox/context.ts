@@ -1,0 +1,37 @@
+/**
+ * What a handler gets for one run of one operation: the typed row, the order's mirror, the Medusa container (for
+ * reads through `query`), the Dintero client, the recorder, and the ways to persist its plan and the mirror.
+ */
+import type { MedusaContainer } from "@medusajs/framework/types"
+import type { DinteroClient } from "../../dintero"
+import type { MirrorState } from "../../mapping/orders-mirror/state"
+import type { OperationKind } from "../../modules/dintero-orders/models/order-operation"
+import type { MirrorOptions } from "../../modules/dintero-orders/options"
+import type { Operation, OperationPlan, Progress } from "./operation"
+import type { OrdersRecorder } from "./orders-recorder"
+
+export interface Mirror {
+  id: string
+  order_id: string
+  dintero_order_id: string | null
+  currency_code: string | null
+  state: MirrorState | null
+}
+
+export interface OperationContext<K extends OperationKind> {
+  readonly container: MedusaContainer
+  readonly orderId: string
+  readonly op: Operation<K>
+  /** The order's mirror row; `saveMirror` keeps it current. */
+  readonly mirror: Mirror
+  readonly client: DinteroClient
+  readonly options: MirrorOptions
+  readonly recorder: OrdersRecorder
+  /** Stores the plan (computed once, on the first attempt; retries re-send it unchanged). */
+  setPlan(plan: OperationPlan<K>): Promise<void>
+  /** Records how far the operation got (saved at once: a crash resumes from here). */
+  setProgress<P extends keyof Progress>(key: P, value: Progress[P]): Promise<void>
+  saveMirror(update: Partial<Pick<Mirror, "dintero_order_id" | "currency_code" | "state">>): Promise<void>
+  /** A needs_action row the merchant sees in the mirror (created once per key). */
+  notice(key: string, message: string): Promise<void>
+}

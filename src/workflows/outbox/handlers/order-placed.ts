@@ -1,0 +1,75 @@
+/**
+ * order_placed: the Dintero order (a draft with integer line ids, completed) and the authorization of the payment
+ * it was placed with.
+ */
+import type { Transaction } from "../../../dintero"
+import { buildInitialDraft, buildPaymentOperation } from "../../../mapping/orders"
+import { mapCheckoutLines } from "../../../mapping/orders-mirror/checkout-lines"
+import type { MirrorState } from "../../../mapping/orders-mirror/state"
+import { isDinteroPayment, loadOrder, paymentsOf, transactionIdOf, type OrderRow } from "../../lib/medusa-data"
+import type { OperationContext } from "../context"
+import type { OperationPlan } from "../operation"
+import { done, needsAction, skipped, type Outcome } from "../outcome"
+
+/** Pure: the plan of a placed order, from the Medusa order, its Dintero payment and the Checkout transaction. */
+export function planOrderPlaced(
+  order: OrderRow,
+  payment: { id: string },
+  transactionId: string,
+  tx: Pick<Transaction, "items" | "payment_product_type">,
+  options: { generateOrderId: boolean }
+): OperationPlan<"order_placed"> {
+  const { body, snapshot } = buildInitialDraft(order, { generateOrderId: options.generateOrderId })
+  const draftOrder: Record<string, unknown> = body.order
+  if (!options.generateOrderId) draftOrder.order_id = sanitizeOrderId(order.id)
+  draftOrder.metadata = { medusa_order_id: order.id }
+  const state: MirrorState = {
+    snapshot,
+    lines: snapshot.lines.map((l) => ({ line_id: l.line_id, medusa_id: l.medusa_id, role: "item", gross_amount: l.gross_amount, from_edit: false })),
+    checkout_lines: mapCheckoutLines(tx.items ?? [], snapshot.lines),
+    payments: { [payment.id]: transactionId },
+    original_payment_id: payment.id,
+  }
+  return {
+    draft: body,
+    state,
+    authorization: buildPaymentOperation(
+      snapshot.lines.filter((l) => l.gross_amount > 0).map((l) => ({ line_id: l.line_id, amount: l.gross_amount })),
+      transactionId
+    ),
+    payment_product_type: tx.payment_product_type,
+  }
+}
+
+/** Dintero order ids: letters, digits, `.`, `_`, `-`, at most 64 characters. */
+export function sanitizeOrderId(id: string): string {
+  return id.replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 64)
+}
+
+export async function mirrorOrderPlaced(ctx: OperationContext<"order_placed">): Promise<Outcome> {
+  let plan = ctx.op.plan
+  if (!plan) {
+    const order = await loadOrder(ctx.container, ctx.orderId)
+    if (!order) return needsAction(`order ${ctx.orderId} not found`)
+    const payment = paymentsOf(order).find((p) => isDinteroPayment(p) && transactionIdOf(p))
+    const transactionId = payment && transactionIdOf(payment)
+    if (!payment || !transactionId) return skipped("the order was not paid with Dintero; nothing to mirror")
+    const tx = await ctx.client.checkout.getTransaction(transactionId)
+    plan = planOrderPlaced(order, payment, transactionId, tx, ctx.options)
+    await ctx.setPlan(plan)
+    await ctx.saveMirror({ currency_code: plan.draft.order.currency })
+  }
+  let dinteroOrderId = ctx.mirror.dintero_order_id
+  if (!dinteroOrderId) {
+    const completed = await ctx.recorder.createAndCompleteDraft(plan.draft, null)
+    if (!completed.ok) return needsAction(completed.needsAction)
+    dinteroOrderId = completed.orderId
+    await ctx.saveMirror({ dintero_order_id: dinteroOrderId, state: plan.state })
+  }
+  const auth = {
+    ...plan.authorization,
+    payment_details: { ...plan.authorization.payment_details, ...(plan.payment_product_type && { payment_product_type: plan.payment_product_type }) },
+  }
+  if (auth.items.length > 0) await ctx.recorder.recordAuthorization(dinteroOrderId, "authorization", auth)
+  return done()
+}

@@ -1,0 +1,85 @@
+/**
+ * authorization: a further payment of the order (e.g. the difference after an edit), authorized on the Orders lines
+ * not yet fully authorized; then the cancellations of authorizations Medusa voided at an edit, which wait for it.
+ */
+import { buildPaymentOperation } from "../../../mapping/orders"
+import { toMinorUnits } from "../../../mapping/money"
+import { allocateAuthorization } from "../../../mapping/orders-mirror/allocate"
+import { at, heldBy, perLine, type OrdersRecords } from "../../../mapping/orders-mirror/ledger"
+import { liveLines, type MirrorState } from "../../../mapping/orders-mirror/state"
+import { isDinteroPayment, loadPayment } from "../../lib/medusa-data"
+import type { OperationContext } from "../context"
+import type { OperationPlan } from "../operation"
+import type { OrdersRecorder } from "../orders-recorder"
+import { WAITING_FOR_DINTERO_ORDER, done, needsAction, skipped, type Outcome } from "../outcome"
+import { transactionOf } from "./transaction-of"
+
+export type PartAuthorizationPlan =
+  | { status: "planned"; plan: OperationPlan<"authorization"> }
+  | { status: "skipped"; reason: string }
+  | { status: "needs_action"; reason: string }
+
+/** Pure: what of a further payment is a new authorization, and on which lines. */
+export function planPartAuthorization(input: {
+  paymentId: string
+  transactionId: string
+  /** The payment's amount, minor units. */
+  amount: number
+  records: OrdersRecords
+  state: MirrorState
+}): PartAuthorizationPlan {
+  const { transactionId, records, state } = input
+  let amount = input.amount
+  if (Object.values(state.payments).includes(transactionId)) {
+    // The payment reuses an authorization the Dintero order already records (kept across an order edit): only
+    // what it holds beyond that (a raised Klarna/Billie authorization) is a new authorization.
+    amount -= heldBy(records, transactionId)
+    if (amount <= 0) return { status: "skipped", reason: `reuses the authorization of Dintero transaction ${transactionId}, already recorded` }
+  }
+  const authorized = perLine(records, "authorizations")
+  const cancelled = perLine(records, "cancellations")
+  for (const v of state.pending_voids ?? []) for (const i of v.body.items) cancelled.set(i.line_id, at(cancelled, i.line_id) + i.amount)
+  const { items, unplaced } = allocateAuthorization(liveLines(state), (l) => at(authorized, l) - at(cancelled, l), amount)
+  if (items.length === 0) return { status: "needs_action", reason: `payment ${input.paymentId} (${amount}) matches no line left to authorize on the Dintero order` }
+  return { status: "planned", plan: { body: buildPaymentOperation(items, transactionId), unplaced } }
+}
+
+/** Step key of the cancellation recording a voided authorization (letters, digits, `_`, `-`). */
+export const pendingVoidKey = (key: string) => `void-${key.replace(/[^A-Za-z0-9_-]/g, "_")}`
+
+export async function mirrorPartAuthorization(ctx: OperationContext<"authorization">): Promise<Outcome> {
+  const paymentId = ctx.op.input.payment_id
+  if (!ctx.mirror.state) return needsAction("the order has not been mirrored yet")
+  if (paymentId === ctx.mirror.state.original_payment_id) return skipped("authorized with the order")
+  const dinteroOrderId = ctx.mirror.dintero_order_id
+  if (!dinteroOrderId) return WAITING_FOR_DINTERO_ORDER
+  let plan = ctx.op.plan
+  if (!plan) {
+    const payment = await loadPayment(ctx.container, paymentId)
+    if (!payment || !isDinteroPayment(payment)) return skipped("not a Dintero payment")
+    const transactionId = transactionOf(payment, ctx.mirror.state)
+    if (!transactionId) return needsAction(`payment ${payment.id} has no Dintero transaction`)
+    const amount = toMinorUnits(payment.amount, payment.currency_code)
+    const records = await ctx.recorder.readRecords(dinteroOrderId)
+    const state = ctx.mirror.state
+    const remember = () => ctx.saveMirror({ state: { ...state, payments: { ...state.payments, [paymentId]: transactionId } } })
+    if (Object.values(state.payments).includes(transactionId)) await remember()
+    const planned = planPartAuthorization({ paymentId, transactionId, amount, records, state })
+    if (planned.status === "skipped") return skipped(planned.reason)
+    if (planned.status === "needs_action") return needsAction(planned.reason)
+    plan = planned.plan
+    await ctx.setPlan(plan)
+    await remember()
+  }
+  await ctx.recorder.recordAuthorization(dinteroOrderId, "authorization", plan.body)
+  await recordPendingVoids(ctx, ctx.recorder, dinteroOrderId)
+  return done(plan.unplaced > 0 ? `${plan.unplaced} of the payment exceeds the lines' open amount and is not recorded` : undefined)
+}
+
+/** Cancellations of authorizations Medusa voided at an edit, deferred until another payment holds money. */
+async function recordPendingVoids(ctx: OperationContext<"authorization">, recorder: OrdersRecorder, dinteroOrderId: string) {
+  const state = ctx.mirror.state
+  const voids = state?.pending_voids ?? []
+  for (const v of voids) await recorder.recordCancellation(dinteroOrderId, pendingVoidKey(v.key), v.body)
+  if (state && voids.length) await ctx.saveMirror({ state: { ...state, pending_voids: [] } })
+}

@@ -1,0 +1,89 @@
+/**
+ * capture / refund: one Medusa capture or refund, recorded on the Orders lines the Checkout event used (see
+ * mapping/orders-mirror/allocate.ts).
+ */
+import type { Transaction } from "../../../dintero"
+import { buildPaymentOperation } from "../../../mapping/orders"
+import { AllocationError, allocateToOrders } from "../../../mapping/orders-mirror/allocate"
+import { at, perLine, type OrdersRecords } from "../../../mapping/orders-mirror/ledger"
+import { liveLines, type MirrorState } from "../../../mapping/orders-mirror/state"
+import { inRecordOrder, isDinteroPayment, loadPayment, minor } from "../../lib/medusa-data"
+import { findCheckoutEvent, paymentRecordReference } from "../checkout-references"
+import type { OperationContext } from "../context"
+import type { OperationPlan } from "../operation"
+import { WAITING_FOR_DINTERO_ORDER, done, needsAction, skipped, type Outcome } from "../outcome"
+import { transactionOf } from "./transaction-of"
+
+type Kind = "capture" | "refund"
+
+/**
+ * Pure: the Orders record of one capture/refund. The items of the matching Checkout event keep their lines where
+ * those still stand; the rest is pooled (AllocationError when it fits on no line: the merchant must look).
+ */
+export function planPaymentRecord(input: {
+  kind: Kind
+  amount: number
+  reference: string
+  transactionId: string
+  /** The transaction as Checkout holds it (its events carry the line split). */
+  tx: Pick<Transaction, "events">
+  records: OrdersRecords
+  state: MirrorState
+  /** The payment placed with the order: only its Checkout lines map onto the placed Orders lines. */
+  isOriginalPayment: boolean
+}): { ok: true; plan: OperationPlan<Kind> } | { ok: false; reason: string } {
+  const { kind, amount, transactionId, records, state } = input
+  const event = findCheckoutEvent(input.tx, kind === "capture" ? "CAPTURE" : "REFUND", input.reference, amount)
+  const authorized = perLine(records, "authorizations", transactionId)
+  const captured = perLine(records, "captures", transactionId)
+  const refunded = perLine(records, "refunds", transactionId)
+  const cancelled = perLine(records, "cancellations", transactionId)
+  try {
+    const items = allocateToOrders({
+      kind,
+      amount,
+      eventItems: event?.items?.map((i) => ({ line_id: String(i.line_id), amount: i.amount })),
+      checkoutLines: input.isOriginalPayment ? state.checkout_lines : {},
+      lines: liveLines(state),
+      room: (lineId) =>
+        kind === "capture"
+          ? at(authorized, lineId) - at(cancelled, lineId) - at(captured, lineId)
+          : at(captured, lineId) - at(refunded, lineId),
+    })
+    return { ok: true, plan: { body: buildPaymentOperation(items, transactionId), reference: input.reference, event_found: !!event } }
+  } catch (e) {
+    if (e instanceof AllocationError) return { ok: false, reason: e.message }
+    throw e
+  }
+}
+
+export async function mirrorPaymentRecord(ctx: OperationContext<Kind>): Promise<Outcome> {
+  const kind = ctx.op.kind
+  const dinteroOrderId = ctx.mirror.dintero_order_id
+  if (!dinteroOrderId) return WAITING_FOR_DINTERO_ORDER
+  let plan = ctx.op.plan
+  if (!plan) {
+    const { payment_id: paymentId, record_id: recordId } = ctx.op.input
+    const payment = await loadPayment(ctx.container, paymentId)
+    if (!payment) return needsAction(`payment ${paymentId} not found`)
+    if (!isDinteroPayment(payment)) return skipped("not a Dintero payment")
+    const transactionId = transactionOf(payment, ctx.mirror.state)
+    if (!transactionId) return needsAction(`payment ${payment.id} has no Dintero transaction`)
+    const rows = inRecordOrder(kind === "capture" ? payment.captures : payment.refunds)
+    const index = rows.findIndex((r) => r.id === recordId)
+    if (index < 0) return needsAction(`${kind} ${recordId} no longer exists in Medusa`)
+    const state = ctx.mirror.state
+    const amount = minor(rows[index], payment.currency_code.toUpperCase())
+    const reference = paymentRecordReference(payment.id, kind, index, amount)
+    const tx = await ctx.client.checkout.getTransaction(transactionId)
+    const records = await ctx.recorder.readRecords(dinteroOrderId)
+    if (!state) return needsAction("the order has not been mirrored yet")
+    const planned = planPaymentRecord({ kind, amount, reference, transactionId, tx, records, state, isOriginalPayment: payment.id === state.original_payment_id })
+    if (!planned.ok) return needsAction(planned.reason)
+    plan = planned.plan
+    await ctx.setPlan(plan)
+  }
+  if (kind === "capture") await ctx.recorder.recordCapture(dinteroOrderId, "capture", plan.body)
+  else await ctx.recorder.recordRefund(dinteroOrderId, "refund", plan.body)
+  return done()
+}

@@ -1,0 +1,123 @@
+/**
+ * Writes to Dintero's Orders API exactly once per step of an operation. The client does not retry Orders POSTs,
+ * and a lost answer is not proof that nothing was recorded: so every record carries a marker
+ * (`metadata.medusa_operation = <identity>#<step key>`), and a retry first looks the record up by it before sending
+ * again. Each Orders record kind has its own named method (authorization, capture, refund, cancellation).
+ */
+import type { OrdersApi, OrdersPaymentOperation, OrdersPaymentOperationCreate } from "../../dintero"
+import type { OrdersDraftBody, PaymentOperationBody } from "../../mapping/orders"
+import { findByMarker, type OrdersRecords } from "../../mapping/orders-mirror/ledger"
+import type { Progress } from "./operation"
+
+/** Where the recorder keeps what it already sent (the operation's `progress`, saved on every change). */
+export interface ProgressStore {
+  readonly progress: Progress
+  set<K extends keyof Progress>(key: K, value: Progress[K]): Promise<void>
+}
+
+export type DraftCompletion = { ok: true; orderId: string } | { ok: false; needsAction: string }
+
+export const PROCESSED_BY = "medusa-payment-dintero"
+
+export class OrdersRecorder {
+  constructor(
+    private readonly orders: OrdersApi,
+    /** The operation's identity: the prefix of every marker. */
+    private readonly identity: string,
+    /** Attempts made, this one included: a first attempt has nothing to look up. */
+    private readonly attempts: number,
+    private readonly store: ProgressStore
+  ) {}
+
+  /** Every payment record of the Dintero order, read back (plans start from what Dintero holds). */
+  async readRecords(dinteroOrderId: string): Promise<OrdersRecords> {
+    const [authorizations, captures, refunds, cancellations] = await Promise.all([
+      this.orders.listAuthorizations(dinteroOrderId),
+      this.orders.listCaptures(dinteroOrderId),
+      this.orders.listRefunds(dinteroOrderId),
+      this.orders.listCancellations(dinteroOrderId),
+    ])
+    return { authorizations, captures, refunds, cancellations }
+  }
+
+  recordAuthorization(dinteroOrderId: string, key: string, body: PaymentOperationBody): Promise<void> {
+    return this.once(key, body, {
+      list: () => this.orders.listAuthorizations(dinteroOrderId),
+      create: (b) => this.orders.createAuthorization(dinteroOrderId, b),
+    })
+  }
+
+  recordCapture(dinteroOrderId: string, key: string, body: PaymentOperationBody): Promise<void> {
+    return this.once(key, body, {
+      list: () => this.orders.listCaptures(dinteroOrderId),
+      create: (b) => this.orders.createCapture(dinteroOrderId, b),
+    })
+  }
+
+  recordRefund(dinteroOrderId: string, key: string, body: PaymentOperationBody): Promise<void> {
+    return this.once(key, body, {
+      list: () => this.orders.listRefunds(dinteroOrderId),
+      create: (b) => this.orders.createRefund(dinteroOrderId, b),
+    })
+  }
+
+  recordCancellation(dinteroOrderId: string, key: string, body: PaymentOperationBody): Promise<void> {
+    return this.once(key, body, {
+      list: () => this.orders.listCancellations(dinteroOrderId),
+      create: (b) => this.orders.createCancellation(dinteroOrderId, b),
+    })
+  }
+
+  private async once(
+    key: string,
+    body: PaymentOperationBody,
+    api: { list: () => Promise<OrdersPaymentOperation[]>; create: (body: OrdersPaymentOperationCreate) => Promise<OrdersPaymentOperation> }
+  ): Promise<void> {
+    const sent = this.store.progress.sent ?? {}
+    if (sent[key]) return
+    const marker = `${this.identity}#${key}`
+    let id: string | undefined
+    if (this.attempts > 1) id = findByMarker(await api.list(), marker)?.id
+    if (!id) {
+      const created = await api.create({ ...body, processed_by: PROCESSED_BY, metadata: { medusa_operation: marker } })
+      id = created.id
+    }
+    await this.store.set("sent", { ...sent, [key]: id })
+  }
+
+  /**
+   * Creates the draft and completes it. For a draft on an existing order (edits) a retry recognises a completed
+   * draft by its line ids on the order. For a new order Dintero generates the id, so a completion whose answer was
+   * lost cannot be found again: that case asks for action rather than create a second order.
+   */
+  async createAndCompleteDraft(body: OrdersDraftBody, existingOrderId: string | null): Promise<DraftCompletion> {
+    if (this.attempts > 1 && existingOrderId) {
+      const order = await this.orders.getOrder(existingOrderId)
+      const ids = new Set((order.items ?? []).map((i) => i.line_id))
+      if (body.order.items.length > 0 && body.order.items.every((i) => ids.has(i.line_id))) return { ok: true, orderId: existingOrderId }
+    }
+    let draftId = this.store.progress.draft_id
+    if (draftId && this.attempts > 1) {
+      const draft = await this.orders.getDraft(draftId)
+      if (draft.status === "completed") {
+        if (existingOrderId) return { ok: true, orderId: existingOrderId }
+        const own = (body.order as { order_id?: unknown }).order_id
+        if (typeof own === "string") return { ok: true, orderId: own }
+        return {
+          ok: false,
+          needsAction: `draft ${draftId} was completed but Dintero's answer (with the generated order id) was lost; look the order up in Dintero Backoffice and set it on the mirror, or configure generateOrderId: false`,
+        }
+      }
+    }
+    if (!draftId) {
+      const draft = await this.orders.createDraft(body)
+      draftId = draft.id
+      await this.store.set("draft_id", draftId)
+    }
+    const { orders } = await this.orders.completeDraft(draftId)
+    const orderId = existingOrderId ?? orders[0]?.order_id
+    if (!orderId) throw new Error(`completing draft ${draftId} returned no order`)
+    await this.store.set("completed_order_id", orderId)
+    return { ok: true, orderId }
+  }
+}

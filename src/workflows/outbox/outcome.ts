@@ -1,0 +1,21 @@
+/**
+ * How one run of an operation ended, as the handler decides it (no exceptions for control flow). An exception that
+ * escapes a handler is an unexpected failure (a Dintero error, a lost connection) and is classified as such.
+ */
+export type Outcome =
+  /** Everything the operation had to record is recorded; `note` is shown to the merchant. */
+  | { status: "done"; note?: string }
+  /** Nothing to send (e.g. an order not paid with Dintero). */
+  | { status: "skipped"; reason: string }
+  /** The merchant must act (or the data cannot be mirrored as is); retried only from the admin. */
+  | { status: "needs_action"; reason: string }
+  /** Not possible yet (e.g. the Dintero order does not exist yet); retried with backoff. */
+  | { status: "retry"; reason: string }
+
+export const done = (note?: string): Outcome => ({ status: "done", ...(note !== undefined && { note }) })
+export const skipped = (reason: string): Outcome => ({ status: "skipped", reason })
+export const needsAction = (reason: string): Outcome => ({ status: "needs_action", reason })
+export const retryLater = (reason: string): Outcome => ({ status: "retry", reason })
+
+/** The Dintero order is created by the order_placed operation; the others wait for it. */
+export const WAITING_FOR_DINTERO_ORDER = retryLater("waiting for the order to be created in Dintero")

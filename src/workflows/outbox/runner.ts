@@ -1,0 +1,154 @@
+/**
+ * One pass over the outbox of one order: its operations in order, each one to the end or until it stops. A stopped
+ * operation keeps the later ones of the same order waiting (a capture cannot be recorded before the order exists).
+ * Each attempt's outcome is stored on the row; nothing here throws to a caller except a failure to read or write
+ * the rows themselves.
+ */
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
+import type { OperationKind } from "../../modules/dintero-orders/models/order-operation"
+import type DinteroOrdersService from "../../modules/dintero-orders/service"
+import { classifyError, classifyOutcome, type AttemptResult } from "./classify-failure"
+import type { Mirror, OperationContext } from "./context"
+import { mirrorCancellation } from "./handlers/cancellation"
+import { mirrorOrderEdit } from "./handlers/order-edit"
+import { mirrorOrderPlaced } from "./handlers/order-placed"
+import { mirrorPartAuthorization } from "./handlers/part-authorization"
+import { mirrorPaymentRecord } from "./handlers/payment-record"
+import { parseMirrorState, parseOperation, type Operation, type OperationRow, type Progress } from "./operation"
+import { OrdersRecorder } from "./orders-recorder"
+import { needsAction, type Outcome } from "./outcome"
+import { logger } from "./schedule"
+
+type Json = Record<string, unknown>
+
+/** Runs the order's due operations (all stopped ones too when `force`: the admin's retry). */
+export async function runOrderOutbox(container: MedusaContainer, orderId: string, force: boolean): Promise<void> {
+  const svc = container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE)
+  const runner = new AttemptRunner(container, svc, orderId)
+  const rows: OperationRow[] = await svc.listDinteroOrderOperations(
+    { order_id: orderId },
+    { order: { created_at: "ASC", sequence: "ASC" }, take: 1000 }
+  )
+  for (const row of rows) {
+    // Notices tell the merchant something; they wait for nobody and block nothing.
+    if (row.status === "done" || row.status === "skipped" || row.kind === "notice") continue
+    if ((row.status === "failed" || row.status === "needs_action") && !force) return
+    if (!force && row.next_attempt_at && new Date(row.next_attempt_at).getTime() > Date.now()) return
+    if (!(await runner.attempt(row))) return
+  }
+}
+
+class AttemptRunner {
+  private readonly client
+
+  constructor(
+    private readonly container: MedusaContainer,
+    private readonly svc: DinteroOrdersService,
+    private readonly orderId: string
+  ) {
+    // Without credentials the pass stops here (logged by the scheduler); the rows stay as they are.
+    this.client = svc.getDinteroClient()
+  }
+
+  /** One attempt at one operation; true when it finished and the next may run. */
+  async attempt(row: OperationRow): Promise<boolean> {
+    const attempts = row.attempts + 1
+    // What the row holds, written back with every save (typed once parsed).
+    const stored = { plan: (row.plan ?? null) as Json | null, progress: (row.progress ?? {}) as Json }
+    const save = (update: Partial<Omit<AttemptResult, "status">> & { attempts?: number; status?: OperationRow["status"] }) =>
+      this.svc.updateDinteroOrderOperations({
+        id: row.id,
+        plan: stored.plan,
+        progress: stored.progress,
+        ...(update.status !== undefined && { status: update.status }),
+        ...(update.attempts !== undefined && { attempts: update.attempts }),
+        ...(update.last_error !== undefined && { last_error: update.last_error }),
+        ...(update.next_attempt_at !== undefined && { next_attempt_at: update.next_attempt_at }),
+        ...(update.completed_at !== undefined && { completed_at: update.completed_at }),
+      })
+    await save({ status: "processing", attempts })
+    let result: AttemptResult
+    const ctx = { attempts, maxAttempts: this.svc.mirrorOptions.maxAttempts, now: new Date() }
+    try {
+      const outcome = await this.outcomeOf(row, attempts, stored)
+      result = classifyOutcome(outcome, { ...ctx, now: new Date() })
+    } catch (e) {
+      result = classifyError(e, { ...ctx, now: new Date() })
+    }
+    await save(result)
+    if (result.log) {
+      logger(this.container)?.warn(`[dintero] orders mirror ${row.identity} (attempt ${attempts}) ${result.status}: ${result.last_error}`)
+    }
+    return result.proceed
+  }
+
+  private async outcomeOf(row: OperationRow, attempts: number, stored: { plan: Json | null; progress: Json }): Promise<Outcome> {
+    const [mirrorRow] = await this.svc.listDinteroOrderMirrors({ order_id: this.orderId })
+    if (!mirrorRow) return needsAction("the order has no mirror row")
+    const state = parseMirrorState(mirrorRow.state)
+    if (!state.ok) return needsAction(state.reason)
+    const parsed = parseOperation({ ...row, attempts })
+    if (!parsed.ok) return needsAction(parsed.reason)
+    const mirror: Mirror = {
+      id: mirrorRow.id,
+      order_id: mirrorRow.order_id,
+      dintero_order_id: mirrorRow.dintero_order_id,
+      currency_code: mirrorRow.currency_code,
+      state: state.value,
+    }
+    const op = parsed.value
+    switch (op.kind) {
+      case "order_placed":
+        return mirrorOrderPlaced(this.contextFor(op, mirror, stored))
+      case "authorization":
+        return mirrorPartAuthorization(this.contextFor(op, mirror, stored))
+      case "capture":
+      case "refund":
+        return mirrorPaymentRecord(this.contextFor<"capture" | "refund">(op, mirror, stored))
+      case "order_edit":
+        return mirrorOrderEdit(this.contextFor(op, mirror, stored))
+      case "cancellation":
+        return mirrorCancellation(this.contextFor(op, mirror, stored))
+      case "notice":
+        return needsAction(op.input.message ?? "see the operation's input")
+    }
+  }
+
+  private contextFor<K extends OperationKind>(op: Operation<K>, mirror: Mirror, stored: { plan: Json | null; progress: Json }): OperationContext<K> {
+    const svc = this.svc
+    const persist = () => svc.updateDinteroOrderOperations({ id: op.id, plan: stored.plan, progress: stored.progress })
+    const progressStore = {
+      get progress(): Progress {
+        return op.progress
+      },
+      async set<P extends keyof Progress>(key: P, value: Progress[P]) {
+        op.progress = { ...op.progress, [key]: value }
+        stored.progress = op.progress
+        await persist()
+      },
+    }
+    return {
+      container: this.container,
+      orderId: this.orderId,
+      op,
+      mirror,
+      client: this.client,
+      options: svc.mirrorOptions,
+      recorder: new OrdersRecorder(this.client.orders, op.identity, op.attempts, progressStore),
+      async setPlan(plan) {
+        op.plan = plan
+        stored.plan = plan
+        await persist()
+      },
+      setProgress: (key, value) => progressStore.set(key, value),
+      async saveMirror(update) {
+        Object.assign(mirror, update)
+        // A plain copy of the state: the JSON column's type is an open record, MirrorState a closed interface.
+        const { state, ...rest } = update
+        await svc.updateDinteroOrderMirrors({ id: mirror.id, ...rest, ...(state !== undefined && { state: state && { ...state } }) })
+      },
+      notice: (key, message) => svc.recordNotice(this.orderId, key, message),
+    }
+  }
+}
