@@ -3,6 +3,7 @@ import { DinteroClient, DinteroClientConfig, DinteroError } from "../../src/dint
 import { ACCOUNT_ID, captureLogger, countRequests, makeClient, rejectionOf, sessionBody } from "./client-fixtures"
 import { guardContract } from "./contract-guard"
 import { CONTRACT_TEST_OPTIONS } from "./emulator-helpers"
+import pkg from "../../package.json"
 
 describe("Dintero client contract: auth", () => {
   let emulator: Emulator
@@ -114,7 +115,6 @@ describe("Dintero client contract: auth", () => {
   })
 
   it("sends the Dintero-System-* headers on every request", async () => {
-    const pkg = require("../../package.json")
     const c = client({ system: { version: "2.21.2" } })
     const created = await c.checkout.createSession(sessionBody(), { includeSession: true })
     const session = await c.checkout.getSession(created.id)

@@ -2,6 +2,7 @@ import { backoffDelay, parseRetryAfter, retryDelay } from "../http"
 import { refreshMarginSeconds } from "../auth"
 import { packageVersion, systemHeaders } from "../config"
 import path from "node:path"
+import pkg from "../../../package.json"
 
 describe("parseRetryAfter", () => {
   const now = Date.parse("2026-01-05T10:00:00Z")
@@ -90,8 +91,6 @@ describe("token refresh margin", () => {
 
 describe("system headers", () => {
   it("defaults to medusa + this package and its version from package.json", () => {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const pkg = require("../../../package.json")
     expect(systemHeaders(undefined)).toEqual({
       "Dintero-System-Name": "medusa",
       "Dintero-System-Version": "unknown",
@@ -111,7 +110,7 @@ describe("system headers", () => {
 
   it("finds the package.json from a deeper build directory, and says unknown outside the package", () => {
     const root = path.resolve(__dirname, "../../..")
-    expect(packageVersion(path.join(root, ".medusa/server/src/dintero"))).toBe(require("../../../package.json").version)
+    expect(packageVersion(path.join(root, ".medusa/server/src/dintero"))).toBe(pkg.version)
     expect(packageVersion("/")).toBe("unknown")
   })
 })

@@ -11,6 +11,8 @@ const installed = JSON.parse(
 
 describe("Dintero-System-Version", () => {
   it("the framework's package.json is not exported (the old road cannot work)", () => {
+    // A CommonJS resolution is what is being tested here.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     expect(() => require("@medusajs/framework/package.json")).toThrow(/Cannot find module|not defined by "exports"|ERR_PACKAGE_PATH_NOT_EXPORTED/)
   })
 

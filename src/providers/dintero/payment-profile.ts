@@ -42,8 +42,12 @@ interface CartAddresses {
 
 const countryOf = (r: CartAddresses) => r.shipping_address?.country_code ?? r.billing_address?.country_code ?? null
 
+interface MarketRecord extends CartAddresses {
+  region_id?: string | null
+}
+
 interface Query {
-  graph(input: { entity: string; fields: string[]; filters?: Record<string, unknown> }): Promise<{ data: any[] }>
+  graph(input: { entity: string; fields: string[]; filters?: Record<string, unknown> }): Promise<{ data: MarketRecord[] }>
 }
 
 async function readMarket(entity: "cart" | "order", id: string): Promise<Omit<PaymentMarket, "currency">> {

@@ -1,9 +1,7 @@
 import { defineRouteConfig } from "@medusajs/admin-sdk"
 import { Badge, Button, Container, Copy, Heading, StatusBadge, Text } from "@medusajs/ui"
-import { useState } from "react"
-import { adminFetch } from "../../../lib/api"
-import type { ConnectionTestResponse, PaymentProfileView, SettingsResponse } from "../../../lib/types"
-import { useAdminData } from "../../../lib/use-admin-data"
+import { errorMessage, useConnectionTest, useDinteroSettings } from "../../../lib/queries"
+import type { PaymentProfileView } from "../../../lib/types"
 
 function Field({ label, value, copy, testId }: { label: string; value: React.ReactNode; copy?: string; testId?: string }) {
   return (
@@ -20,22 +18,10 @@ function Field({ label, value, copy, testId }: { label: string; value: React.Rea
 }
 
 function ConnectionTest() {
-  const [result, setResult] = useState<ConnectionTestResponse>()
-  const [error, setError] = useState<string>()
-  const [running, setRunning] = useState(false)
-
-  const run = async () => {
-    setRunning(true)
-    setError(undefined)
-    setResult(undefined)
-    try {
-      setResult(await adminFetch<ConnectionTestResponse>("/admin/dintero/settings/test-connection", { method: "POST", body: {} }))
-    } catch (e) {
-      setError((e as Error).message)
-    } finally {
-      setRunning(false)
-    }
-  }
+  const test = useConnectionTest()
+  const result = test.data
+  const error = test.error ? errorMessage(test.error) : undefined
+  const run = () => test.mutate()
 
   return (
     <Container className="divide-y p-0">
@@ -48,7 +34,7 @@ function ConnectionTest() {
             moves).
           </Text>
         </div>
-        <Button size="small" variant="secondary" onClick={run} isLoading={running} data-testid="dintero-test-connection">
+        <Button size="small" variant="secondary" onClick={run} isLoading={test.isPending} data-testid="dintero-test-connection">
           Test connection
         </Button>
       </div>
@@ -132,7 +118,7 @@ function PaymentProfiles({ profiles }: { profiles: PaymentProfileView[] }) {
 }
 
 const DinteroSettingsPage = () => {
-  const { data, error, loading } = useAdminData<SettingsResponse>("/admin/dintero/settings")
+  const { data, error, isPending } = useDinteroSettings()
   const s = data?.settings
 
   return (
@@ -151,7 +137,7 @@ const DinteroSettingsPage = () => {
             </Badge>
           )}
         </div>
-        {loading && !data ? (
+        {isPending ? (
           <div className="px-6 py-4">
             <Text size="small" className="text-ui-fg-subtle">
               Loading the configuration…
@@ -160,7 +146,7 @@ const DinteroSettingsPage = () => {
         ) : error ? (
           <div className="px-6 py-4">
             <Text size="small" className="text-ui-fg-error" data-testid="dintero-settings-error">
-              Could not load the configuration: {error}
+              Could not load the configuration: {errorMessage(error)}
             </Text>
           </div>
         ) : !s ? (

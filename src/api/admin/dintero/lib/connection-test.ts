@@ -4,24 +4,8 @@ import { profileProbes } from "../../../../mapping/payment-profile"
 import type { DinteroOptions } from "../../../../providers/dintero/options"
 import { medusaVersion } from "../../../../providers/dintero/registry"
 import { dinteroFailure } from "./views"
+import type { ConnectionCheck, ConnectionTestResponse } from "./wire-types"
 
-export interface ConnectionCheck {
-  name: "token" | "profile"
-  ok: boolean
-  message: string
-  /** Profile checks: which profile, in which currency. */
-  profile_id?: string
-  currency?: string
-}
-
-export interface ConnectionTestResult {
-  ok: boolean
-  account_id: string
-  checks: ConnectionCheck[]
-  /** Dintero's own error of the first failed check. */
-  error: ReturnType<typeof dinteroFailure> | null
-  duration_ms: number
-}
 
 /** Merchant reference of the probe session, so it is recognisable in Backoffice. */
 export const CONNECTION_TEST_REFERENCE = "medusa-connection-test"
@@ -43,7 +27,7 @@ export const CONNECTION_TEST_REFERENCE = "medusa-connection-test"
 export async function testDinteroConnection(
   options: DinteroOptions,
   opts: { defaultCurrency?: string } = {}
-): Promise<ConnectionTestResult> {
+): Promise<ConnectionTestResponse> {
   const started = Date.now()
   const checks: ConnectionCheck[] = []
   const client = new DinteroClient({
@@ -57,8 +41,8 @@ export async function testDinteroConnection(
     retry: { retries: 0 },
     system: { name: "medusa", version: medusaVersion() },
   })
-  let firstError: ConnectionTestResult["error"] = null
-  const done = (): ConnectionTestResult => ({
+  let firstError: ConnectionTestResponse["error"] = null
+  const done = (): ConnectionTestResponse => ({
     ok: firstError === null,
     account_id: options.accountId,
     checks,

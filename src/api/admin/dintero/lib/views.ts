@@ -2,10 +2,10 @@ import { capturedAmount, refundedAmount } from "../../../../dintero/transactions
 import type { Transaction } from "../../../../dintero/types"
 import { callbackUrl } from "../../../../providers/dintero/callback"
 import type { DinteroOptions } from "../../../../providers/dintero/options"
-import { paymentProfilesView, type PaymentProfileView } from "./profiles-view"
-import type { DinteroFailure, TransactionEventView, TransactionView } from "./wire-types"
+import { paymentProfilesView } from "./profiles-view"
+import type { DinteroFailure, DinteroSettingsView, TransactionEventView, TransactionView } from "./wire-types"
 
-export type { DinteroFailure, TransactionEventView, TransactionView }
+export type { DinteroFailure, DinteroSettingsView, TransactionEventView, TransactionView }
 
 /**
  * What the admin dashboard may see of the plugin's configuration and of a Dintero transaction. Pure functions: the
@@ -15,7 +15,7 @@ export type { DinteroFailure, TransactionEventView, TransactionView }
 export const SECRET_MARK = "********"
 export const BACKOFFICE_BASE_URL = "https://backoffice.dintero.com"
 
-export type DinteroEnvironment = "test" | "production"
+export type DinteroEnvironment = DinteroSettingsView["environment"]
 
 /** Dintero account ids start with T (test) or P (production); the same Backoffice serves both. */
 export function environmentOf(accountId: string): DinteroEnvironment {
@@ -30,29 +30,6 @@ export function backofficeTransactionUrl(accountId: string, transactionId: strin
   return `${backofficeAccountUrl(accountId)}/payments/transactions/${encodeURIComponent(transactionId)}`
 }
 
-export interface DinteroSettingsView {
-  account_id: string
-  environment: DinteroEnvironment
-  client_id: string
-  client_secret: string
-  /** The default payment profile (`profileId`), null when only per-market profiles are configured. */
-  profile_id: string | null
-  /** Every payment profile the plugin chooses from, with its currency and markets. */
-  profiles: PaymentProfileView[]
-  checkout_base_url: string
-  api_base_url: string
-  return_url: string
-  backend_url: string
-  /** The URL Dintero calls; the merchant must let it through (HTTPS, not localhost, firewall). */
-  callback_url: string
-  callback_signature: "verified" | "not configured"
-  callback_secret: string | null
-  auto_capture: boolean
-  session_lifetime_minutes: number
-  timeout_ms: number
-  callback_delay_seconds: number
-  backoffice_url: string
-}
 
 export function settingsView(options: DinteroOptions): DinteroSettingsView {
   return {

@@ -122,3 +122,68 @@ export interface OrderMirrorResponse {
   /** With `?dintero=true`: the Orders API's own records of the order, or why they could not be read. */
   dintero?: Record<string, unknown>
 }
+
+/** A payment profile the plugin chooses from, as the settings page lists it. Order: entries as configured, then the default. */
+export interface PaymentProfileView {
+  profile_id: string
+  /** The one currency the entry is used for; null for the default profile (any currency Dintero takes). */
+  currency: string | null
+  /** Shipping countries (ISO 3166-1 alpha-2) the entry serves; empty: every country in its currency. */
+  countries: string[]
+  /** Medusa region ids the entry serves. */
+  regions: string[]
+  /** How a session reaches it: a market entry, a currency-wide entry, or the default for everything else. */
+  scope: "markets" | "currency" | "default"
+}
+
+/** The configuration a Medusa process booted with; secrets replaced by a fixed marker. */
+export interface DinteroSettingsView {
+  account_id: string
+  environment: "test" | "production"
+  client_id: string
+  client_secret: string
+  /** The default payment profile (`profileId`), null when only per-market profiles are configured. */
+  profile_id: string | null
+  /** Every payment profile the plugin chooses from, with its currency and markets. */
+  profiles: PaymentProfileView[]
+  checkout_base_url: string
+  api_base_url: string
+  return_url: string
+  backend_url: string
+  /** The URL Dintero calls; the merchant must let it through (HTTPS, not localhost, firewall). */
+  callback_url: string
+  callback_signature: "verified" | "not configured"
+  callback_secret: string | null
+  auto_capture: boolean
+  session_lifetime_minutes: number
+  timeout_ms: number
+  callback_delay_seconds: number
+  backoffice_url: string
+}
+
+/** GET /admin/dintero/settings */
+export interface SettingsResponse {
+  configured: boolean
+  provider_id?: string
+  settings: DinteroSettingsView | null
+  message?: string
+}
+
+export interface ConnectionCheck {
+  name: "token" | "profile"
+  ok: boolean
+  message: string
+  /** Profile checks: which profile, in which currency. */
+  profile_id?: string
+  currency?: string
+}
+
+/** POST /admin/dintero/settings/test-connection */
+export interface ConnectionTestResponse {
+  ok: boolean
+  account_id: string
+  checks: ConnectionCheck[]
+  /** Dintero's own error of the first failed check. */
+  error: DinteroFailure | null
+  duration_ms: number
+}
