@@ -1,3 +1,4 @@
+import { fillReturnUrl, returnUrlValuesOf } from "../../mapping/return-url"
 import {
   AbstractPaymentProvider,
   MedusaError,
@@ -613,7 +614,7 @@ export class DinteroPaymentProviderService extends AbstractPaymentProvider<Dinte
     return {
       profile_id: this.options_.profileId,
       url: {
-        return_url: this.options_.returnUrl,
+        return_url: fillReturnUrl(this.options_.returnUrl, returnUrlValuesOf(cart)),
         callback_url: callbackUrl(this.options_),
       },
       order: { ...sessionOrder, amount, currency, merchant_reference: merchantReference } as SessionCreate["order"],
