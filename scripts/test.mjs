@@ -21,7 +21,7 @@ for (const t of selected) {
   }
 }
 
-const needsDb = selected.some((t) => t === "modules" || t === "http" || t === "e2e" || t === "starter")
+const needsDb = selected.some((t) => ["package", "modules", "http", "e2e", "starter"].includes(t))
 const db = needsDb ? await startDatabase({ log: (m) => console.log(`[test] ${m}`) }) : null
 
 let stopping = false
