@@ -226,18 +226,25 @@ describe("Next.js starter", () => {
   test("redirect: pays on Dintero's page, comes back without the cart cookie and sees the order confirmation", async () => {
     const { page } = browser
     const cartId = await cartInBrowser(page)
-    await chooseDintero(page)
-    // What the browser sends to the return Route Handler when Dintero redirects there.
-    const returnCookies: string[] = []
+    // The Cookie header the browser sends to the store's pages (checkout) and to the return Route Handler.
+    const sent: { url: string; cookie: string }[] = []
     const onRequest = async (req: import("playwright-core").Request) => {
-      if (req.url().includes("/checkout/dintero/return")) returnCookies.push((await req.allHeaders()).cookie ?? "")
+      if (req.isNavigationRequest() && req.url().startsWith(shopUrl)) {
+        sent.push({ url: req.url(), cookie: (await req.allHeaders()).cookie ?? "" })
+      }
     }
     page.on("request", onRequest)
+    await chooseDintero(page)
     await page.click('[data-testid="dintero-redirect-button"]')
     await page.waitForURL((u) => u.pathname.includes("/checkout/v1/view/"))
     await page.click('button:text-is("Pay")')
     await confirmed(page, cartId, "starter-01-redirect-confirmed")
     page.off("request", onRequest)
+    // Positive control: on the store's own navigation the cart cookie is sent (and seen here)…
+    const checkout = sent.find((r) => r.url.includes(`/${COUNTRY}/checkout?step=payment`))
+    expect(checkout?.cookie).toContain(`_medusa_cart_id=${cartId}`)
+    // …but not on Dintero's redirect (cross-site, SameSite=Strict): the return route did without it.
+    const returnCookies = sent.filter((r) => r.url.includes("/checkout/dintero/return")).map((r) => r.cookie)
     expect(returnCookies).toHaveLength(1)
     expect(returnCookies[0]).not.toContain("_medusa_cart_id")
   })
