@@ -235,6 +235,8 @@ describe("Next.js starter", () => {
     }
     page.on("request", onRequest)
     await chooseDintero(page)
+    // The review step is interactive once the embedded checkout is up (the button's handler is hydrated).
+    await embedded(page)
     await page.click('[data-testid="dintero-redirect-button"]')
     await page.waitForURL((u) => u.pathname.includes("/checkout/v1/view/"))
     await page.click('button:text-is("Pay")')
