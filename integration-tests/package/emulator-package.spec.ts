@@ -41,6 +41,9 @@ describe("the dintero-emulator package", () => {
 
   it("installs from the tarball and serves Dintero's API from its bin", async () => {
     await run("npm", ["install", "--no-audit", "--no-fund", tarball], project)
+    // The library entry (package exports) as well as the bin.
+    const exported = await run(process.execPath, ["-e", 'console.log(typeof require("dintero-emulator").startEmulator)'], project)
+    expect(exported.output.trim()).toBe("function")
     child = spawn(path.join(project, "node_modules/.bin/dintero-emulator"), [], {
       cwd: project,
       env: { ...process.env, EMULATOR_PORT: "0" },
