@@ -15,11 +15,11 @@ export interface Browser {
   close(): Promise<void>
 }
 
-export async function launchBrowser(): Promise<Browser> {
+export async function launchBrowser(screenshotDir = SCREENSHOT_DIR): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} is missing: run scripts/test-e2e.mjs (it installs Debian's chromium) or set CHROMIUM_PATH`)
   }
-  mkdirSync(SCREENSHOT_DIR, { recursive: true })
+  mkdirSync(screenshotDir, { recursive: true })
   const profile = mkdtempSync(path.join(tmpdir(), "dintero-e2e-chromium-"))
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -42,7 +42,7 @@ export async function launchBrowser(): Promise<Browser> {
     context,
     page,
     async screenshot(p, name) {
-      const file = path.join(SCREENSHOT_DIR, `${name}.png`)
+      const file = path.join(screenshotDir, `${name}.png`)
       await p.screenshot({ path: file, fullPage: true })
       return file
     },

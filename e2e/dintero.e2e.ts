@@ -42,10 +42,18 @@ beforeAll(async () => {
       AUTH_CORS: `${backend},${shop.url}`,
     },
   })
-  shop.setConfig({ backendUrl: dev.backendUrl, publishableKey: dev.seeded.publishableKey, regionId: dev.seeded.regionId })
+  shop.setConfig({
+    backendUrl: dev.backendUrl,
+    publishableKey: dev.seeded.publishableKey,
+    regionId: dev.seeded.regionId,
+    dinteroEndpoint: sdkEndpoint(),
+  })
   timings.boot = Date.now() - started
   log(`dev store up in ${(timings.boot / 1000).toFixed(1)} s; storefront ${shop.url}`)
   browser = await launchBrowser()
+  // The pages' and the embedded checkout's errors, for the report of a failing test.
+  browser.page.on("console", (m) => m.type() === "error" && log(`browser console: ${m.text()}`))
+  browser.page.on("pageerror", (e) => log(`browser page error: ${e.message}`))
 })
 
 afterAll(async () => {
@@ -55,12 +63,28 @@ afterAll(async () => {
   log(`timings (ms): ${JSON.stringify(timings)}`)
 })
 
-/** The embedded Dintero checkout (the emulator's hosted page inside the Web SDK's iframe). */
+/** The Web SDK's endpoint for the emulator (configuration, as a store would set it; emulator/web-sdk-protocol.ts). */
+const sdkEndpoint = () => `${dev.emulator.checkoutBaseUrl}/view`
+
+/**
+ * The embedded Dintero checkout: the emulator's hosted page inside the Web SDK's iframe, loaded from the configured
+ * endpoint, sized by its HeightChanged event, and with every event it posted acknowledged by the SDK.
+ */
 async function checkoutFrame(page: Page): Promise<Frame> {
   const handle = await page.waitForSelector("#dintero-checkout iframe")
   const frame = await handle.contentFrame()
   if (!frame) throw new Error("the Dintero iframe has no frame")
   await frame.waitForSelector("text=Pay order")
+  const src = new URL((await handle.getAttribute("src"))!)
+  expect(`${src.origin}${src.pathname}`).toBe(`${sdkEndpoint()}/`)
+  expect(src.searchParams.get("ui")).toBe("inline")
+  expect(src.searchParams.get("sdk")).toMatch(/^\d+\.\d+\.\d+$/)
+  await frame.waitForSelector('body[data-unacked="0"]')
+  await page.waitForFunction(
+    (el) => (el as HTMLIFrameElement).getBoundingClientRect().height > 200,
+    handle,
+    { timeout: 10_000 }
+  )
   return frame
 }
 

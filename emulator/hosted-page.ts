@@ -1,10 +1,13 @@
 // The hosted payment page at the session url: shows the lines and total, and lets a human (or a test)
 // pay, put on hold, decline or cancel. Each button POSTs a form and is answered with a 303 to the redirect url.
+// Embedded by Dintero's Web SDK (`{endpoint}/?sid=…&sdk=…&ui=inline`, endpoint = this router's URL, or the session
+// url with `?sdk=…`), the same page speaks the SDK's postMessage protocol instead (see web-sdk-protocol.ts).
 import express, { Router, type Response } from "express"
 import type { EmulatorContext } from "./context"
 import { notPayableReason, pay, addSessionEvent, DEFAULT_PAYMENT_PRODUCT_TYPE } from "./payments"
 import { OperationError } from "./transaction-ops"
 import type { PayOutcome, Session } from "./types"
+import { finalEvent, publicSession, sdkPageScript } from "./web-sdk-protocol"
 
 const ACTIONS: Record<string, PayOutcome> = {
   pay: "AUTHORIZED",
@@ -59,7 +62,7 @@ ${body}
 </body></html>`
 }
 
-function renderSession(session: Session, reason: string | undefined): string {
+function renderSession(session: Session, reason: string | undefined, sdk = false): string {
   const { order } = session
   const rows = (order.items ?? []).map(
     (i) =>
@@ -74,27 +77,48 @@ function renderSession(session: Session, reason: string | undefined): string {
     )
   }
   const base = `/checkout/v1/view/${encodeURIComponent(session.id)}`
+  const sdkAttr = (action: string) => (sdk ? ` data-sdk-action="${action}"` : "")
+  const actionUrl = (action: string) => `${base}/${action}`
   const button = (action: string, label: string) =>
-    `<form method="post" action="${base}/${action}">` +
+    `<form method="post" action="${actionUrl(action)}"${sdkAttr(action)}>` +
     `<button type="submit" name="action" value="${action}">${label}</button></form>`
   const controls = reason
     ? `<p class="notice">${escapeHtml(reason)}</p>`
     : `<p><label>Payment method <select name="payment_product_type" form="pay-form">${PRODUCT_TYPES.map(
         (t) => `<option>${escapeHtml(t)}</option>`
       ).join("")}</select></label></p>
-<form id="pay-form" method="post" action="${base}/pay"><button type="submit">Pay</button></form>
-<form method="post" action="${base}/on-hold"><button type="submit">Pay (on hold)</button></form>
+<form id="pay-form" method="post" action="${actionUrl("pay")}"${sdkAttr("pay")}><button type="submit">Pay</button></form>
+<form method="post" action="${actionUrl("on-hold")}"${sdkAttr("on-hold")}><button type="submit">Pay (on hold)</button></form>
 ${button("decline", "Decline")}
-${button("cancel", "Cancel")}`
+${button("cancel", "Cancel")}
+${sdk ? `<p class="notice" id="sdk-notice" hidden></p>` : ""}`
   return page(
     `Pay ${order.merchant_reference}`,
     `<h1>Pay order ${escapeHtml(order.merchant_reference)}</h1>
 <table><thead><tr><th>Item</th><th>Qty</th><th class="amount">Amount</th></tr></thead>
 <tbody>${rows.join("\n")}</tbody>
 <tfoot><tr class="total"><td colspan="2">Total</td><td class="amount" id="total">${escapeHtml(formatAmount(order.amount, order.currency))}</td></tr></tfoot></table>
-${controls}`
+${controls}
+${sdk ? sdkPageScript({ sid: session.id, session: publicSession(session), stateUrl: `${base}/state` }) : ""}`
   )
 }
+
+/** What the embedded checkout shows once the SDK has the final event (`{endpoint}/embedResult/`, index.ts). */
+function renderEmbedResult(query: Record<string, unknown>): string {
+  const error = typeof query.error === "string" ? query.error : ""
+  const text =
+    error === "cancelled"
+      ? "Payment cancelled"
+      : error
+        ? `Payment not completed (${error})`
+        : typeof query.transaction_id === "string"
+          ? "Payment completed"
+          : "Done"
+  return page(text, `<p id="embed-result" data-error="${escapeHtml(error)}">${escapeHtml(text)}</p>`)
+}
+
+/** The SDK adds `sdk=<version>` to every URL it loads (url.ts); Dintero's checkout then runs embedded. */
+const isSdk = (query: Record<string, unknown>) => query.sdk !== undefined
 
 function errorPage(res: Response, status: number, message: string): void {
   res.status(status).type("html").send(page("Payment not possible", `<h1>Payment not possible</h1><p class="notice">${escapeHtml(message)}</p>`))
@@ -104,22 +128,43 @@ export function hostedPageRouter(ctx: EmulatorContext): Router {
   const router = Router()
   router.use(express.urlencoded({ extended: false }))
 
-  router.get("/:id", (req, res) => {
-    const session = ctx.sessions.get(req.params.id)
-    if (!session) return errorPage(res, 404, "Session not found")
+  // Before "/:id": these two are the SDK's custom-endpoint URLs, `${endpoint}/embedResult/` and `${endpoint}/?sid=`.
+  router.get("/embedResult", (req, res) => {
+    res.type("html").send(renderEmbedResult(req.query))
+  })
+
+  const show = (id: unknown, sdk: boolean, res: Response) => {
+    const session = typeof id === "string" ? ctx.sessions.get(id) : undefined
+    if (!session) return errorPage(res, 404, typeof id === "string" ? "Session not found" : "Query parameter sid is missing")
     addSessionEvent(session, "VISITED")
-    res.type("html").send(renderSession(session, notPayableReason(ctx, session)))
+    res.type("html").send(renderSession(session, notPayableReason(ctx, session), sdk))
+  }
+
+  router.get("/", (req, res) => show(req.query.sid, true, res))
+  router.get("/:id", (req, res) => show(req.params.id, isSdk(req.query), res))
+
+  // The embedded page's LockSession / RefreshSession read the session again (checkout.ts SessionUpdated).
+  router.get("/:id/state", (req, res) => {
+    const session = ctx.sessions.get(req.params.id)
+    if (!session) return res.status(404).json({ message: "Session not found" })
+    res.json({ session: publicSession(session), payable: !notPayableReason(ctx, session) })
   })
 
   router.post("/:id/:action", (req, res) => {
     const outcome = ACTIONS[req.params.action]
     if (!outcome) return errorPage(res, 404, `Unknown action ${req.params.action}`)
     const selected = typeof req.body?.payment_product_type === "string" ? req.body.payment_product_type : ""
+    // The embedded page posts to `…/<action>?sdk` and gets the SDK event to post; a plain form gets a redirect.
+    const wantsEvent = isSdk(req.query)
     try {
       const result = pay(ctx, req.params.id, outcome, selected ? { payment_product_type: selected } : {})
+      if (wantsEvent) return res.json({ event: finalEvent(outcome, ctx.sessions.get(req.params.id)!, result) })
       res.redirect(303, result.redirect_url)
     } catch (err) {
-      if (err instanceof OperationError) return errorPage(res, err.status, err.message)
+      if (err instanceof OperationError) {
+        if (wantsEvent) return res.status(err.status).json({ message: err.message })
+        return errorPage(res, err.status, err.message)
+      }
       throw err
     }
   })

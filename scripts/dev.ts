@@ -35,7 +35,7 @@ async function main() {
     onMedusaLine: (line) => live && line.trim() && console.log(`[medusa] ${line}`),
   })
   const { emulator, seeded } = dev
-  shop.setConfig({ backendUrl: dev.backendUrl, publishableKey: seeded.publishableKey, regionId: seeded.regionId })
+  shop.setConfig({ backendUrl: dev.backendUrl, publishableKey: seeded.publishableKey, regionId: seeded.regionId, dinteroEndpoint: `${emulator.checkoutBaseUrl}/view` })
   const o = emulator.options
   console.log(
     [

@@ -2,35 +2,20 @@
 // `npm run test:e2e`: the real-browser tests (e2e/). Installs Debian's chromium when /usr/bin/chromium is missing
 // (apt-get; Playwright never downloads a browser), runs e2e/run.ts and ends with the line `N passed, M failed`.
 // Screenshots of every final state: e2e/screenshots/. Usage: node scripts/test-e2e.mjs [-- <test name filter>]
-import { spawn, spawnSync } from "node:child_process"
+import { spawn } from "node:child_process"
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs"
 import { join } from "node:path"
+import { ensureChromium } from "./lib/chromium.mjs"
 
 const root = new URL("..", import.meta.url).pathname
 const started = Date.now()
 const extra = process.argv.includes("--") ? process.argv.slice(process.argv.indexOf("--") + 1) : []
-const chromium = process.env.CHROMIUM_PATH || "/usr/bin/chromium"
-
-function ensureChromium() {
-  if (existsSync(chromium)) return
-  if (process.env.CHROMIUM_PATH) {
-    console.error(`[e2e] CHROMIUM_PATH=${chromium} does not exist`)
-    process.exit(1)
-  }
-  console.log("[e2e] /usr/bin/chromium is missing: installing Debian's chromium (apt-get)")
-  const sudo = process.getuid?.() === 0 ? [] : ["sudo", "-n"]
-  for (const args of [["apt-get", "update"], ["apt-get", "install", "-y", "--no-install-recommends", "chromium"]]) {
-    const cmd = [...sudo, ...args]
-    const r = spawnSync(cmd[0], cmd.slice(1), { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } })
-    if (r.status !== 0) {
-      console.error(`[e2e] ${cmd.join(" ")} failed; install chromium yourself or set CHROMIUM_PATH`)
-      console.log("0 passed, 1 failed")
-      process.exit(1)
-    }
-  }
+const missing = ensureChromium("e2e")
+if (missing) {
+  console.error(`[e2e] ${missing}`)
+  console.log("0 passed, 1 failed")
+  process.exit(1)
 }
-
-ensureChromium()
 const screenshots = join(root, "e2e", "screenshots")
 rmSync(screenshots, { recursive: true, force: true })
 mkdirSync(screenshots, { recursive: true })

@@ -1,5 +1,7 @@
 // The storefront's Medusa Store API calls, as Medusa's Next.js starter makes them (plain fetch, no SDK needed).
-// window.STOREFRONT = { backendUrl, publishableKey, regionId? } comes from /config.js, written by the dev server.
+// window.STOREFRONT = { backendUrl, publishableKey, regionId?, dinteroEndpoint? } comes from /config.js, written by the
+// dev server; dinteroEndpoint is the Web SDK's endpoint (default https://checkout.dintero.com; the emulator's is
+// `${checkoutBaseUrl}/view`).
 ;(function () {
   const cfg = window.STOREFRONT || {}
 

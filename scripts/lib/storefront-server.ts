@@ -20,6 +20,8 @@ export interface StorefrontConfig {
   backendUrl: string
   publishableKey: string
   regionId?: string
+  /** The Dintero Web SDK's `endpoint` (default Dintero's own checkout); the emulator's is `${checkoutBaseUrl}/view`. */
+  dinteroEndpoint?: string
 }
 
 export interface Storefront {

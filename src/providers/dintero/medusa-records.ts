@@ -179,9 +179,18 @@ export async function loadCartForPaymentCollection(paymentCollectionId: string):
 }
 
 /** The order that owns a payment collection (order edits, claims, exchanges), if any. */
+/** The order an amount is owed on (a payment collection without a cart, e.g. after an order edit). */
+export interface OrderForPayment {
+  id: string
+  display_id?: number
+  email?: string
+  shipping_address?: { country_code?: string | null } | null
+  billing_address?: { country_code?: string | null } | null
+}
+
 export async function loadOrderForPaymentCollection(
   paymentCollectionId: string
-): Promise<{ id: string; display_id?: number; email?: string } | null> {
+): Promise<OrderForPayment | null> {
   const q = query()
   if (!q) return null
   const { data: links } = await q.graph({
@@ -191,6 +200,11 @@ export async function loadOrderForPaymentCollection(
   })
   const orderId = links[0]?.order_id
   if (!orderId) return null
-  const { data: orders } = await q.graph({ entity: "order", fields: ["id", "display_id", "email"], filters: { id: orderId } })
+  const { data: orders } = await q.graph({
+    entity: "order",
+    // The addresses' countries fill the return URL's {country_code} and choose the market's payment profile.
+    fields: ["id", "display_id", "email", "shipping_address.country_code", "billing_address.country_code"],
+    filters: { id: orderId },
+  })
   return orders[0] ?? null
 }

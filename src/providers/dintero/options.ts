@@ -1,5 +1,6 @@
 import { z } from "zod"
 import { DINTERO_CURRENCIES, profileConflicts } from "../../mapping/payment-profile"
+import { assertReturnUrlTemplate } from "../../mapping/return-url"
 
 /**
  * Options of the Dintero payment provider, validated at boot. A bad option stops Medusa with a message naming it;
@@ -81,7 +82,15 @@ export const dinteroOptionsSchema = z
     ),
     apiBaseUrl: url("an http(s) URL such as https://api.dintero.com/v1").default("https://api.dintero.com/v1"),
     /** Storefront page Dintero redirects the shopper to after payment; it completes the cart. */
-    returnUrl: url("the storefront return URL, e.g. https://shop.example/checkout/dintero/return", false),
+    returnUrl: url("the storefront return URL, e.g. https://shop.example/checkout/dintero/return", false).superRefine(
+      (v, ctx) => {
+        try {
+          assertReturnUrlTemplate(v) // a mistyped {placeholder} stops boot instead of failing the first checkout
+        } catch (e) {
+          ctx.addIssue({ code: "custom", message: (e as Error).message })
+        }
+      }
+    ),
     /**
      * Public URL of this Medusa backend as Dintero reaches it; callbacks go to `${backendUrl}/hooks/dintero/callback`.
      * Also the URL the callback signature is computed over, so it must be the one Dintero calls (proxies included).

@@ -1,10 +1,12 @@
 import type { SessionCreate } from "../../dintero"
 import { fromMinorUnits } from "../../mapping/money"
+import { fillReturnUrl, returnUrlValuesOf } from "../../mapping/return-url"
 import { buildSessionOrder, type CartForSession } from "../../mapping/session"
 import { callbackUrl } from "./callback"
 import {
   loadCartForPaymentCollection,
   loadOrderForPaymentCollection,
+  type OrderForPayment,
   type PaymentSessionRecord,
 } from "./medusa-records"
 import type { DinteroOptions } from "./options"
@@ -23,7 +25,7 @@ export interface SessionSource {
   paymentSessionId: string
   paymentCollectionId?: string
   cart: Record<string, any> | null
-  order: { id: string; display_id?: number; email?: string } | null
+  order: OrderForPayment | null
   /** The customer Medusa passes in the provider context, for the form's prefill. */
   customer?: { email?: string | null; phone?: string | null } | null
 }
@@ -66,7 +68,8 @@ export function buildSessionRequest(
   return {
     profile_id: options.profileId,
     url: {
-      return_url: options.returnUrl,
+      // `{country_code}`/`{cart_id}` filled from the cart, so the shopper returns to a route the storefront has.
+      return_url: fillReturnUrl(options.returnUrl, returnUrlValuesOf(cart ?? (order ? { ...order, id: null } : null))),
       callback_url: callbackUrl(options),
     },
     order: { ...sessionOrder, amount, currency, merchant_reference: merchantReference } as SessionCreate["order"],

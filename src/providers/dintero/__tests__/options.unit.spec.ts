@@ -32,6 +32,7 @@ describe("Dintero provider options", () => {
     [{ clientSecret: undefined }, /option "clientSecret" is required/],
     [{ profileId: "  " }, /option "profileId" is required/],
     [{ returnUrl: "not a url" }, /option "returnUrl" must be the storefront return URL/],
+    [{ returnUrl: "https://shop.example/{country}/checkout/dintero/return" }, /option "returnUrl".*unknown placeholder\(s\) \{country\}/],
     [{ backendUrl: "ftp://x" }, /option "backendUrl"/],
     [{ checkoutBaseUrl: "checkout.dintero.com" }, /option "checkoutBaseUrl"/],
     [{ autoCapture: "yes" }, /option "autoCapture" must be true or false/],
