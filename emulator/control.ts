@@ -21,6 +21,7 @@ const CONFIGURABLE: Array<keyof EmulatorOptions> = [
   "publicUrl",
   "logRequests",
   "sessionTtlSeconds",
+  "copySessionMetadataToTransactions",
 ]
 
 export function publicOptions(options: EmulatorOptions): Record<string, unknown> {

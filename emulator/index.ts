@@ -92,6 +92,7 @@ function resolveOptions(opts: EmulatorOptions): ResolvedOptions {
     publicUrl: opts.publicUrl,
     logRequests: opts.logRequests ?? true,
     sessionTtlSeconds: opts.sessionTtlSeconds ?? 4 * 60 * 60,
+    copySessionMetadataToTransactions: opts.copySessionMetadataToTransactions ?? true,
   }
 }
 

@@ -93,7 +93,10 @@ function createTransaction(ctx: EmulatorContext, session: Session, productType: 
     settlement_status: "NOT_SETTLED",
     items,
     url: { callback_url: session.url.callback_url, redirect_url: session.url.return_url },
-    metadata: { ...session.metadata },
+    // Dintero's own key always; the merchant's custom keys only when the emulator is told to copy them.
+    metadata: ctx.options.copySessionMetadataToTransactions
+      ? { ...session.metadata }
+      : { "session:profile_id": session.metadata["session:profile_id"] },
     initiating_system_request_headers: { ...session.initiating_system_request_headers },
     events: [],
   }

@@ -217,6 +217,12 @@ export interface EmulatorOptions {
   logRequests?: boolean
   /** Addition: session lifetime when the request sets no expires_at. Default 4 h. */
   sessionTtlSeconds?: number
+  /**
+   * Addition: copy the session's custom metadata onto its transactions. Dintero's published Transaction schema
+   * lists only Dintero's own metadata keys (checkout spec, Transaction.metadata; ../shared/reference/dintero-api.md
+   * §12), so no source promises the copy; tests switch it off to prove the plugin does not need it. Default true.
+   */
+  copySessionMetadataToTransactions?: boolean
 }
 
 export type ResolvedOptions = Required<Omit<EmulatorOptions, "signatureSecret" | "publicUrl">> & {
