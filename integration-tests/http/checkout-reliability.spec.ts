@@ -356,7 +356,7 @@ medusaIntegrationTestRunner({
           const res = await sendCallback({ transaction_id: id })
           expect(res.status).toBe(400)
           expect(res.data.result).toMatch(/is not a Dintero id/)
-          expect(res.data.result).not.toMatch(/[\n\u001b]/)
+          expect(res.data.result).not.toMatch(new RegExp(`[\n${String.fromCharCode(27)}]`))
           const bySession = await sendCallback({ session_id: id })
           expect(bySession.status).toBe(400)
         }

@@ -1,4 +1,4 @@
-import type { MedusaContainer } from "@medusajs/framework/types"
+import type { BigNumberInput, BigNumberValue, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules, PaymentActions } from "@medusajs/framework/utils"
 import {
   capturePaymentWorkflow,
@@ -209,7 +209,7 @@ async function settleForOrder(
     await processPaymentWorkflow(container).run({
       input: {
         action: PaymentActions.AUTHORIZED,
-        data: { session_id: ownSession.id, amount: fromMinorUnits(tx.amount, tx.currency) as any },
+        data: { session_id: ownSession.id, amount: fromMinorUnits(tx.amount, tx.currency) as BigNumberValue },
       },
     })
     const after = await collectionById(container, collection.id)
@@ -247,7 +247,9 @@ async function recordDinteroCapture(container: MedusaContainer, tx: Transaction,
   const total = toMinorUnits(payment.amount as DecimalInput, currency)
   await capturePaymentWorkflow(container).run({
     // is_captured: Dintero has already captured; Medusa records it without calling the provider.
-    input: { payment_id: payment.id, amount: fromMinorUnits(total - captured, currency), is_captured: true } as any,
+    input: { payment_id: payment.id, amount: fromMinorUnits(total - captured, currency), is_captured: true } as Parameters<
+      ReturnType<typeof capturePaymentWorkflow>["run"]
+    >[0] extends { input?: infer I } ? I : never,
   })
 }
 
@@ -260,7 +262,7 @@ async function adoptSession(container: MedusaContainer, collection: Collection, 
   const providerId = collection.payment_sessions[0]?.provider_id ?? (await dinteroProviderId(container))
   const created = await payment.createPaymentSession(collection.id, {
     provider_id: providerId,
-    amount: collection.amount as any,
+    amount: collection.amount as BigNumberInput,
     currency_code: collection.currency_code,
     data: { adopt_dintero_session_id: tx.session_id },
     context: {},
@@ -397,7 +399,7 @@ async function settleWithoutCart(container: MedusaContainer, tx: Transaction): P
   await processPaymentWorkflow(container).run({
     input: {
       action: tx.status === "CAPTURED" ? PaymentActions.SUCCESSFUL : PaymentActions.AUTHORIZED,
-      data: { session_id: session.id, amount: fromMinorUnits(tx.amount, tx.currency) as any },
+      data: { session_id: session.id, amount: fromMinorUnits(tx.amount, tx.currency) as BigNumberValue },
     },
   })
   return { kind: "done", detail: "payment authorized" }
