@@ -109,7 +109,7 @@ function resolveOptions(opts: EmulatorOptions): ResolvedOptions {
     publicUrl: opts.publicUrl,
     logRequests: opts.logRequests ?? true,
     sessionTtlSeconds: opts.sessionTtlSeconds ?? 4 * 60 * 60,
-    copySessionMetadataToTransaction: opts.copySessionMetadataToTransaction ?? true,
+    copySessionMetadataToTransaction: opts.copySessionMetadataToTransaction ?? false,
     autoCaptureDelayMs: opts.autoCaptureDelayMs ?? 0,
     autoCaptureFailures: opts.autoCaptureFailures ?? 0,
     strictSessionLock: opts.strictSessionLock ?? false,

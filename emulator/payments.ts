@@ -95,7 +95,7 @@ function createTransaction(ctx: EmulatorContext, session: Session, productType: 
     items,
     url: { callback_url: session.url.callback_url, redirect_url: session.url.return_url },
     // SPEC-TS:6206-6230: a transaction's metadata holds Dintero's keys; custom session metadata stays on the session
-    // unless the historical copy is switched on (options.copySessionMetadataToTransaction).
+    // unless the other reading is switched on (options.copySessionMetadataToTransaction).
     metadata: ctx.options.copySessionMetadataToTransaction
       ? { ...session.metadata }
       : pick(session.metadata, ["session:profile_id", "event_reference"]),

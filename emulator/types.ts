@@ -211,8 +211,8 @@ export interface EmulatorOptions {
   sessionTtlSeconds?: number
   /**
    * Copy the session's custom metadata onto the transaction. Dintero does not (SPEC-TS:6206-6230 lists Dintero's own
-   * keys only; Dintero's Woo plugin reads its keys from the session). Default true = the emulator's historical
-   * behaviour the plugin still relies on; false = Dintero's reading (only `session:profile_id` is carried over).
+   * keys only; Dintero's Woo plugin reads its keys from the session). Default false = Dintero's reading (only
+   * `session:profile_id` is carried over); true = the other reading, which the plugin must survive too.
    */
   copySessionMetadataToTransaction?: boolean
   /**

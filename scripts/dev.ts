@@ -25,6 +25,8 @@ async function main() {
     adminEnabled: true,
     persistent: true,
     completeOnReturn: true,
+    // As the README says: with DINTERO_CALLBACK_SECRET set, the emulator signs callbacks and the plugin verifies them.
+    callbackSecret: process.env.DINTERO_CALLBACK_SECRET || undefined,
     logLevel: process.env.LOG_LEVEL ?? "info",
     env: {
       DINTERO_RETURN_URL: process.env.DINTERO_RETURN_URL || shop.returnUrl,
@@ -50,7 +52,7 @@ async function main() {
       `  region (Norge, NOK):${" "}${seeded.regionId}`,
       `  shipping option:    ${seeded.shippingOptionId}`,
       `  variants:           outdoor ${seeded.variants.outdoor}, indoor ${seeded.variants.indoor}`,
-      `  Dintero callbacks:  ${dev.backendUrl}/hooks/dintero/callback`,
+      `  Dintero callbacks:  ${dev.backendUrl}/hooks/dintero/callback   (${o.signatureSecret ? "signed with DINTERO_CALLBACK_SECRET" : "unsigned: set DINTERO_CALLBACK_SECRET to sign"})`,
       `  storefront:         ${shop.url}   (example shop: cart → Dintero → order confirmation)`,
       `  shopper return:     ${dev.returnUrl}${process.env.DINTERO_RETURN_URL ? "" : "   (the storefront's return page: completes the cart)"}`,
       `  database:           ${dev.databaseUrl.replace(/:[^:@/]+@/, ":***@")}   (data kept in .tmp/dev-db)`,

@@ -34,7 +34,42 @@ export interface CallbackInput {
   event?: string
 }
 
-export type CallbackReading = { ok: true; value: CallbackInput } | { ok: false; reason: string }
+/**
+ * Why a callback is refused: `signature` (forged or replayed: 401) or `invalid` (an id that cannot be Dintero's:
+ * 400). Either way Dintero must not retry, and nothing of the payload is logged verbatim.
+ */
+export type CallbackReading =
+  | { ok: true; value: CallbackInput }
+  | { ok: false; reason: string; kind: "signature" | "invalid" }
+
+/**
+ * Dintero transaction and session ids: the account id (T/P + 8 digits), a dot, and a base58-style token
+ * (e.g. `T11223344.4ZwYk6m2f2c5xpS3gzKjPi`, Dintero's API reference examples). Checked before an id is logged or
+ * put in a URL path, so a forged id cannot walk paths (`..`), split log lines or carry terminal codes.
+ */
+export const DINTERO_ID_PATTERN = /^[PT]\d{8}\.[A-Za-z0-9]{6,64}$/
+
+export function isDinteroId(value: unknown): value is string {
+  return typeof value === "string" && DINTERO_ID_PATTERN.test(value)
+}
+
+/** A value from outside, made safe for one log line: printable ASCII only, at most 80 characters. */
+export function forLog(value: unknown): string {
+  const text = typeof value === "string" ? value : String(value)
+  const clean = text.replace(/[^\x21-\x7e]/g, "?")
+  return JSON.stringify(clean.length > 80 ? `${clean.slice(0, 80)}...` : clean)
+}
+
+/** The ids a callback names, checked: absent is fine, present but malformed is refused. */
+function checkIds(value: CallbackInput): CallbackReading {
+  for (const key of ["transaction_id", "session_id"] as const) {
+    const id = value[key]
+    if (id !== undefined && !isDinteroId(id)) {
+      return { ok: false, kind: "invalid", reason: `callback ${key} ${forLog(id)} is not a Dintero id` }
+    }
+  }
+  return { ok: true, value }
+}
 
 function header(headers: Record<string, unknown> | undefined, name: string): string | undefined {
   if (!headers) return undefined
@@ -73,22 +108,19 @@ export function readCallback(
         now,
       })
       if (!verdict.valid) {
-        return { ok: false, reason: `callback signature ${verdict.reason}` }
+        return { ok: false, kind: "signature", reason: `callback signature ${verdict.reason}` }
       }
     }
     const q = new URLSearchParams(route.query)
     // A POST callback carries the transaction as its body; the query still names it.
     const body = (data.body ?? {}) as Record<string, unknown>
-    return {
-      ok: true,
-      value: {
+    return checkIds({
         transaction_id: str(q.get("transaction_id")) ?? str(body.id),
         session_id: str(q.get("session_id")) ?? str(q.get("sid")) ?? str(body.session_id),
         merchant_reference: str(q.get("merchant_reference")) ?? str(body.merchant_reference),
         error: str(q.get("error")),
         event: str(q.get("event")),
-      },
-    }
+    })
   }
 
   // Medusa's generic POST /hooks/payment/dintero_dintero passes the body and headers but not the URL, so a
@@ -96,15 +128,13 @@ export function readCallback(
   if (options.callbackSecret) {
     return {
       ok: false,
+      kind: "signature",
       reason: `signed callbacks must use ${CALLBACK_PATH}; /hooks/payment/dintero_dintero cannot verify signatures`,
     }
   }
-  return {
-    ok: true,
-    value: {
-      transaction_id: str(data.id) ?? str(data.transaction_id),
-      session_id: str(data.session_id),
-      merchant_reference: str(data.merchant_reference),
-    },
-  }
+  return checkIds({
+    transaction_id: str(data.id) ?? str(data.transaction_id),
+    session_id: str(data.session_id),
+    merchant_reference: str(data.merchant_reference),
+  })
 }

@@ -1,4 +1,4 @@
-import { PaymentSessionStatus } from "@medusajs/framework/utils"
+import { MedusaError, PaymentSessionStatus } from "@medusajs/framework/utils"
 import type {
   DeletePaymentOutput,
   InitiatePaymentInput,
@@ -10,8 +10,10 @@ import { DinteroError } from "../../dintero"
 import { toMinorUnits } from "../../mapping/money"
 import type { AuthorizationReuse } from "./authorization-reuse"
 import { callDintero, toMedusaError } from "./errors"
-import { retrievePaymentSession } from "./medusa-records"
-import { newSessionData, pickPaymentData, readPaymentData, type DinteroPaymentData } from "./payment-data"
+import { isDinteroId } from "./callback"
+import { loadCartForPaymentCollection, retrievePaymentSession, type PaymentSessionRecord } from "./medusa-records"
+import { dataAfter, newSessionData, pickPaymentData, readPaymentData, type DinteroPaymentData } from "./payment-data"
+import { heldStatus, preferredTransaction } from "./payment-status"
 import type { ProviderContext } from "./provider-context"
 import { paymentProfileFor } from "./payment-profile"
 import { buildSessionRequest, loadSessionSource } from "./session-request"
@@ -36,6 +38,10 @@ export class CheckoutSessions {
     if (grant) {
       return await this.reuse.takeOver(paymentSessionId, grant, amount, currency)
     }
+    const adopt = input.data?.adopt_dintero_session_id
+    if (typeof adopt === "string" && session) {
+      return await this.adopt(adopt, session, amount, currency)
+    }
     const source = await loadSessionSource(session, paymentSessionId, input.context?.customer)
     // The market's payment profile, or a refusal the storefront can show, before anything is sent to Dintero.
     const profileId = await paymentProfileFor(this.ctx.options, { currency, cart: source.cart, orderId: source.order?.id })
@@ -52,11 +58,53 @@ export class CheckoutSessions {
     return { id: created.id, status: PaymentSessionStatus.PENDING, data: newSessionData(data) }
   }
 
+  /**
+   * A payment session for a Dintero session that is already paid but whose own Medusa session was replaced (three
+   * concurrent session requests, a create whose answer was lost). Called by the callback's settlement
+   * (api/hooks/dintero/settle-payment.ts); the storefront can send the same request, so nothing is taken on trust:
+   * the Dintero session must be for this very cart, amount and currency, and hold money.
+   */
+  protected async adopt(
+    dinteroSessionId: string,
+    session: PaymentSessionRecord,
+    amount: number,
+    currency: string
+  ): Promise<InitiatePaymentOutput> {
+    const refuse = (why: string) =>
+      new MedusaError(MedusaError.Types.NOT_ALLOWED, `Cannot take over Dintero session ${dinteroSessionId}: ${why}`)
+    if (!isDinteroId(dinteroSessionId)) throw refuse("not a Dintero session id")
+    const cart = await loadCartForPaymentCollection(session.payment_collection_id)
+    const checkout = this.ctx.client.checkout
+    const found = await callDintero("read the Dintero session", () => checkout.getSession(dinteroSessionId))
+    if (!cart || found.order?.merchant_reference !== cart.id) throw refuse("it is not for this cart")
+    if (found.order?.amount !== amount || found.order?.currency?.toUpperCase() !== currency) {
+      throw refuse("its amount or currency is not the cart's")
+    }
+    const list = await callDintero("look up the Dintero transaction", () =>
+      checkout.listTransactions({ session_id: dinteroSessionId })
+    )
+    const tx = preferredTransaction(list.filter((t) => t.session_id === dinteroSessionId))
+    if (!tx || !heldStatus(tx.status)) throw refuse("nobody has paid it")
+    const original = found.metadata?.medusa_payment_session_id
+    const data: DinteroPaymentData = {
+      session_id: session.id,
+      dintero_session_id: dinteroSessionId,
+      // Already paid: there is no page left to show.
+      checkout_url: "",
+      merchant_reference: cart.id,
+      amount,
+      currency,
+      ...(typeof original === "string" ? { adopted_from: original } : {}),
+    }
+    return { id: dinteroSessionId, status: PaymentSessionStatus.PENDING, data: newSessionData(dataAfter(data, tx)) }
+  }
+
   async update(input: UpdatePaymentInput): Promise<UpdatePaymentOutput> {
     const data = readPaymentData(input.data)
-    // Once paid, refused or cancelled, the session is history: Dintero refuses updates and the data only records
-    // the outcome (this is also how callbacks write declined/cancelled outcomes on the session).
-    if (data.transaction_id || data.dintero_status) {
+    // Once paid or cancelled, the session is history: Dintero refuses updates and the data only records the
+    // outcome. A declined attempt is not: the shopper may pay again, so the session follows the cart.
+    const retryable = data.dintero_status === "DECLINED" || data.dintero_status === "FAILED"
+    if (data.transaction_id || (data.dintero_status && !retryable)) {
       return { data: pickPaymentData(data) }
     }
     const currency = input.currency_code.toUpperCase()
@@ -93,7 +141,8 @@ export class CheckoutSessions {
       if (e instanceof DinteroError && e.status === 404) return keep
       throw toMedusaError("read the Dintero session", e)
     }
-    if (!data.session_id || session.metadata?.medusa_payment_session_id !== data.session_id) {
+    const owner = session.metadata?.medusa_payment_session_id
+    if (!data.session_id || (owner !== data.session_id && (!data.adopted_from || owner !== data.adopted_from))) {
       this.ctx.logger?.warn(`[dintero] not cancelling session ${data.dintero_session_id}: it belongs to another payment session`)
       return keep
     }

@@ -129,6 +129,42 @@ export const dinteroOptionsSchema = z
       .default(10),
   })
   .strict()
+  // Dintero refuses plain-http callback URLs for live accounts, and a localhost URL is one Dintero cannot reach:
+  // without callbacks a shopper who never returns gets no order.
+  .superRefine((o, ctx) => {
+    const problem = backendUrlProblem(o.backendUrl)
+    if (problem && o.accountId.startsWith("P")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["backendUrl"],
+        message: `${problem}; a production account (P...) needs a public https URL Dintero can send callbacks to`,
+      })
+    }
+  })
+
+/** Why Dintero could not (or must not) call back to this URL, or null. */
+export function backendUrlProblem(backendUrl: string): string | null {
+  let url: URL
+  try {
+    url = new URL(backendUrl)
+  } catch {
+    return null // reported by the URL check itself
+  }
+  if (url.protocol !== "https:") return "must be an https URL"
+  const host = url.hostname.replace(/^\[|\]$/g, "")
+  if (host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127\./.test(host) || host === "0.0.0.0") {
+    return "must not be a local address"
+  }
+  return null
+}
+
+/** The boot-time warning for a test account whose callbacks cannot reach this backend, or null. */
+export function backendUrlWarning(options: Pick<DinteroOptions, "accountId" | "backendUrl">): string | null {
+  const problem = backendUrlProblem(options.backendUrl)
+  return problem && !options.accountId.startsWith("P")
+    ? `option "backendUrl" ${problem}: Dintero's test environment may not deliver callbacks to it (fine with the local emulator; a production account refuses it)`
+    : null
+}
 
 export type DinteroOptionsInput = z.input<typeof dinteroOptionsSchema>
 export type DinteroOptions = z.output<typeof dinteroOptionsSchema>

@@ -23,6 +23,16 @@ export const paymentDataSchema = z.object({
   /** Last Dintero transaction status the plugin saw. */
   dintero_status: z.string().optional(),
   payment_product_type: z.string().optional(),
+  /**
+   * The last declined or failed attempt on this Dintero session while the session stays payable (the shopper may
+   * pay again on the same page); `dintero_status` and `dintero_error` say what happened.
+   */
+  declined_transaction_id: z.string().optional(),
+  /**
+   * The Medusa payment session the Dintero session was created for, when this session adopted it after the first
+   * was replaced (a double click, a lost answer); the Dintero session's metadata names that one.
+   */
+  adopted_from: z.string().optional(),
   /** Why the plugin refused a transaction (amount/currency/reference mismatch). */
   dintero_error: z.string().optional(),
   /** The transaction's lines and what each has captured/refunded, as Dintero last reported them (minor units). */
@@ -72,6 +82,8 @@ export function newSessionData(data: DinteroPaymentData): Record<string, unknown
     out[key] = (data as Record<string, unknown>)[key]
   }
   out.reused_authorization = data.reused_authorization === true
+  // The adoption request (checkout-session.ts) is the plugin's own; it does not stay in the data.
+  out.adopt_dintero_session_id = undefined
   return out
 }
 

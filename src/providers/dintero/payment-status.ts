@@ -25,6 +25,20 @@ export class PaymentStatus {
     if (!tx) {
       return { status: PaymentSessionStatus.PENDING, data: pickPaymentData(data) }
     }
+    if (tx.status === "DECLINED" || tx.status === "FAILED") {
+      // Only failed attempts so far: the shopper may still pay on the same Dintero page, so the session stays
+      // pending (usable) and the attempt is recorded, not made the session's transaction.
+      return {
+        status: PaymentSessionStatus.PENDING,
+        data: pickPaymentData({
+          ...data,
+          transaction_id: undefined,
+          dintero_status: tx.status,
+          declined_transaction_id: tx.id,
+          dintero_error: `payment ${tx.status.toLowerCase()} at Dintero`,
+        }),
+      }
+    }
     const problem = transactionMismatch(data, tx)
     if (problem) {
       this.ctx.logger?.warn(`[dintero] transaction ${tx.id} refused: ${problem}`)
@@ -33,7 +47,10 @@ export class PaymentStatus {
         data: pickPaymentData({ ...withTransaction(data, tx), dintero_error: problem }),
       }
     }
-    return { status: toPaymentSessionStatus(tx.status) as PaymentSessionStatus, data: dataAfter(data, tx) }
+    return {
+      status: toPaymentSessionStatus(tx.status) as PaymentSessionStatus,
+      data: dataAfter({ ...data, declined_transaction_id: undefined, dintero_error: undefined }, tx),
+    }
   }
 
   async retrieve(raw: Record<string, unknown> | undefined): Promise<RetrievePaymentOutput> {
@@ -42,18 +59,55 @@ export class PaymentStatus {
     return { data: tx ? dataAfter(data, tx) : pickPaymentData(data) }
   }
 
-  /** One request: the session's transaction, looked up by session id (at most one per session). */
+  /**
+   * The session's transaction that matters. A session may hold several (declined attempts, then one that went
+   * through), so the one that holds money wins over the first listed; a known transaction is read directly.
+   */
   async findTransaction(data: DinteroPaymentData): Promise<Transaction | null> {
     const checkout = this.ctx.client.checkout
     if (data.transaction_id) {
       const id = data.transaction_id
-      return await callDintero("read the Dintero transaction", () => checkout.getTransaction(id))
+      const tx = await callDintero("read the Dintero transaction", () => checkout.getTransaction(id))
+      if (tx.status !== "DECLINED" && tx.status !== "FAILED") return tx
     }
     const list = await callDintero("look up the Dintero transaction", () =>
       checkout.listTransactions({ session_id: data.dintero_session_id })
     )
-    return list.find((t) => t.session_id === data.dintero_session_id) ?? null
+    return preferredTransaction(list.filter((t) => t.session_id === data.dintero_session_id))
   }
+}
+
+/** Statuses in which Dintero holds (or has taken) the shopper's money. */
+const HELD = new Set([
+  "AUTHORIZED",
+  "ON_HOLD",
+  "CAPTURED",
+  "PARTIALLY_CAPTURED",
+  "PARTIALLY_REFUNDED",
+  "PARTIALLY_CAPTURED_REFUNDED",
+  "REFUNDED",
+])
+
+export function heldStatus(status: string | undefined): boolean {
+  return !!status && HELD.has(status)
+}
+
+function rank(status: string | undefined): number {
+  if (heldStatus(status)) return 0
+  if (status === "AUTHORIZATION_VOIDED") return 1
+  if (status === "DECLINED" || status === "FAILED") return 3
+  return 2
+}
+
+/**
+ * Pure: of a session's transactions, the one to act on: one that holds money first, then a voided one, then one
+ * in progress, then a failed attempt; the newest of equals. Never "the first listed".
+ */
+export function preferredTransaction<T extends Pick<Transaction, "status" | "created_at">>(list: T[]): T | null {
+  const sorted = [...list].sort(
+    (a, b) => rank(a.status) - rank(b.status) || String(b.created_at ?? "").localeCompare(String(a.created_at ?? ""))
+  )
+  return sorted[0] ?? null
 }
 
 /**

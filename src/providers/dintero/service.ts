@@ -27,7 +27,7 @@ import { AuthorizationReuse } from "./authorization-reuse"
 import { CheckoutSessions } from "./checkout-session"
 import { keptAuthorizations } from "./kept-authorizations"
 import { MoneyMovement } from "./money-movement"
-import type { DinteroOptions } from "./options"
+import { backendUrlWarning, type DinteroOptions } from "./options"
 import { readPaymentData } from "./payment-data"
 import { PaymentStatus } from "./payment-status"
 import type { ProviderContext } from "./provider-context"
@@ -69,6 +69,8 @@ export class DinteroPaymentProviderService extends AbstractPaymentProvider<Dinte
         error: (m) => logger.error(`[dintero] ${m}`),
       })
     }
+    const warning = backendUrlWarning(this.options_)
+    if (warning) logger?.warn(`[dintero] ${warning}`)
     // Shared with the Orders mirror and the admin routes: one token cache for the whole process.
     this.client_ = dinteroClientFor(this.options_)
     const ctx: ProviderContext = { cradle, client: this.client_, options: this.options_, logger }

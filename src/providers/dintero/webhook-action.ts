@@ -3,7 +3,7 @@ import type { ProviderWebhookPayload, WebhookActionResult } from "@medusajs/fram
 import { DinteroError, type Transaction } from "../../dintero"
 import { fromMinorUnits } from "../../mapping/money"
 import { toWebhookAction } from "../../mapping/status"
-import { readCallback, type CallbackInput } from "./callback"
+import { forLog, readCallback, type CallbackInput } from "./callback"
 import { retrievePaymentSession, type PaymentSessionRecord } from "./medusa-records"
 import { transactionMismatch } from "./payment-status"
 import type { ProviderContext } from "./provider-context"
@@ -43,30 +43,35 @@ export class WebhookActions {
     return await this.resolve(callback.value)
   }
 
-  /** The outcome of a verified callback, including the Medusa session it belongs to. */
+  /**
+   * The outcome of a verified callback on Medusa's generic route (/hooks/payment/dintero_dintero), which runs
+   * Medusa's own processPaymentWorkflow. The plugin's route settles through api/hooks/dintero/settle-payment.ts.
+   */
   async resolve(callback: CallbackInput): Promise<WebhookOutcome> {
     if (!callback.transaction_id) {
       return await this.resolveSessionCallback(callback)
     }
     let tx: Transaction
     try {
-      tx = await this.ctx.client.checkout.getTransaction(callback.transaction_id)
+      // The Dintero session (not the transaction: Dintero need not copy custom metadata onto it) names ours.
+      tx = await this.ctx.client.checkout.getTransaction(callback.transaction_id, { includes: ["session"] })
     } catch (e) {
       if (e instanceof DinteroError && (e.status === 404 || e.status === 400 || e.status === 403)) {
-        this.ctx.logger?.warn(`[dintero] callback for unknown transaction ${callback.transaction_id} ignored`)
+        this.ctx.logger?.warn(`[dintero] callback for unknown transaction ${forLog(callback.transaction_id)} ignored`)
         return ignore()
       }
       throw e
     }
-    const sessionId = typeof tx.metadata?.medusa_payment_session_id === "string" ? tx.metadata.medusa_payment_session_id : undefined
+    const named = tx.session?.metadata?.medusa_payment_session_id
+    const sessionId = typeof named === "string" ? named : undefined
     if (!sessionId) {
-      this.ctx.logger?.warn(`[dintero] transaction ${tx.id} carries no Medusa payment session id; callback ignored`)
+      this.ctx.logger?.warn(`[dintero] transaction ${forLog(tx.id)} is not for a Medusa payment session; callback ignored`)
       return ignore()
     }
     const session = await retrievePaymentSession(this.ctx.cradle, sessionId)
     const problem = session ? transactionMismatch(session.data ?? undefined, tx) : "no such payment session"
     if (!session || problem) {
-      this.ctx.logger?.warn(`[dintero] callback for transaction ${tx.id} ignored: ${problem}`)
+      this.ctx.logger?.warn(`[dintero] callback for transaction ${forLog(tx.id)} ignored: ${problem}`)
       return ignore()
     }
     const action = webhookActionFor(tx, session)

@@ -1,8 +1,8 @@
 import { signCallback } from "../../../dintero/signature"
-import { callbackUrl, readCallback } from "../callback"
+import { callbackUrl, forLog, isDinteroId, readCallback } from "../callback"
 
 const options = { backendUrl: "https://api.shop.example", accountId: "T12345678", callbackSecret: "s3cret" }
-const query = "report_error=true&transaction_id=T12345678.tx&session_id=T12345678.se&merchant_reference=cart_1&time=2026-01-01T00%3A00%3A00Z"
+const query = "report_error=true&transaction_id=T12345678.tx0000001&session_id=T12345678.se0000001&merchant_reference=cart_1&time=2026-01-01T00%3A00%3A00Z"
 const now = 1_800_000_000
 
 function signed(q: string, method = "GET", t = now, secret = "s3cret") {
@@ -28,7 +28,7 @@ describe("callback URL and reading", () => {
     )
     expect(result).toEqual({
       ok: true,
-      value: { transaction_id: "T12345678.tx", session_id: "T12345678.se", merchant_reference: "cart_1", error: undefined, event: undefined },
+      value: { transaction_id: "T12345678.tx0000001", session_id: "T12345678.se0000001", merchant_reference: "cart_1", error: undefined, event: undefined },
     })
   })
 
@@ -45,15 +45,45 @@ describe("callback URL and reading", () => {
       options,
       now
     )
-    expect(result).toEqual({ ok: false, reason })
+    expect(result).toEqual({ ok: false, kind: "signature", reason })
   })
 
   it("reads Medusa's generic route only when no secret is configured (it cannot see the signed URL)", () => {
-    const payload = { data: { id: "T12345678.tx", merchant_reference: "cart_1", amount: 1 }, rawData: "", headers: {} }
+    const payload = { data: { id: "T12345678.tx0000001", merchant_reference: "cart_1", amount: 1 }, rawData: "", headers: {} }
     expect(readCallback(payload, { ...options, callbackSecret: undefined }, now)).toEqual({
       ok: true,
-      value: { transaction_id: "T12345678.tx", session_id: undefined, merchant_reference: "cart_1" },
+      value: { transaction_id: "T12345678.tx0000001", session_id: undefined, merchant_reference: "cart_1" },
     })
     expect(readCallback(payload, options, now).ok).toBe(false)
+  })
+})
+
+describe("ids from callbacks", () => {
+  const read = (q: string) =>
+    readCallback({ data: { dintero_callback: { method: "GET", query: q } }, rawData: "", headers: {} }, { ...options, callbackSecret: undefined })
+
+  it("accepts Dintero's transaction and session ids", () => {
+    expect(isDinteroId("T11223344.4ZwYk6m2f2c5xpS3gzKjPi")).toBe(true)
+    expect(isDinteroId("P00000000.46MgvEfeK4d2ytLLuMzXDm")).toBe(true)
+    expect(read("transaction_id=T11223344.4ZwYk6m2f2c5xpS3gzKjPi").ok).toBe(true)
+  })
+
+  it.each([
+    ["a path walk", "T12345678.abc/../../sessions"],
+    ["a newline", "T12345678.abcdef\nINFO forged line"],
+    ["an ANSI code", "T12345678.abcdef\u001b[31m"],
+    ["another shape", "payses_01ABC"],
+  ])("refuses %s as a clear invalid callback, escaped for the log", (_what, id) => {
+    for (const key of ["transaction_id", "session_id"]) {
+      const result = read(`${key}=${encodeURIComponent(id)}`)
+      expect(result).toEqual({ ok: false, kind: "invalid", reason: expect.stringContaining(`callback ${key} "`) })
+      const reason = (result as { reason: string }).reason
+      expect(reason).not.toMatch(new RegExp(`[\n${String.fromCharCode(27)}]`))
+    }
+  })
+
+  it("keeps one log line printable and short", () => {
+    expect(forLog("a\nb\u001b[2Jc")).toBe('"a?b?[2Jc"')
+    expect(forLog("x".repeat(200))).toHaveLength(85)
   })
 })

@@ -1,5 +1,5 @@
 import { DinteroPaymentProviderService } from "../service"
-import { parseDinteroOptions } from "../options"
+import { backendUrlWarning, parseDinteroOptions } from "../options"
 
 const valid = {
   accountId: "T12345678",
@@ -101,5 +101,25 @@ describe("Dintero provider options", () => {
     it("needs either profileId or profiles", () => {
       expect(() => parseDinteroOptions(withoutProfileId)).toThrow(/option "profileId" is required .*unless "profiles"/)
     })
+  })
+})
+
+describe("backendUrl and Dintero's callbacks", () => {
+  it.each(["http://api.shop.example", "https://localhost:9000", "https://127.0.0.1", "http://localhost:9000"])(
+    "refuses %s for a production account, naming the option",
+    (backendUrl) => {
+      expect(() => parseDinteroOptions({ ...valid, accountId: "P12345678", backendUrl })).toThrow(/option "backendUrl" must/)
+    }
+  )
+
+  it("accepts a public https URL for a production account", () => {
+    expect(parseDinteroOptions({ ...valid, accountId: "P12345678" }).backendUrl).toBe("https://api.shop.example")
+    expect(backendUrlWarning(parseDinteroOptions({ ...valid, accountId: "P12345678" }))).toBeNull()
+  })
+
+  it("accepts but warns about a local or http URL for a test account", () => {
+    const parsed = parseDinteroOptions({ ...valid, backendUrl: "http://localhost:9000" })
+    expect(backendUrlWarning(parsed)).toMatch(/^option "backendUrl" must be an https URL/)
+    expect(backendUrlWarning(parseDinteroOptions(valid))).toBeNull()
   })
 })

@@ -1,0 +1,495 @@
+import type { BigNumberInput, BigNumberValue, MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, Modules, PaymentActions } from "@medusajs/framework/utils"
+import {
+  capturePaymentWorkflow,
+  completeCartWorkflow,
+  deletePaymentSessionsWorkflow,
+  processPaymentWorkflow,
+} from "@medusajs/medusa/core-flows"
+import { DinteroError, type DinteroClient, type Transaction } from "../../../dintero"
+import { fromMinorUnits, toMinorUnits, type DecimalInput } from "../../../mapping/money"
+import { forLog, isDinteroId } from "../../../providers/dintero/callback"
+import { heldStatus, preferredTransaction } from "../../../providers/dintero/payment-status"
+import { dinteroClientFor, dinteroConfiguration } from "../../../providers/dintero/registry"
+import { verifiedTransactions } from "../../../providers/dintero/verified-transactions"
+
+/**
+ * Settles one Dintero payment in Medusa: the one function the callback route and a reconciliation job call.
+ *
+ * The invariant it enforces: money Dintero holds for this store (a transaction AUTHORIZED, ON_HOLD or CAPTURED)
+ * ends as exactly one Medusa order holding that payment, or is released (voided, or refunded when already captured)
+ * with the reason recorded on the order or cart and logged. Declines are recorded on the payment session without
+ * making it unusable: the shopper may pay again on the same Dintero page.
+ *
+ * The Medusa side is found from Medusa's own records, never from metadata Dintero copies onto transactions: the
+ * transaction's merchant_reference is the cart id (session-request.ts), and the cart's payment sessions say which
+ * Dintero session each holds. Payments without a cart (an order's outstanding amount) are found through the
+ * Dintero session's own metadata, which names the Medusa payment session (GET /sessions/{id} with the transaction).
+ *
+ * Outcomes: `done` (the work is done), `never` (nothing to do, or it can never be done: Dintero must not retry) and
+ * `retry` (a retry can fix it: the callback answers 5xx so Dintero calls again).
+ */
+export type SettleOutcome =
+  | { kind: "done"; detail: string; order_id?: string }
+  | { kind: "never"; detail: string }
+  | { kind: "retry"; detail: string }
+
+export type SettleTarget = { transactionId: string } | { dinteroSessionId: string }
+
+interface SessionRow {
+  id: string
+  status: string
+  provider_id: string
+  amount: unknown
+  currency_code: string
+  data: Record<string, unknown> | null
+}
+
+interface PaymentRow {
+  id: string
+  amount: unknown
+  payment_session_id?: string
+  data: Record<string, unknown> | null
+  captured_at?: string | Date | null
+  canceled_at?: string | Date | null
+  captures?: { amount: unknown }[]
+}
+
+interface Collection {
+  id: string
+  amount: unknown
+  currency_code: string
+  payment_sessions: SessionRow[]
+  payments: PaymentRow[]
+}
+
+const LOCK_TIMEOUT_SECONDS = 30
+
+export async function settleDinteroPayment(container: MedusaContainer, target: SettleTarget): Promise<SettleOutcome> {
+  const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
+  const options = dinteroConfiguration()
+  if (!options) return { kind: "retry", detail: "the Dintero provider is not configured in this process" }
+  const client = dinteroClientFor(options)
+  const id = "transactionId" in target ? target.transactionId : target.dinteroSessionId
+  if (!isDinteroId(id)) {
+    return { kind: "never", detail: `${forLog(id)} is not a Dintero id` }
+  }
+
+  let tx: Transaction | null
+  try {
+    tx =
+      "transactionId" in target
+        ? await client.checkout.getTransaction(target.transactionId, { includes: ["session"] })
+        : await transactionOfSession(client, target.dinteroSessionId)
+  } catch (e) {
+    if (e instanceof DinteroError && (e.status === 404 || e.status === 400 || e.status === 403)) {
+      logger.warn(`[dintero] settle: ${forLog(id)} is unknown to Dintero (${e.status}); nothing to do`)
+      return { kind: "never", detail: "unknown to Dintero" }
+    }
+    return { kind: "retry", detail: `Dintero could not be read: ${(e as Error).message}` }
+  }
+  if (!tx) {
+    try {
+      return await settleSessionWithoutPayment(container, client, (target as { dinteroSessionId: string }).dinteroSessionId)
+    } catch (e) {
+      if (e instanceof DinteroError && (e.status === 404 || e.status === 400 || e.status === 403)) {
+        return { kind: "never", detail: "unknown to Dintero" }
+      }
+      logger.error(`[dintero] settling session ${forLog(id)} failed, to be retried: ${(e as Error)?.message}`)
+      return { kind: "retry", detail: "processing failed" }
+    }
+  }
+  const found = tx
+  const locking = container.resolve(Modules.LOCKING)
+  try {
+    return await locking.execute(
+      `dintero-settle:${found.merchant_reference ?? found.session_id}`,
+      () => settleTransaction(container, client, found),
+      { timeout: LOCK_TIMEOUT_SECONDS }
+    )
+  } catch (e) {
+    logger.error(`[dintero] settling transaction ${forLog(found.id)} failed, to be retried: ${(e as Error)?.message}`)
+    return { kind: "retry", detail: "processing failed" }
+  }
+}
+
+/** The session's transaction that matters (a held one before a declined one), or null when nobody paid. */
+async function transactionOfSession(client: DinteroClient, dinteroSessionId: string): Promise<Transaction | null> {
+  const list = await client.checkout.listTransactions({ session_id: dinteroSessionId })
+  const best = preferredTransaction(list.filter((t) => t.session_id === dinteroSessionId))
+  return best ? await client.checkout.getTransaction(best.id, { includes: ["session"] }) : null
+}
+
+async function settleTransaction(container: MedusaContainer, client: DinteroClient, tx: Transaction): Promise<SettleOutcome> {
+  const cart = await cartOf(container, tx.merchant_reference)
+  if (!cart) {
+    return await settleWithoutCart(container, tx)
+  }
+  const collection = cart.collection
+  if (!collection) return { kind: "never", detail: `cart ${cart.id} has no payment collection` }
+  if (tx.currency?.toUpperCase() !== collection.currency_code.toUpperCase()) {
+    return await release(container, client, tx, { cartId: cart.id }, `currency ${tx.currency} is not the cart's`)
+  }
+  const ownSession = collection.payment_sessions.find((s) => s.data?.dintero_session_id === tx.session_id)
+  const status = tx.status
+
+  if (status === "DECLINED" || status === "FAILED") {
+    return await recordDecline(container, tx, ownSession, !!cart.order_id)
+  }
+  if (status === "AUTHORIZATION_VOIDED") {
+    if (ownSession && ownSession.status !== "authorized" && ownSession.status !== "captured") {
+      await updateSessionRecord(container, ownSession, { dintero_status: status, transaction_id: tx.id }, "canceled")
+    }
+    return { kind: "done", detail: "authorization voided" }
+  }
+  if (!heldStatus(status)) {
+    return { kind: "never", detail: `transaction is ${status}: nothing to do` }
+  }
+
+  if (cart.order_id) {
+    return await settleForOrder(container, client, tx, cart.order_id, collection, ownSession)
+  }
+
+  const cartAmount = toMinorUnits(collection.amount as DecimalInput, collection.currency_code.toUpperCase())
+  if (tx.amount !== cartAmount) {
+    return await release(
+      container,
+      client,
+      tx,
+      { cartId: cart.id },
+      `the payment of ${tx.amount} does not match the cart's ${cartAmount} (minor units): the cart changed after this Dintero session was paid`
+    )
+  }
+
+  // The cart is completed with exactly this Dintero session: adopt it if its Medusa session was replaced (double
+  // click, a lost create answer), and drop the cart's other sessions so Medusa authorizes this one (completion takes
+  // the first session) and nobody can pay the others.
+  const session = ownSession ?? (await adoptSession(container, collection, tx))
+  if (session.status === "error" || session.status === "canceled") {
+    await updateSessionRecord(container, session, { dintero_error: undefined }, "pending")
+  }
+  const others = collection.payment_sessions.filter((s) => s.id !== session.id).map((s) => s.id)
+  if (others.length) {
+    await deletePaymentSessionsWorkflow(container).run({ input: { ids: others } })
+  }
+  verifiedTransactions.remember(tx)
+  const { result } = await completeCartWorkflow(container).run({ input: { id: cart.id } })
+  const orderId = (result as { id?: string })?.id
+  if (status === "CAPTURED" && orderId) {
+    // Auto-capture at once (e.g. Swish): Medusa recorded the capture while authorizing; make sure it did.
+    await recordDinteroCapture(container, tx, (await collectionById(container, collection.id))!)
+  }
+  return { kind: "done", detail: status === "ON_HOLD" ? "order placed, payment on hold" : "order placed", order_id: orderId }
+}
+
+/** The cart is already an order: this payment is the order's, completes an ON_HOLD one, or is one too many. */
+async function settleForOrder(
+  container: MedusaContainer,
+  client: DinteroClient,
+  tx: Transaction,
+  orderId: string,
+  collection: Collection,
+  ownSession: SessionRow | undefined
+): Promise<SettleOutcome> {
+  const payment = collection.payments.find(
+    (p) => p.data?.transaction_id === tx.id || (!!ownSession && p.payment_session_id === ownSession.id)
+  )
+  if (payment) {
+    if (tx.status === "CAPTURED") await recordDinteroCapture(container, tx, collection)
+    return { kind: "done", detail: "the order holds this payment", order_id: orderId }
+  }
+  const heldByOther = collection.payments.some((p) => !p.canceled_at)
+  if (ownSession && !heldByOther) {
+    // The order was placed while the payment was ON_HOLD: authorize it now (Medusa creates the payment).
+    if (tx.status === "ON_HOLD") return { kind: "done", detail: "payment still on hold", order_id: orderId }
+    verifiedTransactions.remember(tx)
+    if (ownSession.status === "error" || ownSession.status === "canceled") {
+      await updateSessionRecord(container, ownSession, { dintero_error: undefined }, "pending_authorization")
+    }
+    await processPaymentWorkflow(container).run({
+      input: {
+        action: PaymentActions.AUTHORIZED,
+        data: { session_id: ownSession.id, amount: fromMinorUnits(tx.amount, tx.currency) as BigNumberValue },
+      },
+    })
+    const after = await collectionById(container, collection.id)
+    const made = after?.payments.find((p) => p.payment_session_id === ownSession.id)
+    if (!made) return { kind: "retry", detail: "the held payment was not authorized yet" }
+    if (tx.status === "CAPTURED") await recordDinteroCapture(container, tx, after!)
+    return { kind: "done", detail: "held payment authorized", order_id: orderId }
+  }
+  return await release(
+    container,
+    client,
+    tx,
+    { orderId },
+    `the cart was already completed as order ${orderId} with another payment`
+  )
+}
+
+/**
+ * Dintero captured the whole transaction itself (auto-capture, possibly after the order was placed; products
+ * captured at once such as Swish): Medusa records the payment as captured without asking Dintero to capture again.
+ * Only captures Dintero made on its own count (they carry no capture_reference; every capture Medusa sends has
+ * one), so a callback about a capture the merchant made in Medusa never records it twice. Exactly once: this runs
+ * under the settlement lock, only while Medusa has recorded no capture, and Medusa refuses to capture beyond the
+ * amount.
+ */
+async function recordDinteroCapture(container: MedusaContainer, tx: Transaction, collection: Collection): Promise<void> {
+  const captures = ((tx.events ?? []) as Array<{ event?: string; success?: boolean; event_reference?: string }>).filter(
+    (e) => e.event === "CAPTURE" && e.success !== false
+  )
+  if (tx.status !== "CAPTURED" || captures.length === 0 || captures.some((e) => !!e.event_reference)) return
+  const payment = collection.payments.find((p) => p.data?.transaction_id === tx.id) ?? collection.payments.find((p) => !p.canceled_at)
+  if (!payment || payment.captured_at || payment.canceled_at || (payment.captures ?? []).length > 0) return
+  const currency = tx.currency.toUpperCase()
+  const captured = 0
+  const total = toMinorUnits(payment.amount as DecimalInput, currency)
+  await capturePaymentWorkflow(container).run({
+    // is_captured: Dintero has already captured; Medusa records it without calling the provider.
+    input: { payment_id: payment.id, amount: fromMinorUnits(total - captured, currency), is_captured: true } as Parameters<
+      ReturnType<typeof capturePaymentWorkflow>["run"]
+    >[0] extends { input?: infer I } ? I : never,
+  })
+}
+
+/**
+ * A Medusa payment session for a paid Dintero session whose own Medusa session is gone. The provider verifies the
+ * Dintero session against the cart before taking it (checkout-session.ts).
+ */
+async function adoptSession(container: MedusaContainer, collection: Collection, tx: Transaction): Promise<SessionRow> {
+  const payment = container.resolve(Modules.PAYMENT)
+  const providerId = collection.payment_sessions[0]?.provider_id ?? (await dinteroProviderId(container))
+  const created = await payment.createPaymentSession(collection.id, {
+    provider_id: providerId,
+    amount: collection.amount as BigNumberInput,
+    currency_code: collection.currency_code,
+    data: { adopt_dintero_session_id: tx.session_id },
+    context: {},
+  })
+  container
+    .resolve(ContainerRegistrationKeys.LOGGER)
+    .info(`[dintero] adopted paid Dintero session ${forLog(tx.session_id)} as payment session ${created.id}`)
+  return created as unknown as SessionRow
+}
+
+/**
+ * A declined or failed attempt: written on the payment session for the storefront and the merchant to see, but the
+ * session stays payable (pending) while no order exists, because the shopper may pay again on the same page.
+ */
+async function recordDecline(
+  container: MedusaContainer,
+  tx: Transaction,
+  session: SessionRow | undefined,
+  ordered: boolean
+): Promise<SettleOutcome> {
+  if (!session) return { kind: "never", detail: `declined attempt ${tx.id} of a session this cart no longer holds` }
+  if (session.status === "authorized" || session.status === "captured") {
+    return { kind: "done", detail: "an older attempt; the payment went through" }
+  }
+  const error = errorOf(tx)
+  await updateSessionRecord(
+    container,
+    session,
+    {
+      dintero_status: tx.status,
+      declined_transaction_id: tx.id,
+      dintero_error: `payment ${tx.status.toLowerCase()} at Dintero${error ? ` (${error})` : ""}`,
+    },
+    // An ON_HOLD payment that failed after the order was placed cannot be paid again on that page.
+    ordered ? "error" : session.status
+  )
+  return { kind: "done", detail: `${tx.status.toLowerCase()} recorded` }
+}
+
+function errorOf(tx: Transaction): string | undefined {
+  const events = (tx.events ?? []) as Array<{ success?: boolean; error?: { code?: string; message?: string } }>
+  const failed = [...events].reverse().find((e) => e.success === false && e.error)
+  return failed?.error ? [failed.error.code, failed.error.message].filter(Boolean).join(": ").slice(0, 200) : undefined
+}
+
+/**
+ * Gives back money nobody will turn into an order: void the authorization, or refund a capture, and record why on
+ * the order (or cart) metadata under `dintero_released_payments`, where the merchant sees it, and in the log.
+ */
+async function release(
+  container: MedusaContainer,
+  client: DinteroClient,
+  tx: Transaction,
+  where: { orderId?: string; cartId?: string },
+  reason: string
+): Promise<SettleOutcome> {
+  const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
+  let action: "voided" | "refunded" | "already released"
+  switch (tx.status) {
+    case "AUTHORIZED":
+    case "ON_HOLD":
+      await client.checkout.voidTransaction(tx.id)
+      action = "voided"
+      break
+    case "CAPTURED":
+    case "PARTIALLY_CAPTURED": {
+      const captured = capturedOf(tx)
+      await client.checkout.refundTransaction(tx.id, {
+        amount: captured,
+        refund_reference: `release-${tx.id.split(".").pop()}`.slice(0, 50),
+        reason: reason.slice(0, 200),
+      })
+      if (tx.status === "PARTIALLY_CAPTURED") await client.checkout.voidTransaction(tx.id)
+      action = "refunded"
+      break
+    }
+    default:
+      action = "already released"
+  }
+  const entry = {
+    transaction_id: tx.id,
+    dintero_session_id: tx.session_id,
+    amount: tx.amount,
+    currency: tx.currency,
+    action,
+    reason,
+    at: new Date().toISOString(),
+  }
+  await noteOn(container, where, entry)
+  logger.warn(`[dintero] transaction ${forLog(tx.id)} ${action}: ${reason}`)
+  return { kind: "done", detail: `${action}: ${reason}` }
+}
+
+function capturedOf(tx: Transaction): number {
+  const events = (tx.events ?? []) as Array<{ event?: string; success?: boolean; amount?: number }>
+  const sum = (kind: string) => events.filter((e) => e.event === kind && e.success !== false).reduce((s, e) => s + (e.amount ?? 0), 0)
+  return sum("CAPTURE") - sum("REFUND")
+}
+
+const RELEASED_KEY = "dintero_released_payments"
+
+async function noteOn(container: MedusaContainer, where: { orderId?: string; cartId?: string }, entry: Record<string, unknown>) {
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const entity = where.orderId ? "order" : "cart"
+  const id = (where.orderId ?? where.cartId)!
+  const { data } = await query.graph({ entity, fields: ["id", "metadata"], filters: { id } })
+  const metadata = (data[0]?.metadata ?? {}) as Record<string, unknown>
+  const list = Array.isArray(metadata[RELEASED_KEY]) ? (metadata[RELEASED_KEY] as unknown[]) : []
+  if (list.some((e) => (e as { transaction_id?: string })?.transaction_id === entry.transaction_id)) return
+  const next = { ...metadata, [RELEASED_KEY]: [...list, entry] }
+  if (where.orderId) {
+    await container.resolve(Modules.ORDER).updateOrders(id, { metadata: next })
+  } else {
+    await container.resolve(Modules.CART).updateCarts(id, { metadata: next })
+  }
+}
+
+/** Payments without a cart (an order's outstanding amount): the Dintero session's metadata names the Medusa session. */
+async function settleWithoutCart(container: MedusaContainer, tx: Transaction): Promise<SettleOutcome> {
+  const sessionId = (tx as { session?: { metadata?: Record<string, unknown> } }).session?.metadata?.medusa_payment_session_id
+  if (typeof sessionId !== "string") {
+    return { kind: "never", detail: "not a payment of this store" }
+  }
+  const payment = container.resolve(Modules.PAYMENT)
+  const [session] = (await payment.listPaymentSessions({ id: sessionId })) as unknown as SessionRow[]
+  if (!session || session.data?.dintero_session_id !== tx.session_id || session.data?.merchant_reference !== tx.merchant_reference) {
+    return { kind: "never", detail: "not a payment of this store" }
+  }
+  if (tx.status === "DECLINED" || tx.status === "FAILED") return await recordDecline(container, tx, session, false)
+  if (!heldStatus(tx.status) || session.status === "authorized" || session.status === "captured") {
+    return { kind: "done", detail: "nothing left to do" }
+  }
+  verifiedTransactions.remember(tx)
+  await processPaymentWorkflow(container).run({
+    input: {
+      action: tx.status === "CAPTURED" ? PaymentActions.SUCCESSFUL : PaymentActions.AUTHORIZED,
+      data: { session_id: session.id, amount: fromMinorUnits(tx.amount, tx.currency) as BigNumberValue },
+    },
+  })
+  return { kind: "done", detail: "payment authorized" }
+}
+
+/** The shopper cancelled on Dintero's page (a callback without a transaction): recorded on the Medusa session. */
+async function settleSessionWithoutPayment(
+  container: MedusaContainer,
+  client: DinteroClient,
+  dinteroSessionId: string
+): Promise<SettleOutcome> {
+  const dinteroSession = await client.checkout.getSession(dinteroSessionId)
+  if (!dinteroSession.cancelled_at) return { kind: "never", detail: "nobody has paid this session yet" }
+  const cart = await cartOf(container, dinteroSession.order?.merchant_reference)
+  const session = cart?.collection?.payment_sessions.find((s) => s.data?.dintero_session_id === dinteroSessionId)
+  if (!session || session.status !== "pending") return { kind: "never", detail: "no open payment session holds it" }
+  await updateSessionRecord(container, session, { dintero_status: "SESSION_CANCELLED" }, "canceled")
+  return { kind: "done", detail: "canceled" }
+}
+
+/** Writes what the plugin learnt on the session row itself (not through the provider: nothing to tell Dintero). */
+async function updateSessionRecord(
+  container: MedusaContainer,
+  session: SessionRow,
+  data: Record<string, unknown>,
+  status: string
+): Promise<void> {
+  const payment = container.resolve(Modules.PAYMENT) as unknown as {
+    updatePaymentSessions(input: { id: string; data: Record<string, unknown>; status: string }): Promise<unknown>
+  }
+  const merged: Record<string, unknown> = { ...(session.data ?? {}), ...data }
+  for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key]
+  await payment.updatePaymentSessions({ id: session.id, data: merged, status })
+}
+
+async function cartOf(
+  container: MedusaContainer,
+  merchantReference: string | undefined
+): Promise<{ id: string; order_id?: string; collection?: Collection } | null> {
+  if (!merchantReference?.startsWith("cart_")) return null
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data: carts } = await query.graph({
+    entity: "cart",
+    fields: ["id", "payment_collection.id"],
+    filters: { id: merchantReference },
+  })
+  const cart = carts[0]
+  if (!cart) return null
+  const { data: links } = await query.graph({ entity: "order_cart", fields: ["order_id"], filters: { cart_id: cart.id } })
+  const collection = cart.payment_collection?.id ? await collectionById(container, cart.payment_collection.id) : null
+  return { id: cart.id, order_id: links[0]?.order_id, collection: collection ?? undefined }
+}
+
+async function collectionById(container: MedusaContainer, id: string): Promise<Collection | null> {
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({
+    entity: "payment_collection",
+    fields: [
+      "id",
+      "amount",
+      "currency_code",
+      "payment_sessions.id",
+      "payment_sessions.status",
+      "payment_sessions.provider_id",
+      "payment_sessions.amount",
+      "payment_sessions.currency_code",
+      "payment_sessions.data",
+      "payments.id",
+      "payments.amount",
+      "payments.payment_session_id",
+      "payments.data",
+      "payments.captured_at",
+      "payments.canceled_at",
+      "payments.captures.amount",
+    ],
+    filters: { id },
+  })
+  const c = data[0]
+  if (!c) return null
+  return { ...c, payment_sessions: c.payment_sessions ?? [], payments: c.payments ?? [] } as Collection
+}
+
+let providerIdCache: string | undefined
+
+/** The registered Dintero provider (pp_dintero_<id>); `dintero` is the documented id. */
+export async function dinteroProviderId(container: MedusaContainer): Promise<string> {
+  if (providerIdCache) return providerIdCache
+  const payment = container.resolve(Modules.PAYMENT)
+  const providers = await payment.listPaymentProviders({ is_enabled: true })
+  const ids = providers.map((p: { id: string }) => p.id).filter((id: string) => id.startsWith("pp_dintero_"))
+  providerIdCache = ids.includes("pp_dintero_dintero") ? "pp_dintero_dintero" : ids[0] ?? "pp_dintero_dintero"
+  return providerIdCache
+}
