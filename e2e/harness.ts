@@ -12,7 +12,7 @@ interface Test {
 const tests: Test[] = []
 const before: Fn[] = []
 const after: Fn[] = []
-let prefix: string[] = []
+const prefix: string[] = []
 
 export function describe(name: string, body: () => void) {
   prefix.push(name)

@@ -3,7 +3,7 @@
 // through in Debian's chromium: redirect pay, embedded pay, decline → try again, cancel → try again, each ending
 // on the starter's order confirmation. Screenshots: e2e/starter/screenshots/.
 import { spawn, type ChildProcess } from "node:child_process"
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import http from "node:http"
 import net from "node:net"
 import { tmpdir } from "node:os"

@@ -62,7 +62,7 @@ medusaIntegrationTestRunner({
       expect(typeof draft.order.items[0].description).toBe("string")
 
       expect((await admin.capture(placed.paymentId)).status).toBe(200)
-      mirror = await waitForMirror(admin, placed.orderId, (m) => ops(m, "capture").length === 1 && settled(3)(m))
+      await waitForMirror(admin, placed.orderId, (m) => ops(m, "capture").length === 1 && settled(3)(m))
 
       const [item] = await orderItems(admin, placed.orderId)
       await editOrder(admin, placed.orderId, {
@@ -139,7 +139,7 @@ medusaIntegrationTestRunner({
         add: [{ variant_id: seeded.variants.indoor, quantity: 1, unit_price: 500 }],
         update: [{ item_id: item.id, quantity: 0 }],
       })
-      let mirror = await waitForMirror(admin, placed.orderId, (m) => ops(m, "order_edit").length === 1 && settled(4)(m))
+      const mirror = await waitForMirror(admin, placed.orderId, (m) => ops(m, "order_edit").length === 1 && settled(4)(m))
       expect(ops(mirror, "order_edit")[0].last_error).toContain("10200 of the new lines awaits the payment of the difference")
       const dinteroOrderId = mirror.dintero_order_mirror.dintero_order_id
       const pid = placed.transactionId
@@ -160,7 +160,7 @@ medusaIntegrationTestRunner({
       const after = await admin.getOrder(placed.orderId)
       const newPayment = after.payment_collections.find((pc: any) => pc.id === open.id).payments[0]
       expect((await admin.capture(newPayment.id)).status).toBe(200)
-      mirror = await waitForMirror(admin, placed.orderId, (m) => ops(m, "capture").length === 2 && settled(1)(m))
+      await waitForMirror(admin, placed.orderId, (m) => ops(m, "capture").length === 2 && settled(1)(m))
       const order = dinteroOrder(env.emulator, dinteroOrderId)
       expect(records(order, "authorizations").slice(-1)).toEqual([{ items: [{ line_id: 3, amount: 10200 }], payment_id: paid.transaction!.id }])
       expect(records(order, "captures").slice(-1)).toEqual([{ items: [{ line_id: 3, amount: 10200 }], payment_id: paid.transaction!.id }])

@@ -1,5 +1,5 @@
 import { execFileSync, type ChildProcess } from "node:child_process"
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs"
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs"
 import net from "node:net"
 import { tmpdir } from "node:os"
 import path from "node:path"
@@ -48,7 +48,7 @@ describe("the published package", () => {
   })
 
   it("resolves every export the package declares", () => {
-    const pkg = require(path.join(root, "package.json"))
+    const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"))
     for (const [key, target] of Object.entries<any>(pkg.exports)) {
       if (key.includes("*")) continue
       const file = typeof target === "string" ? target : target.require
@@ -57,7 +57,7 @@ describe("the published package", () => {
   })
 
   it("ships type declarations beside the server code of every export", () => {
-    const pkg = require(path.join(root, "package.json"))
+    const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"))
     const targets = Object.entries<any>(pkg.exports)
       .filter(([key]) => !key.startsWith("./admin") && key !== "./package.json")
       .map(([, target]) => (typeof target === "string" ? target : target.require) as string)
@@ -123,7 +123,7 @@ describe.each(versions)("installed from the packed tarball into a minimal Medusa
     expect(r.output).not.toMatch(/ERESOLVE|peer dep/i)
     const ls = JSON.parse((await run("npm", ["ls", "--json", "@medusajs/medusa", "medusa-payment-dintero"], dir)).output)
     expect(ls.dependencies["@medusajs/medusa"].version).toBe(version)
-    expect(ls.dependencies["medusa-payment-dintero"].version).toBe(require(path.join(root, "package.json")).version)
+    expect(ls.dependencies["medusa-payment-dintero"].version).toBe(JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).version)
   })
 
   it("type-checks a store's code against the public exports' declarations", async () => {

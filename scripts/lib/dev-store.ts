@@ -1,7 +1,7 @@
 // The dev store as real processes: PostgreSQL, the Dintero emulator (in this process) and `medusa start` from source
 // with this repository's medusa-config.ts, migrated and seeded. Shared by `npm run demo`, `npm run dev` and the bench.
 import { spawn, type ChildProcess } from "node:child_process"
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
 import http from "node:http"
 import type { AddressInfo } from "node:net"
 import { tmpdir } from "node:os"

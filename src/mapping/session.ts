@@ -17,6 +17,7 @@ import {
   quantityOf,
   vatRate,
 } from "./lines"
+import { toE164 } from "./phone"
 
 export type { LineItemInput, ShippingMethodInput, TaxLineInput } from "./lines"
 
@@ -231,7 +232,7 @@ export function toOrderAddress(
     postal_code: nonEmpty(address.postal_code),
     postal_place: nonEmpty(address.city),
     country: country && /^[A-Z]{2}$/.test(country) ? country : undefined,
-    phone_number: nonEmpty(address.phone),
+    phone_number: toE164(address.phone, country), // E.164 or nothing: Dintero's phone_number
   }
   const mapped = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined))
   if (Object.keys(mapped).length === 0) return undefined

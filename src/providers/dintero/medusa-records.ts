@@ -1,6 +1,7 @@
 import { container as appContainer } from "@medusajs/framework"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { inRecordOrder } from "../../mapping/references"
+import type { CartForSession } from "../../mapping/session"
 
 /**
  * Reads the Medusa records the provider needs but Medusa does not pass it.
@@ -150,8 +151,9 @@ export const CART_FIELDS = [
   "customer.phone",
 ]
 
+/** Medusa's query, as far as this file uses it: rows are plain JSON of the fields asked for. */
 interface Query {
-  graph(input: { entity: string; fields: string[]; filters?: Record<string, unknown> }): Promise<{ data: any[] }>
+  graph<Row>(input: { entity: string; fields: string[]; filters?: Record<string, unknown> }): Promise<{ data: Row[] }>
 }
 
 function query(): Query | null {
@@ -164,17 +166,18 @@ function query(): Query | null {
 }
 
 /** The cart that owns a payment collection, with the fields the session mapping needs; null if none. */
-export async function loadCartForPaymentCollection(paymentCollectionId: string): Promise<Record<string, any> | null> {
+export async function loadCartForPaymentCollection(paymentCollectionId: string): Promise<CartForSession | null> {
   const q = query()
   if (!q) return null
-  const { data: links } = await q.graph({
+  const { data: links } = await q.graph<{ cart_id?: string }>({
     entity: "cart_payment_collection",
     fields: ["cart_id"],
     filters: { payment_collection_id: paymentCollectionId },
   })
   const cartId = links[0]?.cart_id
   if (!cartId) return null
-  const { data: carts } = await q.graph({ entity: "cart", fields: CART_FIELDS, filters: { id: cartId } })
+  // CART_FIELDS are the fields CartForSession names.
+  const { data: carts } = await q.graph<CartForSession>({ entity: "cart", fields: CART_FIELDS, filters: { id: cartId } })
   return carts[0] ?? null
 }
 
@@ -193,14 +196,14 @@ export async function loadOrderForPaymentCollection(
 ): Promise<OrderForPayment | null> {
   const q = query()
   if (!q) return null
-  const { data: links } = await q.graph({
+  const { data: links } = await q.graph<{ order_id?: string }>({
     entity: "order_payment_collection",
     fields: ["order_id"],
     filters: { payment_collection_id: paymentCollectionId },
   })
   const orderId = links[0]?.order_id
   if (!orderId) return null
-  const { data: orders } = await q.graph({
+  const { data: orders } = await q.graph<OrderForPayment>({
     entity: "order",
     // The addresses' countries fill the return URL's {country_code} and choose the market's payment profile.
     fields: ["id", "display_id", "email", "shipping_address.country_code", "billing_address.country_code"],

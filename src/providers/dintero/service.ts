@@ -53,7 +53,7 @@ export class DinteroPaymentProviderService extends AbstractPaymentProvider<Dinte
   protected readonly reuse_: AuthorizationReuse
   protected readonly webhooks_: WebhookActions
 
-  static validateOptions(options: Record<any, any>): void {
+  static validateOptions(options: Record<string, unknown>): void {
     registerDinteroOptions(options)
   }
 

@@ -1,5 +1,6 @@
 import type { SessionCreate } from "../../dintero"
 import { fromMinorUnits } from "../../mapping/money"
+import { toE164 } from "../../mapping/phone"
 import { fillReturnUrl, returnUrlValuesOf } from "../../mapping/return-url"
 import { buildSessionOrder, type CartForSession } from "../../mapping/session"
 import { callbackUrl } from "./callback"
@@ -24,7 +25,7 @@ export interface SessionSource {
   /** The Medusa payment session id (also written into the Dintero session's metadata). */
   paymentSessionId: string
   paymentCollectionId?: string
-  cart: Record<string, any> | null
+  cart: CartForSession | null
   order: OrderForPayment | null
   /** The customer Medusa passes in the provider context, for the form's prefill. */
   customer?: { email?: string | null; phone?: string | null } | null
@@ -52,13 +53,13 @@ export function buildSessionRequest(
   currency: string,
   now: Date
 ): SessionCreate {
-  const { cart, order, customer, paymentSessionId } = source
+  const { cart, order, paymentSessionId } = source
   // The cart id when there is one (the callback completes that cart), else whatever Medusa record names the payment.
   const merchantReference =
-    (cart?.id as string | undefined) ?? order?.id ?? source.paymentCollectionId ?? paymentSessionId
+    cart?.id ?? order?.id ?? source.paymentCollectionId ?? paymentSessionId
   const description = order?.display_id ? `Order #${order.display_id}: outstanding amount` : "Payment"
   const sessionOrder = cart
-    ? buildSessionOrder(cart as CartForSession, { amount: fromMinorUnits(amount, currency) })
+    ? buildSessionOrder(cart, { amount: fromMinorUnits(amount, currency) })
     : {
         amount,
         currency,
@@ -86,7 +87,9 @@ export function buildSessionRequest(
  */
 export function sessionCustomer(source: Pick<SessionSource, "cart" | "order" | "customer">): SessionCreate["customer"] {
   const { cart, order, customer } = source
-  const email = (cart?.email as string | undefined) ?? order?.email ?? customer?.email
-  const phone = (cart?.shipping_address?.phone as string | undefined) ?? customer?.phone ?? undefined
+  const email = cart?.email ?? order?.email ?? customer?.email
+  // E.164 or nothing (Dintero's phone_number); the country decides the calling code of a local number.
+  const country = cart?.shipping_address?.country_code ?? cart?.billing_address?.country_code ?? order?.shipping_address?.country_code
+  const phone = toE164(cart?.shipping_address?.phone ?? customer?.phone, country)
   return email || phone ? { ...(email ? { email } : {}), ...(phone ? { phone_number: phone } : {}) } : undefined
 }

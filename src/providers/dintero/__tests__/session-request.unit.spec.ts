@@ -82,6 +82,7 @@ describe("the Dintero session body", () => {
 })
 
 describe("the session's customer prefill", () => {
+  const emptyCart = { id: "cart_2", currency_code: "nok", total: 0, items: [] }
   const customer = { email: "ctx@example.no", phone: "+4711111111" }
   it("takes the cart's email and shipping phone first", () => {
     expect(sessionCustomer({ cart, order: null, customer })).toEqual({ email: "kari@example.no", phone_number: "+4799999999" })
@@ -92,11 +93,17 @@ describe("the session's customer prefill", () => {
       phone_number: "+4711111111",
     })
     expect(sessionCustomer({ cart: null, order: null, customer })).toEqual({ email: "ctx@example.no", phone_number: "+4711111111" })
-    expect(sessionCustomer({ cart: { id: "cart_2" }, order: null, customer: { phone: "+4722222222" } })).toEqual({
+    expect(sessionCustomer({ cart: emptyCart, order: null, customer: { phone: "+4722222222" } })).toEqual({
       phone_number: "+4722222222",
     })
   })
   it("is undefined when nothing is known", () => {
-    expect(sessionCustomer({ cart: { id: "cart_2" }, order: null, customer: null })).toBeUndefined()
+    expect(sessionCustomer({ cart: emptyCart, order: null, customer: null })).toBeUndefined()
+  })
+  it("sends a local number in E.164 with the shipping country's calling code, and drops what is not a number", () => {
+    const se = { ...emptyCart, shipping_address: { country_code: "se", phone: "070-123 45 67" } }
+    expect(sessionCustomer({ cart: se, order: null, customer: null })).toEqual({ phone_number: "+46701234567" })
+    const junk = { ...emptyCart, shipping_address: { country_code: "no", phone: "call me" } }
+    expect(sessionCustomer({ cart: junk, order: null, customer: null })).toBeUndefined()
   })
 })
