@@ -140,7 +140,7 @@ describe("Dintero client contract: checkout sessions and transactions", () => {
       expect(first.reconciled).toBe(false)
       expect(first.transaction.status).toBe("PARTIALLY_CAPTURED")
       expect(capturedAmount(first.transaction)).toBe(29990)
-      expect(findEventByReference(first.transaction, "CAPTURE", "fulfillment_1")?.amount).toBe(29990)
+      expect(findEventByReference(first.transaction.events, "CAPTURE", "fulfillment_1")?.amount).toBe(29990)
 
       const over = await rejectionOf(
         client.checkout.captureTransaction(transactionId, { amount: 5000, capture_reference: "fulfillment_2" })
@@ -164,7 +164,7 @@ describe("Dintero client contract: checkout sessions and transactions", () => {
       })
       expect(refund.transaction.status).toBe("PARTIALLY_REFUNDED")
       expect(refundedAmount(refund.transaction)).toBe(10000)
-      expect(findEventByReference(refund.transaction, "REFUND", "return_1")).toBeDefined()
+      expect(findEventByReference(refund.transaction.events, "REFUND", "return_1")).toBeDefined()
 
       const overRefund = await rejectionOf(
         client.checkout.refundTransaction(transactionId, { amount: 30000, refund_reference: "return_2" })
@@ -235,7 +235,7 @@ describe("Dintero client contract: checkout sessions and transactions", () => {
         tx = await client.checkout.getTransaction(transactionId)
       }
       expect(tx.status).toBe("CAPTURED")
-      expect(findEventByReference(tx, "CAPTURE", "async_1")).toBeDefined()
+      expect(findEventByReference(tx.events, "CAPTURE", "async_1")).toBeDefined()
     })
   })
 })

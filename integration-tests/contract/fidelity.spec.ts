@@ -38,8 +38,8 @@ async function eventually<T>(read: () => Promise<T> | T, done: (value: T) => boo
 const noKeepAlive = axios.create({ validateStatus: () => true, maxRedirects: 0, httpAgent: new http.Agent({ keepAlive: false }) })
 
 describe("item 1: custom session metadata is not on the transaction; the session is", () => {
-  it("Dintero's reading: only Dintero's keys reach the transaction; includes=session and GET /sessions/{id} carry ours", async () => {
-    const em = await emulatorWith({ copySessionMetadataToTransaction: false })
+  it("Dintero's reading (the default): only Dintero's keys reach the transaction; includes=session and GET /sessions/{id} carry ours", async () => {
+    const em = await emulatorWith()
     const client = makeClient(em)
     const body = { ...sessionBody(), metadata: { medusa_payment_session_id: "payses_1" } }
     const created = await client.checkout.createSession(body)
@@ -53,8 +53,8 @@ describe("item 1: custom session metadata is not on the transaction; the session
     client.close()
   })
 
-  it("the historical default still copies it (what the plugin relies on today)", async () => {
-    const em = await emulatorWith()
+  it("the other reading can be switched on: the custom keys are copied onto the transaction", async () => {
+    const em = await emulatorWith({ copySessionMetadataToTransaction: true })
     const client = makeClient(em)
     const created = await client.checkout.createSession({ ...sessionBody(), metadata: { medusa_payment_session_id: "payses_2" } })
     const paid = await em.pay(created.id, "AUTHORIZED")

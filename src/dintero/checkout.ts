@@ -1,4 +1,5 @@
 import { DinteroError } from "./errors"
+import { isSuccessfulEvent } from "./transactions"
 import { DinteroTransport, HttpResult, RequestSpec, wasNotProcessed } from "./http"
 import {
   Session as SessionSchema,
@@ -375,7 +376,7 @@ function findApplied(
   const matches = (ev: TransactionEvent, name: string) =>
     ev.event === name &&
     ev.event_reference === reference &&
-    ev.success !== false &&
+    isSuccessfulEvent(ev) &&
     (ev.amount === undefined || ev.amount === amount)
   const events = tx.events ?? []
   if (events.some((ev) => matches(ev, kind))) return "applied"

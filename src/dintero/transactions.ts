@@ -1,37 +1,56 @@
-import type { Transaction, TransactionEvent } from "./types"
+import type { Transaction } from "./types"
 
 /**
- * Totals derived from a transaction's events. `transaction.amount` stays the authorized total; what was captured
- * or refunded is the sum of the SUCCESSFUL CAPTURE / REFUND events (integers, minor units).
+ * What a transaction's events say happened. The one rule for every reader (the provider, the Orders mirror, the
+ * admin, the client's own reconciliation): an event happened when Dintero says `success: true`. Failed attempts are
+ * recorded with `success: false` and moved no money; an event without the flag is no proof either.
+ * `transaction.amount` stays the authorized total; captured/refunded totals are sums of successful events
+ * (integers, minor units).
  */
+export interface TransactionEventLike {
+  event?: string
+  success?: boolean | null
+  amount?: number | null
+  event_reference?: string | null
+  items?: { line_id?: string | null; amount?: number | null }[] | null
+}
 
-function sumEvents(tx: Pick<Transaction, "events">, kind: "CAPTURE" | "REFUND"): number {
+export type MoneyEventKind = "CAPTURE" | "REFUND"
+
+export function isSuccessfulEvent(event: Pick<TransactionEventLike, "success">): boolean {
+  return event.success === true
+}
+
+/** Σ amount of the successful events of `kind` (minor units); an event without an amount counts 0. */
+export function eventTotal(events: readonly TransactionEventLike[] | null | undefined, kind: MoneyEventKind): number {
   let total = 0
-  for (const ev of tx.events ?? []) {
-    if (ev.event === kind && ev.success !== false && Number.isSafeInteger(ev.amount)) {
-      total += ev.amount as number
-    }
+  for (const event of events ?? []) {
+    if (event.event !== kind || !isSuccessfulEvent(event)) continue
+    const amount = event.amount ?? 0
+    if (!Number.isSafeInteger(amount)) throw new Error(`A ${kind} event's amount is not an integer of minor units: ${amount}`)
+    total += amount
   }
+  if (!Number.isSafeInteger(total)) throw new Error(`The ${kind} events' total exceeds the safe integer range`)
   return total
 }
 
-export function capturedAmount(tx: Pick<Transaction, "events">): number {
-  return sumEvents(tx, "CAPTURE")
+/** What Dintero has captured on a transaction. */
+export function capturedAmount(tx: { events?: readonly TransactionEventLike[] | null }): number {
+  return eventTotal(tx.events, "CAPTURE")
 }
 
-export function refundedAmount(tx: Pick<Transaction, "events">): number {
-  return sumEvents(tx, "REFUND")
+/** What Dintero has refunded on a transaction. */
+export function refundedAmount(tx: { events?: readonly TransactionEventLike[] | null }): number {
+  return eventTotal(tx.events, "REFUND")
 }
 
-/** The successful event of `kind` whose event_reference is `reference` (= capture_reference / refund_reference). */
-export function findEventByReference(
-  tx: Pick<Transaction, "events">,
-  kind: "CAPTURE" | "REFUND" | "VOID" | (string & {}),
+/** The successful event of `kind` whose `event_reference` is `reference` (our capture_reference / refund_reference). */
+export function findEventByReference<T extends TransactionEventLike>(
+  events: readonly T[] | null | undefined,
+  kind: MoneyEventKind | "VOID" | `INITIATE_${MoneyEventKind}`,
   reference: string
-): TransactionEvent | undefined {
-  return (tx.events ?? []).find(
-    (ev) => ev.event === kind && ev.event_reference === reference && ev.success !== false
-  )
+): T | undefined {
+  return (events ?? []).find((e) => e.event === kind && isSuccessfulEvent(e) && e.event_reference === reference)
 }
 
 /** Statuses from which Dintero accepts a capture. */

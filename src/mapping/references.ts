@@ -8,10 +8,21 @@
  * first) plus the amount can: a retry takes the place of the deleted row, and two equal refunds have different
  * positions. Everything that builds or looks up a reference (the provider, the Orders mirror) uses this file.
  */
+import { isSuccessfulEvent, type MoneyEventKind, type TransactionEventLike } from "../dintero/transactions"
 import { sumMinor } from "./money"
 
+// The success rule, event sums and the event finder live with the client (src/dintero/transactions.ts): one rule.
+export {
+  capturedAmount,
+  eventTotal,
+  findEventByReference,
+  isSuccessfulEvent,
+  refundedAmount,
+  type MoneyEventKind,
+  type TransactionEventLike,
+} from "../dintero/transactions"
+
 export type MoneyOperation = "capture" | "refund"
-export type MoneyEventKind = "CAPTURE" | "REFUND"
 
 /** The Dintero event a capture / refund leaves on the transaction. */
 export function eventKindOf(operation: MoneyOperation): MoneyEventKind {
@@ -52,46 +63,6 @@ export function recordPosition(rowsInRecordOrder: readonly { id: string }[], rec
   return rowsInRecordOrder.findIndex((r) => r.id === recordId) + 1 || rowsInRecordOrder.length + 1
 }
 
-export interface TransactionEventLike {
-  event?: string
-  success?: boolean | null
-  amount?: number | null
-  event_reference?: string | null
-  items?: { line_id?: string | null; amount?: number | null }[] | null
-}
-
-/**
- * The one rule for whether an event happened: Dintero says `success: true`. Failed attempts are recorded with
- * `success: false` and moved no money; an event without the flag is not proof either.
- */
-export function isSuccessful(event: Pick<TransactionEventLike, "success">): boolean {
-  return event.success === true
-}
-
-/** The successful CAPTURE / REFUND event carrying `reference`, if Dintero applied it. */
-export function findEventByReference<T extends TransactionEventLike>(
-  events: readonly T[] | null | undefined,
-  kind: MoneyEventKind,
-  reference: string
-): T | undefined {
-  return (events ?? []).find((e) => e.event === kind && isSuccessful(e) && e.event_reference === reference)
-}
-
-/** Σ amount of the successful events of `kind` (minor units); an event without an amount counts 0. */
-export function eventTotal(events: readonly TransactionEventLike[] | null | undefined, kind: MoneyEventKind): number {
-  return sumMinor((events ?? []).filter((e) => e.event === kind && isSuccessful(e)).map((e) => e.amount ?? 0))
-}
-
-/** What Dintero has captured on a transaction (its `amount` stays the authorized total). */
-export function capturedAmount(tx: { events?: readonly TransactionEventLike[] | null }): number {
-  return eventTotal(tx.events, "CAPTURE")
-}
-
-/** What Dintero has refunded on a transaction. */
-export function refundedAmount(tx: { events?: readonly TransactionEventLike[] | null }): number {
-  return eventTotal(tx.events, "REFUND")
-}
-
 /**
  * Σ of item amounts per line over the successful events of `kind`. Events without items (e.g. an amount-only capture
  * from Dintero Backoffice) cannot be attributed to lines and are not counted here; `eventTotal` counts them.
@@ -102,7 +73,7 @@ export function perLineTotals(
 ): Record<string, number> {
   const totals: Record<string, number> = {}
   for (const event of events ?? []) {
-    if (event.event !== kind || !isSuccessful(event)) continue
+    if (event.event !== kind || !isSuccessfulEvent(event)) continue
     for (const item of event.items ?? []) {
       if (!item.line_id || item.amount == null) continue
       totals[item.line_id] = sumMinor([totals[item.line_id] ?? 0, item.amount])

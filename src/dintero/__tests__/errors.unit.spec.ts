@@ -72,9 +72,9 @@ describe("transaction helpers", () => {
   })
 
   it("finds an event by kind and reference, ignoring failed ones", () => {
-    expect(findEventByReference(tx, "CAPTURE", "c3")?.amount).toBe(20000)
-    expect(findEventByReference(tx, "CAPTURE", "c2")).toBeUndefined()
-    expect(findEventByReference(tx, "REFUND", "c1")).toBeUndefined()
-    expect(findEventByReference(tx, "REFUND", "r2")?.amount).toBe(1)
+    expect(findEventByReference(tx.events, "CAPTURE", "c3")?.amount).toBe(20000)
+    expect(findEventByReference(tx.events, "CAPTURE", "c2")).toBeUndefined()
+    expect(findEventByReference(tx.events, "REFUND", "c1")).toBeUndefined()
+    expect(findEventByReference(tx.events, "REFUND", "r2")?.amount).toBe(1)
   })
 })

@@ -4,7 +4,7 @@ import {
   eventTotal,
   findEventByReference,
   inRecordOrder,
-  isSuccessful,
+  isSuccessfulEvent,
   moneyReference,
   perLineTotals,
   recordPosition,
@@ -64,9 +64,9 @@ describe("transaction events", () => {
   ]
 
   it("counts an event only when Dintero says success: true", () => {
-    expect(isSuccessful({ success: true })).toBe(true)
-    expect(isSuccessful({ success: false })).toBe(false)
-    expect(isSuccessful({})).toBe(false)
+    expect(isSuccessfulEvent({ success: true })).toBe(true)
+    expect(isSuccessfulEvent({ success: false })).toBe(false)
+    expect(isSuccessfulEvent({})).toBe(false)
   })
 
   it("finds the successful event of the right kind by its reference", () => {
@@ -87,7 +87,7 @@ describe("transaction events", () => {
   })
 
   it("refuses an amount that is not whole minor units", () => {
-    expect(() => eventTotal([{ event: "REFUND", success: true, amount: 10.5 }], "REFUND")).toThrow(/not an integer amount/)
+    expect(() => eventTotal([{ event: "REFUND", success: true, amount: 10.5 }], "REFUND")).toThrow(/not an integer of minor units/)
   })
 
   it("sums successful items by line, leaving out what cannot be attributed", () => {

@@ -1,20 +1,19 @@
 /**
- * The outbox's only uses of the Checkout capture/refund reference and of the event-by-reference look-up (the
- * provider builds the same reference when it captures/refunds; both are to move to one shared definition).
+ * How the outbox finds the Checkout event a Medusa capture/refund became. The reference format and the success rule
+ * are the provider's own (src/mapping/references.ts, src/dintero/transactions.ts): one definition, so the mirror
+ * always names the event the provider's capture/refund left.
  */
 import type { Transaction, TransactionEvent } from "../../dintero"
+import { findEventByReference, isSuccessfulEvent, moneyReference } from "../../mapping/references"
 
-/**
- * The reference the provider gives the `index`-th (0-based, in record order) capture/refund of a payment:
- * `<payment id>-c<n>-<amount>` / `<payment id>-r<n>-<amount>`.
- */
+/** The reference the provider gives the `index`-th (0-based, in record order) capture/refund of a payment. */
 export function paymentRecordReference(paymentId: string, kind: "capture" | "refund", index: number, amount: number): string {
-  return `${paymentId}-${kind === "capture" ? "c" : "r"}${index + 1}-${amount}`
+  return moneyReference(kind, paymentId, index + 1, amount)
 }
 
 /**
  * The Checkout event a Medusa capture/refund became: the successful event with its reference, or (captures only)
- * the one unreferenced capture of the same amount, as Dintero's auto-capture records it.
+ * the one unreferenced successful capture of the same amount, as Dintero's auto-capture records it.
  */
 export function findCheckoutEvent(
   tx: Pick<Transaction, "events">,
@@ -22,9 +21,8 @@ export function findCheckoutEvent(
   reference: string,
   amount: number
 ): TransactionEvent | undefined {
-  const events = (tx.events ?? []).filter((e) => e.event === kind && e.success !== false)
-  return (
-    events.find((e) => e.event_reference === reference) ??
-    (events.length === 1 && events[0].amount === amount && kind === "CAPTURE" && !events[0].event_reference ? events[0] : undefined)
-  )
+  const byReference = findEventByReference(tx.events, kind, reference)
+  if (byReference || kind !== "CAPTURE") return byReference
+  const captures = (tx.events ?? []).filter((e) => e.event === "CAPTURE" && isSuccessfulEvent(e))
+  return captures.length === 1 && captures[0].amount === amount && !captures[0].event_reference ? captures[0] : undefined
 }

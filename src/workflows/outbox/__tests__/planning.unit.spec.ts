@@ -44,12 +44,12 @@ describe("checkout references", () => {
   })
 
   it("finds the successful event by reference; an unreferenced lone capture of the same amount is auto-capture", () => {
-    const tx = { events: [{ event: "CAPTURE", amount: 1500, success: false, event_reference: "r" }, { event: "CAPTURE", amount: 1500, event_reference: "r", id: "ok" }] }
+    const tx = { events: [{ event: "CAPTURE", amount: 1500, success: false, event_reference: "r" }, { event: "CAPTURE", amount: 1500, success: true, event_reference: "r", id: "ok" }] }
     expect(findCheckoutEvent(tx, "CAPTURE", "r", 1500)?.id).toBe("ok")
-    const auto = { events: [{ event: "CAPTURE", amount: 1500, id: "auto" }] }
+    const auto = { events: [{ event: "CAPTURE", amount: 1500, success: true, id: "auto" }] }
     expect(findCheckoutEvent(auto, "CAPTURE", "pay_1-c1-1500", 1500)?.id).toBe("auto")
     expect(findCheckoutEvent(auto, "CAPTURE", "pay_1-c1-1400", 1400)).toBeUndefined()
-    expect(findCheckoutEvent({ events: [{ event: "REFUND", amount: 10 }] }, "REFUND", "x", 10)).toBeUndefined()
+    expect(findCheckoutEvent({ events: [{ event: "REFUND", amount: 10, success: true }] }, "REFUND", "x", 10)).toBeUndefined()
   })
 })
 
@@ -64,7 +64,7 @@ describe("planPaymentRecord", () => {
   const authorized = records({ authorizations: [rec("T1", [[1, 1000], [2, 500]])] })
 
   it("records a capture on the lines of its Checkout event", () => {
-    const tx = { events: [{ event: "CAPTURE", amount: 500, event_reference: "pay_1-c1-500", items: [{ line_id: "cali_2", amount: 500 }] }] }
+    const tx = { events: [{ event: "CAPTURE", amount: 500, success: true, event_reference: "pay_1-c1-500", items: [{ line_id: "cali_2", amount: 500 }] }] }
     const planned = planPaymentRecord({ kind: "capture", amount: 500, reference: "pay_1-c1-500", transactionId: "T1", tx, records: authorized, state: state(), isOriginalPayment: true })
     expect(planned).toEqual({ ok: true, plan: { body: body("T1", [[2, 500]]), reference: "pay_1-c1-500", event_found: true } })
   })
