@@ -68,14 +68,20 @@ export function parseRetryAfter(value: unknown, nowMs: number = Date.now()): num
   return Math.max(0, at - nowMs)
 }
 
-/** Exponential backoff with full jitter: uniform in [0, min(maxDelay, base * 2^attempt)]. attempt starts at 0. */
+/** Exponential backoff: a random share (default: all, full jitter) of min(maxDelay, base * 2^attempt). attempt starts at 0. */
 export function backoffDelay(
   attempt: number,
-  opts: { baseDelayMs: number; maxDelayMs: number },
+  opts: {
+    baseDelayMs: number
+    maxDelayMs: number
+    /** The delay is a random share of the exponential step between these factors; default full jitter [0, 1]. */
+    jitter?: readonly [low: number, high: number]
+  },
   random: () => number = Math.random
 ): number {
   const ceiling = Math.min(opts.maxDelayMs, opts.baseDelayMs * 2 ** Math.max(0, attempt))
-  return Math.floor(random() * ceiling)
+  const [low, high] = opts.jitter ?? [0, 1]
+  return Math.floor(ceiling * (low + (high - low) * random()))
 }
 
 /**
