@@ -10,6 +10,7 @@ import {
   commitCapture,
   commitRefund,
   commitVoid,
+  failedOperation,
   initiate,
   updateAuthorization,
   validateCapture,
@@ -202,7 +203,10 @@ export function checkoutRouter(ctx: EmulatorContext): Router {
     } catch (err) {
       return sendOperationError(res, err)
     }
+    const failure = kind !== "void" ? ctx.faults.takeOperationFailure(kind, req.path) : undefined
     const commit = (correlation?: string): TransactionEvent => {
+      // Fault: Dintero answers 2xx, the event says success:false with its reason; the status does not change.
+      if (failure) return failedOperation(tx, kind === "capture" ? "CAPTURE" : "REFUND", input as OperationInput, by, failure, correlation)
       if (kind === "capture") return commitCapture(tx, input as OperationInput, by, correlation)
       if (kind === "refund") return commitRefund(tx, input as OperationInput, by, correlation)
       return commitVoid(tx, by, correlation)

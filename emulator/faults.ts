@@ -42,6 +42,12 @@ export function validateFault(input: unknown): { fault?: Fault; error?: string }
     }
     return { fault: f as unknown as Fault }
   }
+  if (f.kind === "operation-failure") {
+    if (f.operation !== "capture" && f.operation !== "refund") return { error: "operation must be capture or refund" }
+    if (f.code !== undefined && typeof f.code !== "string") return { error: "code must be a string" }
+    if (f.message !== undefined && typeof f.message !== "string") return { error: "message must be a string" }
+    return { fault: f as unknown as Fault }
+  }
   if (!HTTP_KINDS.has(f.kind)) return { error: `unknown fault kind ${f.kind}` }
   if (typeof f.path !== "string" || !f.path.startsWith("/")) return { error: "path must start with /" }
   if (f.kind === "status" && !(Number.isInteger(f.status) && (f.status as number) >= 100 && (f.status as number) <= 599)) {
@@ -71,11 +77,23 @@ export class FaultInjector {
     return this.faults.map((f) => ({ ...f }))
   }
 
+  /** Finds and consumes an operation-failure fault for this capture/refund (optionally limited to a path prefix). */
+  takeOperationFailure(operation: "capture" | "refund", path: string): { code?: string; message?: string } | undefined {
+    const fault = this.faults.find(
+      (f) => f.kind === "operation-failure" && f.operation === operation && (f.path === undefined || path.includes(f.path)) && f.remaining > 0
+    )
+    if (!fault || fault.kind !== "operation-failure") return undefined
+    fault.remaining -= 1
+    if (fault.remaining <= 0) this.faults = this.faults.filter((f) => f !== fault)
+    return { code: fault.code, message: fault.message }
+  }
+
   /** Finds and consumes the first HTTP fault for this request. */
   takeHttpFault(method: string, path: string): StoredFault | undefined {
     const fault = this.faults.find(
       (f) =>
         f.kind !== "callback" &&
+        f.kind !== "operation-failure" &&
         f.path !== undefined &&
         (!f.method || f.method.toUpperCase() === method.toUpperCase()) &&
         pathMatches(f.path, path)

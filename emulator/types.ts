@@ -177,6 +177,16 @@ export interface CallbackDelivery {
   created_at: string
 }
 
+/**
+ * A capture/refund that Dintero answers 2xx while its event says `success: false` with an error (SPEC-TS:5319-5420;
+ * DOCS:checkout/transaction-management "captures might fail"). The status does not change; no money moves.
+ */
+export interface OperationFailure {
+  operation: "capture" | "refund"
+  code?: string
+  message?: string
+}
+
 export type CallbackFaultMode = "duplicate" | "out-of-order" | "drop" | "late"
 
 export type Fault = {
@@ -193,6 +203,7 @@ export type Fault = {
   | { kind: "reset" }
   | { kind: "lose-response" }
   | { kind: "callback"; mode: CallbackFaultMode; delayMs?: number }
+  | ({ kind: "operation-failure" } & OperationFailure)
 )
 
 export type StoredFault = Fault & { id: string; remaining: number }
