@@ -1,6 +1,7 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import type { AdminApi, StoreApi } from "../../scripts/lib/store-api"
 import type { SeededStore } from "../../scripts/lib/seed-store"
+import { DinteroClient } from "../../src/dintero"
 import { toMinorUnits } from "../../src/mapping/money"
 import { seedAndLogin, useDinteroEnvironment } from "../utils/environment"
 
@@ -159,22 +160,42 @@ medusaIntegrationTestRunner({
       expect(await expectAgreement(paymentId, transactionId)).toEqual({ captured: 10000, refunded: 0 })
     })
 
-    it("says the authorization is voided when a cancel's answer was lost, and records the void on the next cancel", async () => {
+    it("says the authorization is voided when a cancel's answer was lost, and sends no capture after it", async () => {
       const { orderId, paymentId, transactionId } = await placedOrder()
       loseAnswerAndReads(VOID)
-      expect((await admin.cancelOrder(orderId)).status).toBeGreaterThanOrEqual(400)
+      // Medusa cancels the order even when the provider's void fails (core-flows cancelPaymentStep logs and goes on);
+      // Dintero did void: the order and Dintero agree, the Medusa payment record stays uncancelled.
+      expect((await admin.cancelOrder(orderId)).status).toBe(200)
       env.emulator.faults.clear()
       expect(tx(transactionId).status).toBe("AUTHORIZATION_VOIDED")
 
       const capture = await admin.capture(paymentId, 100)
       expect(capture.status).toBe(400)
-      expect(capture.body.message).toContain("already voided")
-      expect(capture.body.message).toContain("Cancel the payment in Medusa")
+      expect(capture.body.message).toContain(`Dintero has already voided transaction ${transactionId}`)
+      expect(capture.body.message).toContain("nothing can be captured")
       expect(await expectAgreement(paymentId, transactionId)).toEqual({ captured: 0, refunded: 0 })
+    })
 
+    it("records a void made outside Medusa (Dintero Backoffice) when the merchant cancels the order", async () => {
+      const { orderId, paymentId, transactionId } = await placedOrder()
+      const backoffice = new DinteroClient({
+        accountId: "T12345678",
+        clientId: "emulator-client",
+        clientSecret: "emulator-secret",
+        checkoutBaseUrl: env.emulator.checkoutBaseUrl,
+        apiBaseUrl: env.emulator.apiBaseUrl,
+      })
+      await backoffice.checkout.voidTransaction(transactionId)
+      backoffice.close()
+      expect(tx(transactionId).status).toBe("AUTHORIZATION_VOIDED")
+
+      const capture = await admin.capture(paymentId, 100)
+      expect(capture.status).toBe(400)
+      expect(capture.body.message).toContain("If the order is still open, cancel it in Medusa to record the void")
       expect((await admin.cancelOrder(orderId)).status).toBe(200)
-      const { payment } = await admin.ok("get", `/admin/payments/${paymentId}`)
+      const { payment } = await admin.ok("get", `/admin/payments/${paymentId}?fields=id,canceled_at`)
       expect(payment.canceled_at).toBeTruthy()
+      expect(await expectAgreement(paymentId, transactionId)).toEqual({ captured: 0, refunded: 0 })
     })
   },
 })

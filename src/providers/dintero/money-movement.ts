@@ -196,9 +196,9 @@ export class MoneyMovement {
         if (tx.status === "AUTHORIZATION_VOIDED") {
           throw new MedusaError(
             MedusaError.Types.NOT_ALLOWED,
-            `Dintero has already voided transaction ${transactionId} (the authorization is released; nothing can be ${
+            `Dintero has already voided transaction ${transactionId} (an earlier cancel, or Dintero Backoffice): the authorization is released and nothing can be ${
               operation === "capture" ? "captured" : "refunded"
-            }). Cancel the payment in Medusa to record it.`
+            }. If the order is still open, cancel it in Medusa to record the void.`
           )
         }
         const fresh = ledgerOf(withTransaction(data, tx))!
