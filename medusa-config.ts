@@ -40,6 +40,8 @@ module.exports = defineConfig({
         ordersMirror: process.env.DINTERO_ORDERS_MIRROR !== "false",
       },
     },
+    // The payment provider's records that must hold across processes (order-edit authorization grants).
+    { resolve: "./src/modules/dintero-payments" },
     {
       resolve: "@medusajs/medusa/payment",
       options: {

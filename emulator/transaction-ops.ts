@@ -156,9 +156,13 @@ export function validateCapture(tx: Transaction, body: unknown): OperationInput 
   return input
 }
 
+/** `final_capture` "only applies to dintero_psp" (Dintero Node SDK src/generated/payments.d.ts, CaptureRequest). */
+const finalCaptureApplies = (tx: Transaction) => tx.payment_product_type.startsWith("dintero_psp")
+
 export function commitCapture(tx: Transaction, input: OperationInput, createdBy: string, correlation?: string): TransactionEvent {
   const captured = capturedAmount(tx) + input.amount
-  const status: TransactionStatus = input.final || captured >= tx.amount ? "CAPTURED" : "PARTIALLY_CAPTURED"
+  const final = input.final && finalCaptureApplies(tx)
+  const status: TransactionStatus = final || captured >= tx.amount ? "CAPTURED" : "PARTIALLY_CAPTURED"
   return newEvent(tx, "CAPTURE", status, {
     amount: input.amount,
     items: input.items,
@@ -234,14 +238,35 @@ export function commitRefund(tx: Transaction, input: OperationInput, createdBy: 
 
 // ---- void ----
 
+/**
+ * "Void on part capture" cancels the difference between the captured and the authorized amount, "only supported" for
+ * these payment product types (Dintero Node SDK src/generated/payments.d.ts, `POST /transactions/{id}/void`).
+ */
+const VOID_ON_PART_CAPTURE = new Set([
+  "payex.creditcard",
+  "payex.mobilepay",
+  "payex.vipps",
+  "payex.applepay",
+  "payex.clicktopay",
+  "payex.googlepay",
+  "vipps",
+  "klarna.klarna",
+  "klarna.billie",
+])
+
+const partCaptured = (tx: Transaction) => tx.status === "PARTIALLY_CAPTURED" && VOID_ON_PART_CAPTURE.has(tx.payment_product_type)
+
 export function validateVoid(tx: Transaction): void {
-  if (tx.status !== "AUTHORIZED" || hasPending(tx)) {
+  if ((tx.status !== "AUTHORIZED" && !partCaptured(tx)) || hasPending(tx)) {
     throw invalidState(`Cannot void a transaction with status ${tx.status}; only AUTHORIZED transactions with nothing captured can be voided`)
   }
 }
 
 export function commitVoid(tx: Transaction, createdBy: string, correlation?: string): TransactionEvent {
-  return newEvent(tx, "VOID", "AUTHORIZATION_VOIDED", {
+  // After a part capture only the rest is cancelled. The status afterwards is not documented; CAPTURED (nothing left
+  // to capture, refunds still possible) is our reading.
+  const status: TransactionStatus = partCaptured(tx) ? "CAPTURED" : "AUTHORIZATION_VOIDED"
+  return newEvent(tx, "VOID", status, {
     amount: tx.amount - capturedAmount(tx),
     created_by: createdBy,
     correlation_request_id: correlation,

@@ -90,6 +90,37 @@ medusaIntegrationTestRunner({
       expect(l.medusa).toBe(24800)
     })
 
+    // final_capture "only applies to dintero_psp"; Klarna/Billie, Vipps and PayEx support a void after a part capture;
+    // other products keep the rest authorized until it expires (Dintero Node SDK src/generated/payments.d.ts).
+    it.each([
+      ["klarna.klarna", "released by a void after the last capture", true],
+      ["collector.invoice", "left authorized until it expires", false],
+    ])("after an edit that lowers the total of a %s payment, the rest is %s", async (product, _how, voided) => {
+      const { orderId, transactionId } = await authorizedOrder(product)
+      const [item] = await orderItems(admin, orderId)
+      await editOrder(admin, orderId, { update: [{ item_id: item.id, quantity: 1 }] })
+      const collection = await newCollection(orderId, (c) => c.status === "authorized")
+      const payment = collection.payments[0]
+      expect(payment.data).toMatchObject({ transaction_id: transactionId, reused_authorization: true, amount: 24800 })
+
+      expect((await admin.capture(payment.id)).status).toBe(200)
+      const posts = (suffix: string) =>
+        env.emulator.requests.filter((r: any) => r.method === "POST" && r.path.endsWith(suffix)) as any[]
+      expect(posts("/capture")).toHaveLength(1)
+      expect(posts("/capture")[0].body).toMatchObject({ amount: 24800 })
+      expect(posts("/capture")[0].body.final_capture).toBeUndefined()
+      const events = tx(transactionId).events
+      expect(events.filter((e: any) => e.event === "CAPTURE" && e.success).map((e: any) => e.amount)).toEqual([24800])
+      if (voided) {
+        expect(posts("/void")).toHaveLength(1)
+        expect(events.filter((e: any) => e.event === "VOID").map((e: any) => e.amount)).toEqual([19900])
+        expect(tx(transactionId).status).toBe("CAPTURED")
+      } else {
+        expect(posts("/void")).toHaveLength(0)
+        expect(tx(transactionId).status).toBe("PARTIALLY_CAPTURED")
+      }
+    })
+
     it("keeps the authorization and sends a payment link for the difference when the new total is higher (card)", async () => {
       const { orderId, transactionId } = await authorizedOrder()
       await editOrder(admin, orderId, { add: [{ variant_id: seeded.variants.indoor, quantity: 1 }] })

@@ -1,3 +1,6 @@
+import { container as appContainer } from "@medusajs/framework"
+import { DINTERO_PAYMENTS_MODULE } from "../../modules/dintero-payments"
+
 /**
  * Coordination for order edits on authorized, uncaptured Dintero payments (Medusa issue #14984).
  *
@@ -8,16 +11,11 @@
  *   2. the provider's cancelPayment then leaves a kept transaction authorized at Dintero and notes it on the payment
  *      data (`kept_for_order_id`); Medusa still cancels its own payment record;
  *   3. after the edit, a workflow grants the new payment collection the reuse of that transaction, and the
- *      provider's initiatePayment honours the grant.
- * Marks and grants live for the seconds between these steps, so nothing a storefront sends can create one. They are
- * keyed by Dintero transaction id and Medusa payment collection id.
- *
- * Why memory is enough today, and what it assumes: a mark is made and read within the one confirm request (the
- * middleware, then Medusa's cancel inside that request's workflow), and a grant is made and taken within the one
- * workflow step that creates the new payment session right after granting. If either pair ever ran in two processes
- * (e.g. a workflow step moved to the worker), the mark or grant would be missed and Medusa's default would apply
- * (void, pay again). Everything goes through `KeptAuthorizations`, so a database-backed store can replace
- * `keptAuthorizations` without touching its users.
+ *      provider's initiatePayment honours the grant (once).
+ * Marks and grants live in the database (module dintero-payments) for KEEP_MS after they were made: the confirm
+ * request runs on a server while the workflow step and the provider call that read them may run in another process
+ * (a worker, a retried or resumed step). Nothing a storefront sends can create one. An expired one is ignored; a
+ * reuse grant is taken by one atomic update, so two processes cannot both take it.
  */
 
 export interface ReuseGrant {
@@ -39,47 +37,67 @@ export interface KeptAuthorizations {
   takeReuse(paymentCollectionId: string): Promise<ReuseGrant | undefined>
 }
 
-const KEEP_MS = 120_000
+/** The records the store reads and writes (DinteroPaymentsService). */
+export interface GrantRecords {
+  keepAuthorization(transactionId: string, orderId: string, expiresAt: Date): Promise<void>
+  keptFor(transactionId: string, now: Date): Promise<string | undefined>
+  releaseKept(orderId: string, now: Date): Promise<void>
+  grantReuse(paymentCollectionId: string, transactionId: string, amount: number, now: Date, expiresAt: Date): Promise<void>
+  takeReuse(paymentCollectionId: string, now: Date): Promise<ReuseGrant | undefined>
+}
 
-/** Marks and grants in this process's memory, each for KEEP_MS after it was made. `now` is injectable for tests. */
-export function inProcessKeptAuthorizations(now: () => number = Date.now): KeptAuthorizations {
-  const kept = new Map<string, { orderId: string; until: number }>()
-  const reuses = new Map<string, ReuseGrant & { until: number }>()
-  const sweep = () => {
-    const t = now()
-    for (const [k, v] of kept) if (v.until < t) kept.delete(k)
-    for (const [k, v] of reuses) if (v.until < t) reuses.delete(k)
-  }
-  return {
-    async keep(transactionId, orderId) {
-      sweep()
-      kept.set(transactionId, { orderId, until: now() + KEEP_MS })
-    },
-    async keptFor(transactionId) {
-      sweep()
-      return kept.get(transactionId)?.orderId
-    },
-    async release(orderId) {
-      for (const [k, v] of kept) if (v.orderId === orderId) kept.delete(k)
-    },
-    async grantReuse(paymentCollectionId, transactionId, amount) {
-      sweep()
-      reuses.set(paymentCollectionId, { transactionId, amount, until: now() + KEEP_MS })
-    },
-    async takeReuse(paymentCollectionId) {
-      sweep()
-      const grant = reuses.get(paymentCollectionId)
-      reuses.delete(paymentCollectionId)
-      return grant ? { transactionId: grant.transactionId, amount: grant.amount } : undefined
-    },
+export const KEEP_MS = 120_000
+
+/**
+ * The dintero-payments module of the running app (the provider's own container is the payment module's), or null
+ * outside a booted app that loads it (e.g. the payment module alone in a module test).
+ */
+function appGrantRecords(): GrantRecords | null {
+  try {
+    return appContainer.resolve(DINTERO_PAYMENTS_MODULE) as GrantRecords
+  } catch {
+    return null
   }
 }
 
-/** The store every part of the plugin uses (in this process's memory today; see above). */
-export const keptAuthorizations: KeptAuthorizations = inProcessKeptAuthorizations()
+/**
+ * Marks and grants in the database; `records` and the clock `now` are injectable for tests. Without the module
+ * nothing can have been written, so reads find nothing and writes fail with a message saying what to load.
+ */
+export function databaseKeptAuthorizations(
+  records: () => GrantRecords | null = appGrantRecords,
+  now: () => number = Date.now
+): KeptAuthorizations {
+  const at = () => new Date(now())
+  const until = () => new Date(now() + KEEP_MS)
+  const writer = (): GrantRecords => {
+    const r = records()
+    if (!r) {
+      throw new Error(
+        `The ${DINTERO_PAYMENTS_MODULE} module is not loaded, so order edits cannot keep Dintero authorizations: load the plugin (plugins: ["medusa-payment-dintero"]) or register medusa-payment-dintero/modules/dintero-payments`
+      )
+    }
+    return r
+  }
+  return {
+    keep: async (transactionId, orderId) => await writer().keepAuthorization(transactionId, orderId, until()),
+    keptFor: async (transactionId) => await records()?.keptFor(transactionId, at()),
+    release: async (orderId) => await records()?.releaseKept(orderId, at()),
+    grantReuse: async (paymentCollectionId, transactionId, amount) => {
+      if (!Number.isSafeInteger(amount) || amount <= 0) {
+        throw new Error(`A reuse grant needs a positive amount in minor units, got ${amount}`)
+      }
+      await writer().grantReuse(paymentCollectionId, transactionId, amount, at(), until())
+    },
+    takeReuse: async (paymentCollectionId) => await records()?.takeReuse(paymentCollectionId, at()),
+  }
+}
 
-// The names the confirm-route middleware and the move-kept-authorization workflow step import. The in-process store
-// applies each change before its promise is returned, so callers that do not await still see it done.
+/** The store every part of the plugin uses. */
+export const keptAuthorizations: KeptAuthorizations = databaseKeptAuthorizations()
+
+// The names the confirm-route middleware and the move-kept-authorization workflow step import. Each returns once
+// the record is written: await it before the step that reads it.
 export const keepAuthorization = (transactionId: string, orderId: string) => keptAuthorizations.keep(transactionId, orderId)
 export const releaseKeptAuthorizations = (orderId: string) => keptAuthorizations.release(orderId)
 export const grantReuse = (paymentCollectionId: string, transactionId: string, amount: number) =>

@@ -111,9 +111,12 @@ export async function parkUnresolved(cradle: Cradle, paymentId: string, referenc
   await paymentService(cradle).update({ id: paymentId, metadata: { [UNRESOLVED_KEY]: [...refs] } })
 }
 
-/** Forgets the parked references once Dintero's transaction has been read (it tells what was applied). */
-export async function settleUnresolved(cradle: Cradle, paymentId: string): Promise<void> {
-  await paymentService(cradle).update({ id: paymentId, metadata: { [UNRESOLVED_KEY]: "" } })
+/**
+ * Forgets the parked references once Dintero's transaction has been read (it tells what was applied), except `keep`:
+ * those Dintero applied and Medusa has not recorded yet.
+ */
+export async function settleUnresolved(cradle: Cradle, paymentId: string, keep: string[] = []): Promise<void> {
+  await paymentService(cradle).update({ id: paymentId, metadata: { [UNRESOLVED_KEY]: keep.length ? keep : "" } })
 }
 
 /** The line item and shipping method fields the session and Orders mappings read, for carts and orders alike. */

@@ -2,8 +2,9 @@ import { MedusaError } from "@medusajs/framework/utils"
 import type { BigNumberInput } from "@medusajs/framework/types"
 import { DinteroError, type Transaction, type TransactionItemRef } from "../../dintero"
 import { allocateCapture, allocateRefund } from "../../mapping/allocation"
-import { toMinorUnits, type DecimalInput } from "../../mapping/money"
+import { fromMinorUnits, toMinorUnits, type DecimalInput } from "../../mapping/money"
 import {
+  capturedAmount,
   eventKindOf,
   findEventByReference,
   moneyReference,
@@ -51,7 +52,7 @@ export class MoneyMovement {
     const paymentId = capture.payment_id ?? capture.payment?.id
     const amount = toMinorUnits((capture.raw_amount ?? capture.amount) as DecimalInput, data.currency)
     const reference = await this.reference("capture", paymentId, captureId, amount)
-    return await this.send("capture", data, transactionId, paymentId, reference, amount)
+    return await this.send("capture", data, transactionId, paymentId, captureId, reference, amount)
   }
 
   async refund(data: DinteroPaymentData, refundAmount: BigNumberInput, refundId: string | undefined): Promise<Result> {
@@ -63,7 +64,7 @@ export class MoneyMovement {
       paymentId = refund.payment_id ?? refund.payment?.id
     }
     const reference = await this.reference("refund", paymentId, refundId, amount)
-    return await this.send("refund", data, transactionId, paymentId, reference, amount)
+    return await this.send("refund", data, transactionId, paymentId, refundId, reference, amount)
   }
 
   /**
@@ -124,6 +125,7 @@ export class MoneyMovement {
     data: DinteroPaymentData,
     transactionId: string,
     paymentId: string | undefined,
+    recordId: string | undefined,
     reference: string,
     amount: number
   ): Promise<Result> {
@@ -131,56 +133,83 @@ export class MoneyMovement {
     const kind = eventKindOf(operation)
     const read = () => callDintero("read the Dintero transaction", () => client.checkout.getTransaction(transactionId))
     const applied = (tx: Transaction) => findEventByReference(tx.events, kind, reference) !== undefined
+    // The last capture of a payment that reuses a larger authorization releases the rest (see releaseOf).
+    const lastOfReuse = (l: Ledger) =>
+      operation === "capture" &&
+      data.reused_authorization === true &&
+      Object.values(l.captured).reduce((sum, v) => sum + v, 0) + amount >= data.amount
+    const release = releaseOf(data.payment_product_type)
 
     const unresolved = paymentId ? await unresolvedReferences(cradle, paymentId) : []
     let ledger = ledgerOf(data)
     if (!ledger || unresolved.length > 0 || !paymentId) {
       const tx = await read()
-      // Dintero's transaction is the truth now: each parked reference was either applied (its event is there) or not.
+      // Dintero's transaction is the truth now: each parked reference was applied (its event is there) or not.
       if (paymentId && unresolved.length > 0) {
-        await settleUnresolved(cradle, paymentId)
+        await this.settleEarlierAttempts(tx, data.currency, paymentId, operation, recordId, reference, unresolved)
       }
-      // A first attempt that timed out after Dintero applied it left an event with the same reference.
+      // A first attempt that timed out after Dintero applied it left an event with the same reference: this call
+      // records it in Medusa, nothing is sent.
       if (applied(tx)) {
         logger?.info(`[dintero] ${operation} ${reference} already applied on ${transactionId}; not sending it again`)
-        return { data: dataAfter(data, tx) }
+        const last = operation === "capture" && data.reused_authorization === true && capturedAmount(tx) >= data.amount
+        return { data: dataAfter(data, last ? await this.releaseRest(tx, release) : tx) }
       }
       ledger = ledgerOf(withTransaction(data, tx))!
     }
 
-    const request = (l: Ledger) => {
+    const request = async (l: Ledger): Promise<Transaction> => {
       const items = (
         operation === "capture"
           ? allocateCapture(l.lines, l.captured, amount)
           : allocateRefund(l.lines, l.captured, l.refunded, amount)
       ) as TransactionItemRef[]
-      // A payment that reuses a larger authorization releases the rest with its last capture.
-      const capturedSoFar = Object.values(l.captured).reduce((sum, v) => sum + v, 0)
-      const finalCapture =
-        operation === "capture" && data.reused_authorization === true && capturedSoFar + amount >= data.amount
-      return operation === "capture"
-        ? client.checkout.captureTransaction(transactionId, {
-            amount,
-            capture_reference: reference,
-            items,
-            ...(finalCapture ? { final_capture: true } : {}),
-          })
-        : client.checkout.refundTransaction(transactionId, { amount, refund_reference: reference, items })
+      const finalCapture = release === "final_capture" && lastOfReuse(l)
+      const result =
+        operation === "capture"
+          ? await client.checkout.captureTransaction(transactionId, {
+              amount,
+              capture_reference: reference,
+              items,
+              ...(finalCapture ? { final_capture: true } : {}),
+            })
+          : await client.checkout.refundTransaction(transactionId, { amount, refund_reference: reference, items })
+      const tx = transactionOf(result)
+      if (!isAsync(result)) refuseFailedEvent(tx, operation, reference, amount, data.currency)
+      return lastOfReuse(l) ? await this.releaseRest(tx, release) : tx
     }
     const what = `${operation} the Dintero transaction`
     try {
-      return { data: dataAfter(data, transactionOf(await request(ledger))) }
+      return { data: dataAfter(data, await request(ledger)) }
     } catch (e) {
+      if (e instanceof MedusaError) throw e
+      if (isRejected(e)) {
+        // The Dintero client already read the event: 2xx with success:false, nothing moved.
+        throw refusal(operation, amount, data.currency, e.code, e.dinteroMessage)
+      }
       if (e instanceof DinteroError && e.status === 400) {
         // Dintero refused the allocation: our view of the lines was stale. Read, then try once more.
         const tx = await read()
         if (applied(tx)) {
           return { data: dataAfter(data, tx) }
         }
+        if (tx.status === "AUTHORIZATION_VOIDED") {
+          throw new MedusaError(
+            MedusaError.Types.NOT_ALLOWED,
+            `Dintero has already voided transaction ${transactionId} (an earlier cancel, or Dintero Backoffice): the authorization is released and nothing can be ${
+              operation === "capture" ? "captured" : "refunded"
+            }. If the order is still open, cancel it in Medusa to record the void.`
+          )
+        }
         const fresh = ledgerOf(withTransaction(data, tx))!
         if (JSON.stringify(fresh) !== JSON.stringify(ledger)) {
-          const result = await callDintero(what, () => request(fresh))
-          return { data: dataAfter(data, transactionOf(result)) }
+          try {
+            return { data: dataAfter(data, await request(fresh)) }
+          } catch (again) {
+            if (again instanceof MedusaError) throw again
+            if (isRejected(again)) throw refusal(operation, amount, data.currency, again.code, again.dinteroMessage)
+            throw toMedusaError(what, again)
+          }
         }
       }
       if (paymentId && e instanceof DinteroError && e.retryable) {
@@ -190,6 +219,110 @@ export class MoneyMovement {
       throw toMedusaError(what, e)
     }
   }
+
+  /**
+   * Earlier attempts of this payment whose outcome was unknown (parked references), now that Dintero's transaction
+   * has been read. One that Dintero did not apply is forgotten; one it applied and Medusa has recorded since (a row
+   * with that reference exists) too. One it applied that Medusa has NOT recorded stays parked and refuses this
+   * operation before anything is sent, saying what Dintero has and how to record it: sending now would leave Dintero
+   * with more captured/refunded than Medusa (issue 9).
+   */
+  protected async settleEarlierAttempts(
+    tx: Transaction,
+    currency: string,
+    paymentId: string,
+    operation: MoneyOperation,
+    recordId: string | undefined,
+    reference: string,
+    unresolved: string[]
+  ): Promise<void> {
+    const blockers: { reference: string; operation: MoneyOperation; amount: number; pending: boolean }[] = []
+    for (const parked of unresolved) {
+      // The same reference as this call: this call records it (if applied) or sends it (if not).
+      if (parked === reference) continue
+      const found = appliedOrPending(tx, parked)
+      if (!found) continue
+      if (!found.pending && (await this.recorded(paymentId, found.operation, parked, operation === found.operation ? recordId : undefined, currency))) {
+        continue
+      }
+      blockers.push({ reference: parked, ...found })
+    }
+    await settleUnresolved(this.ctx.cradle, paymentId, blockers.map((b) => b.reference))
+    if (blockers.length === 0) return
+    const said = blockers.map((b) => {
+      const money = `${fromMinorUnits(b.amount, currency)} ${currency.toUpperCase()}`
+      const verb = b.operation === "capture" ? "capture" : "refund"
+      return b.pending
+        ? `a ${verb} of ${money} (reference ${b.reference}) is still in progress at Dintero; try again when it has finished`
+        : `Dintero already ${verb === "capture" ? "captured" : "refunded"} ${money} (reference ${b.reference}) in an earlier attempt whose answer was lost, and Medusa has not recorded it: ${verb} exactly ${money} to record it (no money moves again)`
+    })
+    throw new MedusaError(
+      MedusaError.Types.NOT_ALLOWED,
+      `Nothing was sent to Dintero for transaction ${tx.id}: ${said.join("; ")}. Then ${operation} what is left.`
+    )
+  }
+
+  /** Whether Medusa holds a capture/refund row whose reference is `reference` (the row `except` is this call's own). */
+  protected async recorded(
+    paymentId: string,
+    operation: MoneyOperation,
+    reference: string,
+    except: string | undefined,
+    currency: string
+  ): Promise<boolean> {
+    const rows = (await listMoneyRecords(this.ctx.cradle, operation, paymentId)).filter((r) => r.id !== except)
+    return rows.some((row, i) => {
+      const minor = toMinorUnits((row.raw_amount ?? row.amount) as DecimalInput, currency)
+      return moneyReference(operation, paymentId, i + 1, minor) === reference
+    })
+  }
+
+  /**
+   * Releases what a reused authorization still holds after its last capture, the way the payment product allows
+   * (releaseOf). A failure here must not fail the capture (Medusa would delete a capture Dintero made): it is logged
+   * and the rest stays held until the authorization expires.
+   */
+  protected async releaseRest(tx: Transaction, release: Release): Promise<Transaction> {
+    if (release !== "void" || tx.status !== "PARTIALLY_CAPTURED") return tx
+    try {
+      return transactionOf(await this.ctx.client.checkout.voidTransaction(tx.id))
+    } catch (e) {
+      this.ctx.logger?.warn(
+        `[dintero] the rest of transaction ${tx.id} could not be released after its last capture (${(e as Error).message}); it stays authorized until it expires`
+      )
+      return tx
+    }
+  }
+}
+
+/**
+ * How the rest of an authorization is released once the payment that reuses it is fully captured:
+ * - `final_capture` on the last capture: "only applies to dintero_psp" (Dintero Node SDK src/generated/payments.d.ts,
+ *   CaptureRequest.final_capture; ../shared/reference/dintero-api.md §4.2 and §12);
+ * - a void after the last capture ("void on part capture cancels the difference between the capture amount and the
+ *   authorization amount"), supported only for payex.{creditcard,mobilepay,vipps,applepay,clicktopay,googlepay},
+ *   vipps, klarna.klarna and klarna.billie (same file, `POST /transactions/{id}/void`; dintero-api.md §4.4);
+ * - nothing for the other products (Collector/Walley, Instabank, Swish, ...): the rest stays authorized until the
+ *   authorization expires (README, "Capture, refund, cancel").
+ */
+type Release = "final_capture" | "void" | "none"
+
+const VOID_ON_PART_CAPTURE = new Set([
+  "payex.creditcard",
+  "payex.mobilepay",
+  "payex.vipps",
+  "payex.applepay",
+  "payex.clicktopay",
+  "payex.googlepay",
+  "vipps",
+  "klarna.klarna",
+  "klarna.billie",
+])
+
+export function releaseOf(paymentProductType: string | undefined): Release {
+  if (!paymentProductType) return "none"
+  if (paymentProductType === "dintero_psp" || paymentProductType.startsWith("dintero_psp.")) return "final_capture"
+  return VOID_ON_PART_CAPTURE.has(paymentProductType) ? "void" : "none"
 }
 
 function requireTransactionId(data: DinteroPaymentData, what: string): string {
@@ -212,6 +345,56 @@ interface Ledger {
 function ledgerOf(data: DinteroPaymentData): Ledger | null {
   if (!data.lines || !data.captured_by_line || !data.refunded_by_line) return null
   return { lines: data.lines, captured: data.captured_by_line, refunded: data.refunded_by_line }
+}
+
+/** The parked reference's event: a successful CAPTURE/REFUND carrying it, or an async one still in progress. */
+function appliedOrPending(
+  tx: Transaction,
+  reference: string
+): { operation: MoneyOperation; amount: number; pending: boolean } | undefined {
+  for (const operation of ["capture", "refund"] as const) {
+    const kind = eventKindOf(operation)
+    const done = findEventByReference(tx.events, kind, reference)
+    if (done) return { operation, amount: done.amount ?? 0, pending: false }
+    const events = tx.events ?? []
+    const started = events.find((e) => e.event === `INITIATE_${kind}` && e.event_reference === reference && e.success !== false)
+    if (started && !events.some((e) => e.event === kind && e.event_reference === reference)) {
+      return { operation, amount: started.amount ?? 0, pending: true }
+    }
+  }
+  return undefined
+}
+
+/**
+ * "Captures might fail … check that the response indicates a successful capture" (docs.dintero.com
+ * checkout/transaction-management): a 2xx answer whose event with our reference says `success: false` moved no money.
+ * The merchant gets Dintero's reason, and Medusa, seeing the error, records nothing.
+ */
+function refuseFailedEvent(tx: Transaction, operation: MoneyOperation, reference: string, amount: number, currency: string) {
+  const kind = eventKindOf(operation)
+  const ours = (tx.events ?? []).filter((e) => e.event === kind && e.event_reference === reference)
+  const last = ours[ours.length - 1] as (TransactionEventWithError | undefined)
+  if (last && last.success === false) throw refusal(operation, amount, currency, last.error?.code, last.error?.message)
+}
+
+type TransactionEventWithError = NonNullable<Transaction["events"]>[number] & { error?: { code?: string; message?: string } }
+
+function refusal(operation: MoneyOperation, amount: number, currency: string, code?: string, message?: string): MedusaError {
+  const money = `${fromMinorUnits(amount, currency)} ${currency.toUpperCase()}`
+  const reason = message ? `${code ? `[${code}] ` : ""}${message}` : code ?? "no reason given"
+  return new MedusaError(
+    MedusaError.Types.NOT_ALLOWED,
+    `Dintero refused the ${operation} of ${money}: ${reason}. Nothing was ${operation === "capture" ? "captured" : "refunded"}.`
+  )
+}
+
+/** The Dintero client's own "2xx but success:false" error (kind `rejected`), where the client checks the event. */
+function isRejected(e: unknown): e is DinteroError {
+  return e instanceof DinteroError && (e.kind as string) === "rejected"
+}
+
+function isAsync(result: unknown): boolean {
+  return !!result && typeof result === "object" && (result as { async?: boolean }).async === true
 }
 
 /** Capture/refund/void results: the transaction, whether Dintero answered 200 or 202. */

@@ -119,7 +119,7 @@ async function moveOne(container: MedusaContainer, orderId: string, transactionI
 
   const reused = Math.min(due, held)
   if (reused > 0) {
-    grantReuse(target.id, transactionId, reused)
+    await grantReuse(target.id, transactionId, reused)
     const session = await payments.createPaymentSession(target.id, {
       provider_id: providerId,
       currency_code: currency.toLowerCase(),

@@ -9,8 +9,17 @@ import { keepAuthorization, releaseKeptAuthorizations } from "../../../../provid
  */
 export async function keepAuthorizationsForOrderEdit(req: MedusaRequest, res: MedusaResponse, next: MedusaNextFunction) {
   const orderId = req.params.id
+  const logger = req.scope.resolve(ContainerRegistrationKeys.LOGGER)
   // Only Medusa's confirm, within this request, may skip the void; an order cancelled later is voided as usual.
-  const release = () => releaseKeptAuthorizations(orderId)
+  // (Should this process die first, the marks expire on their own: kept-authorizations.ts.)
+  let released = false
+  const release = () => {
+    if (released) return
+    released = true
+    releaseKeptAuthorizations(orderId).catch((e) =>
+      logger.warn(`[dintero] could not end the keeping of order ${orderId}'s authorizations (they expire on their own): ${(e as Error).message}`)
+    )
+  }
   res.once("finish", release)
   res.once("close", release)
   try {
@@ -36,15 +45,14 @@ export async function keepAuthorizationsForOrderEdit(req: MedusaRequest, res: Me
           !payment.canceled_at &&
           (payment.captures ?? []).length === 0
         ) {
-          keepAuthorization(tx, orderId)
+          // Written (committed) before Medusa's confirm runs: the cancel that reads it may run in another process.
+          await keepAuthorization(tx, orderId)
         }
       }
     }
   } catch (e) {
     // Never block the merchant's edit: without the mark Medusa's default (void and pay again) applies.
-    req.scope
-      .resolve(ContainerRegistrationKeys.LOGGER)
-      .warn(`[dintero] could not check the order's Dintero authorizations before the edit: ${(e as Error).message}`)
+    logger.warn(`[dintero] could not check the order's Dintero authorizations before the edit: ${(e as Error).message}`)
   }
   next()
 }
