@@ -216,6 +216,19 @@ medusaIntegrationTestRunner({
       expect((await admin.request("get", "/admin/dintero/payments/pay_missing")).status).toBe(404)
       expect((await admin.request("get", "/admin/dintero/payments")).status).toBe(400)
     })
+
+    it("refuses malformed queries and bodies with Medusa's validation error, before the route runs", async () => {
+      const badQuery = await admin.request("get", "/admin/dintero/orders/order_missing?dintero=maybe")
+      expect(badQuery.status).toBe(400)
+      expect(JSON.stringify(badQuery.body)).toContain("dintero")
+      const badBody = await admin.request("post", "/admin/dintero/orders/order_missing/retry", { everything: true })
+      expect(badBody.status).toBe(400)
+      expect(JSON.stringify(badBody.body)).toContain("everything")
+      const badTest = await admin.request("post", "/admin/dintero/settings/test-connection", { profile: "x" })
+      expect(badTest.status).toBe(400)
+      // Positive control: the same routes answer with well-formed input.
+      expect((await admin.request("get", "/admin/dintero/orders/order_missing?dintero=true")).status).toBe(200)
+    })
   },
 })
 

@@ -1,5 +1,10 @@
-import { defineMiddlewares } from "@medusajs/framework/http"
+import { defineMiddlewares, validateAndTransformBody, validateAndTransformQuery } from "@medusajs/framework/http"
 import { keepAuthorizationsForOrderEdit } from "./admin/dintero/middlewares/keep-authorizations"
+import {
+  AdminDinteroEmptyBody,
+  AdminDinteroOrderMirrorQuery,
+  AdminDinteroPaymentsQuery,
+} from "./admin/dintero/validators"
 
 export default defineMiddlewares({
   routes: [
@@ -9,6 +14,26 @@ export default defineMiddlewares({
       matcher: "/admin/order-edits/:id/confirm",
       method: ["POST"],
       middlewares: [keepAuthorizationsForOrderEdit],
+    },
+    {
+      matcher: "/admin/dintero/payments",
+      method: ["GET"],
+      middlewares: [validateAndTransformQuery(AdminDinteroPaymentsQuery, {})],
+    },
+    {
+      matcher: "/admin/dintero/orders/:id",
+      method: ["GET"],
+      middlewares: [validateAndTransformQuery(AdminDinteroOrderMirrorQuery, {})],
+    },
+    {
+      matcher: "/admin/dintero/orders/:id/retry",
+      method: ["POST"],
+      middlewares: [validateAndTransformBody(AdminDinteroEmptyBody)],
+    },
+    {
+      matcher: "/admin/dintero/settings/test-connection",
+      method: ["POST"],
+      middlewares: [validateAndTransformBody(AdminDinteroEmptyBody)],
     },
   ],
 })

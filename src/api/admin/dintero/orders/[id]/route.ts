@@ -1,17 +1,18 @@
-import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+import type { AuthenticatedMedusaRequest, MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { toMinorUnits } from "../../../../../mapping/money"
 import { DINTERO_ORDERS_MODULE } from "../../../../../modules/dintero-orders"
 import type { MirrorState } from "../../../../../mapping/orders-mirror/state"
 import type DinteroOrdersService from "../../../../../modules/dintero-orders/service"
 import type { MirrorOperationView, OrderMirrorResponse, PaymentLinkView } from "../../lib/wire-types"
+import type { AdminDinteroOrderMirrorQuery } from "../../validators"
 
 /**
  * GET /admin/dintero/orders/:id — the Orders mirror of a Medusa order: the Dintero order id, the line map
  * (Medusa line ↔ Orders line_id, with reversals and refund-remaining lines) and every outbox operation with its
  * status, attempts and last error. `?dintero=true` also reads the order and its payment records from Dintero.
  */
-export async function GET(req: MedusaRequest, res: MedusaResponse) {
+export async function GET(req: AuthenticatedMedusaRequest<unknown, AdminDinteroOrderMirrorQuery>, res: MedusaResponse) {
   const svc = req.scope.resolve(DINTERO_ORDERS_MODULE) as DinteroOrdersService
   const orderId = req.params.id
   const [mirror] = await svc.listDinteroOrderMirrors({ order_id: orderId })
@@ -21,7 +22,7 @@ export async function GET(req: MedusaRequest, res: MedusaResponse) {
   )
   const state = (mirror?.state ?? null) as MirrorState | null
   let dintero: Record<string, unknown> | undefined
-  if (req.query.dintero === "true" && mirror?.dintero_order_id) {
+  if (req.validatedQuery.dintero && mirror?.dintero_order_id) {
     const client = svc.getDinteroClient()
     try {
       const id = mirror.dintero_order_id
