@@ -1,4 +1,5 @@
 import { z } from "zod"
+import { API_BASE_URL_HINT, CHECKOUT_BASE_URL_HINT, accountIdField, httpUrl, timeoutMsField } from "../../dintero/option-fields"
 
 /**
  * Options of the Orders mirror (the `dinteroOrders` module; plugin options in a store's medusa-config), validated at
@@ -6,39 +7,16 @@ import { z } from "zod"
  * the mirror uses the Dintero payment provider's configuration (its API client needs the `admin:shopping` scope
  * too); credentials given here override it, e.g. for a separate Orders API client.
  */
-const url = (what: string) =>
-  z
-    .string({ error: `must be ${what}` })
-    .trim()
-    .refine((v) => {
-      try {
-        const u = new URL(v)
-        return u.protocol === "https:" || u.protocol === "http:"
-      } catch {
-        return false
-      }
-    }, `must be ${what}`)
-    .transform((v) => v.replace(/\/+$/, ""))
-
 const text = (what: string) => z.string({ error: `must be ${what}` }).trim().min(1, `must not be empty when given (${what})`)
 
 export const dinteroOrdersOptionsSchema = z
   .looseObject({
-    accountId: z
-      .string({ error: "must be a string such as T12345678" })
-      .trim()
-      .regex(/^[PT]\d{8}$/, "must be T or P followed by 8 digits, e.g. T12345678")
-      .optional(),
+    accountId: accountIdField().optional(),
     clientId: text("the Orders API client id").optional(),
     clientSecret: text("the Orders API client secret").optional(),
-    apiBaseUrl: url("an http(s) URL such as https://api.dintero.com/v1").optional(),
-    checkoutBaseUrl: url("an http(s) URL such as https://checkout.dintero.com/v1").optional(),
-    timeoutMs: z
-      .number({ error: "must be a number of milliseconds" })
-      .int("must be a whole number of milliseconds")
-      .min(1000, "must be at least 1000 ms")
-      .max(120_000, "must be at most 120000 ms")
-      .optional(),
+    apiBaseUrl: httpUrl(API_BASE_URL_HINT).optional(),
+    checkoutBaseUrl: httpUrl(CHECKOUT_BASE_URL_HINT).optional(),
+    timeoutMs: timeoutMsField().optional(),
     /** false: the Dintero order id is the Medusa order id instead of a generated ALPHANUMERIC_9. */
     generateOrderId: z.boolean({ error: "must be true or false" }).default(true),
     /** false switches mirroring off (events are ignored). */

@@ -1,4 +1,12 @@
 import { z } from "zod"
+import {
+  API_BASE_URL_HINT,
+  CHECKOUT_BASE_URL_HINT,
+  accountIdField,
+  httpUrl,
+  requiredText,
+  timeoutMsField,
+} from "../../dintero/option-fields"
 import { DINTERO_CURRENCIES, profileConflicts } from "../../mapping/payment-profile"
 import { assertReturnUrlTemplate } from "../../mapping/return-url"
 
@@ -6,22 +14,6 @@ import { assertReturnUrlTemplate } from "../../mapping/return-url"
  * Options of the Dintero payment provider, validated at boot. A bad option stops Medusa with a message naming it;
  * values are never echoed back (some are secrets).
  */
-const url = (what: string, stripTrailingSlash = true) =>
-  z
-    .string({ error: `must be ${what}` })
-    .trim()
-    .refine((v) => {
-      try {
-        const u = new URL(v)
-        return u.protocol === "https:" || u.protocol === "http:"
-      } catch {
-        return false
-      }
-    }, `must be ${what}`)
-    // Base URLs are joined with paths; the return URL is used as given.
-    .transform((v) => (stripTrailingSlash ? v.replace(/\/+$/, "") : v))
-
-const nonEmpty = (what: string) => z.string({ error: `is required (${what})` }).trim().min(1, `is required (${what})`)
 
 const currencies = DINTERO_CURRENCIES.join(", ")
 
@@ -32,7 +24,7 @@ const currencies = DINTERO_CURRENCIES.join(", ")
  */
 const paymentProfileSchema = z
   .object({
-    id: nonEmpty("the Dintero payment profile id"),
+    id: requiredText("the Dintero payment profile id"),
     currency: z
       .string({ error: `is required (the ISO 4217 currency the profile takes: ${currencies})` })
       .trim()
@@ -49,7 +41,7 @@ const paymentProfileSchema = z
       )
       .optional(),
     regions: z
-      .array(nonEmpty("a Medusa region id, e.g. reg_01J..."), { error: 'must be a list of Medusa region ids, e.g. ["reg_01J..."]' })
+      .array(requiredText("a Medusa region id, e.g. reg_01J..."), { error: 'must be a list of Medusa region ids, e.g. ["reg_01J..."]' })
       .optional(),
   })
   .strict()
@@ -64,25 +56,22 @@ const paymentProfilesSchema = z
 export const dinteroOptionsSchema = z
   .object({
     /** Dintero account id: T + 8 digits for test, P + 8 digits for production. */
-    accountId: z
-      .string({ error: "is required (e.g. T12345678 for test, P12345678 for production)" })
-      .trim()
-      .regex(/^[PT]\d{8}$/, "must be T or P followed by 8 digits, e.g. T12345678"),
-    clientId: nonEmpty("the API client id from Dintero Backoffice"),
-    clientSecret: nonEmpty("the API client secret from Dintero Backoffice"),
+    accountId: accountIdField(),
+    clientId: requiredText("the API client id from Dintero Backoffice"),
+    clientSecret: requiredText("the API client secret from Dintero Backoffice"),
     /**
      * Payment profile id; new accounts have "default". With `profiles`, the profile for sessions no entry matches
      * (optional then: without it such sessions are refused).
      */
-    profileId: nonEmpty("the payment profile id, e.g. default").optional(),
+    profileId: requiredText("the payment profile id, e.g. default").optional(),
     /** Payment profiles per market (currency, and optionally countries or Medusa regions). */
     profiles: paymentProfilesSchema.optional(),
-    checkoutBaseUrl: url("an http(s) URL such as https://checkout.dintero.com/v1").default(
+    checkoutBaseUrl: httpUrl(CHECKOUT_BASE_URL_HINT).default(
       "https://checkout.dintero.com/v1"
     ),
-    apiBaseUrl: url("an http(s) URL such as https://api.dintero.com/v1").default("https://api.dintero.com/v1"),
+    apiBaseUrl: httpUrl(API_BASE_URL_HINT).default("https://api.dintero.com/v1"),
     /** Storefront page Dintero redirects the shopper to after payment; it completes the cart. */
-    returnUrl: url("the storefront return URL, e.g. https://shop.example/checkout/dintero/return", false).superRefine(
+    returnUrl: httpUrl("the storefront return URL, e.g. https://shop.example/checkout/dintero/return", false).superRefine(
       (v, ctx) => {
         try {
           assertReturnUrlTemplate(v) // a mistyped {placeholder} stops boot instead of failing the first checkout
@@ -95,7 +84,7 @@ export const dinteroOptionsSchema = z
      * Public URL of this Medusa backend as Dintero reaches it; callbacks go to `${backendUrl}/hooks/dintero/callback`.
      * Also the URL the callback signature is computed over, so it must be the one Dintero calls (proxies included).
      */
-    backendUrl: url("the public URL of this Medusa backend, e.g. https://api.shop.example"),
+    backendUrl: httpUrl("the public URL of this Medusa backend, e.g. https://api.shop.example"),
     /** Capture at authorization (Dintero `configuration.auto_capture`). Off by default: capture when you ship. */
     autoCapture: z.boolean({ error: "must be true or false" }).default(false),
     /**
@@ -110,12 +99,7 @@ export const dinteroOptionsSchema = z
       .max(60 * 24 * 7, "must be at most 7 days (10080 minutes)")
       .default(240),
     /** Timeout of one HTTP request to Dintero, in milliseconds. */
-    timeoutMs: z
-      .number({ error: "must be a number of milliseconds" })
-      .int("must be a whole number of milliseconds")
-      .min(1000, "must be at least 1000 ms")
-      .max(120_000, "must be at most 120000 ms")
-      .default(15_000),
+    timeoutMs: timeoutMsField().default(15_000),
     /**
      * Seconds Dintero waits before the first callback (0 to 60). The shopper's own return normally completes the cart
      * within a second or two; a short delay lets it, so the callback (the safety net for shoppers who never come

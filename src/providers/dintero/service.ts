@@ -34,6 +34,7 @@ import type { ProviderContext } from "./provider-context"
 import { dinteroClientFor, registerDinteroOptions, setDinteroLogger } from "./registry"
 import { verifiedTransactions } from "./verified-transactions"
 import { WebhookActions } from "./webhook-action"
+import { DINTERO_PROVIDER_IDENTIFIER } from "./provider-id"
 
 type Cradle = Record<string, unknown> & { logger?: Logger }
 
@@ -43,7 +44,7 @@ type Cradle = Record<string, unknown> & { logger?: Logger }
  * Glue only: each method hands over to the collaborator that does that job.
  */
 export class DinteroPaymentProviderService extends AbstractPaymentProvider<DinteroOptions> {
-  static identifier = "dintero"
+  static identifier = DINTERO_PROVIDER_IDENTIFIER
 
   protected readonly options_: DinteroOptions
   protected readonly client_: DinteroClient

@@ -3,6 +3,7 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { toMinorUnits, type DecimalInput } from "../../mapping/money"
 import type { OrderForMirror } from "../../mapping/orders"
 import { LINE_FIELDS } from "../../providers/dintero/medusa-records"
+import { isDinteroProviderId } from "../../providers/dintero/provider-id"
 
 /** The Medusa records the mirror reads, through `query` (the application container). */
 
@@ -116,7 +117,7 @@ export async function orderIdOfPayment(container: MedusaContainer, payment: Paym
   return (data[0] as { order_id?: string } | undefined)?.order_id ?? null
 }
 
-export const isDinteroPayment = (p: { provider_id?: string | null }) => !!p.provider_id?.startsWith("pp_dintero")
+export const isDinteroPayment = (p: { provider_id?: string | null }) => isDinteroProviderId(p.provider_id)
 
 export const transactionIdOf = (p: { data?: Record<string, unknown> | null }): string | undefined =>
   typeof p.data?.transaction_id === "string" ? (p.data.transaction_id as string) : undefined

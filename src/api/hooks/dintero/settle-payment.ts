@@ -12,6 +12,7 @@ import { forLog, isDinteroId } from "../../../providers/dintero/callback"
 import { heldStatus, preferredTransaction } from "../../../providers/dintero/payment-status"
 import { dinteroClientFor, dinteroConfiguration } from "../../../providers/dintero/registry"
 import { verifiedTransactions } from "../../../providers/dintero/verified-transactions"
+import { DEFAULT_DINTERO_PROVIDER_ID, isDinteroProviderId } from "../../../providers/dintero/provider-id"
 
 /**
  * Settles one Dintero payment in Medusa: the one function the callback route and a reconciliation job call.
@@ -489,7 +490,7 @@ export async function dinteroProviderId(container: MedusaContainer): Promise<str
   if (providerIdCache) return providerIdCache
   const payment = container.resolve(Modules.PAYMENT)
   const providers = await payment.listPaymentProviders({ is_enabled: true })
-  const ids = providers.map((p: { id: string }) => p.id).filter((id: string) => id.startsWith("pp_dintero_"))
-  providerIdCache = ids.includes("pp_dintero_dintero") ? "pp_dintero_dintero" : ids[0] ?? "pp_dintero_dintero"
+  const ids = providers.map((p: { id: string }) => p.id).filter(isDinteroProviderId)
+  providerIdCache = ids.includes(DEFAULT_DINTERO_PROVIDER_ID) ? DEFAULT_DINTERO_PROVIDER_ID : ids[0] ?? DEFAULT_DINTERO_PROVIDER_ID
   return providerIdCache
 }

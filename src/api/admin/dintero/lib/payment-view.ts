@@ -4,6 +4,7 @@ import type { DinteroOptions } from "../../../../providers/dintero/options"
 import { dinteroClientFor, dinteroConfigurations } from "../../../../providers/dintero/registry"
 import { backofficeTransactionUrl, dinteroFailure, environmentOf, transactionView } from "./views"
 import type { DinteroPaymentView } from "./wire-types"
+import { isDinteroProviderId } from "../../../../providers/dintero/provider-id"
 
 export type { DinteroPaymentView }
 
@@ -22,9 +23,6 @@ export interface PaymentRecord {
   created_at: Date | string | null
 }
 
-export function isDinteroProvider(providerId: unknown): boolean {
-  return typeof providerId === "string" && providerId.startsWith("pp_dintero")
-}
 
 const str = (v: unknown): string | null => (typeof v === "string" && v.length > 0 ? v : null)
 const date = (v: unknown): string | null => (v instanceof Date ? v.toISOString() : str(v))
@@ -87,7 +85,7 @@ export async function orderDinteroPayments(container: MedusaContainer, orderId: 
   if (!order) return null
   const payments: PaymentRecord[] = []
   for (const pc of order.payment_collections ?? []) {
-    for (const p of pc?.payments ?? []) if (p && isDinteroProvider(p.provider_id)) payments.push(p)
+    for (const p of pc?.payments ?? []) if (p && isDinteroProviderId(p.provider_id)) payments.push(p)
   }
   return payments.sort((a, b) => String(date(a.created_at)).localeCompare(String(date(b.created_at))))
 }

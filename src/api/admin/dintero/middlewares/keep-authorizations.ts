@@ -1,6 +1,7 @@
 import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { keepAuthorization, releaseKeptAuthorizations } from "../../../../providers/dintero/kept-authorizations"
+import { isDinteroProviderId } from "../../../../providers/dintero/provider-id"
 
 /**
  * Marks the Dintero authorizations an order edit would make Medusa void: payments of the order that are authorized
@@ -40,7 +41,7 @@ export async function keepAuthorizationsForOrderEdit(req: MedusaRequest, res: Me
       for (const payment of collection?.payments ?? []) {
         const tx = (payment?.data as Record<string, unknown> | undefined)?.transaction_id
         if (
-          payment?.provider_id?.startsWith("pp_dintero_") &&
+          isDinteroProviderId(payment?.provider_id) &&
           typeof tx === "string" &&
           !payment.canceled_at &&
           (payment.captures ?? []).length === 0

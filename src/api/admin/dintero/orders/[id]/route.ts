@@ -6,6 +6,7 @@ import type { MirrorState } from "../../../../../mapping/orders-mirror/state"
 import type DinteroOrdersService from "../../../../../modules/dintero-orders/service"
 import type { MirrorOperationView, OrderMirrorResponse, PaymentLinkView } from "../../lib/wire-types"
 import type { AdminDinteroOrderMirrorQuery } from "../../validators"
+import { isDinteroProviderId } from "../../../../../providers/dintero/provider-id"
 
 /**
  * GET /admin/dintero/orders/:id — the Orders mirror of a Medusa order: the Dintero order id, the line map
@@ -106,7 +107,7 @@ async function outstandingPaymentLink(req: MedusaRequest, orderId: string): Prom
     if (!["not_paid", "awaiting", "partially_authorized"].includes(collection?.status)) continue
     for (const session of collection.payment_sessions ?? []) {
       const url = session?.data?.checkout_url
-      if (session?.provider_id?.startsWith("pp_dintero_") && session.status === "pending" && typeof url === "string" && url) {
+      if (isDinteroProviderId(session?.provider_id) && session.status === "pending" && typeof url === "string" && url) {
         return {
           url,
           // Minor units like every amount the widget formats (Medusa keeps major units: 398 NOK → 39800).

@@ -1,5 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { dinteroPaymentView, findPayment, isDinteroProvider } from "../../lib/payment-view"
+import { isDinteroProviderId } from "../../../../../providers/dintero/provider-id"
+import { dinteroPaymentView, findPayment } from "../../lib/payment-view"
 
 /** GET /admin/dintero/payments/:id — one Medusa payment (pay_...) made through Dintero, with its live transaction. */
 export async function GET(req: MedusaRequest, res: MedusaResponse) {
@@ -8,7 +9,7 @@ export async function GET(req: MedusaRequest, res: MedusaResponse) {
     res.status(404).json({ message: `Payment ${req.params.id} was not found` })
     return
   }
-  if (!isDinteroProvider(payment.provider_id)) {
+  if (!isDinteroProviderId(payment.provider_id)) {
     res.status(400).json({ message: `Payment ${req.params.id} was not made with Dintero (provider ${payment.provider_id})` })
     return
   }
