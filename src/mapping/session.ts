@@ -18,6 +18,7 @@ import {
   vatRate,
 } from "./lines"
 import { toE164 } from "./phone"
+import type { CheckoutItemType, CheckoutOrderItem, OrderAddress, SessionOrder, ShippingOption } from "../dintero/types"
 
 export type { LineItemInput, ShippingMethodInput, TaxLineInput } from "./lines"
 
@@ -52,55 +53,23 @@ export interface CartForSession {
   customer?: { email?: string | null; phone?: string | null } | null
 }
 
-export type DinteroItemType = "physical" | "digital" | "service" | "gift_card" | "shipping" | "surcharge"
+// The Checkout wire shapes are the client contract's (src/dintero/contract/checkout.ts); these aliases say which
+// fields the mapping always fills.
+export type DinteroItemType = CheckoutItemType
 
-export interface DinteroCheckoutItem {
-  id: string
-  line_id: string
-  description: string
-  quantity: number
-  /** Gross line total after discounts, minor units. */
-  amount: number
-  vat_amount: number
-  vat: number
-  type?: DinteroItemType
-}
+export type DinteroCheckoutItem = CheckoutOrderItem &
+  Required<Pick<CheckoutOrderItem, "id" | "line_id" | "description" | "quantity" | "amount" | "vat_amount" | "vat">>
 
-export type DeliveryMethod = "delivery" | "pick_up" | "unspecified" | "none"
+export type DeliveryMethod = NonNullable<ShippingOption["delivery_method"]>
 
-export interface DinteroShippingOption {
-  id: string
-  line_id: string
-  amount: number
-  vat_amount: number
-  vat: number
-  title: string
-  operator: string
-  delivery_method: DeliveryMethod
-}
+export type DinteroShippingOption = ShippingOption & Required<Pick<ShippingOption, "vat_amount" | "vat" | "delivery_method">>
 
-export interface DinteroOrderAddress {
-  first_name?: string
-  last_name?: string
-  address_line?: string
-  address_line_2?: string
-  business_name?: string
-  postal_code?: string
-  postal_place?: string
-  country?: string
-  phone_number?: string
-  email?: string
-}
+export type DinteroOrderAddress = OrderAddress
 
-export interface DinteroSessionOrder {
-  amount: number
-  currency: string
-  merchant_reference: string
+export type DinteroSessionOrder = Omit<SessionOrder, "vat_amount" | "items" | "shipping_option"> & {
   vat_amount: number
   items: DinteroCheckoutItem[]
   shipping_option?: DinteroShippingOption
-  shipping_address?: DinteroOrderAddress
-  billing_address?: DinteroOrderAddress
 }
 
 export interface BuildSessionOrderOptions {
