@@ -12,7 +12,7 @@ const argv = process.argv.slice(2)
 const dashdash = argv.indexOf("--")
 const tiers = (dashdash >= 0 ? argv.slice(0, dashdash) : argv).filter(Boolean)
 const extra = dashdash >= 0 ? argv.slice(dashdash + 1) : []
-const allTiers = ["unit", "contract", "package", "modules", "http", "e2e"]
+const allTiers = ["unit", "contract", "package", "modules", "http", "e2e", "cluster"]
 const selected = tiers.length ? tiers : allTiers
 for (const t of selected) {
   if (!allTiers.includes(t)) {
@@ -46,6 +46,30 @@ let passed = 0
 let failed = 0
 let exitCode = 0
 for (const tier of selected) {
+  if (tier === "cluster") {
+    // The production topology (scripts/test-cluster.mjs: Redis, PostgreSQL, two servers and a worker): its counts.
+    console.log(`\n[test] ── cluster ──`)
+    const resultFile = join(root, ".tmp", "cluster-results.json")
+    rmSync(resultFile, { force: true })
+    const code = await new Promise((resolve) => {
+      const child = spawn(process.execPath, [join(root, "scripts", "test-cluster.mjs"), ...(extra.length ? ["--", ...extra] : [])], {
+        cwd: root,
+        stdio: "inherit",
+        env: { ...process.env, ...(db?.env ?? {}), MEDUSA_DISABLE_TELEMETRY: "true" },
+      })
+      child.on("exit", (c, s) => resolve(c ?? (s ? 1 : 0)))
+    })
+    if (existsSync(resultFile)) {
+      const result = JSON.parse(readFileSync(resultFile, "utf8"))
+      passed += result.passed
+      failed += result.failed || (result.passed === 0 ? 1 : 0)
+    } else {
+      failed += 1
+      console.log(`[test] cluster: wrote no result (exit ${code})`)
+    }
+    if (code !== 0) exitCode = 1
+    continue
+  }
   if (tier === "e2e") {
     // Real-browser tests are not jest (see scripts/test-e2e.mjs): run them and read their counts.
     console.log(`\n[test] ── e2e ──`)
