@@ -57,6 +57,9 @@ export interface Cluster {
   startWorker(name?: string): Promise<MedusaInstance>
   /** Signals an instance's process group and waits (bounded) for it to exit. */
   kill(instance: MedusaInstance, signal?: NodeJS.Signals): Promise<void>
+  /** Freezes (SIGSTOP) or thaws (SIGCONT) an instance's process group: a process that has fallen behind. */
+  pause(instance: MedusaInstance): void
+  resume(instance: MedusaInstance): void
   /** One SQL query on the store's database. */
   sql<T = any>(text: string, params?: unknown[]): Promise<T[]>
   logDir: string
@@ -338,6 +341,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     const killInstance = async (instance: MedusaInstance, signal: NodeJS.Signals = "SIGTERM") => {
       const child = (instance as any).child as ChildProcess
       if (instance.alive()) {
+        // A paused process would not act on SIGTERM until thawed.
+        if (signal !== "SIGKILL") killGroup(child, "SIGCONT")
         killGroup(child, signal)
         const gone = await Promise.race([instance.exited.then(() => true), sleep(8000).then(() => false)])
         if (!gone) {
@@ -379,6 +384,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       callbackServer: serverInstances[callbackIndex],
       startWorker,
       kill: killInstance,
+      pause: (instance) => killGroup((instance as any).child, "SIGSTOP"),
+      resume: (instance) => killGroup((instance as any).child, "SIGCONT"),
       sql: (text, params) => withPg(databaseUrl, async (c) => (await c.query(text, params)).rows),
       logDir,
       stop,
