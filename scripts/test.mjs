@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: starts PostgreSQL if needed (see scripts/lib/database.mjs), runs every jest tier
-// (unit, contract, modules, http) and ends with the line `N passed, M failed`. Exit code 1 on any failure.
-// Usage: node scripts/test.mjs [unit|contract|modules|http ...] [-- extra jest args]
+// (unit, contract, package, modules, http), the browser tier (e2e) and the production topology (cluster), and ends
+// with the line `N passed, M failed`. Exit code 1 on any failure.
+// Usage: node scripts/test.mjs [unit|contract|package|modules|http|e2e|cluster ...] [-- extra jest args]
 import { spawn } from "node:child_process"
 import { mkdirSync, readFileSync, existsSync, rmSync } from "node:fs"
 import { join } from "node:path"
