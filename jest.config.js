@@ -46,6 +46,12 @@ const projects = {
     displayName: "http",
     testMatch: ["<rootDir>/integration-tests/http/**/*.spec.[jt]s"],
   },
+  // The production topology (scripts/test-cluster.mjs; the scenarios start Redis, PostgreSQL and the Medusa processes).
+  cluster: {
+    ...common,
+    displayName: "cluster",
+    testMatch: ["<rootDir>/integration-tests/cluster/**/*.spec.[jt]s"],
+  },
 }
 
 const selected = process.env.TEST_TYPE

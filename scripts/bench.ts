@@ -4,6 +4,11 @@
  * (also written to .tmp/bench.json). Targets are measured and printed, never asserted: the exit code is non-zero
  * only when the benchmark itself could not run.
  *
+ * Two topologies, one after the other: "dev" (the dev store, one `medusa start` process doing everything) and "split"
+ * (the production shape of medusa-config.cluster.ts: one server process, one worker process, Redis for events,
+ * workflows, locking and caching; scripts/lib/cluster.ts), where the Orders mirror runs on the worker. The split
+ * topology repeats the checkout-throughput phase only. BENCH_TOPOLOGIES=dev|split|dev,split (default both).
+ *
  * Env: BENCH_CHECKOUTS (per provider, default 20), BENCH_CONCURRENCY (default 4), BENCH_WARMUP (per provider,
  * default 4), BENCH_BLOCKS (blocks per provider, default 4), BENCH_TOKEN_OPS (default 200), BENCH_ADMIN_OPS
  * (captures, refunds and voids per provider, default 10). The defaults keep a run near 5 minutes on a busy 2-core
@@ -13,6 +18,7 @@ import { mkdirSync, writeFileSync } from "node:fs"
 import os from "node:os"
 import path from "node:path"
 import { startDevStore, type DevStore } from "./lib/dev-store"
+import { startCluster } from "./lib/cluster"
 import { CpuMeter, findStoreProcesses, procAvailable, selfCpuMs } from "./lib/bench-cpu"
 import { RequestWindow, settle, type RequestCount } from "./lib/bench-requests"
 import { envInt, nowMs, percentile, round, runPool, summarize, type LatencySummary } from "./lib/bench-stats"
@@ -30,6 +36,10 @@ const params = {
   admin_operations_per_provider: envInt("BENCH_ADMIN_OPS", 10),
   cart_preparation_concurrency: 8,
   emulator_latency_ms: 0,
+  topologies: (process.env.BENCH_TOPOLOGIES ?? "dev,split").split(",").map((t) => t.trim()).filter(Boolean),
+}
+for (const t of params.topologies) {
+  if (t !== "dev" && t !== "split") throw new Error(`BENCH_TOPOLOGIES: unknown topology "${t}" (dev, split)`)
 }
 
 const started = Date.now()
@@ -471,6 +481,63 @@ async function adminPhase(dev: DevStore, meters: Meters, orders: Record<Provider
   }
 }
 
+// ------------------------------------------------------------------ the split topology (server + worker + Redis)
+
+/**
+ * The production shape with one server and one worker (medusa-config.cluster.ts): the same checkout blocks as the
+ * dev topology, driven through the server. The Orders mirror's work after `order.placed` runs on the worker; the
+ * medusa CPU counts both processes, and the report breaks it down per process.
+ */
+async function splitTopology() {
+  progress("booting the split topology (PostgreSQL, Redis, one server, one worker, emulator)")
+  const bootStart = nowMs()
+  const cluster = await startCluster({
+    servers: 1,
+    workers: 1,
+    logLevel: "warn",
+    log: (line) => process.stderr.write(`[cluster] ${line}\n`),
+  })
+  const bootMs = nowMs() - bootStart
+  try {
+    const server = cluster.servers[0]
+    const worker = cluster.workers[0]
+    progress(`split topology up in ${Math.round(bootMs)} ms: server ${server.instance.url} (pid ${server.instance.pid}), worker pid ${worker.pid}; logs in ${path.relative(process.cwd(), cluster.logDir)}`)
+    // The checkout road needs only the storefront and admin clients, the emulator and the seed.
+    const dev = {
+      backendUrl: server.instance.url,
+      store: server.store,
+      admin: server.admin,
+      emulator: cluster.emulator,
+      seeded: cluster.seeded,
+    } as unknown as DevStore
+    const database = findStoreProcesses(server.instance.pid).database
+    const serverMeter = new CpuMeter("medusa server", [server.instance.pid])
+    const workerMeter = new CpuMeter("medusa worker", [worker.pid])
+    const meters: Meters = { medusa: new CpuMeter("medusa server + worker", [server.instance.pid, worker.pid]), database }
+    const s0 = { server: serverMeter.read(), worker: workerMeter.read() }
+    const { result: throughput } = await throughputPhase(dev, meters)
+    const s1 = { server: serverMeter.read(), worker: workerMeter.read() }
+    return {
+      boot_ms: round(bootMs),
+      processes: {
+        server: `pid ${server.instance.pid}: medusa start, MEDUSA_WORKER_MODE=server`,
+        worker: `pid ${worker.pid}: medusa start, MEDUSA_WORKER_MODE=worker`,
+        database: database.pids,
+        note: "Redis's own CPU is not counted (it is small next to Medusa's)",
+      },
+      cpu_by_process_during_throughput_phase_ms: {
+        server: Math.round(s1.server - s0.server),
+        worker: Math.round(s1.worker - s0.worker),
+        note: "warm-up included; the per-checkout figures in checkout_throughput count server + worker",
+      },
+      checkout_throughput: throughput,
+    }
+  } finally {
+    progress("stopping the split topology")
+    await cluster.stop()
+  }
+}
+
 // ------------------------------------------------------------------ report
 
 function targets(perOperation: any, tokens: any, throughput: any) {
@@ -483,7 +550,6 @@ function targets(perOperation: any, tokens: any, throughput: any) {
     ])
   )
   const tokenCounts = [tokens.warm?.token_requests, tokens.cold?.token_requests].filter((n) => typeof n === "number")
-  const ratio = throughput.throughput_ratio_dintero_to_system
   return {
     one_dintero_request_per_operation_on_critical_path: {
       target: "<= 1 Dintero API request (token requests excluded) while the operation's own HTTP call runs",
@@ -499,21 +565,27 @@ function targets(perOperation: any, tokens: any, throughput: any) {
       cold: tokens.cold?.token_requests ?? "not measured",
       met: tokenCounts.every((n) => n <= 1),
     },
-    dintero_throughput_at_least_95_percent_of_system: {
-      target: ">= 0.95 x pp_system_default checkouts/s",
-      ratio,
-      ratio_including_callback_drain: throughput.throughput_ratio_including_callback_drain,
-      median_paired_block_ratio: throughput.median_paired_block_throughput_ratio,
-      cpu_bound_estimate: throughput.cpu_bound_throughput_ratio_estimate,
-      note: "'met' is judged on the measured wall-clock ratio; the other figures show how much of it is noise",
-      met: ratio >= 0.95,
-    },
+    dintero_throughput_at_least_95_percent_of_system: throughputTarget(throughput),
   }
 }
 
-async function main(): Promise<void> {
-  if (!procAvailable()) throw new Error("/proc is not readable: the CPU measurement needs Linux")
-  progress(`parameters ${JSON.stringify(params)}`)
+const mark = (met: boolean) => (met ? "MET" : "MISSED")
+
+function throughputTarget(throughput: any) {
+  const ratio = throughput.throughput_ratio_dintero_to_system
+  return {
+    target: ">= 0.95 x pp_system_default checkouts/s",
+    ratio,
+    ratio_including_callback_drain: throughput.throughput_ratio_including_callback_drain,
+    median_paired_block_ratio: throughput.median_paired_block_throughput_ratio,
+    cpu_bound_estimate: throughput.cpu_bound_throughput_ratio_estimate,
+    note: "'met' is judged on the measured wall-clock ratio; the other figures show how much of it is noise",
+    met: ratio >= 0.95,
+  }
+}
+
+/** The dev topology: every phase on the dev store (one process). */
+async function devTopology() {
   progress("booting the dev store (database, migrations, seed, medusa start, emulator)")
   const bootStart = nowMs()
   const dev = await startDevStore({
@@ -532,63 +604,90 @@ async function main(): Promise<void> {
     const perOperation = await requestsPerOperation(dev)
     const { result: throughput, orders } = await throughputPhase(dev, meters)
     const admin = await adminPhase(dev, meters, orders)
-
-    const report = {
-      benchmark: "medusa-payment-dintero",
-      at: new Date().toISOString(),
-      machine: {
-        cpus: os.cpus().length,
-        cpu_model: os.cpus()[0]?.model,
-        loadavg_at_end: os.loadavg().map((l) => round(l, 2)),
-        total_memory_gb: round(os.totalmem() / 2 ** 30, 1),
-        node: process.version,
-        platform: `${process.platform} ${os.release()}`,
-        note: "shared machine: other processes may have competed for the CPUs during the run",
-      },
-      parameters: params,
+    return {
       boot_ms: round(bootMs),
-      what_is_measured: {
-        dintero_requests:
-          "counted at the emulator's request log (every API request it answered; control calls under /__emulator are " +
-          "not logged); token requests (POST .../auth/token) are counted separately",
-        cpu:
-          "user+system CPU time from /proc/<pid>/stat of the medusa server process (the plugin runs inside it), of the " +
-          "embedded PostgreSQL processes, and of this script's own process (load generator + in-process emulator), " +
-          "in 10 ms clock ticks, divided by the operations of the block. The plugin's own cost is estimated as the " +
-          "medusa CPU difference between pp_dintero_dintero and pp_system_default for the same road; for Dintero that " +
-          "difference includes handling Dintero's callbacks.",
-        medusa_processes: processes.described,
-      },
+      medusa_processes: processes.described,
       targets: targets(perOperation, tokens, throughput),
       checkout_throughput: throughput,
       requests_per_operation: perOperation,
       token_requests_during_concurrent_operations: tokens,
       admin_operations: admin,
       total_token_requests_since_emulator_start: dev.emulator.tokenRequests(),
-      duration_s: round((Date.now() - started) / 1000),
     }
-
-    const t = report.targets
-    const mark = (met: boolean) => (met ? "MET" : "MISSED")
-    progress(`target one Dintero request per operation: ${mark(t.one_dintero_request_per_operation_on_critical_path.met)} ` +
-      JSON.stringify(Object.fromEntries(Object.entries(t.one_dintero_request_per_operation_on_critical_path.per_operation).map(([k, v]: any) => [k, v.dintero_requests]))))
-    progress(`target at most one token request: ${mark(t.at_most_one_token_request_during_concurrent_operations.met)} ` +
-      `(warm ${t.at_most_one_token_request_during_concurrent_operations.warm}, cold ${t.at_most_one_token_request_during_concurrent_operations.cold})`)
-    progress(`target Dintero throughput >= 0.95 x system: ${mark(t.dintero_throughput_at_least_95_percent_of_system.met)} ` +
-      `(ratio ${t.dintero_throughput_at_least_95_percent_of_system.ratio}, median of paired blocks ` +
-      `${t.dintero_throughput_at_least_95_percent_of_system.median_paired_block_ratio}, CPU-bound estimate ` +
-      `${t.dintero_throughput_at_least_95_percent_of_system.cpu_bound_estimate})`)
-
-    const json = JSON.stringify(report, null, 2)
-    const out = path.join(process.cwd(), ".tmp", "bench.json")
-    mkdirSync(path.dirname(out), { recursive: true })
-    writeFileSync(out, json + "\n")
-    progress(`written to ${path.relative(process.cwd(), out)}`)
-    process.stdout.write(json + "\n")
   } finally {
     progress("stopping the dev store")
     await dev.stop()
   }
+}
+
+async function main(): Promise<void> {
+  if (!procAvailable()) throw new Error("/proc is not readable: the CPU measurement needs Linux")
+  progress(`parameters ${JSON.stringify(params)}`)
+  const devResult = params.topologies.includes("dev") ? await devTopology() : undefined
+  const split = params.topologies.includes("split") ? await splitTopology() : undefined
+
+  const report = {
+    benchmark: "medusa-payment-dintero",
+    at: new Date().toISOString(),
+    machine: {
+      cpus: os.cpus().length,
+      cpu_model: os.cpus()[0]?.model,
+      loadavg_at_end: os.loadavg().map((l) => round(l, 2)),
+      total_memory_gb: round(os.totalmem() / 2 ** 30, 1),
+      node: process.version,
+      platform: `${process.platform} ${os.release()}`,
+      note: "shared machine: other processes may have competed for the CPUs during the run",
+    },
+    parameters: params,
+    boot_ms: devResult?.boot_ms,
+    what_is_measured: {
+      dintero_requests:
+        "counted at the emulator's request log (every API request it answered; control calls under /__emulator are " +
+        "not logged); token requests (POST .../auth/token) are counted separately",
+      cpu:
+        "user+system CPU time from /proc/<pid>/stat of the medusa process(es) (the plugin runs inside them; in the " +
+        "split topology server + worker), of the embedded PostgreSQL processes, and of this script's own process " +
+        "(load generator + in-process emulator), in 10 ms clock ticks, divided by the operations of the block. The " +
+        "plugin's own cost is estimated as the medusa CPU difference between pp_dintero_dintero and pp_system_default " +
+        "for the same road; for Dintero that difference includes handling Dintero's callbacks.",
+      medusa_processes: devResult?.medusa_processes,
+    },
+    targets: {
+      ...(devResult?.targets ?? {}),
+      ...(split ? { split_topology_dintero_throughput_at_least_95_percent_of_system: throughputTarget(split.checkout_throughput) } : {}),
+    } as Record<string, any>,
+    checkout_throughput: devResult?.checkout_throughput,
+    split_topology: split,
+    requests_per_operation: devResult?.requests_per_operation,
+    token_requests_during_concurrent_operations: devResult?.token_requests_during_concurrent_operations,
+    admin_operations: devResult?.admin_operations,
+    total_token_requests_since_emulator_start: devResult?.total_token_requests_since_emulator_start,
+    duration_s: round((Date.now() - started) / 1000),
+  }
+
+  const t = report.targets
+  if (t.one_dintero_request_per_operation_on_critical_path) {
+    progress(`target one Dintero request per operation: ${mark(t.one_dintero_request_per_operation_on_critical_path.met)} ` +
+      JSON.stringify(Object.fromEntries(Object.entries(t.one_dintero_request_per_operation_on_critical_path.per_operation).map(([k, v]: any) => [k, v.dintero_requests]))))
+    progress(`target at most one token request: ${mark(t.at_most_one_token_request_during_concurrent_operations.met)} ` +
+      `(warm ${t.at_most_one_token_request_during_concurrent_operations.warm}, cold ${t.at_most_one_token_request_during_concurrent_operations.cold})`)
+  }
+  for (const [key, label] of [
+    ["dintero_throughput_at_least_95_percent_of_system", "dev topology"],
+    ["split_topology_dintero_throughput_at_least_95_percent_of_system", "split topology (server + worker + Redis)"],
+  ]) {
+    const target = t[key]
+    if (!target) continue
+    progress(`target Dintero throughput >= 0.95 x system, ${label}: ${mark(target.met)} ` +
+      `(ratio ${target.ratio}, median of paired blocks ${target.median_paired_block_ratio}, CPU-bound estimate ${target.cpu_bound_estimate})`)
+  }
+
+  const json = JSON.stringify(report, null, 2)
+  const out = path.join(process.cwd(), ".tmp", "bench.json")
+  mkdirSync(path.dirname(out), { recursive: true })
+  writeFileSync(out, json + "\n")
+  progress(`written to ${path.relative(process.cwd(), out)}`)
+  process.stdout.write(json + "\n")
 }
 
 main().then(

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: the static checks (typecheck, lint), then every test tier (starting PostgreSQL if needed, see
 // scripts/lib/database.mjs), ending with the line `N passed, M failed`. Exit code 1 on any failure.
-// Usage: node scripts/test.mjs [static|unit|contract|package|modules|http|e2e|starter ...] [-- extra jest args]
+// Usage: node scripts/test.mjs [static|unit|contract|package|modules|http|e2e|starter|cluster ...] [-- extra jest args]
 import { spawn } from "node:child_process"
 import { mkdirSync, readFileSync, existsSync, rmSync } from "node:fs"
 import { join } from "node:path"
@@ -12,7 +12,7 @@ const argv = process.argv.slice(2)
 const dashdash = argv.indexOf("--")
 const tiers = (dashdash >= 0 ? argv.slice(0, dashdash) : argv).filter(Boolean)
 const extra = dashdash >= 0 ? argv.slice(dashdash + 1) : []
-const allTiers = ["static", "unit", "contract", "package", "modules", "http", "e2e", "starter"]
+const allTiers = ["static", "unit", "contract", "package", "modules", "http", "e2e", "starter", "cluster"]
 const selected = tiers.length ? tiers : allTiers
 for (const t of selected) {
   if (!allTiers.includes(t)) {
@@ -21,7 +21,7 @@ for (const t of selected) {
   }
 }
 
-const needsDb = selected.some((t) => ["package", "modules", "http", "e2e", "starter"].includes(t))
+const needsDb = selected.some((t) => ["package", "modules", "http", "e2e", "starter", "cluster"].includes(t))
 const db = needsDb ? await startDatabase({ log: (m) => console.log(`[test] ${m}`) }) : null
 
 let stopping = false
@@ -63,8 +63,9 @@ for (const tier of selected) {
     }
     continue
   }
-  // Real-browser tiers are not jest (scripts/test-e2e.mjs, scripts/test-starter.mjs): run them and read their counts.
-  const browserTier = { e2e: "test-e2e.mjs", starter: "test-starter.mjs" }[tier]
+  // Tiers with a runner of their own, which writes its counts to .tmp/<tier>-results.json: the real-browser tiers
+  // (e2e, starter) and the production topology (cluster: Redis, PostgreSQL, two servers and a worker).
+  const browserTier = { e2e: "test-e2e.mjs", starter: "test-starter.mjs", cluster: "test-cluster.mjs" }[tier]
   if (browserTier) {
     console.log(`\n[test] ── ${tier} ──`)
     const resultFile = join(root, ".tmp", `${tier}-results.json`)
