@@ -20,7 +20,12 @@ export function captureLogger(): CapturedLogger {
 }
 
 export function makeClient(emulator: Emulator, overrides: Partial<DinteroClientConfig> = {}): DinteroClient {
-  return new DinteroClient({
+  return new DinteroClient(clientConfig(emulator, overrides))
+}
+
+/** The configuration makeClient uses: the emulator's credentials and URLs, short retries. */
+export function clientConfig(emulator: Emulator, overrides: Partial<DinteroClientConfig> = {}): DinteroClientConfig {
+  return {
     accountId: ACCOUNT_ID,
     clientId: CLIENT_ID,
     clientSecret: CLIENT_SECRET,
@@ -30,7 +35,7 @@ export function makeClient(emulator: Emulator, overrides: Partial<DinteroClientC
     retry: { retries: 3, baseDelayMs: 10, maxDelayMs: 3000 },
     system: { version: "2.21.2" },
     ...overrides,
-  })
+  }
 }
 
 let counter = 0

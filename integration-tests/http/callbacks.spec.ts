@@ -242,6 +242,11 @@ medusaIntegrationTestRunner({
         expect(res.status).toBe(200) // Medusa acks first and processes later
         await new Promise((r) => setTimeout(r, 6500)) // the generic route delays processing by 5 s
         expect(await ordersForCart(cart.id)).toHaveLength(0)
+
+        // Positive control: the cart could be completed all along; the plugin's own route, signed, completes it.
+        const genuine = await sendCallback(params, { secret: SECRET, method: "POST" })
+        expect(genuine.status).toBe(200)
+        expect(await ordersForCart(cart.id)).toHaveLength(1)
       })
     })
   },

@@ -156,6 +156,8 @@ export interface TokenSource {
 export interface TransportOptions {
   /** Used by tests to make backoff deterministic. */
   random?: () => number
+  /** How a retry waits; tests inject one that records the delay instead of waiting for it. */
+  sleep?: (ms: number) => Promise<void>
 }
 
 export class DinteroTransport {
@@ -172,6 +174,7 @@ export class DinteroTransport {
   private readonly logger?: DinteroLogger
   private readonly baseHeaders: Record<string, string>
   private readonly random: () => number
+  private readonly sleep: (ms: number) => Promise<void>
   // Kept in a closure-free private field and only ever put into a request header.
   readonly #basic: string
 
@@ -183,6 +186,7 @@ export class DinteroTransport {
     this.timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS
     this.logger = config.logger
     this.random = options.random ?? Math.random
+    this.sleep = options.sleep ?? sleep
     this.baseHeaders = { ...systemHeaders(config.system), Accept: "application/json" }
     this.#basic = `Basic ${Buffer.from(`${config.clientId}:${config.clientSecret}`, "utf8").toString("base64")}`
     // Keep-alive: token + API calls reuse TLS connections. Node 20 agents also honour the server's Keep-Alive
@@ -258,7 +262,7 @@ export class DinteroTransport {
           `Dintero ${method} ${path} attempt ${attempt + 1}/${this.retry.retries + 1} failed (${reason(err)}); retrying in ${delay}ms`
         )
         previous = err
-        await sleep(delay)
+        await this.sleep(delay)
       }
     }
   }
