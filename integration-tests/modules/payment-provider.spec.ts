@@ -216,7 +216,8 @@ moduleIntegrationTestRunner<IPaymentModuleService>({
     it("maps every Dintero outcome to Medusa's session status", async () => {
       const outcomes: [string, string][] = [
         ["ON_HOLD", "pending_authorization"],
-        ["DECLINED", "error"],
+        // A decline is recorded but keeps the session payable: the shopper may pay again on the same Dintero page.
+        ["DECLINED", "pending"],
         ["FAILED", "error"],
       ]
       for (const [outcome, status] of outcomes) {
