@@ -216,9 +216,10 @@ moduleIntegrationTestRunner<IPaymentModuleService>({
     it("maps every Dintero outcome to Medusa's session status", async () => {
       const outcomes: [string, string][] = [
         ["ON_HOLD", "pending_authorization"],
-        // A decline is recorded but keeps the session payable: the shopper may pay again on the same Dintero page.
+        // A decline or failure is recorded but keeps the session payable: the shopper may pay again on the same
+        // Dintero page (issue 9: money held, no order).
         ["DECLINED", "pending"],
-        ["FAILED", "error"],
+        ["FAILED", "pending"],
       ]
       for (const [outcome, status] of outcomes) {
         const { session } = await openSession(100)
