@@ -47,10 +47,15 @@ const OPEN = new Set(["pending", "requires_more", "error"])
 
 /**
  * What each of a cart's transactions needs. A transaction whose session is owned by a settled Medusa session
- * (authorized, captured, canceled) needs nothing; an owned session in `error` is settled again only when Dintero
- * holds money for it (a decline followed by a successful retry on the same Dintero page).
+ * (authorized, captured, canceled) needs nothing once the cart is an order; an authorized session of a cart that is
+ * no order (a completion cut off half-way) is settled again, which completes the cart. An owned session in `error`
+ * is settled again only when Dintero holds money for it (a decline followed by a successful retry on the same page).
  */
-export function transactionActions(sessions: SessionView[], transactions: TransactionView[]): TransactionAction[] {
+export function transactionActions(
+  sessions: SessionView[],
+  transactions: TransactionView[],
+  cart: { has_order: boolean } = { has_order: true }
+): TransactionAction[] {
   const owner = new Map(sessions.filter((s) => s.dintero_session_id).map((s) => [s.dintero_session_id!, s]))
   const actions: TransactionAction[] = []
   for (const tx of transactions) {
@@ -59,7 +64,8 @@ export function transactionActions(sessions: SessionView[], transactions: Transa
       if (HOLDS_MONEY.has(tx.status) || tx.status === "ON_HOLD") actions.push({ kind: "orphan", transaction: tx })
       continue
     }
-    if (!OPEN.has(session.status)) continue
+    const completionCutOff = !cart.has_order && (session.status === "authorized" || session.status === "captured")
+    if (!OPEN.has(session.status) && !completionCutOff) continue
     if (HOLDS_MONEY.has(tx.status)) actions.push({ kind: "settle_authorized", session, transaction: tx })
     else if (tx.status === "ON_HOLD") actions.push({ kind: "settle_on_hold", session, transaction: tx })
     else if (ENDED_WITHOUT_MONEY.has(tx.status) && session.status !== "error") {

@@ -59,4 +59,10 @@ describe("reconciliation plan", () => {
     ])
     expect(actions).toEqual([{ kind: "orphan", transaction: { id: "tx9", session_id: "T9", status: "AUTHORIZED" } }])
   })
+  it("settles an authorized session again when its cart never became an order (completion cut off)", () => {
+    const sessions = [s("payses_1", "authorized", "T1")]
+    const txs = [{ id: "tx1", session_id: "T1", status: "AUTHORIZED" }]
+    expect(transactionActions(sessions, txs, { has_order: false }).map((a) => a.kind)).toEqual(["settle_authorized"])
+    expect(transactionActions(sessions, txs, { has_order: true })).toEqual([])
+  })
 })
