@@ -31,7 +31,11 @@ export const DEFAULT_SETTINGS: ReconcileSettings = {
   sessionMs: 24 * 3_600_000,
 }
 
-export type RunSummary = Omit<RunRecord, "finished_at" | "error"> & { error: string | null }
+export type RunSummary = Omit<RunRecord, "finished_at" | "error" | "repaired" | "findings"> & {
+  error: string | null
+  repaired: Repaired[]
+  findings: Finding[]
+}
 
 /** A store-wide run over the window since the last one; null when another process is running one now. */
 export async function reconcileStore(
