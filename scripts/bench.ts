@@ -15,6 +15,7 @@ import path from "node:path"
 import { startDevStore, type DevStore } from "./lib/dev-store"
 import { CpuMeter, findStoreProcesses, procAvailable, selfCpuMs } from "./lib/bench-cpu"
 import { RequestWindow, settle, type RequestCount } from "./lib/bench-requests"
+import { reconcileBench } from "./lib/bench-reconcile"
 import { envInt, nowMs, percentile, round, runPool, summarize, type LatencySummary } from "./lib/bench-stats"
 
 const DINTERO = "pp_dintero_dintero"
@@ -532,6 +533,7 @@ async function main(): Promise<void> {
     const perOperation = await requestsPerOperation(dev)
     const { result: throughput, orders } = await throughputPhase(dev, meters)
     const admin = await adminPhase(dev, meters, orders)
+    const reconciliation = await reconcileBench(dev, progress)
 
     const report = {
       benchmark: "medusa-payment-dintero",
@@ -559,11 +561,12 @@ async function main(): Promise<void> {
           "difference includes handling Dintero's callbacks.",
         medusa_processes: processes.described,
       },
-      targets: targets(perOperation, tokens, throughput),
+      targets: { ...targets(perOperation, tokens, throughput), reconciliation_cost_independent_of_history: reconciliation.target },
       checkout_throughput: throughput,
       requests_per_operation: perOperation,
       token_requests_during_concurrent_operations: tokens,
       admin_operations: admin,
+      reconciliation,
       total_token_requests_since_emulator_start: dev.emulator.tokenRequests(),
       duration_s: round((Date.now() - started) / 1000),
     }
@@ -578,6 +581,10 @@ async function main(): Promise<void> {
       `(ratio ${t.dintero_throughput_at_least_95_percent_of_system.ratio}, median of paired blocks ` +
       `${t.dintero_throughput_at_least_95_percent_of_system.median_paired_block_ratio}, CPU-bound estimate ` +
       `${t.dintero_throughput_at_least_95_percent_of_system.cpu_bound_estimate})`)
+    progress(`target reconciliation cost independent of history: ${mark(t.reconciliation_cost_independent_of_history.met)} ` +
+      `(rows read ${reconciliation.small_history.rows_read} -> ${reconciliation.large_history.rows_read}, PostgreSQL tuples ` +
+      `${reconciliation.small_history.db_tuples_read} -> ${reconciliation.large_history.db_tuples_read}, ` +
+      `${reconciliation.small_history.wall_ms} -> ${reconciliation.large_history.wall_ms} ms, with ${reconciliation.large_history.history_orders} more orders)`)
 
     const json = JSON.stringify(report, null, 2)
     const out = path.join(process.cwd(), ".tmp", "bench.json")
