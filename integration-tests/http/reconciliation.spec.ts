@@ -4,7 +4,7 @@ import type { SeededStore } from "../../scripts/lib/seed-store"
 import { DINTERO_ORDERS_MODULE } from "../../src/modules/dintero-orders"
 import { reconcileStore } from "../../src/workflows/reconcile/reconcile"
 import { seedAndLogin, useDinteroEnvironment } from "../utils/environment"
-import { dinteroOrder, placeOrder, settled, waitForMirror } from "./orders-mirror-helpers"
+import { dinteroOrder, editOrder, orderItems, placeOrder, settled, waitForMirror } from "./orders-mirror-helpers"
 
 jest.setTimeout(240_000)
 
@@ -109,6 +109,31 @@ medusaIntegrationTestRunner({
 
       const again = await reconcileStore(container)
       expect(again!.repaired.filter((r) => r.what === "settled")).toEqual([])
+    })
+
+    it("enqueues an order edit and a cancellation whose events were lost, each once", async () => {
+      const container = getContainer()
+      const placed = await placeOrder(store, admin, env.emulator, seeded, { items: [{ variant_id: seeded.variants.outdoor, quantity: 2 }] })
+      await waitForMirror(admin, placed.orderId, settled(1))
+      const [item] = await orderItems(admin, placed.orderId)
+      await withEventsLost(container, () => editOrder(admin, placed.orderId, { update: [{ item_id: item.id, quantity: 1 }] }))
+      await withEventsLost(container, async () => {
+        const res = await admin.cancelOrder(placed.orderId)
+        expect(res.status).toBe(200)
+      })
+      const before = await admin.ok("get", `/admin/dintero/orders/${placed.orderId}`)
+      expect(before.operations.map((o: any) => o.kind)).toEqual(["order_placed"])
+
+      const run = await reconcileStore(container)
+      expect(run!.repaired.map((r) => r.what).sort()).toEqual(["cancellation", "order_edit"])
+      const mirror = await waitForMirror(admin, placed.orderId, (m) => m.operations.length >= 3 && settled(3)(m))
+      expect(mirror.operations.filter((o: any) => o.kind !== "authorization").map((o: any) => o.kind).sort()).toEqual([
+        "cancellation",
+        "order_edit",
+        "order_placed",
+      ])
+      const again = await reconcileStore(container)
+      expect(again!.repaired).toEqual([])
     })
   },
 })

@@ -8,11 +8,16 @@ import { isDinteroPayment, loadOrder, loadPayment, paymentsOf } from "../lib/med
 import type { SessionView } from "./plan"
 import { idFloor, type ReconcileWindow } from "./window"
 
-export type Candidate =
-  | { identity: string; what: "order_placed"; order_id: string }
-  | { identity: string; what: "capture" | "refund"; payment_id: string; order_id?: string }
-  | { identity: string; what: "order_edit"; order_id: string; actions: { action?: string; order_change_id?: string }[] }
-  | { identity: string; what: "cancellation"; order_id: string }
+export interface OrderPlacedCandidate { identity: string; what: "order_placed"; order_id: string }
+export interface PaymentRecordCandidate { identity: string; what: "capture" | "refund"; payment_id: string; order_id?: string }
+export interface EditCandidate {
+  identity: string
+  what: "order_edit"
+  order_id: string
+  actions: { action?: string; order_change_id?: string }[]
+}
+export interface CancellationCandidate { identity: string; what: "cancellation"; order_id: string }
+export type Candidate = OrderPlacedCandidate | PaymentRecordCandidate | EditCandidate | CancellationCandidate
 
 export interface CartSessions {
   cart_id: string
@@ -52,8 +57,8 @@ export class Reader {
   }
 
   /** Captures and refunds made in the window on Dintero payments (or those of the one order). */
-  async paymentRecords(scope: { window: ReconcileWindow } | { order_id: string }): Promise<Candidate[]> {
-    const out: Candidate[] = []
+  async paymentRecords(scope: { window: ReconcileWindow } | { order_id: string }): Promise<PaymentRecordCandidate[]> {
+    const out: PaymentRecordCandidate[] = []
     if ("order_id" in scope) {
       const order = await loadOrder(this.container, scope.order_id)
       this.count(order ? [order] : [])
@@ -87,7 +92,7 @@ export class Reader {
   }
 
   /** Order edits confirmed in the window (opened at most `editMs` before it), or those of the one order. */
-  async confirmedEdits(scope: { window: ReconcileWindow; lookbacks: Lookbacks } | { order_id: string }): Promise<Candidate[]> {
+  async confirmedEdits(scope: { window: ReconcileWindow; lookbacks: Lookbacks } | { order_id: string }): Promise<EditCandidate[]> {
     const order = this.container.resolve(Modules.ORDER)
     const filters =
       "order_id" in scope
@@ -114,7 +119,7 @@ export class Reader {
    * Orders cancelled in the window (or the one order, when cancelled). Medusa records a cancellation only on the
    * order row (no new record), so this filter is on `updated_at` (see the README: the one read not on an id range).
    */
-  async cancellations(scope: { window: ReconcileWindow } | { order_id: string }): Promise<Candidate[]> {
+  async cancellations(scope: { window: ReconcileWindow } | { order_id: string }): Promise<CancellationCandidate[]> {
     const order = this.container.resolve(Modules.ORDER)
     const filters =
       "order_id" in scope ? { id: scope.order_id, status: "canceled" } : { status: "canceled", updated_at: { $gte: scope.window.from } }

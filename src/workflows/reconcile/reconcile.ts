@@ -72,7 +72,7 @@ async function run(
   let error: string | null = null
   try {
     const svc = container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE)
-    if (svc.mirrorOptions.ordersMirror) await repairOutbox(container, scope, reader, repaired)
+    if (svc.mirrorOptions.ordersMirror) await repairOutbox(container, scope, reader, repaired, findings)
     dinteroCalls = await repairPayments(container, scope, reader, repaired, findings)
   } catch (e) {
     error = (e as Error)?.message ?? String(e)
@@ -96,44 +96,47 @@ async function run(
   return summary
 }
 
-/** Outbox rows the events did not write: order placed first (it creates the mirror the others need). */
-async function repairOutbox(container: MedusaContainer, scope: Scope, reader: Reader, repaired: Repaired[]) {
+/**
+ * Outbox rows the events did not write: order placed first (it creates the mirror the others need). One repair that
+ * fails is a finding (the admin Retry on that order runs it again); the others go on.
+ */
+async function repairOutbox(container: MedusaContainer, scope: Scope, reader: Reader, repaired: Repaired[], findings: Finding[]) {
   const svc = container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE)
-  const missing = async <C extends Candidate>(candidates: C[]): Promise<C[]> => {
-    if (!candidates.length) return []
+  const kicked = new Set<string>()
+  const repairEach = async <C extends Candidate>(
+    candidates: C[],
+    enqueue: (c: C) => Promise<{ result: { created: string[]; order_id: string | null } }>
+  ) => {
+    if (!candidates.length) return
     const existing = await svc.listDinteroOrderOperations({ identity: candidates.map((c) => c.identity) }, { select: ["identity"] })
     reader.rows += existing.length
-    return missingIdentities(candidates, existing.map((o) => o.identity))
-  }
-  const kicked = new Set<string>()
-  const note = (what: Repaired["what"], ref: string, result: { created: string[]; order_id: string | null }) => {
-    if (!result.created.length || !result.order_id) return
-    repaired.push({ what, ref, order_id: result.order_id })
-    kicked.add(result.order_id)
+    for (const c of missingIdentities(candidates, existing.map((o) => o.identity))) {
+      const ref = c.identity.slice(c.what.length + 1)
+      try {
+        const { result } = await enqueue(c)
+        if (!result.created.length || !result.order_id) continue // not mirrored (e.g. no mirror for a non-Dintero order)
+        repaired.push({ what: c.what, ref, order_id: result.order_id })
+        kicked.add(result.order_id)
+      } catch (e) {
+        findings.push({ what: "repair_failed", ref: c.identity, detail: (e as Error)?.message ?? String(e) })
+      }
+    }
   }
 
   const orders = await reader.dinteroOrders(scope)
-  for (const c of await missing(orders.map((order_id) => ({ identity: `order_placed:${order_id}`, what: "order_placed" as const, order_id })))) {
-    if (c.what !== "order_placed") continue
-    const { result } = await mirrorOrderPlacedWorkflow(container).run({ input: { order_id: c.order_id } })
-    note("order_placed", c.order_id, result)
-  }
-  for (const c of await missing(await reader.paymentRecords(scope))) {
-    if (c.what !== "capture" && c.what !== "refund") continue
-    const { result } = await mirrorPaymentRecordsWorkflow(container).run({ input: { payment_id: c.payment_id, kind: c.what } })
-    note(c.what, c.identity.slice(c.what.length + 1), result)
-  }
-  const lookbackScope = "order_id" in scope ? scope : { window: scope.window, lookbacks: scope.lookbacks }
-  for (const c of await missing(await reader.confirmedEdits(lookbackScope))) {
-    if (c.what !== "order_edit") continue
-    const { result } = await mirrorOrderEditWorkflow(container).run({ input: { order_id: c.order_id, actions: c.actions } })
-    note("order_edit", c.identity.slice("order_edit:".length), result)
-  }
-  for (const c of await missing(await reader.cancellations(scope))) {
-    if (c.what !== "cancellation") continue
-    const { result } = await mirrorOrderCanceledWorkflow(container).run({ input: { order_id: c.order_id } })
-    note("cancellation", c.order_id, result)
-  }
+  await repairEach(
+    orders.map((order_id) => ({ identity: `order_placed:${order_id}`, what: "order_placed" as const, order_id })),
+    (c) => mirrorOrderPlacedWorkflow(container).run({ input: { order_id: c.order_id } })
+  )
+  await repairEach(await reader.paymentRecords(scope), (c) =>
+    mirrorPaymentRecordsWorkflow(container).run({ input: { payment_id: c.payment_id, kind: c.what } })
+  )
+  await repairEach(await reader.confirmedEdits(scope), (c) =>
+    mirrorOrderEditWorkflow(container).run({ input: { order_id: c.order_id, actions: c.actions } })
+  )
+  await repairEach(await reader.cancellations(scope), (c) =>
+    mirrorOrderCanceledWorkflow(container).run({ input: { order_id: c.order_id } })
+  )
   for (const orderId of kicked) kickOrderOutbox(container, orderId)
 }
 
@@ -171,9 +174,13 @@ async function repairPayments(
       if (orderId && tx.status === "AUTHORIZED") {
         // The cart became an order with another payment: this authorization can never be the order's. Release it.
         calls++
-        await client.checkout.voidTransaction(tx.id)
-        await svc.recordNotice(orderId, `voided:${tx.id}`, `Dintero transaction ${tx.id} was authorized for this order's cart by a Dintero session no Medusa payment owns; the reconciliation voided it.`)
-        repaired.push({ what: "voided", order_id: orderId, ref: tx.id })
+        try {
+          await client.checkout.voidTransaction(tx.id)
+          await svc.recordNotice(orderId, `voided:${tx.id}`, `Dintero transaction ${tx.id} was authorized for this order's cart by a Dintero session no Medusa payment owns; the reconciliation voided it.`)
+          repaired.push({ what: "voided", order_id: orderId, ref: tx.id })
+        } catch (e) {
+          findings.push({ what: "void_failed", ref: tx.id, detail: `${tx.id} AUTHORIZED for the cart of order ${orderId}: ${(e as Error)?.message}` })
+        }
       } else {
         const detail = orderId
           ? `transaction ${tx.id} is ${tx.status} for the cart of order ${orderId} but is not the order's payment: refund it in Dintero Backoffice`
