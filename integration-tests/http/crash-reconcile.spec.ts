@@ -35,6 +35,7 @@ describe("crash: SIGKILL during a burst of completions and captures", () => {
     const run = await runScenario()
     const line = run.stdout.split("\n").find((l) => l.startsWith("CRASH_RESULT "))
     if (!line) throw new Error(`the crash scenario gave no result (exit ${run.code}):\n${run.stderr.slice(-4000)}`)
+    process.stderr.write(`${line}\n`)
     const result = JSON.parse(line.slice("CRASH_RESULT ".length))
     // Positive control: the crash did cut requests off (otherwise this test shows nothing).
     expect(result.requests_cut_off).toBeGreaterThan(0)
