@@ -15,7 +15,7 @@ import path from "node:path"
 import { startDevStore, type DevStore } from "./lib/dev-store"
 import { CpuMeter, findStoreProcesses, procAvailable, selfCpuMs } from "./lib/bench-cpu"
 import { RequestWindow, settle, type RequestCount } from "./lib/bench-requests"
-import { reconcileBench } from "./lib/bench-reconcile"
+import { RECONCILE_BENCH_ENV, reconcileBench } from "./lib/bench-reconcile"
 import { envInt, nowMs, percentile, round, runPool, summarize, type LatencySummary } from "./lib/bench-stats"
 
 const DINTERO = "pp_dintero_dintero"
@@ -519,6 +519,7 @@ async function main(): Promise<void> {
   const bootStart = nowMs()
   const dev = await startDevStore({
     log: (line) => process.stderr.write(`[store] ${line}\n`),
+    env: RECONCILE_BENCH_ENV,
   })
   const bootMs = nowMs() - bootStart
   try {

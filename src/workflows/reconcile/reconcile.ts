@@ -25,8 +25,12 @@ import { DEFAULT_WINDOW, windowFor, type ReconcileWindow, type WindowSettings } 
 
 export interface ReconcileSettings extends WindowSettings, Lookbacks {}
 
+const overlapFromEnv = Number(process.env.DINTERO_RECONCILE_OVERLAP_MS)
+
 export const DEFAULT_SETTINGS: ReconcileSettings = {
   ...DEFAULT_WINDOW,
+  // DINTERO_RECONCILE_OVERLAP_MS: how much of the previous run's window is read again (default 5 minutes).
+  ...(Number.isFinite(overlapFromEnv) && overlapFromEnv >= 0 && process.env.DINTERO_RECONCILE_OVERLAP_MS ? { overlapMs: overlapFromEnv } : {}),
   editMs: 7 * 24 * 3_600_000,
   sessionMs: 24 * 3_600_000,
 }
