@@ -21,6 +21,7 @@ import { startDevStore, type DevStore } from "./lib/dev-store"
 import { startCluster } from "./lib/cluster"
 import { CpuMeter, findStoreProcesses, procAvailable, selfCpuMs } from "./lib/bench-cpu"
 import { RequestWindow, settle, type RequestCount } from "./lib/bench-requests"
+import { RECONCILE_BENCH_ENV, reconcileBench } from "./lib/bench-reconcile"
 import { envInt, nowMs, percentile, round, runPool, summarize, type LatencySummary } from "./lib/bench-stats"
 
 const DINTERO = "pp_dintero_dintero"
@@ -590,6 +591,7 @@ async function devTopology() {
   const bootStart = nowMs()
   const dev = await startDevStore({
     log: (line) => process.stderr.write(`[store] ${line}\n`),
+    env: RECONCILE_BENCH_ENV,
   })
   const bootMs = nowMs() - bootStart
   try {
@@ -604,14 +606,16 @@ async function devTopology() {
     const perOperation = await requestsPerOperation(dev)
     const { result: throughput, orders } = await throughputPhase(dev, meters)
     const admin = await adminPhase(dev, meters, orders)
+    const reconciliation = await reconcileBench(dev, progress)
     return {
       boot_ms: round(bootMs),
       medusa_processes: processes.described,
-      targets: targets(perOperation, tokens, throughput),
+      targets: { ...targets(perOperation, tokens, throughput), reconciliation_cost_independent_of_history: reconciliation.target },
       checkout_throughput: throughput,
       requests_per_operation: perOperation,
       token_requests_during_concurrent_operations: tokens,
       admin_operations: admin,
+      reconciliation,
       total_token_requests_since_emulator_start: dev.emulator.tokenRequests(),
     }
   } finally {
@@ -661,6 +665,7 @@ async function main(): Promise<void> {
     requests_per_operation: devResult?.requests_per_operation,
     token_requests_during_concurrent_operations: devResult?.token_requests_during_concurrent_operations,
     admin_operations: devResult?.admin_operations,
+    reconciliation: devResult?.reconciliation,
     total_token_requests_since_emulator_start: devResult?.total_token_requests_since_emulator_start,
     duration_s: round((Date.now() - started) / 1000),
   }
@@ -671,6 +676,13 @@ async function main(): Promise<void> {
       JSON.stringify(Object.fromEntries(Object.entries(t.one_dintero_request_per_operation_on_critical_path.per_operation).map(([k, v]: any) => [k, v.dintero_requests]))))
     progress(`target at most one token request: ${mark(t.at_most_one_token_request_during_concurrent_operations.met)} ` +
       `(warm ${t.at_most_one_token_request_during_concurrent_operations.warm}, cold ${t.at_most_one_token_request_during_concurrent_operations.cold})`)
+  }
+  const reconciliation = devResult?.reconciliation
+  if (reconciliation && t.reconciliation_cost_independent_of_history) {
+    progress(`target reconciliation cost independent of history: ${mark(t.reconciliation_cost_independent_of_history.met)} ` +
+      `(rows read ${reconciliation.small_history.rows_read} -> ${reconciliation.large_history.rows_read}, PostgreSQL tuples ` +
+      `${reconciliation.small_history.db_tuples_read} -> ${reconciliation.large_history.db_tuples_read}, ` +
+      `${reconciliation.small_history.wall_ms} -> ${reconciliation.large_history.wall_ms} ms, with ${reconciliation.large_history.history_orders} more orders)`)
   }
   for (const [key, label] of [
     ["dintero_throughput_at_least_95_percent_of_system", "dev topology"],

@@ -27,6 +27,8 @@ export interface DevStore {
   returns: ReturnVisit[]
   /** The last lines Medusa wrote (stdout and stderr), for error reports. */
   medusaLogTail(lines?: number): string[]
+  /** SIGKILLs medusa (and what it forked) and starts it again against the same database; resolves once it answers. */
+  crashAndRestartMedusa(): Promise<void>
   stop(): Promise<void>
 }
 
@@ -332,33 +334,44 @@ export async function startDevStore(opts: DevStoreOptions = {}): Promise<DevStor
 
     // 6. medusa start, in its own process group so stop() can take down whatever it forks.
     t = Date.now()
-    medusa = spawn(MEDUSA_BIN, ["start", "--port", String(port)], {
-      cwd: ROOT,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    })
-    const child = medusa
-    child.stdout!.on("data", (c) => medusaLog.push(c))
-    child.stderr!.on("data", (c) => medusaLog.push(c))
-    // "close" rather than "exit": the last output (often the reason it stopped) is read by then.
-    const exited = new Promise<void>((resolve) => child.once("close", () => resolve()))
-    cleanups.push({
-      name: "medusa",
-      run: async () => {
-        killGroup(child, "SIGTERM")
-        // Its graceful shutdown can hang (seen with the admin dev server); it holds nothing worth waiting for.
-        const gone = await Promise.race([exited.then(() => true), sleep(5000).then(() => false)])
-        if (!gone) {
-          killGroup(child, "SIGKILL")
-          await Promise.race([exited, sleep(5000)])
-        }
-        // Its forked children (esbuild, workers) share the group; make sure none outlives it.
-        killGroup(child, "SIGKILL", true)
-      },
-    })
-    await waitForHealth(backendUrl, child, exited, opts.bootTimeoutMs ?? 180_000)
+    const launch = async () => {
+      medusa = spawn(MEDUSA_BIN, ["start", "--port", String(port)], {
+        cwd: ROOT,
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+        detached: true,
+      })
+      const child = medusa
+      child.stdout!.on("data", (c) => medusaLog.push(c))
+      child.stderr!.on("data", (c) => medusaLog.push(c))
+      // "close" rather than "exit": the last output (often the reason it stopped) is read by then.
+      const exited = new Promise<void>((resolve) => child.once("close", () => resolve()))
+      cleanups.push({
+        name: "medusa",
+        run: async () => {
+          killGroup(child, "SIGTERM")
+          // Its graceful shutdown can hang (seen with the admin dev server); it holds nothing worth waiting for.
+          const gone = await Promise.race([exited.then(() => true), sleep(5000).then(() => false)])
+          if (!gone) {
+            killGroup(child, "SIGKILL")
+            await Promise.race([exited, sleep(5000)])
+          }
+          // Its forked children (esbuild, workers) share the group; make sure none outlives it.
+          killGroup(child, "SIGKILL", true)
+        },
+      })
+      await waitForHealth(backendUrl, child, exited, opts.bootTimeoutMs ?? 180_000)
+      return { child, exited }
+    }
+    let running = await launch()
     log(`medusa start answers ${backendUrl}/health (${elapsed(t)})`)
+    // Crash tests: SIGKILL the whole medusa group (no shutdown hook runs), then start it again on the same database.
+    const crashAndRestartMedusa = async () => {
+      killGroup(running.child, "SIGKILL", true)
+      await Promise.race([running.exited, sleep(10_000)])
+      cleanups.splice(cleanups.findIndex((c) => c.name === "medusa"), 1)
+      running = await launch()
+    }
 
     const store = new StoreApi(backendUrl, seeded.publishableKey)
     returnPage.setStore(store)
@@ -375,6 +388,7 @@ export async function startDevStore(opts: DevStoreOptions = {}): Promise<DevStor
       returnUrl,
       returns,
       medusaLogTail: (n = 40) => medusaLog.tail(n),
+      crashAndRestartMedusa,
       stop,
     }
   } catch (e) {

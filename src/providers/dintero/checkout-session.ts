@@ -61,7 +61,7 @@ export class CheckoutSessions {
   /**
    * A payment session for a Dintero session that is already paid but whose own Medusa session was replaced (three
    * concurrent session requests, a create whose answer was lost). Called by the callback's settlement
-   * (api/hooks/dintero/settle-payment.ts); the storefront can send the same request, so nothing is taken on trust:
+   * (workflows/settle-payment.ts); the storefront can send the same request, so nothing is taken on trust:
    * the Dintero session must be for this very cart, amount and currency, and hold money.
    */
   protected async adopt(

@@ -45,7 +45,7 @@ export class WebhookActions {
 
   /**
    * The outcome of a verified callback on Medusa's generic route (/hooks/payment/dintero_dintero), which runs
-   * Medusa's own processPaymentWorkflow. The plugin's route settles through api/hooks/dintero/settle-payment.ts.
+   * Medusa's own processPaymentWorkflow. The plugin's route settles through workflows/settle-payment.ts.
    */
   async resolve(callback: CallbackInput): Promise<WebhookOutcome> {
     if (!callback.transaction_id) {

@@ -2,7 +2,7 @@ import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { readCallback } from "../../../providers/dintero/callback"
 import { dinteroConfiguration } from "../../../providers/dintero/registry"
-import { settleDinteroPayment } from "./settle-payment"
+import { settleDinteroPayment } from "../../../workflows/settle-payment"
 
 export type CallbackOutcome =
   | { status: 200; result: string }

@@ -6,13 +6,13 @@ import {
   deletePaymentSessionsWorkflow,
   processPaymentWorkflow,
 } from "@medusajs/medusa/core-flows"
-import { DinteroError, type DinteroClient, type Transaction } from "../../../dintero"
-import { fromMinorUnits, toMinorUnits, type DecimalInput } from "../../../mapping/money"
-import { forLog, isDinteroId } from "../../../providers/dintero/callback"
-import { heldStatus, preferredTransaction } from "../../../providers/dintero/payment-status"
-import { dinteroClientFor, dinteroConfiguration } from "../../../providers/dintero/registry"
-import { verifiedTransactions } from "../../../providers/dintero/verified-transactions"
-import { DEFAULT_DINTERO_PROVIDER_ID, isDinteroProviderId } from "../../../providers/dintero/provider-id"
+import { DinteroError, type DinteroClient, type Transaction } from "../dintero"
+import { fromMinorUnits, toMinorUnits, type DecimalInput } from "../mapping/money"
+import { forLog, isDinteroId } from "../providers/dintero/callback"
+import { heldStatus, preferredTransaction } from "../providers/dintero/payment-status"
+import { dinteroClientFor, dinteroConfiguration } from "../providers/dintero/registry"
+import { verifiedTransactions } from "../providers/dintero/verified-transactions"
+import { DEFAULT_DINTERO_PROVIDER_ID, isDinteroProviderId } from "../providers/dintero/provider-id"
 
 /**
  * Settles one Dintero payment in Medusa: the one function the callback route and a reconciliation job call.

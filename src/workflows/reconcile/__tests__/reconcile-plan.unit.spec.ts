@@ -1,0 +1,68 @@
+import { missingIdentities, transactionActions, type SessionView } from "../plan"
+import { idFloor, ulidTime, windowFor } from "../window"
+
+describe("reconciliation window", () => {
+  it("encodes time as the ULID prefix Medusa ids start with (sorts like time)", () => {
+    // ULID spec example: 01ARYZ6S41 is 1469918176385 ms.
+    expect(ulidTime(new Date(1469918176385))).toBe("01ARYZ6S41")
+    const a = idFloor("order", new Date("2026-11-29T10:00:00.000Z"))
+    const b = idFloor("order", new Date("2026-11-29T10:00:00.001Z"))
+    expect(a < b).toBe(true)
+    expect(`order_${ulidTime(new Date("2026-11-29T10:00:00.000Z"))}ZZZZZZZZZZZZZZZZ` >= a).toBe(true)
+  })
+
+  it("starts at the last run's end minus the overlap; the first run looks back", () => {
+    const now = new Date("2026-11-29T10:00:00Z")
+    const settings = { overlapMs: 60_000, firstRunLookbackMs: 3_600_000 }
+    expect(windowFor(now, new Date("2026-11-29T09:55:00Z"), settings)).toEqual({ from: new Date("2026-11-29T09:54:00Z"), to: now })
+    expect(windowFor(now, null, settings).from).toEqual(new Date("2026-11-29T09:00:00Z"))
+  })
+})
+
+describe("reconciliation plan", () => {
+  it("keeps candidates whose identity is not in the outbox, each once", () => {
+    const c = [{ identity: "capture:a" }, { identity: "capture:b" }, { identity: "capture:b" }, { identity: "order_placed:o" }]
+    expect(missingIdentities(c, ["capture:a"]).map((x) => x.identity)).toEqual(["capture:b", "order_placed:o"])
+  })
+
+  const s = (id: string, status: string, dintero: string): SessionView => ({ id, status, dintero_session_id: dintero, amount: 100 })
+
+  it("settles open sessions whose transaction holds money, on hold or ended; leaves settled ones alone", () => {
+    const sessions = [s("payses_1", "pending", "T1"), s("payses_2", "authorized", "T2"), s("payses_3", "pending", "T3"), s("payses_4", "requires_more", "T4")]
+    const actions = transactionActions(sessions, [
+      { id: "tx1", session_id: "T1", status: "AUTHORIZED" },
+      { id: "tx2", session_id: "T2", status: "AUTHORIZED" },
+      { id: "tx3", session_id: "T3", status: "ON_HOLD" },
+      { id: "tx4", session_id: "T4", status: "DECLINED" },
+    ])
+    expect(actions.map((a) => [a.kind, a.transaction.id])).toEqual([
+      ["settle_authorized", "tx1"],
+      ["settle_on_hold", "tx3"],
+      ["settle_failed", "tx4"],
+    ])
+  })
+
+  it("settles a declined-then-paid session again but does not re-fail a session already in error", () => {
+    const sessions = [s("payses_1", "error", "T1"), s("payses_2", "error", "T2")]
+    const actions = transactionActions(sessions, [
+      { id: "tx1", session_id: "T1", status: "CAPTURED" },
+      { id: "tx2", session_id: "T2", status: "DECLINED" },
+    ])
+    expect(actions.map((a) => [a.kind, a.transaction.id])).toEqual([["settle_authorized", "tx1"]])
+  })
+
+  it("reports money held by a Dintero session no Medusa session owns, not ended ones", () => {
+    const actions = transactionActions([s("payses_1", "authorized", "T1")], [
+      { id: "tx1", session_id: "T1", status: "AUTHORIZED" },
+      { id: "tx9", session_id: "T9", status: "AUTHORIZED" },
+      { id: "tx8", session_id: "T8", status: "DECLINED" },
+    ])
+    expect(actions).toEqual([{ kind: "orphan", transaction: { id: "tx9", session_id: "T9", status: "AUTHORIZED" } }])
+  })
+  it("settles an authorized session again when its cart never became an order (completion cut off)", () => {
+    const sessions = [s("payses_1", "authorized", "T1")]
+    const txs = [{ id: "tx1", session_id: "T1", status: "AUTHORIZED" }]
+    expect(transactionActions(sessions, txs, { has_order: false }).map((a) => a.kind)).toEqual(["settle_authorized"])
+    expect(transactionActions(sessions, txs, { has_order: true })).toEqual([])
+  })
+})

@@ -1,0 +1,173 @@
+/**
+ * Reads what the reconciliation looks at: Medusa records created (or ended) inside the window, or those of one
+ * order. Every read goes through Medusa's modules; each returns its rows and the count of rows it read.
+ */
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import { isDinteroPayment, loadOrder, loadPayment, paymentsOf } from "../lib/medusa-data"
+import type { SessionView } from "./plan"
+import { idFloor, type ReconcileWindow } from "./window"
+
+export interface OrderPlacedCandidate { identity: string; what: "order_placed"; order_id: string }
+export interface PaymentRecordCandidate { identity: string; what: "capture" | "refund"; payment_id: string; order_id?: string }
+export interface EditCandidate {
+  identity: string
+  what: "order_edit"
+  order_id: string
+  actions: { action?: string; order_change_id?: string }[]
+}
+export interface CancellationCandidate { identity: string; what: "cancellation"; order_id: string }
+export type Candidate = OrderPlacedCandidate | PaymentRecordCandidate | EditCandidate | CancellationCandidate
+
+export interface CartSessions {
+  cart_id: string
+  sessions: (SessionView & { merchant_reference: string })[]
+}
+
+/** How far before the window an edit may have been opened and a Dintero session created and still matter. */
+export interface Lookbacks {
+  editMs: number
+  sessionMs: number
+}
+
+export class Reader {
+  rows = 0
+  constructor(private readonly container: MedusaContainer) {}
+
+  private count<T>(rows: T[]): T[] {
+    this.rows += rows.length
+    return rows
+  }
+
+  private get query() {
+    return this.container.resolve(ContainerRegistrationKeys.QUERY) as unknown as {
+      // query.graph rows have no static type for fields given at run time: each caller reads the fields it asked for.
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      graph(i: { entity: string; fields: string[]; filters: Record<string, unknown> }): Promise<{ data: any[] }>
+    }
+  }
+
+  /** Orders placed in the window (or the one order) that hold a Dintero payment. */
+  async dinteroOrders(scope: { window: ReconcileWindow } | { order_id: string }): Promise<string[]> {
+    const filters = "order_id" in scope ? { id: scope.order_id } : { id: { $gte: idFloor("order", scope.window.from) } }
+    const { data } = await this.query.graph({ entity: "order", fields: ["id", "payment_collections.payments.provider_id"], filters })
+    return this.count(data)
+      .filter((o) => paymentsOf(o).some(isDinteroPayment))
+      .map((o) => o.id as string)
+  }
+
+  /** Captures and refunds made in the window on Dintero payments (or those of the one order). */
+  async paymentRecords(scope: { window: ReconcileWindow } | { order_id: string }): Promise<PaymentRecordCandidate[]> {
+    const out: PaymentRecordCandidate[] = []
+    if ("order_id" in scope) {
+      const order = await loadOrder(this.container, scope.order_id)
+      this.count(order ? [order] : [])
+      for (const p of paymentsOf(order).filter(isDinteroPayment)) {
+        const full = await loadPayment(this.container, p.id)
+        if (!full) continue
+        this.count([full, ...(full.captures ?? []), ...(full.refunds ?? [])])
+        for (const c of full.captures ?? []) out.push({ identity: `capture:${c.id}`, what: "capture", payment_id: p.id, order_id: scope.order_id })
+        for (const r of full.refunds ?? []) out.push({ identity: `refund:${r.id}`, what: "refund", payment_id: p.id, order_id: scope.order_id })
+      }
+      return out
+    }
+    const payment = this.container.resolve(Modules.PAYMENT)
+    const [captures, refunds] = await Promise.all([
+      payment.listCaptures({ id: { $gte: idFloor("capt", scope.window.from) } } as never, { select: ["id", "payment_id"] }),
+      payment.listRefunds({ id: { $gte: idFloor("ref", scope.window.from) } } as never, { select: ["id", "payment_id"] }),
+    ])
+    const rows = [
+      ...this.count(captures).map((c) => ({ what: "capture" as const, id: c.id, payment_id: (c as { payment_id?: string }).payment_id })),
+      ...this.count(refunds).map((r) => ({ what: "refund" as const, id: r.id, payment_id: (r as { payment_id?: string }).payment_id })),
+    ].filter((r): r is { what: "capture" | "refund"; id: string; payment_id: string } => !!r.payment_id)
+    const paymentIds = [...new Set(rows.map((r) => r.payment_id))]
+    const payments = paymentIds.length
+      ? this.count(await payment.listPayments({ id: paymentIds }, { select: ["id", "provider_id"] }))
+      : []
+    const dintero = new Set(payments.filter(isDinteroPayment).map((p) => p.id))
+    for (const r of rows) {
+      if (dintero.has(r.payment_id)) out.push({ identity: `${r.what}:${r.id}`, what: r.what, payment_id: r.payment_id })
+    }
+    return out
+  }
+
+  /** Order edits confirmed in the window (opened at most `editMs` before it), or those of the one order. */
+  async confirmedEdits(scope: { window: ReconcileWindow; lookbacks: Lookbacks } | { order_id: string }): Promise<EditCandidate[]> {
+    const order = this.container.resolve(Modules.ORDER)
+    const filters =
+      "order_id" in scope
+        ? { order_id: scope.order_id, status: "confirmed", change_type: "edit" }
+        : {
+            id: { $gte: idFloor("ordch", new Date(scope.window.from.getTime() - scope.lookbacks.editMs)) },
+            status: "confirmed",
+            change_type: "edit",
+          }
+    const changes = this.count(
+      await order.listOrderChanges(filters as never, { select: ["id", "order_id", "confirmed_at"], relations: ["actions"] })
+    )
+    return changes
+      .filter((c) => "order_id" in scope || (c.confirmed_at && new Date(c.confirmed_at) >= scope.window.from))
+      .map((c) => ({
+        identity: `order_edit:${c.id}`,
+        what: "order_edit" as const,
+        order_id: c.order_id,
+        actions: (c.actions ?? []).map((a) => ({ action: a.action, order_change_id: c.id })),
+      }))
+  }
+
+  /**
+   * Orders cancelled in the window (or the one order, when cancelled). Medusa records a cancellation only on the
+   * order row (no new record), so this filter is on `updated_at` (see the README: the one read not on an id range).
+   */
+  async cancellations(scope: { window: ReconcileWindow } | { order_id: string }): Promise<CancellationCandidate[]> {
+    const order = this.container.resolve(Modules.ORDER)
+    const filters =
+      "order_id" in scope ? { id: scope.order_id, status: "canceled" } : { status: "canceled", updated_at: { $gte: scope.window.from } }
+    const rows = this.count(await order.listOrders(filters as never, { select: ["id"] }))
+    return rows.map((o) => ({ identity: `cancellation:${o.id}`, what: "cancellation" as const, order_id: o.id }))
+  }
+
+  /**
+   * Carts whose Dintero transactions are to be compared with Medusa's sessions: those with a Dintero session still
+   * open (created at most `sessionMs` before the window: a Dintero session can be paid only that long) and those with
+   * a session created in the window. For one order: its payment collections' sessions.
+   */
+  async cartsToCheck(scope: { window: ReconcileWindow; lookbacks: Lookbacks } | { order_id: string }): Promise<CartSessions[]> {
+    const payment = this.container.resolve(Modules.PAYMENT)
+    let filters: Record<string, unknown>
+    if ("order_id" in scope) {
+      const order = await loadOrder(this.container, scope.order_id)
+      const collections = (order?.payment_collections ?? []).map((c) => c.id)
+      if (!collections.length) return []
+      filters = { payment_collection_id: collections }
+    } else {
+      filters = { id: { $gte: idFloor("payses", new Date(scope.window.from.getTime() - scope.lookbacks.sessionMs)) } }
+    }
+    const sessions = this.count(
+      await payment.listPaymentSessions(filters as never, { select: ["id", "status", "amount", "data", "provider_id", "created_at"] })
+    ).filter(isDinteroPayment)
+    const byCart = new Map<string, CartSessions>()
+    for (const s of sessions) {
+      const data = (s.data ?? {}) as { dintero_session_id?: string; merchant_reference?: string }
+      if (!data.merchant_reference) continue
+      const cart = byCart.get(data.merchant_reference) ?? { cart_id: data.merchant_reference, sessions: [] }
+      cart.sessions.push({
+        id: s.id,
+        status: s.status,
+        amount: s.amount,
+        dintero_session_id: data.dintero_session_id,
+        merchant_reference: data.merchant_reference,
+      })
+      byCart.set(data.merchant_reference, cart)
+    }
+    const recent = (s: { id: string }) => "order_id" in scope || s.id >= idFloor("payses", scope.window.from)
+    const open = (s: { status: string }) => ["pending", "requires_more", "error"].includes(s.status)
+    return [...byCart.values()].filter((c) => c.sessions.some((s) => open(s) || recent(s)))
+  }
+
+  /** The order created from a cart, if any. */
+  async orderOfCart(cartId: string): Promise<string | null> {
+    const { data } = await this.query.graph({ entity: "order_cart", fields: ["order_id"], filters: { cart_id: cartId } })
+    return (this.count(data)[0]?.order_id as string | undefined) ?? null
+  }
+}

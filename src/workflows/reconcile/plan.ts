@@ -1,0 +1,76 @@
+/**
+ * Pure decisions of the reconciliation: which outbox identities are missing, and what to do with each Dintero
+ * transaction of a cart given the Medusa payment sessions that own (or do not own) it.
+ */
+import type { TransactionStatus } from "../../dintero/contract/transactions"
+
+/** The candidates whose identity is not in the outbox yet (each identity once). */
+export function missingIdentities<T extends { identity: string }>(candidates: T[], existing: Iterable<string>): T[] {
+  const known = new Set(existing)
+  const out: T[] = []
+  for (const c of candidates) {
+    if (known.has(c.identity)) continue
+    known.add(c.identity)
+    out.push(c)
+  }
+  return out
+}
+
+export interface SessionView {
+  /** Medusa payment session id (payses_…). */
+  id: string
+  status: string
+  dintero_session_id?: string
+  amount: unknown
+}
+
+export interface TransactionView {
+  id: string
+  session_id?: string | null
+  status: TransactionStatus | string
+}
+
+export type TransactionAction =
+  /** Medusa's session is still open while Dintero holds the money: authorize it (and complete the cart). */
+  | { kind: "settle_authorized"; session: SessionView; transaction: TransactionView }
+  /** ON_HOLD: the order is created with the payment awaiting, as the ON_HOLD callback does. */
+  | { kind: "settle_on_hold"; session: SessionView; transaction: TransactionView }
+  /** Declined / failed at Dintero while Medusa still shows the session open. */
+  | { kind: "settle_failed"; session: SessionView; transaction: TransactionView }
+  /** Money held by a Dintero session no Medusa session owns. */
+  | { kind: "orphan"; transaction: TransactionView }
+
+const HOLDS_MONEY = new Set(["AUTHORIZED", "CAPTURED", "PARTIALLY_CAPTURED"])
+const ENDED_WITHOUT_MONEY = new Set(["DECLINED", "FAILED", "AUTHORIZATION_VOIDED"])
+/** Medusa session statuses the callback road still has work for. */
+const OPEN = new Set(["pending", "requires_more", "error"])
+
+/**
+ * What each of a cart's transactions needs. A transaction whose session is owned by a settled Medusa session
+ * (authorized, captured, canceled) needs nothing once the cart is an order; an authorized session of a cart that is
+ * no order (a completion cut off half-way) is settled again, which completes the cart. An owned session in `error`
+ * is settled again only when Dintero holds money for it (a decline followed by a successful retry on the same page).
+ */
+export function transactionActions(
+  sessions: SessionView[],
+  transactions: TransactionView[],
+  cart: { has_order: boolean } = { has_order: true }
+): TransactionAction[] {
+  const owner = new Map(sessions.filter((s) => s.dintero_session_id).map((s) => [s.dintero_session_id!, s]))
+  const actions: TransactionAction[] = []
+  for (const tx of transactions) {
+    const session = tx.session_id ? owner.get(tx.session_id) : undefined
+    if (!session) {
+      if (HOLDS_MONEY.has(tx.status) || tx.status === "ON_HOLD") actions.push({ kind: "orphan", transaction: tx })
+      continue
+    }
+    const completionCutOff = !cart.has_order && (session.status === "authorized" || session.status === "captured")
+    if (!OPEN.has(session.status) && !completionCutOff) continue
+    if (HOLDS_MONEY.has(tx.status)) actions.push({ kind: "settle_authorized", session, transaction: tx })
+    else if (tx.status === "ON_HOLD") actions.push({ kind: "settle_on_hold", session, transaction: tx })
+    else if (ENDED_WITHOUT_MONEY.has(tx.status) && session.status !== "error") {
+      actions.push({ kind: "settle_failed", session, transaction: tx })
+    }
+  }
+  return actions
+}

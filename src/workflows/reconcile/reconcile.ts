@@ -1,0 +1,198 @@
+/**
+ * The reconciliation: finds what Medusa's events did not bring to the Orders mirror or to Medusa, and repairs it
+ * through the same roads the events take (the enqueue workflows, the callback's settlement), idempotently: an
+ * identity already in the outbox is never enqueued again, and a settled session is left alone.
+ *
+ * Store-wide runs cover the window since the last run (cursor: runs.ts); a run for one order (admin Retry) looks at
+ * that order whole. Each run is recorded with what it read, repaired and found.
+ */
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
+import type DinteroOrdersService from "../../modules/dintero-orders/service"
+import { kickOrderOutbox } from "../outbox/schedule"
+import {
+  mirrorOrderCanceledWorkflow,
+  mirrorOrderEditWorkflow,
+  mirrorOrderPlacedWorkflow,
+  mirrorPaymentRecordsWorkflow,
+} from "../mirror-order"
+import { Reader, type Candidate, type Lookbacks } from "./find"
+import { missingIdentities, transactionActions } from "./plan"
+import { finishRun, lastStoreRunEnd, pg, startRun, withStoreLock, type Finding, type Repaired, type RunRecord } from "./runs"
+import { settleDinteroPayment } from "./settle-payment"
+import { DEFAULT_WINDOW, windowFor, type ReconcileWindow, type WindowSettings } from "./window"
+
+export interface ReconcileSettings extends WindowSettings, Lookbacks {}
+
+const overlapFromEnv = Number(process.env.DINTERO_RECONCILE_OVERLAP_MS)
+
+export const DEFAULT_SETTINGS: ReconcileSettings = {
+  ...DEFAULT_WINDOW,
+  // DINTERO_RECONCILE_OVERLAP_MS: how much of the previous run's window is read again (default 5 minutes).
+  ...(Number.isFinite(overlapFromEnv) && overlapFromEnv >= 0 && process.env.DINTERO_RECONCILE_OVERLAP_MS ? { overlapMs: overlapFromEnv } : {}),
+  editMs: 7 * 24 * 3_600_000,
+  sessionMs: 24 * 3_600_000,
+}
+
+export type RunSummary = Omit<RunRecord, "finished_at" | "error" | "repaired" | "findings"> & {
+  error: string | null
+  repaired: Repaired[]
+  findings: Finding[]
+}
+
+/** A store-wide run over the window since the last one; null when another process is running one now. */
+export async function reconcileStore(
+  container: MedusaContainer,
+  opts: { now?: Date; settings?: ReconcileSettings } = {}
+): Promise<RunSummary | null> {
+  const db = pg(container)
+  const settings = opts.settings ?? DEFAULT_SETTINGS
+  return withStoreLock(db, async () => {
+    const window = windowFor(opts.now ?? new Date(), await lastStoreRunEnd(db), settings)
+    return run(container, { window, lookbacks: settings }, { scope: "store", order_id: null, window_from: window.from, window_to: window.to })
+  })
+}
+
+/** A run for one order (admin Retry): the order, its payments, edits, cancellation and its carts' Dintero transactions. */
+export async function reconcileOrder(container: MedusaContainer, orderId: string, now: Date = new Date()): Promise<RunSummary> {
+  return run(container, { order_id: orderId }, { scope: "order", order_id: orderId, window_from: now, window_to: now })
+}
+
+type Scope = { window: ReconcileWindow; lookbacks: Lookbacks } | { order_id: string }
+
+async function run(
+  container: MedusaContainer,
+  scope: Scope,
+  record: Pick<RunRecord, "scope" | "order_id" | "window_from" | "window_to">
+): Promise<RunSummary> {
+  const db = pg(container)
+  const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
+  const id = await startRun(db, record)
+  const reader = new Reader(container)
+  const repaired: Repaired[] = []
+  const findings: Finding[] = []
+  let dinteroCalls = 0
+  let error: string | null = null
+  try {
+    const svc = container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE)
+    if (svc.mirrorOptions.ordersMirror) await repairOutbox(container, scope, reader, repaired, findings)
+    dinteroCalls = await repairPayments(container, scope, reader, repaired, findings)
+  } catch (e) {
+    error = (e as Error)?.message ?? String(e)
+  }
+  const summary: RunSummary = {
+    id,
+    ...record,
+    status: error ? "failed" : "done",
+    rows_read: reader.rows,
+    dintero_calls: dinteroCalls,
+    repaired,
+    findings,
+    error,
+  }
+  await finishRun(db, id, summary)
+  const what = record.scope === "order" ? `order ${record.order_id}` : `${record.window_from.toISOString()}..${record.window_to.toISOString()}`
+  const line = `[dintero] reconciliation ${what}: ${repaired.length} repaired, ${findings.length} to look at, ${reader.rows} rows read, ${dinteroCalls} Dintero calls`
+  if (error) logger.error(`${line}; stopped: ${error}`)
+  else if (repaired.length || findings.length) logger.warn(`${line}: ${repaired.map((r) => `${r.what} ${r.ref}`).join(", ")}`)
+  else logger.info(line)
+  return summary
+}
+
+/**
+ * Outbox rows the events did not write: order placed first (it creates the mirror the others need). One repair that
+ * fails is a finding (the admin Retry on that order runs it again); the others go on.
+ */
+async function repairOutbox(container: MedusaContainer, scope: Scope, reader: Reader, repaired: Repaired[], findings: Finding[]) {
+  const svc = container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE)
+  const kicked = new Set<string>()
+  const repairEach = async <C extends Candidate>(
+    candidates: C[],
+    enqueue: (c: C) => Promise<{ result: { created: string[]; order_id: string | null } }>
+  ) => {
+    if (!candidates.length) return
+    const existing = await svc.listDinteroOrderOperations({ identity: candidates.map((c) => c.identity) }, { select: ["identity"] })
+    reader.rows += existing.length
+    for (const c of missingIdentities(candidates, existing.map((o) => o.identity))) {
+      const ref = c.identity.slice(c.what.length + 1)
+      try {
+        const { result } = await enqueue(c)
+        if (!result.created.length || !result.order_id) continue // not mirrored (e.g. no mirror for a non-Dintero order)
+        repaired.push({ what: c.what, ref, order_id: result.order_id })
+        kicked.add(result.order_id)
+      } catch (e) {
+        findings.push({ what: "repair_failed", ref: c.identity, detail: (e as Error)?.message ?? String(e) })
+      }
+    }
+  }
+
+  const orders = await reader.dinteroOrders(scope)
+  await repairEach(
+    orders.map((order_id) => ({ identity: `order_placed:${order_id}`, what: "order_placed" as const, order_id })),
+    (c) => mirrorOrderPlacedWorkflow(container).run({ input: { order_id: c.order_id } })
+  )
+  await repairEach(await reader.paymentRecords(scope), (c) =>
+    mirrorPaymentRecordsWorkflow(container).run({ input: { payment_id: c.payment_id, kind: c.what } })
+  )
+  await repairEach(await reader.confirmedEdits(scope), (c) =>
+    mirrorOrderEditWorkflow(container).run({ input: { order_id: c.order_id, actions: c.actions } })
+  )
+  await repairEach(await reader.cancellations(scope), (c) =>
+    mirrorOrderCanceledWorkflow(container).run({ input: { order_id: c.order_id } })
+  )
+  for (const orderId of kicked) kickOrderOutbox(container, orderId)
+}
+
+/** Dintero transactions Medusa did not hear about: settle owned sessions, void or report the unowned ones. */
+async function repairPayments(
+  container: MedusaContainer,
+  scope: Scope,
+  reader: Reader,
+  repaired: Repaired[],
+  findings: Finding[]
+): Promise<number> {
+  const svc = container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE)
+  const carts = await reader.cartsToCheck(scope)
+  if (!carts.length) return 0
+  const client = svc.getDinteroClient()
+  let calls = 0
+  for (const cart of carts) {
+    calls++
+    const transactions = await client.checkout.listTransactions({ merchant_reference: cart.cart_id })
+    reader.rows += transactions.length
+    let orderId = await reader.orderOfCart(cart.cart_id)
+    for (const action of transactionActions(cart.sessions, transactions, { has_order: !!orderId })) {
+      if (action.kind !== "orphan") {
+        const how = action.kind === "settle_authorized" ? "authorized" : action.kind === "settle_on_hold" ? "on_hold" : "failed"
+        try {
+          await settleDinteroPayment(container, action.transaction)
+          repaired.push({ what: "settled", ref: `${action.session.id} ${how} (${action.transaction.id})` })
+          orderId ??= await reader.orderOfCart(cart.cart_id)
+        } catch (e) {
+          findings.push({ what: "settle_failed", ref: action.session.id, detail: `${action.transaction.id} ${action.transaction.status}: ${(e as Error)?.message}` })
+        }
+        continue
+      }
+      const tx = action.transaction
+      if (orderId && tx.status === "AUTHORIZED") {
+        // The cart became an order with another payment: this authorization can never be the order's. Release it.
+        calls++
+        try {
+          await client.checkout.voidTransaction(tx.id)
+          await svc.recordNotice(orderId, `voided:${tx.id}`, `Dintero transaction ${tx.id} was authorized for this order's cart by a Dintero session no Medusa payment owns; the reconciliation voided it.`)
+          repaired.push({ what: "voided", order_id: orderId, ref: tx.id })
+        } catch (e) {
+          findings.push({ what: "void_failed", ref: tx.id, detail: `${tx.id} AUTHORIZED for the cart of order ${orderId}: ${(e as Error)?.message}` })
+        }
+      } else {
+        const detail = orderId
+          ? `transaction ${tx.id} is ${tx.status} for the cart of order ${orderId} but is not the order's payment: refund it in Dintero Backoffice`
+          : `transaction ${tx.id} is ${tx.status} for cart ${cart.cart_id}, which has no Medusa payment session for it and no order`
+        findings.push({ what: "orphan_transaction", ref: tx.id, detail })
+        if (orderId) await svc.recordNotice(orderId, `orphan:${tx.id}`, detail)
+      }
+    }
+  }
+  return calls
+}

@@ -1,0 +1,45 @@
+/**
+ * The reconciliation's window: what changed since the last run, read through Medusa's time-ordered ids.
+ *
+ * Medusa ids are `<prefix>_<ULID>`, and a ULID starts with its creation time (48-bit milliseconds, 10 Crockford
+ * base-32 characters), so `id > <prefix>_<time of from>` selects the rows created since `from` through the primary key
+ * index: the cost follows what is new, not the store's history. Pure functions only.
+ */
+
+const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+/** The 10-character ULID time part of a moment (ULIDs of that millisecond or later sort after it). */
+export function ulidTime(at: Date): string {
+  let ms = Math.max(0, Math.floor(at.getTime()))
+  let out = ""
+  for (let i = 0; i < 10; i++) {
+    out = CROCKFORD[ms % 32] + out
+    ms = Math.floor(ms / 32)
+  }
+  return out
+}
+
+/** The smallest id with this prefix created at `at` or later (compare with `$gte`). */
+export const idFloor = (prefix: string, at: Date): string => `${prefix}_${ulidTime(at)}`
+
+export interface ReconcileWindow {
+  /** Records created or changed at or after this moment are looked at. */
+  from: Date
+  /** The run's start: the next run's `from` is this minus the overlap. */
+  to: Date
+}
+
+export interface WindowSettings {
+  /** Re-read this much before the last run's end: a transaction that committed late is not missed. */
+  overlapMs: number
+  /** The first run (no earlier run) looks back this far. */
+  firstRunLookbackMs: number
+}
+
+export const DEFAULT_WINDOW: WindowSettings = { overlapMs: 5 * 60_000, firstRunLookbackMs: 7 * 24 * 3_600_000 }
+
+/** The window of a run starting at `now`, given the end of the last finished run (null: first run). */
+export function windowFor(now: Date, lastEnd: Date | null, settings: WindowSettings = DEFAULT_WINDOW): ReconcileWindow {
+  const from = lastEnd ? new Date(lastEnd.getTime() - settings.overlapMs) : new Date(now.getTime() - settings.firstRunLookbackMs)
+  return { from: from.getTime() > now.getTime() ? now : from, to: now }
+}
