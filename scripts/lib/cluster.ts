@@ -254,6 +254,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       LOG_LEVEL: opts.logLevel ?? "info",
       // Callbacks at once: the scenarios drive the races between callback and return themselves.
       DINTERO_CALLBACK_DELAY_SECONDS: "0",
+      // The reconciliation repairs what lost events missed (e.g. a Redis restart): every 5 s here, 5 min by default.
+      DINTERO_RECONCILE_INTERVAL_MS: "5000",
       ...opts.env,
     }
     delete baseEnv.DINTERO_CALLBACK_SECRET
