@@ -69,19 +69,13 @@ export const resolveOrderEditStep = createStep(
     if (!mirror) return new StepResponse(none)
     const order = await loadOrder(container, input.order_id)
     const changeId = input.actions?.find((a) => a.order_change_id)?.order_change_id
-    const kinds = new Set((input.actions ?? []).map((a) => a.action))
-    const reason =
-      kinds.has("ITEM_ADD") && (kinds.has("ITEM_REMOVE") || kinds.has("ITEM_UPDATE")) ? "Replace item"
-        : kinds.has("ITEM_REMOVE") ? "Item removed"
-        : kinds.has("ITEM_UPDATE") ? "Quantity changed"
-        : "Order edited"
     return new StepResponse<EnqueueInput>({
       order_id: input.order_id,
       operations: [
         {
           identity: `order_edit:${changeId ?? `${input.order_id}:v${order?.version ?? "?"}`}`,
           kind: "order_edit",
-          input: { order_change_id: changeId, version: order?.version, reason },
+          input: { order_change_id: changeId, version: order?.version },
         },
       ],
     })
