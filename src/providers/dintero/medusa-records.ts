@@ -143,6 +143,7 @@ export const CART_FIELDS = [
   "currency_code",
   "email",
   "total",
+  "tax_total",
   "credit_line_total",
   ...LINE_FIELDS,
   "shipping_address.*",
