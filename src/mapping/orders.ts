@@ -90,13 +90,22 @@ export type PaymentOperationBody = OrdersPaymentOperationCreate & {
 }
 
 export const SHIPPING_MEDUSA_PREFIX = "shipping:"
+/**
+ * Lines the Checkout session had that are no Medusa line (its rounding line, its gift card / store credit line):
+ * `checkout:<Checkout line id>`. They belong to the payment as placed, so edits carry them unchanged.
+ */
+export const CHECKOUT_MEDUSA_PREFIX = "checkout:"
 
-/** The first draft of an order: lines 1..n, items in creation order, then shipping methods. */
+/**
+ * The first draft of an order: lines 1..n, items in creation order, then shipping methods, then `checkoutOnly`
+ * (the session's non-product lines, so that the Orders order's total is the Checkout transaction's).
+ */
 export function buildInitialDraft(
   order: OrderForMirror,
-  options: { generateOrderId: boolean }
+  options: { generateOrderId: boolean },
+  checkoutOnly: Omit<MirroredLine, "line_id">[] = []
 ): { body: OrdersDraftBody; snapshot: MirrorSnapshot } {
-  const lines = currentLines(order).map((line, index) => ({ ...line, line_id: index + 1 }))
+  const lines = [...currentLines(order), ...checkoutOnly].map((line, index) => ({ ...line, line_id: index + 1 }))
   return {
     body: {
       options: options.generateOrderId ? { generate_order_id: "ALPHANUMERIC_9" } : {},
@@ -117,7 +126,8 @@ export function buildEditDraft(dinteroOrderId: string, previous: MirrorSnapshot,
   assertLineId(previous.next_line_id, "next_line_id")
   let nextLineId = Math.max(previous.next_line_id, ...previous.lines.map((line) => line.line_id + 1))
 
-  const now = currentLines(current)
+  // The Checkout session's own lines (rounding, credit) are no Medusa line: they stand as long as the payment does.
+  const now = [...currentLines(current), ...previous.lines.filter((line) => line.medusa_id.startsWith(CHECKOUT_MEDUSA_PREFIX))]
   const nowById = new Map(now.map((line) => [line.medusa_id, line]))
   const before = new Map(previous.lines.map((line) => [line.medusa_id, line]))
 

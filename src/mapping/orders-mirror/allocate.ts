@@ -50,6 +50,8 @@ export function allocateToOrders(input: {
         ? lines.find((l) => l.role === "item" && !l.from_edit && l.medusa_id === medusaId)
         : undefined
       if (line && item.amount > 0 && (left.get(line.line_id) ?? 0) >= item.amount) put(line.line_id, item.amount)
+      // A negative line of the session (a rounding down, a gift card) is recorded on itself; it has no room to fill.
+      else if (line && item.amount < 0 && line.gross_amount < 0) placed.set(line.line_id, (placed.get(line.line_id) ?? 0) + item.amount)
       else pooled += item.amount
     }
   } else {

@@ -4,7 +4,8 @@ import type { MirrorState } from "../../../mapping/orders-mirror/state"
 import { findCheckoutEvent, paymentRecordReference } from "../checkout-references"
 import { planCancellation } from "../handlers/cancellation"
 import { orderedTransactions, planOrderEdit } from "../handlers/order-edit"
-import { sanitizeOrderId } from "../handlers/order-placed"
+import { planOrderPlaced, sanitizeOrderId } from "../handlers/order-placed"
+import { liveLines } from "../../../mapping/orders-mirror/state"
 import { pendingVoidKey, planPartAuthorization } from "../handlers/part-authorization"
 import { planPaymentRecord } from "../handlers/payment-record"
 
@@ -58,6 +59,46 @@ describe("order placed", () => {
     expect(sanitizeOrderId("order_01J/ä b")).toBe("order_01J---b")
     expect(sanitizeOrderId("x".repeat(80))).toHaveLength(64)
   })
+})
+
+describe("order placed with the session's rounding line", () => {
+  // Three lines of 33.33… NOK: the session rounded each to 3333 and added a rounding line of 1 to reach 10000.
+  const third = "33.333333333333333333"
+  const order = {
+    id: "order_1",
+    currency_code: "nok",
+    items: ["a", "b", "c"].map((id, i) => ({
+      id: `ordli_${id}`, title: id, variant_sku: `SKU-${id}`, quantity: 1, total: third, tax_total: "6.666666666666666667",
+      tax_lines: [{ rate: 25 }], created_at: `2026-01-0${i + 1}T00:00:00Z`,
+    })),
+  }
+  const sessionLines = (rounding: number) => [
+    ...["a", "b", "c"].map((id) => ({ line_id: `cali_${id}`, id: `SKU-${id}`, amount: 3333, quantity: 1 })),
+    { line_id: "rounding", id: "rounding", amount: rounding, quantity: 1 },
+  ]
+  const sum = (items: { amount: number }[]) => items.reduce((s, i) => s + i.amount, 0)
+
+  for (const rounding of [1, -1]) {
+    it(`carries the rounding line (${rounding}): the Orders order and its authorization add up to the transaction, and a full capture allocates`, () => {
+      const plan = planOrderPlaced(order as any, { id: "pay_1" }, "T1", { items: sessionLines(rounding) } as any, { generateOrderId: true })
+      const draftLines = plan.draft.order.items
+      expect(draftLines.at(-1)).toEqual(expect.objectContaining({ id: "rounding", line_id: 4, quantity: 1, gross_amount: rounding, tax_lines: [] }))
+      expect(draftLines.reduce((s, l) => s + (l.gross_amount ?? 0), 0)).toBe(9999 + rounding)
+      expect(sum(plan.authorization.items)).toBe(9999 + rounding)
+      expect(plan.state.checkout_lines).toEqual({ cali_a: "ordli_a", cali_b: "ordli_b", cali_c: "ordli_c", rounding: "checkout:rounding" })
+
+      // Captured in two parts as Checkout splits them (the rounding line with the last).
+      const auth = records({ authorizations: [rec("T1", plan.authorization.items.map((i) => [i.line_id, i.amount]))] })
+      const first = { event: "CAPTURE", amount: 6666, event_reference: "pay_1-c1-6666", items: [{ line_id: "cali_a", amount: 3333 }, { line_id: "cali_b", amount: 3333 }] }
+      const second = { event: "CAPTURE", amount: 3333 + rounding, event_reference: `pay_1-c2-${3333 + rounding}`, items: [{ line_id: "cali_c", amount: 3333 }, { line_id: "rounding", amount: rounding }] }
+      const one = planPaymentRecord({ kind: "capture", amount: 6666, reference: first.event_reference, transactionId: "T1", tx: { events: [first] }, records: auth, state: plan.state, isOriginalPayment: true })
+      expect(one.ok).toBe(true)
+      const afterFirst = records({ ...auth, captures: [rec("T1", [[1, 3333], [2, 3333]])] })
+      const two = planPaymentRecord({ kind: "capture", amount: 3333 + rounding, reference: second.event_reference, transactionId: "T1", tx: { events: [first, second] }, records: afterFirst, state: plan.state, isOriginalPayment: true })
+      expect(two).toEqual({ ok: true, plan: expect.objectContaining({ body: body("T1", [[3, 3333], [4, rounding]]) }) })
+      expect(liveLines(plan.state).map((l) => l.medusa_id)).toContain("checkout:rounding")
+    })
+  }
 })
 
 describe("planPaymentRecord", () => {

@@ -4,7 +4,7 @@
  */
 import type { Transaction } from "../../../dintero"
 import { buildInitialDraft, buildPaymentOperation } from "../../../mapping/orders"
-import { mapCheckoutLines } from "../../../mapping/orders-mirror/checkout-lines"
+import { checkoutOnlyLines, mapCheckoutLines } from "../../../mapping/orders-mirror/checkout-lines"
 import type { MirrorState } from "../../../mapping/orders-mirror/state"
 import { isDinteroPayment, loadOrder, paymentsOf, transactionIdOf, type OrderRow } from "../../lib/medusa-data"
 import type { OperationContext } from "../context"
@@ -19,7 +19,7 @@ export function planOrderPlaced(
   tx: Pick<Transaction, "items" | "payment_product_type">,
   options: { generateOrderId: boolean }
 ): OperationPlan<"order_placed"> {
-  const { body, snapshot } = buildInitialDraft(order, { generateOrderId: options.generateOrderId })
+  const { body, snapshot } = buildInitialDraft(order, { generateOrderId: options.generateOrderId }, checkoutOnlyLines(tx.items ?? []))
   const draftOrder: Record<string, unknown> = body.order
   if (!options.generateOrderId) draftOrder.order_id = sanitizeOrderId(order.id)
   draftOrder.metadata = { medusa_order_id: order.id }
@@ -34,7 +34,7 @@ export function planOrderPlaced(
     draft: body,
     state,
     authorization: buildPaymentOperation(
-      snapshot.lines.filter((l) => l.gross_amount > 0).map((l) => ({ line_id: l.line_id, amount: l.gross_amount })),
+      snapshot.lines.filter((l) => l.gross_amount !== 0).map((l) => ({ line_id: l.line_id, amount: l.gross_amount })),
       transactionId
     ),
     payment_product_type: tx.payment_product_type,
