@@ -77,10 +77,14 @@ export function allocateToOrders(input: {
     .map((line) => ({ line_id: line.line_id, amount: placed.get(line.line_id)! }))
 }
 
-/** Pooled amounts go to edit-created lines first (refund-remaining first for refunds), then to the rest. */
+/**
+ * Pooled amounts go to edit-created lines first, then to the rest. The refund-remaining line holds money the
+ * order no longer needs: refunds take it first, captures last (a capture after an edit pays the kept lines and
+ * shipping, and what is left on the refund-remaining line is released, not captured).
+ */
 function priority(kind: "capture" | "refund", line: LedgerLine): number {
-  if (kind === "refund" && line.role === "refund_remaining") return 0
-  if (line.from_edit) return line.role === "refund_remaining" ? 2 : 1
+  if (line.role === "refund_remaining") return kind === "refund" ? 0 : 4
+  if (line.from_edit) return 1
   return 3
 }
 
