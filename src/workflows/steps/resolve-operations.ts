@@ -32,7 +32,8 @@ export const resolveOrderPlacedStep = createStep(
     if (!payment) {
       // ON_HOLD: the order is placed before Dintero has decided, so before any payment exists. The mirror is
       // recorded now; its order_placed operation waits for the payment (handlers/order-placed.ts).
-      if (!order || !dinteroSessionsOf(order).length) return new StepResponse(none)
+      // (Paid with another provider: nothing to mirror.)
+      if (!order || paymentsOf(order).length || !dinteroSessionsOf(order).length) return new StepResponse(none)
       return new StepResponse<EnqueueInput>({
         order_id: input.order_id,
         operations: [{ identity: `order_placed:${input.order_id}`, kind: "order_placed", input: { order_id: input.order_id } }],

@@ -75,6 +75,12 @@ describe("order placed before its payment exists (ON_HOLD)", () => {
     expect(outcome).toEqual({ status: "needs_action", reason: expect.stringContaining("T1 was on hold and ended FAILED: the order is not paid") })
   })
 
+  it("skips an order paid with another provider, even if a Dintero session was opened first", () => {
+    const order = withSessions(dintero("pending", "ON_HOLD"))
+    order.payment_collections[0].payments = [{ id: "pay_sys", provider_id: "pp_system_default", amount: 100, currency_code: "nok", data: {} }]
+    expect(awaitingPayment(order).status).toBe("skipped")
+  })
+
   it("skips an order that has no Dintero session at all", () => {
     expect(awaitingPayment(withSessions({ id: "ps_1", provider_id: "pp_system_default", status: "authorized", data: {} })).status).toBe("skipped")
   })

@@ -51,7 +51,7 @@ const ENDED_UNPAID = new Set(["FAILED", "DECLINED", "AUTHORIZATION_VOIDED", "SES
  */
 export function awaitingPayment(order: Pick<OrderRow, "payment_collections">): Outcome {
   const sessions = dinteroSessionsOf(order)
-  if (!sessions.length) return skipped("the order was not paid with Dintero; nothing to mirror")
+  if (!sessions.length || paymentsOf(order).length) return skipped("the order was not paid with Dintero; nothing to mirror")
   const ended = sessions.find((s) => ENDED_UNPAID.has(String(s.data?.dintero_status ?? "")) || s.status === "error" || s.status === "canceled")
   if (ended && sessions.every((s) => s === ended || s.status === "error" || s.status === "canceled")) {
     const tx = typeof ended.data?.transaction_id === "string" ? ` ${ended.data.transaction_id}` : ""
