@@ -1,6 +1,7 @@
 import { container as appContainer } from "@medusajs/framework"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { inRecordOrder } from "../../mapping/references"
+import type { SessionSource } from "./session-request"
 
 /**
  * Reads the Medusa records the provider needs but Medusa does not pass it.
@@ -182,7 +183,7 @@ export async function loadCartForPaymentCollection(paymentCollectionId: string):
 /** The order that owns a payment collection (order edits, claims, exchanges), if any. */
 export async function loadOrderForPaymentCollection(
   paymentCollectionId: string
-): Promise<{ id: string; display_id?: number; email?: string } | null> {
+): Promise<SessionSource["order"]> {
   const q = query()
   if (!q) return null
   const { data: links } = await q.graph({
@@ -192,6 +193,7 @@ export async function loadOrderForPaymentCollection(
   })
   const orderId = links[0]?.order_id
   if (!orderId) return null
-  const { data: orders } = await q.graph({ entity: "order", fields: ["id", "display_id", "email"], filters: { id: orderId } })
+  // The order's lines: the session for its outstanding amount states their VAT (src/mapping/outstanding.ts).
+  const { data: orders } = await q.graph({ entity: "order", fields: ["id", "display_id", "email", "currency_code", ...LINE_FIELDS], filters: { id: orderId } })
   return orders[0] ?? null
 }

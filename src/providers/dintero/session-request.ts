@@ -1,5 +1,6 @@
 import type { SessionCreate } from "../../dintero"
 import { fromMinorUnits } from "../../mapping/money"
+import { outstandingAmountLines, type OrderForOutstanding } from "../../mapping/outstanding"
 import { buildSessionOrder, type CartForSession } from "../../mapping/session"
 import { callbackUrl } from "./callback"
 import {
@@ -23,7 +24,7 @@ export interface SessionSource {
   paymentSessionId: string
   paymentCollectionId?: string
   cart: Record<string, any> | null
-  order: { id: string; display_id?: number; email?: string } | null
+  order: ({ id: string; display_id?: number; email?: string; currency_code?: string } & Omit<OrderForOutstanding, "currency_code">) | null
   /** The customer Medusa passes in the provider context, for the form's prefill. */
   customer?: { email?: string | null; phone?: string | null } | null
 }
@@ -61,7 +62,10 @@ export function buildSessionRequest(
         amount,
         currency,
         merchant_reference: merchantReference,
-        items: [{ id: "payment", line_id: "payment", description, quantity: 1, amount, vat_amount: 0, vat: 0 }],
+        // The order's outstanding amount carries the order's VAT, split by rate (src/mapping/outstanding.ts).
+        items: (order?.currency_code && outstandingAmountLines({ ...order, currency_code: order.currency_code }, amount, description)) || [
+          { id: "payment", line_id: "payment", description, quantity: 1, amount, vat_amount: 0, vat: 0 },
+        ],
       }
   return {
     profile_id: options.profileId,
