@@ -88,7 +88,7 @@ describe("the Dintero session body", () => {
       { id: "outstanding-25", line_id: "outstanding-25", description: "Order #1001: outstanding amount (VAT 25 %)", quantity: 1, amount: 8455, vat_amount: 1691, vat: 25 },
       { id: "outstanding-15", line_id: "outstanding-15", description: "Order #1001: outstanding amount (VAT 15 %)", quantity: 1, amount: 3890, vat_amount: 507, vat: 15 },
     ])
-    expect(body.order.items!.reduce((s, i) => s + i.amount, 0)).toBe(12345)
+    expect(body.order.items!.reduce((s, i) => s + (i.amount ?? 0), 0)).toBe(12345)
   })
 
   it("without cart or order, is referenced by the payment collection, else the payment session", () => {
