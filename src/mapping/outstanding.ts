@@ -29,9 +29,11 @@ export function outstandingAmountLines(order: OrderForOutstanding, amount: numbe
   // Gross per VAT rate (hundredths of a percent), in the order the rates first appear.
   const byRate = new Map<bigint, bigint>()
   for (const line of [...(order.items ?? []), ...(order.shipping_methods ?? [])]) {
+    // A line Medusa gave no total for cannot be weighed (it is left out, not guessed at).
+    if (line.total === undefined || line.total === null) continue
     const gross = minor(line.total)
     if (gross <= 0) continue
-    const rate = toScaledInteger(vatRate(line.tax_lines, gross, minor(line.tax_total)), 2)
+    const rate = toScaledInteger(vatRate(line.tax_lines, gross, minor(line.tax_total ?? 0)), 2)
     byRate.set(rate, (byRate.get(rate) ?? 0n) + BigInt(gross))
   }
   const total = [...byRate.values()].reduce((a, b) => a + b, 0n)

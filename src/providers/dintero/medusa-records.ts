@@ -194,6 +194,7 @@ export async function loadOrderForPaymentCollection(
   const orderId = links[0]?.order_id
   if (!orderId) return null
   // The order's lines: the session for its outstanding amount states their VAT (src/mapping/outstanding.ts).
-  const { data: orders } = await q.graph({ entity: "order", fields: ["id", "display_id", "email", "currency_code", ...LINE_FIELDS], filters: { id: orderId } })
+  // Medusa computes line totals only when the order's own totals are asked for too.
+  const { data: orders } = await q.graph({ entity: "order", fields: ["id", "display_id", "email", "currency_code", "total", "tax_total", ...LINE_FIELDS], filters: { id: orderId } })
   return orders[0] ?? null
 }
