@@ -84,7 +84,12 @@ medusaIntegrationTestRunner({
       const mirror = await waitForMirror(admin, orderId, (m) => m.operations.some((o: any) => o.kind === "capture") && settled(3)(m))
       expect(mirror.operations.filter((o: any) => o.status === "needs_action")).toEqual([])
       const order = dinteroOrder(env.emulator, mirror.dintero_order_mirror.dintero_order_id)
-      expect(order.operations.cancellations).toEqual([])
+      // Lines: 1 chair ×2, 2 shipping | edit: 3 reverses 1, 4 chair ×1, 5 refund remaining (19900). The capture pays
+      // the chair and the shipping, not the refund-remaining line; what Checkout released is cancelled on line 5.
+      expect(order.operations.captures.flatMap((c: any) => c.items).filter((i: any) => i.line_id === 5)).toEqual([])
+      expect(order.operations.cancellations.map((c: any) => ({ items: c.items, payment_id: c.payment_details.payment_id }))).toEqual([
+        { items: [{ line_id: 5, amount: 19900 }], payment_id: transactionId },
+      ])
       const l = await ledgers(admin, env.emulator, orderId, mirror.dintero_order_mirror.dintero_order_id)
       expect([l.checkout, l.orders]).toEqual([l.medusa, l.medusa])
       expect(l.medusa).toBe(24800)

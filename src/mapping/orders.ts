@@ -90,13 +90,22 @@ export type PaymentOperationBody = OrdersPaymentOperationCreate & {
 }
 
 export const SHIPPING_MEDUSA_PREFIX = "shipping:"
+/**
+ * Lines the Checkout session had that are no Medusa line (its rounding line, its gift card / store credit line):
+ * `checkout:<Checkout line id>`. They belong to the payment as placed, so edits carry them unchanged.
+ */
+export const CHECKOUT_MEDUSA_PREFIX = "checkout:"
 
-/** The first draft of an order: lines 1..n, items in creation order, then shipping methods. */
+/**
+ * The first draft of an order: lines 1..n, items in creation order, then shipping methods, then `checkoutOnly`
+ * (the session's non-product lines, so that the Orders order's total is the Checkout transaction's).
+ */
 export function buildInitialDraft(
   order: OrderForMirror,
-  options: { generateOrderId: boolean }
+  options: { generateOrderId: boolean },
+  checkoutOnly: Omit<MirroredLine, "line_id">[] = []
 ): { body: OrdersDraftBody; snapshot: MirrorSnapshot } {
-  const lines = currentLines(order).map((line, index) => ({ ...line, line_id: index + 1 }))
+  const lines = [...currentLines(order), ...checkoutOnly].map((line, index) => ({ ...line, line_id: index + 1 }))
   return {
     body: {
       options: options.generateOrderId ? { generate_order_id: "ALPHANUMERIC_9" } : {},
@@ -112,22 +121,20 @@ export function buildInitialDraft(
  * amounts or its article id differ (a new description alone is cosmetic). Reversals come first (previous order), then the
  * new versions of changed lines and the added lines (current order).
  */
-export function buildEditDraft(
-  dinteroOrderId: string,
-  previous: MirrorSnapshot,
-  current: OrderForMirror,
-  options: { reason: string }
-): EditDraft | null {
+export function buildEditDraft(dinteroOrderId: string, previous: MirrorSnapshot, current: OrderForMirror): EditDraft | null {
   if (!nonEmpty(dinteroOrderId)) throw new Error("buildEditDraft needs the Dintero order id")
   assertLineId(previous.next_line_id, "next_line_id")
   let nextLineId = Math.max(previous.next_line_id, ...previous.lines.map((line) => line.line_id + 1))
 
-  const now = currentLines(current)
+  // The Checkout session's own lines (rounding, credit) are no Medusa line: they stand as long as the payment does.
+  const now = [...currentLines(current), ...previous.lines.filter((line) => line.medusa_id.startsWith(CHECKOUT_MEDUSA_PREFIX))]
   const nowById = new Map(now.map((line) => [line.medusa_id, line]))
   const before = new Map(previous.lines.map((line) => [line.medusa_id, line]))
 
   const items: OrdersDraftItem[] = []
   const reversed: ReversedLine[] = []
+  // A removal is a replacement only when the same edit brings a line the order did not have.
+  const replaces = now.some((line) => !before.has(line.medusa_id))
   for (const old of previous.lines) {
     const line = nowById.get(old.medusa_id)
     if (line && !recordedDifferently(old, line)) continue
@@ -136,7 +143,7 @@ export function buildEditDraft(
       line_id: nextLineId++,
       gross_amount: -old.gross_amount,
       tax_lines: old.tax_lines.map((tax) => ({ amount: -tax.amount, percentage: tax.percentage })),
-      reversed_reason: options.reason,
+      reversed_reason: reversalReason(old, line, replaces),
       related_item: { line_id: old.line_id, type: "reversed" },
     }
     items.push(reversal)
@@ -273,6 +280,15 @@ function draftItem(line: MirroredLine): OrdersDraftItem {
   }
   if (line.description_alias) item.description_alias = line.description_alias
   return item
+}
+
+/** What happened to a reversed line, in the words a merchant (and an invoice customer) reads on the order. */
+export function reversalReason(old: MirroredLine, now: Omit<MirroredLine, "line_id"> | undefined, replaces: boolean): string {
+  if (!now) return replaces ? "Replace item" : "Item removed"
+  if (now.quantity < old.quantity) return "Quantity decreased"
+  if (now.quantity > old.quantity) return "Quantity increased"
+  if (now.id !== old.id) return "Article changed"
+  return now.gross_amount !== old.gross_amount ? "Price changed" : "Tax changed"
 }
 
 function recordedDifferently(old: MirroredLine, now: Omit<MirroredLine, "line_id">): boolean {

@@ -46,6 +46,11 @@ export interface CartForSession {
   credit_line_total?: DecimalInput | null
   /** Gift cards applied to the cart (same role as credit lines). */
   gift_card_total?: DecimalInput | null
+  /**
+   * Medusa's VAT of the whole cart (major units). The session's `vat_amount` is this, rounded once; without it, the
+   * sum of the lines' rounded VAT (which can be off by a few minor units on many lines).
+   */
+  tax_total?: DecimalInput | null
   /** Informational: line and shipping totals are already net of discounts. */
   discount_total?: DecimalInput | null
   shipping_address?: AddressInput | null
@@ -173,7 +178,10 @@ export function buildSessionOrder(cart: CartForSession, options: BuildSessionOrd
     amount,
     currency,
     merchant_reference: cart.id,
-    vat_amount: sumMinor([...items.map((item) => item.vat_amount), shipping_option?.vat_amount ?? 0]),
+    vat_amount:
+      cart.tax_total !== undefined && cart.tax_total !== null
+        ? minor(cart.tax_total)
+        : sumMinor([...items.map((item) => item.vat_amount), shipping_option?.vat_amount ?? 0]),
     items,
   }
   if (shipping_option) order.shipping_option = shipping_option

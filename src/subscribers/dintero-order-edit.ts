@@ -1,12 +1,12 @@
 import type { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
 import { mirrorOrderEditWorkflow } from "../workflows/mirror-order"
-import { enqueueAndKick } from "../workflows/lib/kick"
+import { enqueueThenSend } from "../workflows/lib/enqueue-then-send"
 
 type Payload = { order_id: string; actions?: { action?: string; order_change_id?: string }[] }
 
 export default async function dinteroOrderEdit({ event, container }: SubscriberArgs<Payload>) {
   const { order_id, actions } = event.data
-  await enqueueAndKick(
+  await enqueueThenSend(
     container,
     `the edit of order ${order_id}`,
     () => mirrorOrderEditWorkflow(container).run({ input: { order_id, actions: (actions ?? []).map((a) => ({ action: a.action, order_change_id: a.order_change_id })) } }),

@@ -3,7 +3,7 @@ import type { MedusaContainer } from "@medusajs/framework/types"
 import { DINTERO_ORDERS_MODULE } from "../modules/dintero-orders"
 import type DinteroOrdersService from "../modules/dintero-orders/service"
 import { mirrorPaymentRecordsWorkflow } from "../workflows/mirror-order"
-import { enqueueAndKick } from "../workflows/lib/kick"
+import { enqueueThenSend } from "../workflows/lib/enqueue-then-send"
 
 /**
  * payment.captured / payment.refunded → captures / refunds on the Dintero order. Refunds made by returns, claims,
@@ -12,7 +12,7 @@ import { enqueueAndKick } from "../workflows/lib/kick"
 export default async function dinteroPaymentRecords({ event, container }: SubscriberArgs<{ id: string }>) {
   const kind = event.name === "payment.refunded" ? "refund" : "capture"
   let orderId: string | null = null
-  await enqueueAndKick(
+  await enqueueThenSend(
     container,
     `${kind}s of payment ${event.data.id}`,
     async () => {

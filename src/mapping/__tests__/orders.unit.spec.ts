@@ -81,9 +81,7 @@ describe("the seed: reverse an item and add a new one", () => {
 
   it("builds EXACTLY the seed's reversal draft when item 175938 ×2 is replaced by 003929 ×1", () => {
     const { snapshot } = buildInitialDraft({ id: "order_1", currency_code: "NOK", items: [outdoorChair] }, { generateOrderId: true })
-    const edit = buildEditDraft("{order_id}", snapshot, { id: "order_1", currency_code: "NOK", items: [indoorChair] }, {
-      reason: "Replace item",
-    })
+    const edit = buildEditDraft("{order_id}", snapshot, { id: "order_1", currency_code: "NOK", items: [indoorChair] })
     expect(edit).not.toBeNull()
     expect(edit!.body).toEqual(editBody)
     expect(JSON.stringify(edit!.body)).toBe(JSON.stringify(editBody))
@@ -219,14 +217,12 @@ describe("buildEditDraft", () => {
   const initial = buildInitialDraft(order([a, b], [ship]), { generateOrderId: true }).snapshot
 
   it("returns null when nothing recorded changed (a new title is cosmetic)", () => {
-    expect(buildEditDraft("ORD1", initial, order([a, b], [ship]), { reason: "Order edit" })).toBeNull()
-    expect(buildEditDraft("ORD1", initial, order([{ ...a, title: "Renamed" }, b], [ship]), { reason: "x" })).toBeNull()
+    expect(buildEditDraft("ORD1", initial, order([a, b], [ship]))).toBeNull()
+    expect(buildEditDraft("ORD1", initial, order([{ ...a, title: "Renamed" }, b], [ship]))).toBeNull()
   })
 
   it("reverses a line whose quantity changed and adds it again with a fresh line id", () => {
-    const edit = buildEditDraft("ORD1", initial, order([{ ...a, quantity: 3, total: "300", tax_total: "60" }, b], [ship]), {
-      reason: "Quantity changed",
-    })!
+    const edit = buildEditDraft("ORD1", initial, order([{ ...a, quantity: 3, total: "300", tax_total: "60" }, b], [ship]))!
     expect(edit.body).toEqual({
       options: { order_id: "ORD1" },
       order: {
@@ -239,7 +235,7 @@ describe("buildEditDraft", () => {
             gross_amount: -20000,
             tax_lines: [{ amount: -4000, percentage: 25 }],
             description: "Item a",
-            reversed_reason: "Quantity changed",
+            reversed_reason: "Quantity increased",
             related_item: { line_id: 1, type: "reversed" },
           },
           {
@@ -263,7 +259,7 @@ describe("buildEditDraft", () => {
 
   it("reverses a removed line (gone, or quantity 0) without adding anything", () => {
     for (const current of [order([a], [ship]), order([a, { ...b, quantity: 0, total: 0, tax_total: 0 }], [ship])]) {
-      const edit = buildEditDraft("ORD1", initial, current, { reason: "Removed" })!
+      const edit = buildEditDraft("ORD1", initial, current)!
       expect(edit.body.order.items).toEqual([
         expect.objectContaining({ line_id: 4, gross_amount: -5000, related_item: { line_id: 2, type: "reversed" } }),
       ])
@@ -273,9 +269,23 @@ describe("buildEditDraft", () => {
     }
   })
 
+  it("says on every reversal what happened: 'Replace item' only when the edit brings another item instead", () => {
+    const c = item("c", 1, "10", "2", "2026-01-03T00:00:00Z")
+    const reasons = (current: ReturnType<typeof order>) =>
+      buildEditDraft("ORD1", initial, current)!.body.order.items.filter((i) => i.related_item).map((i) => [i.related_item!.line_id, i.reversed_reason])
+    expect(reasons(order([a], [ship]))).toEqual([[2, "Item removed"]])
+    expect(reasons(order([a, { ...b, quantity: 0, total: 0, tax_total: 0 }], [ship]))).toEqual([[2, "Item removed"]])
+    expect(reasons(order([{ ...a, quantity: 1, total: "100", tax_total: "20" }, b], [ship]))).toEqual([[1, "Quantity decreased"]])
+    expect(reasons(order([a, c], [ship]))).toEqual([[2, "Replace item"]])
+    expect(reasons(order([a, { ...b, total: "45", tax_total: "9" }], [{ ...ship, total: 0, tax_total: 0 }]))).toEqual([
+      [2, "Price changed"],
+      [3, "Price changed"],
+    ])
+  })
+
   it("adds a new line without reversing anything", () => {
     const c = item("c", 1, "10", "2", "2026-01-03T00:00:00Z")
-    const edit = buildEditDraft("ORD1", initial, order([a, b, c], [ship]), { reason: "Added" })!
+    const edit = buildEditDraft("ORD1", initial, order([a, b, c], [ship]))!
     expect(edit.reversed).toEqual([])
     expect(edit.body.order.items).toEqual([expect.objectContaining({ id: "SKU-c", line_id: 4, gross_amount: 1000 })])
     expect(edit.snapshot.lines.map((line) => line.medusa_id)).toEqual(["a", "b", "c", "shipping:ordsm_1"])
@@ -285,9 +295,7 @@ describe("buildEditDraft", () => {
     const edit = buildEditDraft(
       "ORD1",
       initial,
-      order([a, { ...b, total: "45", tax_total: "9" }], [{ ...ship, total: 0, tax_total: 0 }]),
-      { reason: "Discount" }
-    )!
+      order([a, { ...b, total: "45", tax_total: "9" }], [{ ...ship, total: 0, tax_total: 0 }]))!
     expect(edit.reversed.map((line) => line.reverses_line_id)).toEqual([2, 3])
     expect(edit.added.map((line) => [line.medusa_id, line.line_id, line.gross_amount])).toEqual([
       ["b", 6, 4500],
@@ -296,12 +304,8 @@ describe("buildEditDraft", () => {
   })
 
   it("never reuses line ids across successive edits", () => {
-    const first = buildEditDraft("ORD1", initial, order([{ ...a, quantity: 1, total: "100", tax_total: "20" }, b], [ship]), {
-      reason: "1",
-    })!
-    const second = buildEditDraft("ORD1", first.snapshot, order([{ ...a, quantity: 4, total: "400", tax_total: "80" }, b], [ship]), {
-      reason: "2",
-    })!
+    const first = buildEditDraft("ORD1", initial, order([{ ...a, quantity: 1, total: "100", tax_total: "20" }, b], [ship]))!
+    const second = buildEditDraft("ORD1", first.snapshot, order([{ ...a, quantity: 4, total: "400", tax_total: "80" }, b], [ship]))!
     const ids = [...initial.lines, ...first.body.order.items, ...second.body.order.items].map((line) => line.line_id)
     expect(new Set(ids).size).toBe(ids.length)
     expect(second.body.order.items.map((line) => [line.line_id, line.related_item?.line_id])).toEqual([
@@ -312,13 +316,13 @@ describe("buildEditDraft", () => {
 
   it("stays above every known line id even if next_line_id was stored too low", () => {
     const stale: MirrorSnapshot = { ...initial, next_line_id: 2 }
-    const edit = buildEditDraft("ORD1", stale, order([a], [ship]), { reason: "r" })!
+    const edit = buildEditDraft("ORD1", stale, order([a], [ship]))!
     expect(edit.body.order.items[0].line_id).toBe(4)
   })
 
   it("validates its inputs", () => {
-    expect(() => buildEditDraft("", initial, order([a]), { reason: "r" })).toThrow(/Dintero order id/)
-    expect(() => buildEditDraft("ORD1", { lines: [], next_line_id: 0 }, order([a]), { reason: "r" })).toThrow(/next_line_id/)
+    expect(() => buildEditDraft("", initial, order([a]))).toThrow(/Dintero order id/)
+    expect(() => buildEditDraft("ORD1", { lines: [], next_line_id: 0 }, order([a]))).toThrow(/next_line_id/)
   })
 
   it("property: replaying random edits keeps line ids unique and the mirror's net total equal to the order", () => {
@@ -345,7 +349,7 @@ describe("buildEditDraft", () => {
         let snapshot = initial.snapshot
         const sent = [...initial.body.order.items]
         for (const step of steps.slice(1)) {
-          const edit = buildEditDraft("ORD1", snapshot, orderAt(step), { reason: "edit" })
+          const edit = buildEditDraft("ORD1", snapshot, orderAt(step))
           if (!edit) continue
           sent.push(...edit.body.order.items)
           snapshot = edit.snapshot

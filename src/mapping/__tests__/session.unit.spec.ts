@@ -178,6 +178,21 @@ describe("buildSessionOrder", () => {
     expect(order.vat_amount).toBe(5398 + 1798)
   })
 
+  it("states Medusa's tax_total as the session's vat_amount, not the sum of the lines' rounded VAT", () => {
+    // Three lines of 33.33… with 6.666… VAT each: rounded per line 667 × 3 = 2001, Medusa's tax_total is 20.00.
+    const third = "33.333333333333333333"
+    const order = buildSessionOrder(
+      cart({
+        total: 100,
+        tax_total: "20",
+        shipping_methods: [],
+        items: ["a", "b", "c"].map((id) => item({ id, total: third, tax_total: "6.666666666666666667" })),
+      })
+    )
+    expect(order.items.slice(0, 3).map((line) => line.vat_amount)).toEqual([667, 667, 667])
+    expect(order.vat_amount).toBe(2000)
+  })
+
   it("adds a rounding line for 3 × 33.33… lines of a 100.00 total", () => {
     const third = "33.333333333333333333"
     const order = buildSessionOrder(

@@ -50,6 +50,8 @@ export function allocateToOrders(input: {
         ? lines.find((l) => l.role === "item" && !l.from_edit && l.medusa_id === medusaId)
         : undefined
       if (line && item.amount > 0 && (left.get(line.line_id) ?? 0) >= item.amount) put(line.line_id, item.amount)
+      // A negative line of the session (a rounding down, a gift card) is recorded on itself; it has no room to fill.
+      else if (line && item.amount < 0 && line.gross_amount < 0) placed.set(line.line_id, (placed.get(line.line_id) ?? 0) + item.amount)
       else pooled += item.amount
     }
   } else {
@@ -75,10 +77,14 @@ export function allocateToOrders(input: {
     .map((line) => ({ line_id: line.line_id, amount: placed.get(line.line_id)! }))
 }
 
-/** Pooled amounts go to edit-created lines first (refund-remaining first for refunds), then to the rest. */
+/**
+ * Pooled amounts go to edit-created lines first, then to the rest. The refund-remaining line holds money the
+ * order no longer needs: refunds take it first, captures last (a capture after an edit pays the kept lines and
+ * shipping, and what is left on the refund-remaining line is released, not captured).
+ */
 function priority(kind: "capture" | "refund", line: LedgerLine): number {
-  if (kind === "refund" && line.role === "refund_remaining") return 0
-  if (line.from_edit) return line.role === "refund_remaining" ? 2 : 1
+  if (line.role === "refund_remaining") return kind === "refund" ? 0 : 4
+  if (line.from_edit) return 1
   return 3
 }
 

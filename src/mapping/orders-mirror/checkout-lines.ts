@@ -4,10 +4,12 @@
  * The Checkout session was built from the CART (line ids `cali_…`, shipping `shipping_<cart method id>`); the
  * order placed from it has new ids. At order.placed the mirror pairs them, once, and keeps the pairs: an item with
  * an item of the same article number, quantity and amount, shipping with shipping of the same amount, each taken
- * at most once, in line order. Lines without a partner (a rounding or gift-card line) stay unmapped; amounts on
- * them are placed by the pooled rule of allocate.ts.
+ * at most once, in line order. The session's own rounding and gift-card lines are mirrored as lines of their own
+ * (checkoutOnlyLines) and paired with them; any other line without a partner stays unmapped, and amounts on it
+ * are placed by the pooled rule of allocate.ts.
  */
-import type { MirroredLine } from "../orders"
+import { CHECKOUT_MEDUSA_PREFIX, type MirroredLine } from "../orders"
+import { CREDIT_LINE_ID, ROUNDING_LINE_ID } from "../session"
 
 export interface CheckoutLineLike {
   line_id?: string | number | null
@@ -25,6 +27,10 @@ export function mapCheckoutLines(checkout: CheckoutLineLike[], lines: MirroredLi
   for (const item of checkout) {
     if (item.line_id == null) continue
     const lineId = String(item.line_id)
+    if (lines.some((line) => line.medusa_id === `${CHECKOUT_MEDUSA_PREFIX}${lineId}`)) {
+      map[lineId] = `${CHECKOUT_MEDUSA_PREFIX}${lineId}`
+      continue
+    }
     const isShipping = lineId.startsWith("shipping_") || item.type === "shipping"
     const match = lines.find(
       (line) =>
@@ -38,4 +44,30 @@ export function mapCheckoutLines(checkout: CheckoutLineLike[], lines: MirroredLi
     map[lineId] = match.medusa_id
   }
   return map
+}
+
+/** The session's lines that are no Medusa line, by the ids src/mapping/session.ts gives them. */
+const CHECKOUT_ONLY_LINES: Record<string, string> = { [ROUNDING_LINE_ID]: "Rounding", [CREDIT_LINE_ID]: "Gift card / store credit" }
+
+/**
+ * The Checkout transaction's non-product lines (its rounding line, its gift card / store credit line) as Orders
+ * lines, so the Orders order adds up to what the shopper paid. Each is paired with itself in the checkout map.
+ */
+export function checkoutOnlyLines(checkout: CheckoutLineLike[]): Omit<MirroredLine, "line_id">[] {
+  const lines: Omit<MirroredLine, "line_id">[] = []
+  for (const item of checkout) {
+    const lineId = item.line_id == null ? "" : String(item.line_id)
+    const description = CHECKOUT_ONLY_LINES[lineId]
+    if (!description || !item.amount) continue
+    lines.push({
+      medusa_id: `${CHECKOUT_MEDUSA_PREFIX}${lineId}`,
+      id: lineId,
+      quantity: 1,
+      gross_amount: item.amount,
+      // The session states these lines without VAT (vat_amount 0).
+      tax_lines: [],
+      description,
+    })
+  }
+  return lines
 }

@@ -1,9 +1,19 @@
-import { MedusaService } from "@medusajs/framework/utils"
+import type { Context } from "@medusajs/framework/types"
+import { InjectManager, MedusaContext, MedusaService } from "@medusajs/framework/utils"
+import type { EntityManager } from "@medusajs/framework/mikro-orm/knex"
 import { DinteroClient } from "../../dintero"
 import { dinteroClientFor, dinteroConfiguration } from "../../providers/dintero/registry"
 import { DinteroOrderMirror } from "./models/order-mirror"
-import { DinteroOrderOperation } from "./models/order-operation"
+import { DinteroOrderOperation, type OperationStatus } from "./models/order-operation"
 import { parseDinteroOrdersOptions, type DinteroOrdersOptions, type MirrorOptions } from "./options"
+
+/**
+ * A `processing` row whose claim has lapsed (its pass died). Rows left `processing` by a version without claims
+ * count as lapsed two minutes after their last update.
+ */
+const LAPSED_CLAIM = `"status" = 'processing' and coalesce("claimed_until", "updated_at" + interval '2 minutes') < now()`
+
+const DUE = ` and ("next_attempt_at" is null or "next_attempt_at" <= now())`
 
 class DinteroOrdersService extends MedusaService({ DinteroOrderMirror, DinteroOrderOperation }) {
   protected readonly moduleOptions_: DinteroOrdersOptions
@@ -42,6 +52,73 @@ class DinteroOrdersService extends MedusaService({ DinteroOrderMirror, DinteroOr
       last_error: message,
       input: { message },
     })
+  }
+
+  /**
+   * Claims one outbox operation for one attempt, atomically (one UPDATE with its condition): it succeeds only when
+   * the row is in one of `from` or is `processing` under a claim that has lapsed (its pass died). Two workers
+   * claiming at once: exactly one gets the row. Answers the attempt number, or null when someone else has the row
+   * (or it is no longer due: its backoff has not elapsed, unless `ignoreBackoff`).
+   */
+  @InjectManager()
+  async claimOperation(
+    id: string,
+    claim: { owner: string; ttlMs: number; from: readonly OperationStatus[]; ignoreBackoff?: boolean },
+    @MedusaContext() ctx: Context<EntityManager> = {}
+  ): Promise<number | null> {
+    const from = claim.from.filter((s) => s !== "processing")
+    const rows: { attempts: number }[] = await ctx.manager!.execute(
+      `update "dintero_order_operation"
+          set "status" = 'processing', "attempts" = "attempts" + 1, "claimed_by" = ?,
+              "claimed_until" = now() + (? * interval '1 millisecond'), "updated_at" = now()
+        where "id" = ? and "deleted_at" is null
+          and (${from.length ? `("status" in (${from.map(() => "?").join(", ")})${claim.ignoreBackoff ? "" : DUE}) or ` : ""}(${LAPSED_CLAIM}))
+        returning "attempts"`,
+      [claim.owner, claim.ttlMs, id, ...from]
+    )
+    return rows.length ? Number(rows[0].attempts) : null
+  }
+
+  /**
+   * Stores an attempt's outcome and ends the claim, only while `owner` still holds it: a pass whose claim lapsed and
+   * was taken over does not overwrite the newer attempt's result. False when the claim was lost.
+   */
+  @InjectManager()
+  async finishOperation(
+    id: string,
+    owner: string,
+    result: { status: OperationStatus; last_error?: string | null; next_attempt_at?: Date | null; completed_at?: Date | null },
+    @MedusaContext() ctx: Context<EntityManager> = {}
+  ): Promise<boolean> {
+    const sets: string[] = [`"status" = ?`, `"claimed_by" = null`, `"claimed_until" = null`, `"updated_at" = now()`]
+    const values: unknown[] = [result.status]
+    for (const key of ["last_error", "next_attempt_at", "completed_at"] as const) {
+      if (result[key] === undefined) continue
+      sets.push(`"${key}" = ?`)
+      values.push(result[key])
+    }
+    const rows: unknown[] = await ctx.manager!.execute(
+      `update "dintero_order_operation" set ${sets.join(", ")} where "id" = ? and "claimed_by" = ? returning "id"`,
+      [...values, id, owner]
+    )
+    return rows.length > 0
+  }
+
+  /**
+   * Makes an order's stopped operations due now (the admin's retry), atomically: a row another pass holds under a
+   * live claim is left alone (resetting it would let a second pass send it again).
+   */
+  @InjectManager()
+  async resetOperations(orderId: string, operationId: string | undefined, @MedusaContext() ctx: Context<EntityManager> = {}): Promise<string[]> {
+    const rows: { id: string }[] = await ctx.manager!.execute(
+      `update "dintero_order_operation"
+          set "status" = 'pending', "next_attempt_at" = null, "claimed_by" = null, "claimed_until" = null, "updated_at" = now()
+        where "order_id" = ? and "deleted_at" is null and "kind" <> 'notice'${operationId ? ` and "id" = ?` : ""}
+          and ("status" in ('pending', 'failed', 'needs_action') or (${LAPSED_CLAIM}))
+        returning "id"`,
+      operationId ? [orderId, operationId] : [orderId]
+    )
+    return rows.map((r) => r.id)
   }
 
   /** One Dintero client per process (keep-alive pool and token cache shared by every operation). */

@@ -1,6 +1,7 @@
 import { container as appContainer } from "@medusajs/framework"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { inRecordOrder } from "../../mapping/references"
+import type { OrderForOutstanding } from "../../mapping/outstanding"
 import type { CartForSession } from "../../mapping/session"
 
 /**
@@ -147,6 +148,7 @@ export const CART_FIELDS = [
   "currency_code",
   "email",
   "total",
+  "tax_total",
   "credit_line_total",
   ...LINE_FIELDS,
   "shipping_address.*",
@@ -184,9 +186,8 @@ export async function loadCartForPaymentCollection(paymentCollectionId: string):
   return carts[0] ?? null
 }
 
-/** The order that owns a payment collection (order edits, claims, exchanges), if any. */
 /** The order an amount is owed on (a payment collection without a cart, e.g. after an order edit). */
-export interface OrderForPayment {
+export interface OrderForPayment extends Partial<OrderForOutstanding> {
   id: string
   display_id?: number
   email?: string
@@ -206,10 +207,22 @@ export async function loadOrderForPaymentCollection(
   })
   const orderId = links[0]?.order_id
   if (!orderId) return null
+  // The order's addresses fill the return URL's {country_code} and choose the market's payment profile; its lines let
+  // the session for its outstanding amount state their VAT (src/mapping/outstanding.ts). Medusa computes line totals
+  // only when the order's own totals are asked for too.
   const { data: orders } = await q.graph<OrderForPayment>({
     entity: "order",
-    // The addresses' countries fill the return URL's {country_code} and choose the market's payment profile.
-    fields: ["id", "display_id", "email", "shipping_address.country_code", "billing_address.country_code"],
+    fields: [
+      "id",
+      "display_id",
+      "email",
+      "currency_code",
+      "total",
+      "tax_total",
+      "shipping_address.country_code",
+      "billing_address.country_code",
+      ...LINE_FIELDS,
+    ],
     filters: { id: orderId },
   })
   return orders[0] ?? null

@@ -2,6 +2,7 @@ import type { SessionCreate } from "../../dintero"
 import { fromMinorUnits } from "../../mapping/money"
 import { toE164 } from "../../mapping/phone"
 import { fillReturnUrl, returnUrlValuesOf } from "../../mapping/return-url"
+import { outstandingAmountLines } from "../../mapping/outstanding"
 import { buildSessionOrder, type CartForSession } from "../../mapping/session"
 import { callbackUrl } from "./callback"
 import {
@@ -64,7 +65,10 @@ export function buildSessionRequest(
         amount,
         currency,
         merchant_reference: merchantReference,
-        items: [{ id: "payment", line_id: "payment", description, quantity: 1, amount, vat_amount: 0, vat: 0 }],
+        // The order's outstanding amount carries the order's VAT, split by rate (src/mapping/outstanding.ts).
+        items: (order?.currency_code && outstandingAmountLines({ ...order, currency_code: order.currency_code }, amount, description)) || [
+          { id: "payment", line_id: "payment", description, quantity: 1, amount, vat_amount: 0, vat: 0 },
+        ],
       }
   return {
     profile_id: options.profileId,

@@ -28,6 +28,7 @@ export const ORDER_FIELDS = [
   "payment_collections.payments.created_at",
   "payment_collections.payment_sessions.id",
   "payment_collections.payment_sessions.provider_id",
+  "payment_collections.payment_sessions.status",
   "payment_collections.payment_sessions.data",
 ]
 
@@ -138,4 +139,9 @@ export function paymentsOf(order: Pick<OrderRow, "payment_collections"> | null |
     (a, b) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime()
   )
   return collections.flatMap((c) => (c.payments ?? []).map((p) => ({ ...p, payment_collection_id: c.id })))
+}
+
+/** The order's Dintero payment sessions (an ON_HOLD payment has a session and, until the hold ends, no payment). */
+export function dinteroSessionsOf(order: Pick<OrderRow, "payment_collections"> | null | undefined): PaymentSessionRow[] {
+  return (order?.payment_collections ?? []).flatMap((c) => (c.payment_sessions ?? []).filter(isDinteroPayment))
 }

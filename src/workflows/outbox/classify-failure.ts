@@ -37,6 +37,9 @@ export function isPermanentDinteroError(e: unknown): boolean {
   return e instanceof DinteroError && e.kind === "http" && !!e.status && e.status >= 400 && e.status < 500 && !RETRIED_CLIENT_ERRORS.includes(e.status)
 }
 
+/** How often an operation waiting for something outside the mirror (a payment on hold) looks again. */
+export const WAIT_INTERVAL_MS = 60_000
+
 export function classifyOutcome(outcome: Outcome, ctx: AttemptContext): AttemptResult {
   switch (outcome.status) {
     case "done":
@@ -47,6 +50,15 @@ export function classifyOutcome(outcome: Outcome, ctx: AttemptContext): AttemptR
       return { status: "needs_action", last_error: outcome.reason.slice(0, 2000), next_attempt_at: null, proceed: false, log: true }
     case "retry":
       return retryOrGiveUp(outcome.reason.slice(0, 2000), false, ctx)
+    case "wait":
+      return {
+        status: "pending",
+        last_error: outcome.reason.slice(0, 2000),
+        // Looked at again each minute (the job's interval): the payment is mirrored within a minute of existing.
+        next_attempt_at: new Date(ctx.now.getTime() + WAIT_INTERVAL_MS),
+        proceed: false,
+        log: false,
+      }
   }
 }
 

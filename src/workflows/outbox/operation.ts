@@ -94,7 +94,13 @@ export const OPERATION_SCHEMAS = {
   },
   capture: {
     input: z.looseObject({ payment_id: z.string(), record_id: z.string() }),
-    plan: z.looseObject({ body: paymentOperationBodySchema, reference: z.string(), event_found: z.boolean() }),
+    plan: z.looseObject({
+      body: paymentOperationBodySchema,
+      reference: z.string(),
+      event_found: z.boolean(),
+      /** The cancellation of what Checkout released with this (last) capture. */
+      release: paymentOperationBodySchema.optional(),
+    }),
   },
   refund: {
     input: z.looseObject({ payment_id: z.string(), record_id: z.string() }),

@@ -11,11 +11,17 @@ export type Outcome =
   | { status: "needs_action"; reason: string }
   /** Not possible yet (e.g. the Dintero order does not exist yet); retried with backoff. */
   | { status: "retry"; reason: string }
+  /**
+   * Waiting for something outside the mirror that may take days (a payment on hold): retried with backoff, and
+   * never given up as failed for the number of attempts.
+   */
+  | { status: "wait"; reason: string }
 
 export const done = (note?: string): Outcome => ({ status: "done", ...(note !== undefined && { note }) })
 export const skipped = (reason: string): Outcome => ({ status: "skipped", reason })
 export const needsAction = (reason: string): Outcome => ({ status: "needs_action", reason })
 export const retryLater = (reason: string): Outcome => ({ status: "retry", reason })
+export const waitFor = (reason: string): Outcome => ({ status: "wait", reason })
 
 /** The Dintero order is created by the order_placed operation; the others wait for it. */
 export const WAITING_FOR_DINTERO_ORDER = retryLater("waiting for the order to be created in Dintero")

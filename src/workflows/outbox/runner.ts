@@ -4,10 +4,12 @@
  * Each attempt's outcome is stored on the row; nothing here throws to a caller except a failure to read or write
  * the rows themselves.
  */
+import { randomUUID } from "node:crypto"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
 import type { OperationKind } from "../../modules/dintero-orders/models/order-operation"
 import type DinteroOrdersService from "../../modules/dintero-orders/service"
+import { CLAIM_TTL_MS } from "./claim"
 import { classifyError, classifyOutcome, type AttemptResult } from "./classify-failure"
 import type { Mirror, OperationContext } from "./context"
 import { mirrorCancellation } from "./handlers/cancellation"
@@ -22,10 +24,14 @@ import { logger } from "./schedule"
 
 type Json = Record<string, unknown>
 
-/** Runs the order's due operations (all stopped ones too when `force`: the admin's retry). */
-export async function runOrderOutbox(container: MedusaContainer, orderId: string, force: boolean): Promise<void> {
+/**
+ * Runs the order's due operations (all stopped ones too when `force`). Every attempt first claims its row
+ * atomically (DinteroOrdersService.claimOperation): a row another pass holds stops this pass, whatever lock the
+ * caller has or has not got. `owner` names this pass in the claims.
+ */
+export async function runOrderOutbox(container: MedusaContainer, orderId: string, force: boolean, owner: string = randomUUID()): Promise<void> {
   const svc = container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE)
-  const runner = new AttemptRunner(container, svc, orderId)
+  const runner = new AttemptRunner(container, svc, orderId, owner, force)
   const rows: OperationRow[] = await svc.listDinteroOrderOperations(
     { order_id: orderId },
     { order: { created_at: "ASC", sequence: "ASC" }, take: 1000 }
@@ -34,7 +40,8 @@ export async function runOrderOutbox(container: MedusaContainer, orderId: string
     // Notices tell the merchant something; they wait for nobody and block nothing.
     if (row.status === "done" || row.status === "skipped" || row.kind === "notice") continue
     if ((row.status === "failed" || row.status === "needs_action") && !force) return
-    if (!force && row.next_attempt_at && new Date(row.next_attempt_at).getTime() > Date.now()) return
+    if (!force && row.status === "pending" && row.next_attempt_at && new Date(row.next_attempt_at).getTime() > Date.now()) return
+    // A `processing` row is claimed below only when its claim has lapsed; otherwise another pass has it.
     if (!(await runner.attempt(row))) return
   }
 }
@@ -45,29 +52,28 @@ class AttemptRunner {
   constructor(
     private readonly container: MedusaContainer,
     private readonly svc: DinteroOrdersService,
-    private readonly orderId: string
+    private readonly orderId: string,
+    private readonly owner: string,
+    private readonly force: boolean
   ) {
     // Without credentials the pass stops here (logged by the scheduler); the rows stay as they are.
     this.client = svc.getDinteroClient()
   }
 
-  /** One attempt at one operation; true when it finished and the next may run. */
+  /** One attempt at one operation; true when it finished and the next may run (false too when it is not ours). */
   async attempt(row: OperationRow): Promise<boolean> {
-    const attempts = row.attempts + 1
-    // What the row holds, written back with every save (typed once parsed).
+    const attempts = await this.svc.claimOperation(row.id, {
+      owner: this.owner,
+      ttlMs: CLAIM_TTL_MS,
+      from: this.force ? ["pending", "failed", "needs_action"] : ["pending"],
+      ignoreBackoff: this.force,
+    })
+    if (attempts === null) return false
+    // Read again under the claim: another pass may have moved the row on (plan, progress) since this pass listed it.
+    const [claimed]: OperationRow[] = await this.svc.listDinteroOrderOperations({ id: row.id })
+    row = claimed
+    // What the row holds, written back with every save of the plan or progress (typed once parsed).
     const stored = { plan: (row.plan ?? null) as Json | null, progress: (row.progress ?? {}) as Json }
-    const save = (update: Partial<Omit<AttemptResult, "status">> & { attempts?: number; status?: OperationRow["status"] }) =>
-      this.svc.updateDinteroOrderOperations({
-        id: row.id,
-        plan: stored.plan,
-        progress: stored.progress,
-        ...(update.status !== undefined && { status: update.status }),
-        ...(update.attempts !== undefined && { attempts: update.attempts }),
-        ...(update.last_error !== undefined && { last_error: update.last_error }),
-        ...(update.next_attempt_at !== undefined && { next_attempt_at: update.next_attempt_at }),
-        ...(update.completed_at !== undefined && { completed_at: update.completed_at }),
-      })
-    await save({ status: "processing", attempts })
     let result: AttemptResult
     const ctx = { attempts, maxAttempts: this.svc.mirrorOptions.maxAttempts, now: new Date() }
     try {
@@ -76,11 +82,15 @@ class AttemptRunner {
     } catch (e) {
       result = classifyError(e, { ...ctx, now: new Date() })
     }
-    await save(result)
-    if (result.log) {
+    const { proceed, log, ...outcome } = result
+    if (!(await this.svc.finishOperation(row.id, this.owner, outcome))) {
+      logger(this.container)?.warn(`[dintero] orders mirror ${row.identity} (attempt ${attempts}): the claim lapsed before the attempt ended; its result is left to the pass that took it over`)
+      return false
+    }
+    if (log) {
       logger(this.container)?.warn(`[dintero] orders mirror ${row.identity} (attempt ${attempts}) ${result.status}: ${result.last_error}`)
     }
-    return result.proceed
+    return proceed
   }
 
   private async outcomeOf(row: OperationRow, attempts: number, stored: { plan: Json | null; progress: Json }): Promise<Outcome> {

@@ -1,52 +1,61 @@
 /**
- * When an order's outbox runs: at most one pass per order in this process, and a call that arrives during a pass
- * asks for one more pass instead of starting a second one.
- *
- * This is the one place that holds process memory for the outbox (the `running` and `again` maps below) and the
- * one place that starts passes. It is to be replaced by Medusa's locking module and atomic row claims; the rest of
- * the outbox does not depend on how passes are kept apart.
+ * When an order's outbox runs. Correctness lives in the database and Medusa's Locking module, not here:
+ *  - each pass over one order runs under the Locking module's lock for that order (whatever provider the store
+ *    configures: in-memory in one process, redis or postgres across processes), so passes over one order queue up
+ *    instead of overlapping, and a call that arrives during a pass runs once that pass is over (it sees the rows
+ *    recorded meanwhile);
+ *  - every attempt claims its row atomically (runner.ts), so even two passes that do overlap (a lock provider that
+ *    is per process, a lock that expired) never run one operation twice.
+ * The only process memory is `inFlight`, which lets tests and shutdown wait for passes started here; losing it
+ * changes nothing but what `settleOutbox` waits for.
  */
-import type { Logger, MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { randomUUID } from "node:crypto"
+import type { ILockingModule, Logger, MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import { CLAIM_TTL_MS } from "./claim"
 import { runOrderOutbox } from "./runner"
 
-const running = new Map<string, Promise<void>>()
-const again = new Set<string>()
+/** Waiting longer for another pass is not needed: what it leaves due, the scheduled job sends within a minute. */
+const LOCK_WAIT_SECONDS = 60
+/** A lock whose holder died lapses with the row claims it was protecting. */
+const LOCK_EXPIRE_SECONDS = CLAIM_TTL_MS / 1000
 
-/** Processes the order's due operations; concurrent calls for one order coalesce into one more pass. */
-export function processOrderOutbox(container: MedusaContainer, orderId: string, opts: { force?: boolean } = {}): Promise<void> {
-  const current = running.get(orderId)
-  if (current) {
-    again.add(orderId)
-    return current
-  }
-  const run = (async () => {
-    try {
-      do {
-        again.delete(orderId)
-        await runOrderOutbox(container, orderId, opts.force === true)
-      } while (again.has(orderId))
-    } catch (e) {
-      logger(container)?.error(`[dintero] orders mirror of ${orderId}: ${(e as Error)?.message}`)
-    } finally {
-      running.delete(orderId)
-    }
-  })()
-  running.set(orderId, run)
-  return run
-}
+const inFlight = new Set<Promise<void>>()
+
+export const outboxLockKey = (orderId: string) => `dintero-orders-outbox:${orderId}`
 
 /**
- * Starts a pass without waiting for it (subscribers: mirroring must not slow the Medusa operation). The pass never
- * rejects (processOrderOutbox logs); this is the outbox's only detached promise.
+ * Processes the order's due operations (every stopped one too with `force`) under the order's lock. Never rejects:
+ * a failure is logged and the rows stay as they are, for the next pass (the scheduled job runs every minute).
  */
-export function kickOrderOutbox(container: MedusaContainer, orderId: string): void {
-  void processOrderOutbox(container, orderId)
+export function processOrderOutbox(container: MedusaContainer, orderId: string, opts: { force?: boolean } = {}): Promise<void> {
+  const pass = (async () => {
+    try {
+      await withOrderLock(container, orderId, () => runOrderOutbox(container, orderId, opts.force === true, randomUUID()))
+    } catch (e) {
+      logger(container)?.warn(`[dintero] orders mirror of ${orderId}: pass not run (${(e as Error)?.message}); the scheduled job runs what is left`)
+    }
+  })()
+  inFlight.add(pass)
+  void pass.finally(() => inFlight.delete(pass))
+  return pass
 }
 
-/** Waits for every pass in flight (tests, shutdown). */
+async function withOrderLock(container: MedusaContainer, orderId: string, job: () => Promise<void>): Promise<void> {
+  let locking: ILockingModule | undefined
+  try {
+    locking = container.resolve<ILockingModule>(Modules.LOCKING)
+  } catch {
+    // An app without the Locking module (Medusa registers it by default): the row claims alone keep passes apart.
+    locking = undefined
+  }
+  if (!locking) return job()
+  await locking.execute(outboxLockKey(orderId), job, { timeout: LOCK_WAIT_SECONDS, expire: LOCK_EXPIRE_SECONDS })
+}
+
+/** Waits for every pass started in this process (tests, shutdown). */
 export async function settleOutbox(): Promise<void> {
-  while (running.size > 0) await Promise.all([...running.values()])
+  while (inFlight.size > 0) await Promise.all([...inFlight])
 }
 
 export function logger(container: MedusaContainer): Logger | undefined {

@@ -10,7 +10,7 @@ import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
 import type DinteroOrdersService from "../../modules/dintero-orders/service"
-import { kickOrderOutbox } from "../outbox/schedule"
+import { processOrderOutbox } from "../outbox/schedule"
 import {
   mirrorOrderCanceledWorkflow,
   mirrorOrderEditWorkflow,
@@ -141,7 +141,8 @@ async function repairOutbox(container: MedusaContainer, scope: Scope, reader: Re
   await repairEach(await reader.cancellations(scope), (c) =>
     mirrorOrderCanceledWorkflow(container).run({ input: { order_id: c.order_id } })
   )
-  for (const orderId of kicked) kickOrderOutbox(container, orderId)
+  // Sent now, awaited (the pass is locked per order and never rejects); what fails waits for the retry job.
+  for (const orderId of kicked) await processOrderOutbox(container, orderId)
 }
 
 /** Dintero transactions Medusa did not hear about: settle owned sessions, void or report the unowned ones. */

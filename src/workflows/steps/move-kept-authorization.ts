@@ -64,6 +64,18 @@ export const moveKeptAuthorizationStep = createStep(
         moved.push({ transaction_id: transactionId, problem: (e as Error).message })
       }
     }
+    if (kept.length === 0) {
+      try {
+        await openDifferenceSession(container, input.order_id)
+      } catch (e) {
+        await notify(
+          container,
+          input.order_id,
+          `difference:${input.order_id}`,
+          `The order's total rose with the edit, but no Dintero payment link could be opened for the difference: ${(e as Error).message}. Open one from the order's payment collection.`
+        )
+      }
+    }
     for (const m of moved.filter((m) => m.problem)) {
       await notify(
         container,
@@ -140,6 +152,31 @@ async function moveOne(container: MedusaContainer, orderId: string, transactionI
     result.difference = { amount: due - reused, payment_session_id: session.id, checkout_url: url }
   }
   return result
+}
+
+/**
+ * An edit that raised the total of an order whose Dintero payment holds nothing more to move (captured, or
+ * another payment): Medusa opened a collection for the difference. A Dintero session for it gives the merchant the
+ * payment link the widget shows (GET /admin/dintero/orders/:id `payment_link`). Nothing when the collection already
+ * has a Dintero session or a payment, or when the order was not paid with Dintero.
+ */
+async function openDifferenceSession(container: MedusaContainer, orderId: string): Promise<void> {
+  const order = await loadOrder(container, orderId, ["payment_collections.currency_code", "payment_collections.payment_sessions.status"])
+  const dintero = paymentsOf(order).find((p) => p.provider_id?.startsWith("pp_dintero"))
+  if (!order || !dintero) return
+  const target = (order.payment_collections ?? [])
+    .filter((c) => c.status === "not_paid" && (c.payments ?? []).length === 0)
+    .sort((a, b) => new Date(b.created_at).getTime() - new Date(a.created_at).getTime())[0]
+  if (!target || (target.payment_sessions ?? []).some((ps) => ps.provider_id?.startsWith("pp_dintero") && ps.status === "pending")) return
+  const currency = String(target.currency_code ?? order.currency_code).toUpperCase()
+  const due = toMinorUnits(target.amount, currency)
+  if (due <= 0) return
+  await container.resolve<IPaymentModuleService>(Modules.PAYMENT).createPaymentSession(target.id, {
+    provider_id: dintero.provider_id,
+    currency_code: currency.toLowerCase(),
+    amount: fromMinorUnits(due, currency),
+    data: {},
+  })
 }
 
 async function notify(container: MedusaContainer, orderId: string, key: string, message: string) {

@@ -3,9 +3,6 @@ import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
 import type DinteroOrdersService from "../../modules/dintero-orders/service"
 import { processOrderOutbox } from "../outbox/schedule"
 
-/** A row in `processing` for longer than this belongs to a pass that died mid-way: it is resumed. */
-const STALE_PASS_MS = 120_000
-
 /**
  * Sends an order's due outbox operations to Dintero. No compensation: what Dintero recorded stays recorded, and
  * the outbox row says how far it got; a rerun continues from there.
@@ -19,15 +16,16 @@ export const processDinteroOutboxStep = createStep(
       // Every order with an operation that is due now.
       const due = await svc.listDinteroOrderOperations(
         { status: ["pending", "processing"] },
-        { select: ["order_id", "next_attempt_at", "updated_at", "status"], take: 500 }
+        { select: ["order_id", "next_attempt_at", "updated_at", "status", "claimed_until"], take: 500 }
       )
       const now = Date.now()
       orderIds = [
         ...new Set(
           due
             .filter((o) =>
+              // A `processing` row whose claim lapsed belongs to a pass that died mid-way: it is resumed.
               o.status === "processing"
-                ? now - new Date(o.updated_at).getTime() > STALE_PASS_MS
+                ? new Date(o.claimed_until ?? new Date(o.updated_at).getTime() + 120_000).getTime() < now
                 : !o.next_attempt_at || new Date(o.next_attempt_at).getTime() <= now
             )
             .map((o) => o.order_id)
@@ -40,22 +38,15 @@ export const processDinteroOutboxStep = createStep(
 )
 
 /**
- * Makes failed / needs-action / waiting operations of an order due again (admin retry). No compensation: the
+ * Makes failed / needs-action / waiting operations of an order due again (admin retry); a row another pass is
+ * running now is left to it (DinteroOrdersService.resetOperations). No compensation: the
  * statuses it would restore may already have been replaced by a pass's real outcomes (done, for instance).
  */
 export const resetDinteroOperationsStep = createStep(
   "reset-dintero-order-operations",
   async (input: { order_id: string; operation_id?: string }, { container }) => {
     const svc = container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE)
-    const ops = await svc.listDinteroOrderOperations({
-      order_id: input.order_id,
-      status: ["pending", "failed", "needs_action", "processing"],
-      ...(input.operation_id ? { id: input.operation_id } : {}),
-    })
-    const retryable = ops.filter((o) => o.kind !== "notice")
-    if (retryable.length) {
-      await svc.updateDinteroOrderOperations(retryable.map((o) => ({ id: o.id, status: "pending" as const, next_attempt_at: null })))
-    }
-    return new StepResponse({ reset: retryable.map((o) => o.id) })
+    const reset = await svc.resetOperations(input.order_id, input.operation_id)
+    return new StepResponse({ reset })
   }
 )

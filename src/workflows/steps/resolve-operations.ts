@@ -1,7 +1,7 @@
 import { StepResponse, createStep } from "@medusajs/framework/workflows-sdk"
 import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
 import type DinteroOrdersService from "../../modules/dintero-orders/service"
-import { inRecordOrder, isDinteroPayment, loadOrder, loadPayment, orderIdOfPayment, paymentsOf, type PaymentRow } from "../lib/medusa-data"
+import { dinteroSessionsOf, inRecordOrder, isDinteroPayment, loadOrder, loadPayment, orderIdOfPayment, paymentsOf, type PaymentRow } from "../lib/medusa-data"
 import type { EnqueueInput, OperationToEnqueue } from "./enqueue-operations"
 
 /** The mirror is on (credentials configured, not switched off). */
@@ -29,7 +29,16 @@ export const resolveOrderPlacedStep = createStep(
     if (!enabled(container)) return new StepResponse(none)
     const order = await loadOrder(container, input.order_id)
     const payment = order && paymentsOf(order).find(isDinteroPayment)
-    if (!payment) return new StepResponse(none)
+    if (!payment) {
+      // ON_HOLD: the order is placed before Dintero has decided, so before any payment exists. The mirror is
+      // recorded now; its order_placed operation waits for the payment (handlers/order-placed.ts).
+      // (Paid with another provider: nothing to mirror.)
+      if (!order || paymentsOf(order).length || !dinteroSessionsOf(order).length) return new StepResponse(none)
+      return new StepResponse<EnqueueInput>({
+        order_id: input.order_id,
+        operations: [{ identity: `order_placed:${input.order_id}`, kind: "order_placed", input: { order_id: input.order_id } }],
+      })
+    }
     const full = await loadPayment(container, payment.id)
     return new StepResponse<EnqueueInput>({
       order_id: input.order_id,
@@ -53,8 +62,10 @@ export const resolvePaymentRecordsStep = createStep(
     if (!orderId) return new StepResponse(none)
     const svc = container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE)
     const [mirror] = await svc.listDinteroOrderMirrors({ order_id: orderId })
-    if (!mirror) return new StepResponse(none) // not mirrored (placed before the plugin, or not a Dintero order)
-    return new StepResponse<EnqueueInput>({ order_id: orderId, operations: moneyOps(payment, [input.kind]) })
+    // No mirror yet (the order was placed before its payment existed, e.g. ON_HOLD, or before the plugin): the
+    // order is mirrored first, whatever the order of events; identities keep this from doubling anything.
+    const placed: OperationToEnqueue[] = mirror ? [] : [{ identity: `order_placed:${orderId}`, kind: "order_placed", input: { order_id: orderId } }]
+    return new StepResponse<EnqueueInput>({ order_id: orderId, operations: [...placed, ...moneyOps(payment, [input.kind])] })
   }
 )
 
@@ -69,19 +80,13 @@ export const resolveOrderEditStep = createStep(
     if (!mirror) return new StepResponse(none)
     const order = await loadOrder(container, input.order_id)
     const changeId = input.actions?.find((a) => a.order_change_id)?.order_change_id
-    const kinds = new Set((input.actions ?? []).map((a) => a.action))
-    const reason =
-      kinds.has("ITEM_ADD") && (kinds.has("ITEM_REMOVE") || kinds.has("ITEM_UPDATE")) ? "Replace item"
-        : kinds.has("ITEM_REMOVE") ? "Item removed"
-        : kinds.has("ITEM_UPDATE") ? "Quantity changed"
-        : "Order edited"
     return new StepResponse<EnqueueInput>({
       order_id: input.order_id,
       operations: [
         {
           identity: `order_edit:${changeId ?? `${input.order_id}:v${order?.version ?? "?"}`}`,
           kind: "order_edit",
-          input: { order_change_id: changeId, version: order?.version, reason },
+          input: { order_change_id: changeId, version: order?.version },
         },
       ],
     })

@@ -38,5 +38,8 @@ export const DinteroOrderOperation = model
     plan: model.json().nullable(),
     /** Which steps of the plan are done, with the Dintero ids they produced. */
     progress: model.json().nullable(),
+    /** Who is running the operation now (a pass's id), and until when the claim holds (a crashed pass's claim lapses). */
+    claimed_by: model.text().nullable(),
+    claimed_until: model.dateTime().nullable(),
   })
   .indexes([{ on: ["order_id", "status"] }])

@@ -72,6 +72,25 @@ describe("the Dintero session body", () => {
     expect(body.customer).toEqual({ email: "ola@example.no" })
   })
 
+  it("for an order's outstanding amount, states the order's VAT: the amount split over its rates, each part with its VAT", () => {
+    // An order of 250 NOK at 25 % (an item 200 and shipping 50) and 115 NOK food at 15 %: 123.45 outstanding.
+    const order = {
+      id: "order_1", display_id: 1001, currency_code: "nok",
+      items: [
+        { total: "200", tax_total: "40", tax_lines: [{ rate: 25 }] },
+        { total: "115", tax_total: "15", tax_lines: [{ rate: 15 }] },
+      ],
+      shipping_methods: [{ total: "50", tax_total: "10", tax_lines: [{ rate: 25 }] }],
+    }
+    const body = buildSessionRequest(options, source({ order }), 12345, "NOK", now)
+    // 12345 × 25000/36500 = 8455.47 → 8455, × 11500/36500 = 3889.52 → 3890 (largest remainder); VAT half up.
+    expect(body.order.items).toEqual([
+      { id: "outstanding-25", line_id: "outstanding-25", description: "Order #1001: outstanding amount (VAT 25 %)", quantity: 1, amount: 8455, vat_amount: 1691, vat: 25 },
+      { id: "outstanding-15", line_id: "outstanding-15", description: "Order #1001: outstanding amount (VAT 15 %)", quantity: 1, amount: 3890, vat_amount: 507, vat: 15 },
+    ])
+    expect(body.order.items!.reduce((s, i) => s + (i.amount ?? 0), 0)).toBe(12345)
+  })
+
   it("without cart or order, is referenced by the payment collection, else the payment session", () => {
     const byCollection = buildSessionRequest(options, source({}), 500, "SEK", now)
     expect(byCollection.order).toMatchObject({ merchant_reference: "pay_col_1", items: [expect.objectContaining({ description: "Payment" })] })

@@ -1,7 +1,7 @@
 import { DinteroError } from "../../../dintero"
 import { nextAttemptDelayMs } from "../../../mapping/orders-mirror/backoff"
 import { classifyError, classifyOutcome, describeError, isPermanentDinteroError } from "../classify-failure"
-import { done, needsAction, retryLater, skipped } from "../outcome"
+import { done, needsAction, retryLater, skipped, waitFor } from "../outcome"
 
 const now = new Date("2026-01-01T00:00:00.000Z")
 const ctx = { attempts: 1, maxAttempts: 8, now, random: () => 0.5 }
@@ -35,6 +35,16 @@ describe("classifyOutcome", () => {
     expect(r.next_attempt_at).toEqual(new Date(now.getTime() + nextAttemptDelayMs(1, () => 0.5)))
     expect(r.next_attempt_at).toEqual(new Date(now.getTime() + 10_000))
     expect(classifyOutcome(retryLater("waiting"), { ...ctx, attempts: 8 })).toMatchObject({ status: "failed", next_attempt_at: null, proceed: false })
+  })
+})
+
+describe("wait (a payment on hold)", () => {
+  it("stays pending, looked at again each minute, never failed for its attempt count", () => {
+    for (const attempts of [1, 8, 500]) {
+      expect(classifyOutcome(waitFor("on hold"), { ...ctx, attempts })).toEqual({
+        status: "pending", last_error: "on hold", next_attempt_at: new Date(now.getTime() + 60_000), proceed: false, log: false,
+      })
+    }
   })
 })
 

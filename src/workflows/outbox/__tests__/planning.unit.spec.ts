@@ -4,7 +4,8 @@ import type { MirrorState } from "../../../mapping/orders-mirror/state"
 import { findCheckoutEvent, paymentRecordReference } from "../checkout-references"
 import { planCancellation } from "../handlers/cancellation"
 import { orderedTransactions, planOrderEdit } from "../handlers/order-edit"
-import { sanitizeOrderId } from "../handlers/order-placed"
+import { awaitingPayment, planOrderPlaced, sanitizeOrderId } from "../handlers/order-placed"
+import { liveLines } from "../../../mapping/orders-mirror/state"
 import { pendingVoidKey, planPartAuthorization } from "../handlers/part-authorization"
 import { planPaymentRecord } from "../handlers/payment-record"
 
@@ -57,6 +58,107 @@ describe("order placed", () => {
   it("makes a Medusa id a valid Dintero order id", () => {
     expect(sanitizeOrderId("order_01J/ä b")).toBe("order_01J---b")
     expect(sanitizeOrderId("x".repeat(80))).toHaveLength(64)
+  })
+})
+
+describe("order placed before its payment exists (ON_HOLD)", () => {
+  const withSessions = (...sessions: Record<string, unknown>[]) =>
+    ({ payment_collections: [{ id: "pc_1", amount: 100, created_at: "2026-01-01", payment_sessions: sessions }] }) as any
+  const dintero = (status: string, dintero_status?: string) => ({ id: `ps_${status}`, provider_id: "pp_dintero_dintero", status, data: { transaction_id: "T1", ...(dintero_status && { dintero_status }) } })
+
+  it("waits for the payment while the Dintero transaction is on hold", () => {
+    expect(awaitingPayment(withSessions(dintero("pending", "ON_HOLD")))).toEqual({ status: "wait", reason: expect.stringContaining("on hold") })
+  })
+
+  it("tells the merchant when the hold ended FAILED: the order is not paid", () => {
+    const outcome = awaitingPayment(withSessions(dintero("error", "FAILED")))
+    expect(outcome).toEqual({ status: "needs_action", reason: expect.stringContaining("T1 was on hold and ended FAILED: the order is not paid") })
+  })
+
+  it("skips an order paid with another provider, even if a Dintero session was opened first", () => {
+    const order = withSessions(dintero("pending", "ON_HOLD"))
+    order.payment_collections[0].payments = [{ id: "pay_sys", provider_id: "pp_system_default", amount: 100, currency_code: "nok", data: {} }]
+    expect(awaitingPayment(order).status).toBe("skipped")
+  })
+
+  it("skips an order that has no Dintero session at all", () => {
+    expect(awaitingPayment(withSessions({ id: "ps_1", provider_id: "pp_system_default", status: "authorized", data: {} })).status).toBe("skipped")
+  })
+})
+
+describe("order placed with the session's rounding line", () => {
+  // Three lines of 33.33… NOK: the session rounded each to 3333 and added a rounding line of 1 to reach 10000.
+  const third = "33.333333333333333333"
+  const order = {
+    id: "order_1",
+    currency_code: "nok",
+    items: ["a", "b", "c"].map((id, i) => ({
+      id: `ordli_${id}`, title: id, variant_sku: `SKU-${id}`, quantity: 1, total: third, tax_total: "6.666666666666666667",
+      tax_lines: [{ rate: 25 }], created_at: `2026-01-0${i + 1}T00:00:00Z`,
+    })),
+  }
+  const sessionLines = (rounding: number) => [
+    ...["a", "b", "c"].map((id) => ({ line_id: `cali_${id}`, id: `SKU-${id}`, amount: 3333, quantity: 1 })),
+    { line_id: "rounding", id: "rounding", amount: rounding, quantity: 1 },
+  ]
+  const sum = (items: { amount: number }[]) => items.reduce((s, i) => s + i.amount, 0)
+
+  for (const rounding of [1, -1]) {
+    it(`carries the rounding line (${rounding}): the Orders order and its authorization add up to the transaction, and a full capture allocates`, () => {
+      const plan = planOrderPlaced(order as any, { id: "pay_1" }, "T1", { items: sessionLines(rounding) } as any, { generateOrderId: true })
+      const draftLines = plan.draft.order.items
+      expect(draftLines.at(-1)).toEqual(expect.objectContaining({ id: "rounding", line_id: 4, quantity: 1, gross_amount: rounding, tax_lines: [] }))
+      expect(draftLines.reduce((s, l) => s + (l.gross_amount ?? 0), 0)).toBe(9999 + rounding)
+      expect(sum(plan.authorization.items)).toBe(9999 + rounding)
+      expect(plan.state.checkout_lines).toEqual({ cali_a: "ordli_a", cali_b: "ordli_b", cali_c: "ordli_c", rounding: "checkout:rounding" })
+
+      // Captured in two parts as Checkout splits them (the rounding line with the last).
+      const auth = records({ authorizations: [rec("T1", plan.authorization.items.map((i) => [i.line_id, i.amount]))] })
+      const first = { event: "CAPTURE", amount: 6666, success: true, event_reference: "pay_1-c1-6666", items: [{ line_id: "cali_a", amount: 3333 }, { line_id: "cali_b", amount: 3333 }] }
+      const second = { event: "CAPTURE", amount: 3333 + rounding, success: true, event_reference: `pay_1-c2-${3333 + rounding}`, items: [{ line_id: "cali_c", amount: 3333 }, { line_id: "rounding", amount: rounding }] }
+      const one = planPaymentRecord({ kind: "capture", amount: 6666, reference: first.event_reference, transactionId: "T1", tx: { events: [first] }, records: auth, state: plan.state, isOriginalPayment: true })
+      expect(one.ok).toBe(true)
+      const afterFirst = records({ ...auth, captures: [rec("T1", [[1, 3333], [2, 3333]])] })
+      const two = planPaymentRecord({ kind: "capture", amount: 3333 + rounding, reference: second.event_reference, transactionId: "T1", tx: { events: [first, second] }, records: afterFirst, state: plan.state, isOriginalPayment: true })
+      expect(two).toEqual({ ok: true, plan: expect.objectContaining({ body: body("T1", [[3, 3333], [4, rounding]]) }) })
+      expect(liveLines(plan.state).map((l) => l.medusa_id)).toContain("checkout:rounding")
+    })
+  }
+})
+
+describe("capture after an edit before capture (lower total, authorization reused)", () => {
+  // Placed: 1 item 1000, 2 shipping 500. Edit: 3 reverses 1, 4 new item 600, 5 refund-remaining 400 (the money held
+  // beyond the new total). The reused payment captures 1100 with final_capture: Checkout releases the other 400.
+  const edited = state({
+    lines: [
+      { line_id: 1, medusa_id: "ordli_1", role: "item", gross_amount: 1000, from_edit: false, reversed_by: 3 },
+      { line_id: 2, medusa_id: "shipping:sm_1", role: "item", gross_amount: 500, from_edit: false },
+      { line_id: 3, medusa_id: "ordli_1", role: "reversal", gross_amount: -1000, from_edit: true },
+      { line_id: 4, medusa_id: "ordli_4", role: "item", gross_amount: 600, from_edit: true },
+      { line_id: 5, medusa_id: "", role: "refund_remaining", gross_amount: 400, from_edit: true },
+    ],
+    checkout_lines: { cali_1: "ordli_1", shipping_sm: "shipping:sm_1" },
+  })
+  const held = records({ authorizations: [rec("T1", [[1, 1000], [2, 500]]), rec("T1", [[3, -1000]]), rec("T1", [[4, 600], [5, 400]])] })
+  const capture = { event: "CAPTURE", amount: 1100, success: true, event_reference: "pay_2-c1-1100", items: [{ line_id: "cali_1", amount: 600 }, { line_id: "shipping_sm", amount: 500 }] }
+
+  it("books the capture on the kept lines and shipping, not on the refund-remaining line, and cancels what Checkout released", () => {
+    const planned = planPaymentRecord({
+      kind: "capture", amount: 1100, reference: "pay_2-c1-1100", transactionId: "T1",
+      tx: { status: "CAPTURED", events: [capture] }, records: held, state: edited, isOriginalPayment: false,
+    })
+    expect(planned).toEqual({
+      ok: true,
+      plan: { body: body("T1", [[2, 500], [4, 600]]), reference: "pay_2-c1-1100", event_found: true, release: body("T1", [[5, 400]]) },
+    })
+  })
+
+  it("cancels nothing while Checkout still holds the rest (a partial capture that is not the last)", () => {
+    const planned = planPaymentRecord({
+      kind: "capture", amount: 600, reference: "pay_2-c1-600", transactionId: "T1",
+      tx: { status: "PARTIALLY_CAPTURED", events: [] }, records: held, state: edited, isOriginalPayment: false,
+    })
+    expect(planned).toEqual({ ok: true, plan: { body: body("T1", [[4, 600]]), reference: "pay_2-c1-600", event_found: false } })
   })
 })
 

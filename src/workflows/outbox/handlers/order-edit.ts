@@ -87,7 +87,7 @@ export async function mirrorOrderEdit(ctx: OperationContext<"order_edit">): Prom
     if (!order) return needsAction(`order ${ctx.orderId} not found`)
     const state = ctx.mirror.state
     if (!state) return needsAction("the order has not been mirrored yet")
-    const edit = buildEditDraft(dinteroOrderId, state.snapshot, order, { reason: ctx.op.input.reason ?? "Order edited" })
+    const edit = buildEditDraft(dinteroOrderId, state.snapshot, order)
     if (!edit) {
       await ctx.setPlan({ nothing: true })
       return done(NOTHING_CHANGED)

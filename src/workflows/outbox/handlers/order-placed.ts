@@ -4,12 +4,12 @@
  */
 import type { Transaction } from "../../../dintero"
 import { buildInitialDraft, buildPaymentOperation } from "../../../mapping/orders"
-import { mapCheckoutLines } from "../../../mapping/orders-mirror/checkout-lines"
+import { checkoutOnlyLines, mapCheckoutLines } from "../../../mapping/orders-mirror/checkout-lines"
 import type { MirrorState } from "../../../mapping/orders-mirror/state"
-import { isDinteroPayment, loadOrder, paymentsOf, transactionIdOf, type OrderRow } from "../../lib/medusa-data"
+import { dinteroSessionsOf, isDinteroPayment, loadOrder, paymentsOf, transactionIdOf, type OrderRow } from "../../lib/medusa-data"
 import type { OperationContext } from "../context"
 import type { OperationPlan } from "../operation"
-import { done, needsAction, skipped, type Outcome } from "../outcome"
+import { done, needsAction, skipped, waitFor, type Outcome } from "../outcome"
 
 /** Pure: the plan of a placed order, from the Medusa order, its Dintero payment and the Checkout transaction. */
 export function planOrderPlaced(
@@ -19,7 +19,7 @@ export function planOrderPlaced(
   tx: Pick<Transaction, "items" | "payment_product_type">,
   options: { generateOrderId: boolean }
 ): OperationPlan<"order_placed"> {
-  const { body, snapshot } = buildInitialDraft(order, { generateOrderId: options.generateOrderId })
+  const { body, snapshot } = buildInitialDraft(order, { generateOrderId: options.generateOrderId }, checkoutOnlyLines(tx.items ?? []))
   const draftOrder: Record<string, unknown> = body.order
   if (!options.generateOrderId) draftOrder.order_id = sanitizeOrderId(order.id)
   draftOrder.metadata = { medusa_order_id: order.id }
@@ -34,11 +34,32 @@ export function planOrderPlaced(
     draft: body,
     state,
     authorization: buildPaymentOperation(
-      snapshot.lines.filter((l) => l.gross_amount > 0).map((l) => ({ line_id: l.line_id, amount: l.gross_amount })),
+      snapshot.lines.filter((l) => l.gross_amount !== 0).map((l) => ({ line_id: l.line_id, amount: l.gross_amount })),
       transactionId
     ),
     payment_product_type: tx.payment_product_type,
   }
+}
+
+/** Statuses of a Dintero transaction that will never become a payment. */
+const ENDED_UNPAID = new Set(["FAILED", "DECLINED", "AUTHORIZATION_VOIDED", "SESSION_CANCELLED"])
+
+/**
+ * Pure: an order placed without a Dintero payment. With a Dintero session on hold, the operation waits for the
+ * payment (the hold ends AUTHORIZED) or tells the merchant that it never came (the hold ended FAILED); without
+ * one, the order was not paid with Dintero.
+ */
+export function awaitingPayment(order: Pick<OrderRow, "payment_collections">): Outcome {
+  const sessions = dinteroSessionsOf(order)
+  if (!sessions.length || paymentsOf(order).length) return skipped("the order was not paid with Dintero; nothing to mirror")
+  const ended = sessions.find((s) => ENDED_UNPAID.has(String(s.data?.dintero_status ?? "")) || s.status === "error" || s.status === "canceled")
+  if (ended && sessions.every((s) => s === ended || s.status === "error" || s.status === "canceled")) {
+    const tx = typeof ended.data?.transaction_id === "string" ? ` ${ended.data.transaction_id}` : ""
+    return needsAction(
+      `the Dintero payment${tx} was on hold and ended ${String(ended.data?.dintero_status ?? ended.status)}: the order is not paid (cancel it, or send the shopper a new payment link)`
+    )
+  }
+  return waitFor("waiting for the Dintero payment: the transaction is on hold")
 }
 
 /** Dintero order ids: letters, digits, `.`, `_`, `-`, at most 64 characters. */
@@ -53,7 +74,7 @@ export async function mirrorOrderPlaced(ctx: OperationContext<"order_placed">): 
     if (!order) return needsAction(`order ${ctx.orderId} not found`)
     const payment = paymentsOf(order).find((p) => isDinteroPayment(p) && transactionIdOf(p))
     const transactionId = payment && transactionIdOf(payment)
-    if (!payment || !transactionId) return skipped("the order was not paid with Dintero; nothing to mirror")
+    if (!payment || !transactionId) return awaitingPayment(order)
     const tx = await ctx.client.checkout.getTransaction(transactionId)
     plan = planOrderPlaced(order, payment, transactionId, tx, ctx.options)
     await ctx.setPlan(plan)

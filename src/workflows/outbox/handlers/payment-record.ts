@@ -26,7 +26,7 @@ export function planPaymentRecord(input: {
   reference: string
   transactionId: string
   /** The transaction as Checkout holds it (its events carry the line split). */
-  tx: Pick<Transaction, "events">
+  tx: Pick<Transaction, "events"> & { status?: Transaction["status"] }
   records: OrdersRecords
   state: MirrorState
   /** The payment placed with the order: only its Checkout lines map onto the placed Orders lines. */
@@ -50,11 +50,38 @@ export function planPaymentRecord(input: {
           ? at(authorized, lineId) - at(cancelled, lineId) - at(captured, lineId)
           : at(captured, lineId) - at(refunded, lineId),
     })
-    return { ok: true, plan: { body: buildPaymentOperation(items, transactionId), reference: input.reference, event_found: !!event } }
+    const body = buildPaymentOperation(items, transactionId)
+    const release = kind === "capture" ? releasedRest(input.tx, state, authorized, cancelled, captured, items) : undefined
+    return { ok: true, plan: { body, reference: input.reference, event_found: !!event, ...(release && { release: buildPaymentOperation(release, transactionId) }) } }
   } catch (e) {
     if (e instanceof AllocationError) return { ok: false, reason: e.message }
     throw e
   }
+}
+
+/** Checkout statuses after which nothing of the authorization can be captured any more (the rest was released). */
+const NOTHING_LEFT_TO_CAPTURE = new Set(["CAPTURED", "PARTIALLY_REFUNDED", "REFUNDED"])
+
+/**
+ * Pure: what Checkout released with this capture (its last: a lower total after an edit, captured with
+ * `final_capture`), per line — authorized − cancelled − captured, after this capture. Recorded as a cancellation,
+ * so the Orders order does not keep an authorization Checkout no longer holds.
+ */
+function releasedRest(
+  tx: { status?: string },
+  state: MirrorState,
+  authorized: Map<number, number>,
+  cancelled: Map<number, number>,
+  captured: Map<number, number>,
+  capture: { line_id: number; amount: number }[]
+): { line_id: number; amount: number }[] | undefined {
+  if (!tx.status || !NOTHING_LEFT_TO_CAPTURE.has(tx.status)) return undefined
+  const now = new Map(capture.map((i) => [i.line_id, i.amount]))
+  // Live lines only: a reversed line and its reversal hold opposite amounts that cancel out.
+  const rest = liveLines(state)
+    .map((l) => ({ line_id: l.line_id, amount: at(authorized, l.line_id) - at(cancelled, l.line_id) - at(captured, l.line_id) - (now.get(l.line_id) ?? 0) }))
+    .filter((i) => i.amount > 0)
+  return rest.length ? rest : undefined
 }
 
 export async function mirrorPaymentRecord(ctx: OperationContext<Kind>): Promise<Outcome> {
@@ -83,7 +110,11 @@ export async function mirrorPaymentRecord(ctx: OperationContext<Kind>): Promise<
     plan = planned.plan
     await ctx.setPlan(plan)
   }
-  if (kind === "capture") await ctx.recorder.recordCapture(dinteroOrderId, "capture", plan.body)
-  else await ctx.recorder.recordRefund(dinteroOrderId, "refund", plan.body)
+  if (kind === "capture") {
+    await ctx.recorder.recordCapture(dinteroOrderId, "capture", plan.body)
+    // The op's kind is "capture" here, so its plan is a capture plan (the context types both kinds together).
+    const { release } = plan as OperationPlan<"capture">
+    if (release) await ctx.recorder.recordCancellation(dinteroOrderId, "release", release)
+  } else await ctx.recorder.recordRefund(dinteroOrderId, "refund", plan.body)
   return done()
 }

@@ -1,0 +1,61 @@
+import path from "node:path"
+import { moduleIntegrationTestRunner } from "@medusajs/test-utils"
+import { DINTERO_ORDERS_MODULE } from "../../src/modules/dintero-orders"
+import type DinteroOrdersService from "../../src/modules/dintero-orders/service"
+
+jest.setTimeout(120_000)
+
+// The outbox row's claim: the one guard that keeps two workers from running one operation, whatever lock they hold.
+moduleIntegrationTestRunner<DinteroOrdersService>({
+  moduleName: DINTERO_ORDERS_MODULE,
+  resolve: path.join(__dirname, "../../src/modules/dintero-orders"),
+  testSuite: ({ service, MikroOrmWrapper }) => {
+    const operation = (over: Record<string, unknown> = {}) =>
+      service.createDinteroOrderOperations({ order_id: "order_1", identity: `capture:${Math.random()}`, kind: "capture", sequence: 0, ...over } as any)
+
+    /** Moves a row's claim into the past, as if its pass had died that long ago. */
+    async function lapse(id: string) {
+      await MikroOrmWrapper.forkManager().execute(`update "dintero_order_operation" set "claimed_until" = now() - interval '1 second' where "id" = ?`, [id])
+    }
+
+    it("two claimers at once: exactly one gets the row, and the attempt is counted once", async () => {
+      const op = await operation()
+      const results = await Promise.all(
+        ["worker-a", "worker-b", "worker-c", "worker-d"].map((owner) => service.claimOperation(op.id, { owner, ttlMs: 60_000, from: ["pending"] }))
+      )
+      expect(results.filter((r) => r !== null)).toEqual([1])
+      const [row] = await service.listDinteroOrderOperations({ id: op.id })
+      expect(row.status).toBe("processing")
+      expect(row.attempts).toBe(1)
+      expect(["worker-a", "worker-b", "worker-c", "worker-d"]).toContain(row.claimed_by)
+    })
+
+    it("a live claim is not taken; a lapsed one is, and the old owner can no longer write its result", async () => {
+      const op = await operation()
+      expect(await service.claimOperation(op.id, { owner: "dead", ttlMs: 60_000, from: ["pending"] })).toBe(1)
+      expect(await service.claimOperation(op.id, { owner: "next", ttlMs: 60_000, from: ["pending"] })).toBeNull()
+      // The admin's retry leaves a row under a live claim alone.
+      expect(await service.resetOperations("order_1", op.id)).toEqual([])
+
+      await lapse(op.id)
+      expect(await service.claimOperation(op.id, { owner: "next", ttlMs: 60_000, from: ["pending"] })).toBe(2)
+      expect(await service.finishOperation(op.id, "dead", { status: "needs_action", last_error: "stale" })).toBe(false)
+      expect(await service.finishOperation(op.id, "next", { status: "done", completed_at: new Date() })).toBe(true)
+      const [row] = await service.listDinteroOrderOperations({ id: op.id })
+      expect({ status: row.status, claimed_by: row.claimed_by, last_error: row.last_error }).toEqual({ status: "done", claimed_by: null, last_error: null })
+      // Finished rows are not claimed again.
+      expect(await service.claimOperation(op.id, { owner: "late", ttlMs: 60_000, from: ["pending", "failed", "needs_action"] })).toBeNull()
+    })
+
+    it("a row waiting out its backoff is claimed only by a forced pass; stopped rows only when asked for", async () => {
+      const waiting = await operation({ next_attempt_at: new Date(Date.now() + 60_000) })
+      expect(await service.claimOperation(waiting.id, { owner: "job", ttlMs: 60_000, from: ["pending"] })).toBeNull()
+      expect(await service.claimOperation(waiting.id, { owner: "admin", ttlMs: 60_000, from: ["pending"], ignoreBackoff: true })).toBe(1)
+
+      const stopped = await operation({ status: "needs_action" })
+      expect(await service.claimOperation(stopped.id, { owner: "job", ttlMs: 60_000, from: ["pending"] })).toBeNull()
+      expect(await service.resetOperations("order_1", stopped.id)).toEqual([stopped.id])
+      expect(await service.claimOperation(stopped.id, { owner: "job", ttlMs: 60_000, from: ["pending"] })).toBe(1)
+    })
+  },
+})
