@@ -52,6 +52,8 @@ module.exports = defineConfig({
       resolve: "./src/modules/dintero-orders",
       options: { generateOrderId: true, ordersMirror: process.env.DINTERO_ORDERS_MIRROR !== "false" },
     },
+    // The order-edit authorization grants, shared by every process (a store using the plugin gets it from `plugins`).
+    { resolve: "./src/modules/dintero-payments" },
     {
       resolve: "@medusajs/medusa/payment",
       options: {
