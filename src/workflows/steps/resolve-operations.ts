@@ -1,3 +1,5 @@
+import type { IOrderModuleService } from "@medusajs/framework/types"
+import { Modules } from "@medusajs/framework/utils"
 import { StepResponse, createStep } from "@medusajs/framework/workflows-sdk"
 import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
 import type DinteroOrdersService from "../../modules/dintero-orders/service"
@@ -5,6 +7,15 @@ import { dinteroSessionsOf, inRecordOrder, isDinteroPayment, loadOrder, loadPaym
 import type { EnqueueInput, OperationToEnqueue } from "./enqueue-operations"
 
 /** The mirror is on (credentials configured, not switched off). */
+async function latestConfirmedEditId(container: { resolve<T>(key: string): T }, orderId: string): Promise<string | undefined> {
+  const orders = container.resolve<IOrderModuleService>(Modules.ORDER)
+  const changes = await orders.listOrderChanges(
+    { order_id: orderId, status: "confirmed" },
+    { select: ["id", "change_type"], order: { confirmed_at: "DESC" } }
+  )
+  return changes.find((change) => change.change_type === "edit")?.id
+}
+
 function enabled(container: { resolve<T>(key: string): T }): boolean {
   return container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE).mirrorOptions.ordersMirror
 }
@@ -79,7 +90,10 @@ export const resolveOrderEditStep = createStep(
     const [mirror] = await svc.listDinteroOrderMirrors({ order_id: input.order_id })
     if (!mirror) return new StepResponse(none)
     const order = await loadOrder(container, input.order_id)
-    const changeId = input.actions?.find((a) => a.order_change_id)?.order_change_id
+    // The edit's identity is its order change, whoever enqueues it (this subscriber or the reconciliation): the
+    // event's actions do not always carry the change id, so the order's latest confirmed edit names it then.
+    const changeId =
+      input.actions?.find((a) => a.order_change_id)?.order_change_id ?? (await latestConfirmedEditId(container, input.order_id))
     return new StepResponse<EnqueueInput>({
       order_id: input.order_id,
       operations: [
