@@ -79,7 +79,7 @@ function log(line: string) {
 }
 
 async function main() {
-  const dev = await startDevStore({ log, env: { DINTERO_RECONCILE_INTERVAL_MS: String(RECONCILE_INTERVAL_MS) } })
+  const dev = await startDevStore({ log, env: { DINTERO_RECONCILE_INTERVAL_MS: String(RECONCILE_INTERVAL_MS), DINTERO_OUTBOX_CLAIM_TTL_MS: "20000" } })
   try {
     const { store, admin, emulator, seeded } = dev
     const cartInput = (i: number) => ({

@@ -224,7 +224,14 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     cleanups.push({ name: "Redis", run: () => redis.stop() })
     log(`Redis ready at ${redis.url} (${elapsed(t)})`)
 
-    const emulator = await startEmulator({ port: 0, callbackRetryDelayMs: 500, callbackTimeoutMs: 30_000, ...opts.emulator })
+    // The servers listen on localhost over http: the emulator's logged opt-out of Dintero's HTTPS-only callbacks.
+    const emulator = await startEmulator({
+      port: 0,
+      callbackRetryDelayMs: 500,
+      callbackTimeoutMs: 30_000,
+      allowInsecureCallbacks: true,
+      ...opts.emulator,
+    })
     cleanups.push({ name: "the emulator", run: () => emulator.close() })
     log(`Dintero emulator listening on ${emulator.url}`)
 
@@ -256,6 +263,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       DINTERO_CALLBACK_DELAY_SECONDS: "0",
       // The reconciliation repairs what lost events missed (e.g. a Redis restart): every 5 s here, 5 min by default.
       DINTERO_RECONCILE_INTERVAL_MS: "5000",
+      // A claim of a killed worker lapses after 20 s here (5 min by default), so the kill scenario ends in time.
+      DINTERO_OUTBOX_CLAIM_TTL_MS: "20000",
       ...opts.env,
     }
     delete baseEnv.DINTERO_CALLBACK_SECRET

@@ -1,6 +1,8 @@
 /**
  * How long one attempt's claim on its outbox row holds. An attempt is a few Dintero requests, each bounded by the
  * client's timeout; a pass that dies mid-attempt leaves its row to the next pass (the scheduled job) once this has
- * passed.
+ * passed. 5 minutes by default; `DINTERO_OUTBOX_CLAIM_TTL_MS` (at least 10 s) shortens it where attempts are known to
+ * be quick (the crash and cluster tests). Read once at start: every process must use the same value.
  */
-export const CLAIM_TTL_MS = 5 * 60_000
+const configured = Number(process.env.DINTERO_OUTBOX_CLAIM_TTL_MS)
+export const CLAIM_TTL_MS = Number.isInteger(configured) && configured >= 10_000 ? configured : 5 * 60_000
