@@ -3,6 +3,7 @@
 import { isoNow, newId } from "./http-utils"
 import type { EventItem, OrderItem, Transaction, TransactionEvent, TransactionEventName, TransactionStatus } from "./types"
 import { type FieldError, isInt, isObject, validateItems, validateOperationBody } from "./validation"
+import { VOID_ON_PART_CAPTURE_PRODUCTS as VOID_ON_PART_CAPTURE } from "../src/dintero/payment-products"
 
 export class OperationError extends Error {
   constructor(
@@ -238,21 +239,7 @@ export function commitRefund(tx: Transaction, input: OperationInput, createdBy: 
 
 // ---- void ----
 
-/**
- * "Void on part capture" cancels the difference between the captured and the authorized amount, "only supported" for
- * these payment product types (Dintero Node SDK src/generated/payments.d.ts, `POST /transactions/{id}/void`).
- */
-const VOID_ON_PART_CAPTURE = new Set([
-  "payex.creditcard",
-  "payex.mobilepay",
-  "payex.vipps",
-  "payex.applepay",
-  "payex.clicktopay",
-  "payex.googlepay",
-  "vipps",
-  "klarna.klarna",
-  "klarna.billie",
-])
+// "Void on part capture": which products allow it is src/dintero/payment-products.ts (from Dintero's payments spec).
 
 const partCaptured = (tx: Transaction) => tx.status === "PARTIALLY_CAPTURED" && VOID_ON_PART_CAPTURE.has(tx.payment_product_type)
 

@@ -24,6 +24,7 @@ import {
 import { dataAfter, pickPaymentData, withTransaction, type DinteroPaymentData } from "./payment-data"
 import type { PaymentStatus } from "./payment-status"
 import type { ProviderContext } from "./provider-context"
+import { VOID_ON_PART_CAPTURE_PRODUCTS as VOID_ON_PART_CAPTURE } from "../../dintero/payment-products"
 
 type Result = { data: DinteroPaymentData }
 
@@ -307,17 +308,6 @@ export class MoneyMovement {
  */
 type Release = "final_capture" | "void" | "none"
 
-const VOID_ON_PART_CAPTURE = new Set([
-  "payex.creditcard",
-  "payex.mobilepay",
-  "payex.vipps",
-  "payex.applepay",
-  "payex.clicktopay",
-  "payex.googlepay",
-  "vipps",
-  "klarna.klarna",
-  "klarna.billie",
-])
 
 export function releaseOf(paymentProductType: string | undefined): Release {
   if (!paymentProductType) return "none"
