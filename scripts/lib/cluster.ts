@@ -12,6 +12,7 @@ import { copyFileSync, createWriteStream, mkdirSync, mkdtempSync, readFileSync, 
 import http from "node:http"
 import path from "node:path"
 import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulator"
+import { withPg } from "./dev-store"
 import type { SeededStore } from "./seed-store"
 import { freePort, startRedis } from "./redis"
 import { AdminApi, StoreApi } from "./store-api"
@@ -141,18 +142,6 @@ async function healthy(url: string): Promise<boolean> {
     req.on("timeout", () => req.destroy())
     req.on("error", () => resolve(false))
   })
-}
-
-async function withPg<T>(url: string, fn: (client: any) => Promise<T>): Promise<T> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { Client } = require("pg")
-  const client = new Client({ connectionString: url })
-  await client.connect()
-  try {
-    return await fn(client)
-  } finally {
-    await client.end().catch(() => undefined)
-  }
 }
 
 async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {

@@ -102,7 +102,8 @@ async function loadDatabaseLib(): Promise<{
  * A persistent embedded cluster that already exists: database.mjs always runs initdb, which refuses a non-empty
  * data directory, so a second `npm run dev` starts the existing cluster here instead.
  */
-async function withPg<T>(url: string, fn: (client: any) => Promise<T>): Promise<T> {
+/** One short-lived PostgreSQL connection for `fn` (create/drop databases, a query); shared with the cluster launcher. */
+export async function withPg<T>(url: string, fn: (client: any) => Promise<T>): Promise<T> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Client } = require("pg")
   const client = new Client({ connectionString: url })
