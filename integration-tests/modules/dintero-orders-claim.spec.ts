@@ -57,5 +57,36 @@ moduleIntegrationTestRunner<DinteroOrdersService>({
       expect(await service.resetOperations("order_1", stopped.id)).toEqual([stopped.id])
       expect(await service.claimOperation(stopped.id, { owner: "job", ttlMs: 60_000, from: ["pending"] })).toBe(1)
     })
+
+    // The order.placed subscriber, the reconciliation and an admin Retry may enqueue for one order at the same moment
+    // (on different processes): they must end with one mirror and one row per identity, and none of them may fail.
+    it("concurrent creators of an order's mirror and of one outbox identity converge on one row each, without an error", async () => {
+      const orderId = `order_race_${Math.random()}`
+      const mirrors = await Promise.all(Array.from({ length: 6 }, () => service.ensureMirror(orderId)))
+      expect(new Set(mirrors.map((m) => m.id)).size).toBe(1)
+      expect(mirrors.filter((m) => m.created)).toHaveLength(1)
+      expect(await service.listDinteroOrderMirrors({ order_id: orderId })).toHaveLength(1)
+      // Positive control: another order gets its own mirror.
+      const other = await service.ensureMirror(`${orderId}_other`)
+      expect(other).toMatchObject({ created: true })
+      expect(other.id).not.toBe(mirrors[0].id)
+
+      const identity = `order_placed:${orderId}`
+      const created = await Promise.all(
+        Array.from({ length: 6 }, () =>
+          service.enqueueOperations(orderId, [
+            { identity, kind: "order_placed", sequence: 0 },
+            { identity: `notice:${orderId}`, kind: "notice", sequence: 1, status: "needs_action", input: { message: "m" }, last_error: "m" },
+          ])
+        )
+      )
+      expect(created.flat()).toHaveLength(2)
+      const rows = await service.listDinteroOrderOperations({ order_id: orderId }, { order: { sequence: "ASC" } })
+      expect(rows.map((r) => [r.identity, r.kind, r.status, r.input])).toEqual([
+        [identity, "order_placed", "pending", null],
+        [`notice:${orderId}`, "notice", "needs_action", { message: "m" }],
+      ])
+      expect(created.flat().sort()).toEqual(rows.map((r) => r.id).sort())
+    })
   },
 })

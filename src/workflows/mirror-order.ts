@@ -1,4 +1,3 @@
-import { createRemoteLinkStep } from "@medusajs/medusa/core-flows"
 import { WorkflowResponse, createWorkflow, transform, type WorkflowData } from "@medusajs/framework/workflows-sdk"
 import { enqueueDinteroOperationsStep, ensureDinteroOrderMirrorStep, type EnqueueInput } from "./steps/enqueue-operations"
 import { moveKeptAuthorizationStep } from "./steps/move-kept-authorization"
@@ -15,10 +14,9 @@ import {
  * processDinteroOrderOutboxWorkflow's job, which subscribers start without waiting for it.
  */
 
-/** The order's mirror (linked to the order on first use), then the outbox rows. */
+/** The order's mirror (found or created, and linked to the order), then the outbox rows. */
 function enqueue(toEnqueue: WorkflowData<EnqueueInput>) {
-  const mirror = ensureDinteroOrderMirrorStep(toEnqueue)
-  createRemoteLinkStep(transform({ mirror }, ({ mirror }) => mirror.links))
+  ensureDinteroOrderMirrorStep(toEnqueue)
   return enqueueDinteroOperationsStep(toEnqueue)
 }
 

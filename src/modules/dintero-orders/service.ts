@@ -1,10 +1,10 @@
 import type { Context } from "@medusajs/framework/types"
-import { InjectManager, MedusaContext, MedusaService } from "@medusajs/framework/utils"
+import { InjectManager, MedusaContext, MedusaService, generateEntityId } from "@medusajs/framework/utils"
 import type { EntityManager } from "@medusajs/framework/mikro-orm/knex"
 import { DinteroClient } from "../../dintero"
 import { dinteroClientFor, dinteroConfiguration } from "../../providers/dintero/registry"
 import { DinteroOrderMirror } from "./models/order-mirror"
-import { DinteroOrderOperation, type OperationStatus } from "./models/order-operation"
+import { DinteroOrderOperation, type OperationKind, type OperationStatus } from "./models/order-operation"
 import { parseDinteroOrdersOptions, type DinteroOrdersOptions, type MirrorOptions } from "./options"
 
 /**
@@ -37,21 +37,67 @@ class DinteroOrdersService extends MedusaService({ DinteroOrderMirror, DinteroOr
 
   /**
    * A `needs_action` row the merchant sees in the order's mirror (widget and admin API). Created once per key:
-   * repeating the same notice adds nothing.
+   * repeating the same notice adds nothing, also when two processes record it at once.
    */
   async recordNotice(orderId: string, key: string, message: string): Promise<void> {
-    const identity = `notice:${key}`
-    const [existing] = await this.listDinteroOrderOperations({ identity })
-    if (existing) return
-    await this.createDinteroOrderOperations({
-      order_id: orderId,
-      identity,
-      kind: "notice",
-      status: "needs_action",
-      sequence: 0,
-      last_error: message,
-      input: { message },
-    })
+    await this.enqueueOperations(orderId, [
+      { identity: `notice:${key}`, kind: "notice", status: "needs_action", sequence: 0, last_error: message, input: { message } },
+    ])
+  }
+
+  /**
+   * The order's mirror row: found, or created by this call. One atomic INSERT ... ON CONFLICT DO NOTHING on the
+   * unique `order_id`, so callers racing for the same order (the `order.placed` subscriber, the reconciliation, an
+   * admin Retry, on any process) all end up with the one row, whoever inserted it; `created` says whether it was this
+   * call (for the log only: a mirror is never deleted again, see steps/enqueue-operations.ts).
+   */
+  @InjectManager()
+  async ensureMirror(orderId: string, @MedusaContext() ctx: Context<EntityManager> = {}): Promise<{ id: string; created: boolean }> {
+    const inserted: { id: string }[] = await ctx.manager!.execute(
+      `insert into "dintero_order_mirror" ("id", "order_id") values (?, ?) on conflict do nothing returning "id"`,
+      [generateEntityId(undefined, "dimir"), orderId]
+    )
+    if (inserted.length) return { id: inserted[0].id, created: true }
+    // The conflicting insert has committed (ON CONFLICT waited for it), so this statement sees its row.
+    const found: { id: string }[] = await ctx.manager!.execute(
+      `select "id" from "dintero_order_mirror" where "order_id" = ? and "deleted_at" is null`,
+      [orderId]
+    )
+    if (!found.length) throw new Error(`the Orders mirror of order ${orderId} could neither be created nor found`)
+    return { id: found[0].id, created: false }
+  }
+
+  /**
+   * Writes outbox rows, each identity once: one atomic INSERT ... ON CONFLICT DO NOTHING on the unique `identity`,
+   * so the same Medusa event enqueued twice at once (its subscriber and the reconciliation, two deliveries) writes
+   * it once and neither caller fails. Answers the ids of the rows this call created.
+   */
+  @InjectManager()
+  async enqueueOperations(
+    orderId: string,
+    rows: {
+      identity: string
+      kind: OperationKind
+      sequence: number
+      status?: "pending" | "needs_action"
+      input?: Record<string, unknown> | null
+      last_error?: string | null
+    }[],
+    @MedusaContext() ctx: Context<EntityManager> = {}
+  ): Promise<string[]> {
+    if (!rows.length) return []
+    const values: unknown[] = []
+    for (const r of rows) {
+      values.push(generateEntityId(undefined, "diop"), orderId, r.identity, r.kind, r.sequence, r.status ?? "pending")
+      values.push(r.input == null ? null : JSON.stringify(r.input), r.last_error ?? null)
+    }
+    const created: { id: string }[] = await ctx.manager!.execute(
+      `insert into "dintero_order_operation" ("id", "order_id", "identity", "kind", "sequence", "status", "input", "last_error")
+       values ${rows.map(() => "(?, ?, ?, ?, ?, ?, ?::jsonb, ?)").join(", ")}
+       on conflict do nothing returning "id"`,
+      values
+    )
+    return created.map((r) => r.id)
   }
 
   /**

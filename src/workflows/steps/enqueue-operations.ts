@@ -1,5 +1,5 @@
-import type { LinkDefinition } from "@medusajs/framework/types"
-import { Modules } from "@medusajs/framework/utils"
+import type { LinkDefinition, MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { StepResponse, createStep } from "@medusajs/framework/workflows-sdk"
 import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
 import type DinteroOrdersService from "../../modules/dintero-orders/service"
@@ -18,35 +18,46 @@ export interface EnqueueInput {
 }
 
 /**
- * The order's mirror row, created on first use. Returns the link to create between the order and a new mirror
- * (the workflow creates it with createRemoteLinkStep, which dismisses it on rollback). Compensation deletes the
- * mirror row only if this step created it.
+ * The order's mirror row, found or created, and its link to the order. Several actors may enqueue for one order at
+ * the same moment (the `order.placed` subscriber, the reconciliation, an admin Retry, on different processes): the
+ * service's atomic find-or-create gives them all the same row, and each makes sure the link exists (see
+ * `linkMirror`). No compensation: once it exists the mirror may hold another actor's work (its operations, the
+ * Dintero order id), so a rollback of this workflow must never delete it; an order's mirror without operations is
+ * harmless.
  */
-export const ensureDinteroOrderMirrorStep = createStep(
-  "ensure-dintero-order-mirror",
-  async (input: EnqueueInput, { container }) => {
-    // The compensation input is always given (StepResponse would pass the output instead of an undefined one).
-    const none = { created_mirror_id: null as string | null }
-    if (!input.order_id || input.operations.length === 0) return new StepResponse({ links: [] as LinkDefinition[] }, none)
-    const svc = container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE)
-    const [mirror] = await svc.listDinteroOrderMirrors({ order_id: input.order_id })
-    if (mirror) return new StepResponse({ links: [] as LinkDefinition[] }, none)
-    const created = await svc.createDinteroOrderMirrors({ order_id: input.order_id })
-    const link: LinkDefinition = {
-      [Modules.ORDER]: { order_id: input.order_id },
-      [DINTERO_ORDERS_MODULE]: { dintero_order_mirror_id: created.id },
-    }
-    return new StepResponse({ links: [link] }, { created_mirror_id: created.id })
-  },
-  async (comp, { container }) => {
-    if (!comp?.created_mirror_id) return
-    await container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE).deleteDinteroOrderMirrors([comp.created_mirror_id])
-  }
-)
+export const ensureDinteroOrderMirrorStep = createStep("ensure-dintero-order-mirror", async (input: EnqueueInput, { container }) => {
+  if (!input.order_id || input.operations.length === 0) return new StepResponse({ mirror_id: null as string | null })
+  const svc = container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE)
+  const mirror = await svc.ensureMirror(input.order_id)
+  await linkMirror(container, input.order_id, mirror.id)
+  return new StepResponse({ mirror_id: mirror.id as string | null })
+})
 
 /**
- * Writes the outbox rows. An identity already in the outbox is left alone: the same Medusa event delivered twice
- * enqueues nothing new. Compensation removes exactly the rows this step created.
+ * Links the order to its mirror unless that link exists. Checked every time (one read), not only by the creator of
+ * the row: a creator that died between the row and the link leaves the link to the next enqueue. Medusa refuses a
+ * second link of a one-to-one pair ("Cannot create multiple links"), also when a concurrent actor has just created
+ * this very link: then it is read again, and only a link to another mirror is an error.
+ */
+async function linkMirror(container: MedusaContainer, orderId: string, mirrorId: string): Promise<void> {
+  const link = container.resolve(ContainerRegistrationKeys.LINK)
+  const definition: LinkDefinition = {
+    [Modules.ORDER]: { order_id: orderId },
+    [DINTERO_ORDERS_MODULE]: { dintero_order_mirror_id: mirrorId },
+  }
+  if ((await link.list(definition)).length) return
+  try {
+    await link.create(definition)
+  } catch (e) {
+    if ((await link.list(definition)).length) return
+    throw e
+  }
+}
+
+/**
+ * Writes the outbox rows. An identity already in the outbox is left alone (atomically: see
+ * DinteroOrdersService.enqueueOperations): the same Medusa event delivered twice, or enqueued by its subscriber and
+ * the reconciliation at once, enqueues it once. Compensation removes exactly the rows this step created.
  */
 export const enqueueDinteroOperationsStep = createStep(
   "enqueue-dintero-order-operations",
@@ -54,22 +65,11 @@ export const enqueueDinteroOperationsStep = createStep(
     const orderId = input.order_id
     if (!orderId || input.operations.length === 0) return new StepResponse({ created: [] as string[], order_id: orderId }, [] as string[])
     const svc = container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE)
-    const existing = await svc.listDinteroOrderOperations({ identity: input.operations.map((o) => o.identity) }, { select: ["identity"] })
-    const known = new Set(existing.map((o) => o.identity))
-    const fresh = input.operations.filter((o, i, all) => !known.has(o.identity) && all.findIndex((x) => x.identity === o.identity) === i)
-    const rows = fresh.length
-      ? await svc.createDinteroOrderOperations(
-          fresh.map((o, sequence) => ({
-            order_id: orderId,
-            identity: o.identity,
-            kind: o.kind,
-            sequence,
-            status: o.status ?? "pending",
-            input: o.input ?? null,
-          }))
-        )
-      : []
-    const ids = rows.map((r) => r.id)
+    const fresh = input.operations.filter((o, i, all) => all.findIndex((x) => x.identity === o.identity) === i)
+    const ids = await svc.enqueueOperations(
+      orderId,
+      fresh.map((o, sequence) => ({ identity: o.identity, kind: o.kind, sequence, status: o.status ?? "pending", input: o.input ?? null }))
+    )
     return new StepResponse({ created: ids, order_id: orderId }, ids)
   },
   async (ids, { container }) => {
