@@ -1,9 +1,13 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { processDinteroOrderOutboxWorkflow } from "../workflows/mirror-order"
+import { ORDERS_RETRY_INTERVAL_MS, ORDERS_RETRY_JOB } from "../workflows/lib/scheduled-jobs"
 
-/** Sends every Orders-mirror operation whose backoff has elapsed (and resumes passes that died mid-way). */
+/**
+ * Sends every Orders-mirror operation whose backoff has elapsed, and resumes passes that died mid-way (their row
+ * claims lapse after DINTERO_OUTBOX_CLAIM_TTL_MS). Interval: DINTERO_ORDERS_RETRY_INTERVAL_MS (default one minute).
+ */
 export default async function dinteroOrdersRetry(container: MedusaContainer) {
   await processDinteroOrderOutboxWorkflow(container).run({ input: {} })
 }
 
-export const config = { name: "dintero-orders-mirror-retry", schedule: "* * * * *" }
+export const config = { name: ORDERS_RETRY_JOB, schedule: { interval: ORDERS_RETRY_INTERVAL_MS } }

@@ -1,5 +1,6 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { reconcileStore } from "../workflows/reconcile/reconcile"
+import { RECONCILE_INTERVAL_MS, RECONCILE_JOB } from "../workflows/lib/scheduled-jobs"
 
 /**
  * Reconciles what Medusa's events missed since the last run (src/workflows/reconcile). Runs on the worker; its first
@@ -10,6 +11,4 @@ export default async function dinteroReconcile(container: MedusaContainer) {
   await reconcileStore(container)
 }
 
-const interval = Number(process.env.DINTERO_RECONCILE_INTERVAL_MS) > 0 ? Number(process.env.DINTERO_RECONCILE_INTERVAL_MS) : 5 * 60_000
-
-export const config = { name: "dintero-reconcile", schedule: { interval } }
+export const config = { name: RECONCILE_JOB, schedule: { interval: RECONCILE_INTERVAL_MS } }

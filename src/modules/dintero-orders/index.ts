@@ -1,4 +1,5 @@
 import { Module } from "@medusajs/framework/utils"
+import keepDinteroSchedules from "./loaders/keep-schedules"
 import validateDinteroOrdersOptions from "./loaders/validate-options"
 import DinteroOrdersService from "./service"
 
@@ -6,7 +7,7 @@ export const DINTERO_ORDERS_MODULE = "dinteroOrders"
 
 export default Module(DINTERO_ORDERS_MODULE, {
   service: DinteroOrdersService,
-  loaders: [validateDinteroOrdersOptions],
+  loaders: [validateDinteroOrdersOptions, keepDinteroSchedules],
 })
 
 export { DinteroOrdersService }

@@ -1,0 +1,23 @@
+/**
+ * The plugin's scheduled jobs: their names (src/jobs uses these) and how often they run. One place, because the
+ * schedule keeper (src/modules/dintero-orders/loaders/keep-schedules.ts) re-registers them by name.
+ */
+
+/** A positive whole number of milliseconds from the environment, else the default. */
+function intervalFromEnv(name: string, fallbackMs: number): number {
+  const value = Number(process.env[name])
+  return Number.isInteger(value) && value > 0 ? value : fallbackMs
+}
+
+/** The Orders-mirror retry job: sends what is due and resumes passes whose claim lapsed (a killed worker's). */
+export const ORDERS_RETRY_JOB = "dintero-orders-mirror-retry"
+/** DINTERO_ORDERS_RETRY_INTERVAL_MS, default one minute. */
+export const ORDERS_RETRY_INTERVAL_MS = intervalFromEnv("DINTERO_ORDERS_RETRY_INTERVAL_MS", 60_000)
+
+/** The reconciliation (src/workflows/reconcile). */
+export const RECONCILE_JOB = "dintero-reconcile"
+/** DINTERO_RECONCILE_INTERVAL_MS, default 5 minutes. */
+export const RECONCILE_INTERVAL_MS = intervalFromEnv("DINTERO_RECONCILE_INTERVAL_MS", 5 * 60_000)
+
+/** Medusa registers a scheduled job as a workflow of this id (@medusajs/framework's JobLoader). */
+export const jobWorkflowId = (jobName: string) => `job-${jobName}`
