@@ -135,13 +135,18 @@ export function dinteroOrdersOf(cluster: Cluster, medusaOrderId: string): any[] 
   return (cluster.emulator.state.orders as any[]).filter((o) => o.metadata?.medusa_order_id === medusaOrderId)
 }
 
-/** POSTs the emulator answered to an Orders API record endpoint of `dinteroOrderId`, by the marker they carried. */
+/**
+ * POSTs the emulator answered to an Orders API record endpoint of `dinteroOrderId`, by the marker they carried. A POST
+ * left without an answer because its sender died (SIGKILL while the emulator held the request) is not counted: the
+ * emulator drops such a request unapplied (emulator/faults.ts, "latency"), so the next worker's POST of it is the only
+ * one that was handled. The records themselves are still counted per marker (exactly one each, see mirrorProblems).
+ */
 export function recordPosts(cluster: Cluster, dinteroOrderId: string): Map<string, { kind: string; status: number | null }[]> {
   const byMarker = new Map<string, { kind: string; status: number | null }[]>()
   const re = new RegExp(`/shopping/orders/${dinteroOrderId}/(${KINDS.join("|")})$`)
   for (const r of cluster.emulator.requests) {
     const m = r.method === "POST" ? re.exec(r.path) : null
-    if (!m) continue
+    if (!m || r.status === null) continue
     const marker = String((r.body as any)?.metadata?.medusa_operation ?? "(no marker)")
     byMarker.set(marker, [...(byMarker.get(marker) ?? []), { kind: m[1], status: r.status }])
   }

@@ -181,10 +181,20 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       }
       onExit()
       process.off("exit", onExit)
+      process.off("SIGTERM", onSignal)
+      process.off("SIGINT", onSignal)
     })()
     return stopping
   }
   process.on("exit", onExit)
+  // Interrupted (Ctrl-C, a CI timeout, the runner passing a signal on): exit, so that the "exit" handlers here and in
+  // redis.ts kill every process this cluster started instead of leaving them to the machine.
+  const onSignal = (signal: NodeJS.Signals) => {
+    onExit()
+    process.exit(signal === "SIGINT" ? 130 : 143)
+  }
+  process.once("SIGTERM", onSignal)
+  process.once("SIGINT", onSignal)
 
   mkdirSync(path.join(ROOT, ".tmp"), { recursive: true })
   const storeDir = mkdtempSync(path.join(ROOT, ".tmp", "cluster-store-"))
@@ -252,8 +262,10 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       DINTERO_CALLBACK_DELAY_SECONDS: "0",
       // The reconciliation repairs what lost events missed (e.g. a Redis restart): every 5 s here, 5 min by default.
       DINTERO_RECONCILE_INTERVAL_MS: "5000",
-      // A claim of a killed worker lapses after 20 s here (5 min by default), so the kill scenario ends in time.
+      // A claim of a killed worker lapses after 20 s here (5 min by default), and the retry job that resumes it runs
+      // every 10 s (1 min by default), so the kill scenario ends in time.
       DINTERO_OUTBOX_CLAIM_TTL_MS: "20000",
+      DINTERO_ORDERS_RETRY_INTERVAL_MS: "10000",
       ...opts.env,
     }
     delete baseEnv.DINTERO_CALLBACK_SECRET
