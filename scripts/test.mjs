@@ -13,10 +13,8 @@ const dashdash = argv.indexOf("--")
 const tiers = (dashdash >= 0 ? argv.slice(0, dashdash) : argv).filter(Boolean)
 const extra = dashdash >= 0 ? argv.slice(dashdash + 1) : []
 const allTiers = ["static", "unit", "contract", "package", "modules", "http", "e2e", "starter", "cluster"]
-// `cluster` runs on request only (`npm run test:cluster`) until its scenarios pass: see README, "The production
-// topology (cluster tier)". Every other tier is in `npm test` and so in CI.
-const defaultTiers = allTiers.filter((t) => t !== "cluster")
-const selected = tiers.length ? tiers : defaultTiers
+// Every tier is in `npm test` and so in CI (the cluster tier last: README, "The production topology (cluster tier)").
+const selected = tiers.length ? tiers : allTiers
 for (const t of selected) {
   if (!allTiers.includes(t)) {
     console.error(`unknown test tier "${t}" (expected one of ${allTiers.join(", ")})`)
