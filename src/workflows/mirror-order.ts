@@ -11,7 +11,8 @@ import {
 
 /*
  * One workflow per Medusa event. Each only WRITES the outbox (database work, no Dintero call); sending is
- * processDinteroOrderOutboxWorkflow's job, which subscribers start without waiting for it.
+ * processDinteroOrderOutboxWorkflow's job, which the subscribers then run and await (src/workflows/lib/enqueue-then-send.ts),
+ * so a process that dies mid-send leaves a claimed row the retry job resumes.
  */
 
 /** The order's mirror (found or created, and linked to the order), then the outbox rows. */

@@ -14,7 +14,7 @@ export const paymentDataSchema = z.object({
   dintero_session_id: z.string(),
   /** Hosted checkout page; the storefront redirects to it or embeds the session with the Web SDK. */
   checkout_url: z.string(),
-  /** Dintero merchant_reference: the Medusa cart id (or payment collection id when there is no cart). */
+  /** Dintero merchant_reference: the Medusa cart id, or for a payment without a cart the order's (or collection's) id. */
   merchant_reference: z.string(),
   /** Amount of the session in minor units, as sent to Dintero. */
   amount: z.number().int(),

@@ -165,9 +165,30 @@ export class Reader {
     return [...byCart.values()].filter((c) => c.sessions.some((s) => open(s) || recent(s)))
   }
 
-  /** The order created from a cart, if any. */
-  async orderOfCart(cartId: string): Promise<string | null> {
-    const { data } = await this.query.graph({ entity: "order_cart", fields: ["order_id"], filters: { cart_id: cartId } })
+  /**
+   * The order a Dintero session's merchant_reference belongs to, if any. The reference is the cart id for a checkout,
+   * but the order id (or its payment collection's id) for a payment without a cart, such as the payment link after an
+   * edit: read as a cart, such a paid session looked like a completion cut off half-way and was settled again on
+   * every run.
+   */
+  async orderOfReference(reference: string): Promise<string | null> {
+    const kind = merchantReferenceKind(reference)
+    if (kind === "order") return reference
+    const { data } =
+      kind === "payment_collection"
+        ? await this.query.graph({ entity: "order_payment_collection", fields: ["order_id"], filters: { payment_collection_id: reference } })
+        : await this.query.graph({ entity: "order_cart", fields: ["order_id"], filters: { cart_id: reference } })
     return (this.count(data)[0]?.order_id as string | undefined) ?? null
   }
+}
+
+/**
+ * Which Medusa record a merchant_reference names, by Medusa's id prefixes (src/providers/dintero/session-request.ts
+ * chooses the reference: cart, else order, else payment collection, else the payment session).
+ */
+export function merchantReferenceKind(reference: string): "cart" | "order" | "payment_collection" | "other" {
+  if (reference.startsWith("cart_")) return "cart"
+  if (reference.startsWith("order_")) return "order"
+  if (reference.startsWith("pay_col_")) return "payment_collection"
+  return "other"
 }

@@ -162,14 +162,14 @@ async function repairPayments(
     calls++
     const transactions = await client.checkout.listTransactions({ merchant_reference: cart.cart_id })
     reader.rows += transactions.length
-    let orderId = await reader.orderOfCart(cart.cart_id)
+    let orderId = await reader.orderOfReference(cart.cart_id)
     for (const action of transactionActions(cart.sessions, transactions, { has_order: !!orderId })) {
       if (action.kind !== "orphan") {
         const how = action.kind === "settle_authorized" ? "authorized" : action.kind === "settle_on_hold" ? "on_hold" : "failed"
         try {
           await settleDinteroPayment(container, action.transaction)
           repaired.push({ what: "settled", ref: `${action.session.id} ${how} (${action.transaction.id})` })
-          orderId ??= await reader.orderOfCart(cart.cart_id)
+          orderId ??= await reader.orderOfReference(cart.cart_id)
         } catch (e) {
           findings.push({ what: "settle_failed", ref: action.session.id, detail: `${action.transaction.id} ${action.transaction.status}: ${(e as Error)?.message}` })
         }

@@ -1,3 +1,4 @@
+import { merchantReferenceKind } from "../find"
 import { missingIdentities, transactionActions, type SessionView } from "../plan"
 import { idFloor, ulidTime, windowFor } from "../window"
 
@@ -64,5 +65,14 @@ describe("reconciliation plan", () => {
     const txs = [{ id: "tx1", session_id: "T1", status: "AUTHORIZED" }]
     expect(transactionActions(sessions, txs, { has_order: false }).map((a) => a.kind)).toEqual(["settle_authorized"])
     expect(transactionActions(sessions, txs, { has_order: true })).toEqual([])
+  })
+})
+
+describe("merchantReferenceKind", () => {
+  it("tells the cart of a checkout from the order or payment collection of a payment without a cart", () => {
+    expect(merchantReferenceKind("cart_01JABC")).toBe("cart")
+    expect(merchantReferenceKind("order_01JABC")).toBe("order")
+    expect(merchantReferenceKind("pay_col_01JABC")).toBe("payment_collection")
+    expect(merchantReferenceKind("payses_01JABC")).toBe("other")
   })
 })
