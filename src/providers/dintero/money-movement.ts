@@ -1,6 +1,6 @@
 import { MedusaError } from "@medusajs/framework/utils"
 import type { BigNumberInput } from "@medusajs/framework/types"
-import { DinteroError, type Transaction, type TransactionItemRef } from "../../dintero"
+import { DinteroError, capturedByDinteroItself, type Transaction, type TransactionItemRef } from "../../dintero"
 import { allocateCapture, allocateRefund } from "../../mapping/allocation"
 import { fromMinorUnits, toMinorUnits, type DecimalInput } from "../../mapping/money"
 import {
@@ -151,6 +151,10 @@ export class MoneyMovement {
       }
       // A first attempt that timed out after Dintero applied it left an event with the same reference: this call
       // records it in Medusa, nothing is sent.
+      if (operation === "capture" && capturedByDinteroItself(tx) && amount <= capturedAmount(tx)) {
+        logger?.info(`[dintero] ${transactionId} was captured by Dintero itself (auto-capture); ${reference} records it, nothing sent`)
+        return { data: dataAfter(data, tx) }
+      }
       if (applied(tx)) {
         logger?.info(`[dintero] ${operation} ${reference} already applied on ${transactionId}; not sending it again`)
         const last = operation === "capture" && data.reused_authorization === true && capturedAmount(tx) >= data.amount
@@ -192,6 +196,12 @@ export class MoneyMovement {
         // Dintero refused the allocation: our view of the lines was stale. Read, then try once more.
         const tx = await read()
         if (applied(tx)) {
+          return { data: dataAfter(data, tx) }
+        }
+        if (operation === "capture" && capturedByDinteroItself(tx) && amount <= capturedAmount(tx)) {
+          // Auto-capture landed before its callback reached us: Medusa's capture row records Dintero's own capture
+          // (the callback then finds the payment captured and adds nothing). Sending it would capture twice.
+          logger?.info(`[dintero] ${transactionId} was captured by Dintero itself (auto-capture); ${reference} records it, nothing sent`)
           return { data: dataAfter(data, tx) }
         }
         if (tx.status === "AUTHORIZATION_VOIDED") {
