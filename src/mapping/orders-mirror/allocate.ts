@@ -8,10 +8,11 @@
  * again):
  * - captures: lines the edits created, then the others, the refund-remaining line last (it holds money the order
  *   no longer needs: what is left on it is released, not captured);
- * - refunds follow the edited lines: the refund-remaining line first (Dintero's order-edit guide), then the line(s)
- *   that replaced the refunded one (the same Medusa item after the edit), then every other line with captured money
- *   left, in line order: the lines as placed before lines later edits added. A refund the edit does not explain is
- *   never put first on an item the shopper chose in an edit (an invoice would show it refunded though kept).
+ * - refunds follow the captured money through the edits: the refund-remaining line first (money the edit made
+ *   unneeded; Dintero's order-edit guide), then the line that replaced the refunded one (the same Medusa item after
+ *   the edit: a refund of a chair lands on the chair, not on another item an edit added), then the other lines edits
+ *   created (the reversed line's money moved there), the lines as placed last (they keep Checkout's own allocation
+ *   line for line).
  * Totals always equal the Checkout amount; a line never takes more than its room (what this payment can still
  * capture / refund on it).
  */
@@ -107,7 +108,7 @@ function pooledOrder(kind: "capture" | "refund", lines: LedgerLine[], source: st
     }
     if (line.role === "refund_remaining") return 0
     if (source !== undefined && line.from_edit && line.medusa_id === source) return 1
-    return 2
+    return line.from_edit ? 2 : 3
   }
   return [...lines].sort((a, b) => rank(a) - rank(b) || a.line_id - b.line_id)
 }

@@ -118,13 +118,14 @@ describe("allocateToOrders", () => {
       expect(refund(19900, {})).toEqual([{ line_id: 7, amount: 19900 }])
     })
 
-    it("once the refund-remaining line is used up, never puts first on a kept item an edit added", () => {
-      // Checkout refunded on the cart's chair line (reversed at Orders): the lines as placed come before the indoor chair.
-      expect(refund(4900, { 7: 19900 })).toEqual([{ line_id: 2, amount: 4900 }])
-      expect(refund(100, { 7: 19900 }, undefined)).toEqual([{ line_id: 2, amount: 100 }])
-      expect(allocateToOrders({ kind: "refund", amount: 5000, checkoutLines, lines: live, room: (l) => (captured[l] ?? 0) - (l === 7 ? 19900 : 0) })).toEqual([
-        { line_id: 2, amount: 4900 },
-        { line_id: 5, amount: 100 },
+    it("once the refund-remaining line is used up, follows the money the edit moved, the lines as placed last", () => {
+      // The cart's chair line (reversed at Orders) paid for the indoor chair since edit 1: Checkout's refund on it
+      // lands there; shipping keeps Checkout's own allocation (nothing refunded on it at Checkout).
+      expect(refund(4900, { 7: 19900 })).toEqual([{ line_id: 5, amount: 4900 }])
+      expect(refund(100, { 7: 19900 }, undefined)).toEqual([{ line_id: 5, amount: 100 }])
+      expect(allocateToOrders({ kind: "refund", amount: 20000, checkoutLines, lines: live, room: (l) => (captured[l] ?? 0) - (l === 7 ? 19900 : 0) })).toEqual([
+        { line_id: 2, amount: 100 },
+        { line_id: 5, amount: 19900 },
       ])
     })
 
@@ -168,10 +169,12 @@ describe("allocateToOrders", () => {
               expect(i.amount).toBeGreaterThan(0)
               expect(i.amount).toBeLessThanOrEqual(room(i.line_id))
             }
-            // Nothing lands on a later-ranked line while a refund-remaining line still has room.
+            // Nothing lands elsewhere while a refund-remaining line still has room; lines as placed only once no edit line has room.
             const used = new Map(items.map((i) => [i.line_id, i.amount]))
             const rrLeft = lines.filter((l) => l.role === "refund_remaining").some((l) => room(l.line_id) - (used.get(l.line_id) ?? 0) > 0)
             if (rrLeft) expect(items.every((i) => lines.find((l) => l.line_id === i.line_id)!.role === "refund_remaining")).toBe(true)
+            const editLeft = lines.filter((l) => l.from_edit).some((l) => room(l.line_id) - (used.get(l.line_id) ?? 0) > 0)
+            if (editLeft) expect(items.every((i) => lines.find((l) => l.line_id === i.line_id)!.from_edit)).toBe(true)
           }
         )
       )
