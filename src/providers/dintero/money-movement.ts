@@ -149,12 +149,13 @@ export class MoneyMovement {
       if (paymentId && unresolved.length > 0) {
         await this.settleEarlierAttempts(tx, data.currency, paymentId, operation, recordId, reference, unresolved)
       }
-      // A first attempt that timed out after Dintero applied it left an event with the same reference: this call
-      // records it in Medusa, nothing is sent.
+      // Dintero's own auto-capture landed before its callback: this capture records it (see the 400 branch below).
       if (operation === "capture" && capturedByDinteroItself(tx) && amount <= capturedAmount(tx)) {
         logger?.info(`[dintero] ${transactionId} was captured by Dintero itself (auto-capture); ${reference} records it, nothing sent`)
         return { data: dataAfter(data, tx) }
       }
+      // A first attempt that timed out after Dintero applied it left an event with the same reference: this call
+      // records it in Medusa, nothing is sent.
       if (applied(tx)) {
         logger?.info(`[dintero] ${operation} ${reference} already applied on ${transactionId}; not sending it again`)
         const last = operation === "capture" && data.reused_authorization === true && capturedAmount(tx) >= data.amount
