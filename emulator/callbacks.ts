@@ -13,7 +13,7 @@ export interface CallbackRequest {
   session: Session
   transaction?: Transaction
   /** `error` query value for kind "error" (and a failed ON_HOLD resolution when report_error=true). */
-  error?: "cancelled" | "authorization" | "failed"
+  error?: "cancelled" | "authorization" | "failed" | "captured"
   /** The applied transaction event, for kind "event" (report_event=CAPTURE|REFUND|VOID). */
   event?: TransactionEvent
   /** Session event recorded once delivered (AUTH_CALLBACK_SENT / ON_HOLD_CALLBACK_SENT). */

@@ -22,6 +22,8 @@ export interface EmulatorContext {
   locks: Map<string, string>
   /** Sessions whose checkout page was served (SPEC-TS:7578-7584: unlocked updates only before render). */
   rendered: Set<string>
+  /** The pending auto-capture attempt of each transaction (payments.ts scheduleAutoCapture). */
+  autoCaptures: Map<string, () => void>
   /** Filled when options.contractCheck is on. */
   contractViolations: ContractViolation[]
 }

@@ -25,6 +25,7 @@ const CONFIGURABLE: Array<keyof EmulatorOptions> = [
   "copySessionMetadataToTransaction",
   "autoCaptureDelayMs",
   "autoCaptureFailures",
+  "autoCaptureFailureCallbacks",
   "strictSessionLock",
   "sessionUpdateMode",
   "orderIdentity",

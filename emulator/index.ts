@@ -14,7 +14,7 @@ import { controlRouter } from "./control"
 import { FaultInjector, faultMiddleware } from "./faults"
 import { hostedPageRouter } from "./hosted-page"
 import { newId, now, sendError } from "./http-utils"
-import { pay, resolveOnHold } from "./payments"
+import { pay, resolveOnHold, runAutoCapture } from "./payments"
 import { requestLogMiddleware } from "./request-log"
 import { lockSession, markRendered } from "./session-lock"
 import { Timers } from "./timers"
@@ -65,6 +65,11 @@ export interface Emulator {
   reset(): void
   pay(sessionId: string, outcome: PayOutcome, opts?: { payment_product_type?: string }): Promise<PayResult>
   resolveOnHold(transactionId: string, outcome: "AUTHORIZED" | "FAILED"): Promise<Transaction>
+  /**
+   * Runs the transaction's pending auto-capture attempt now (autoCaptureDelayMs > 0), instead of waiting for its
+   * timer; false when none is pending. Tests set a long delay and drive each attempt themselves.
+   */
+  runAutoCapture(transactionId: string): boolean
   waitForCallbacks(): Promise<void>
   /** The shopper's page locks the session (what the Web SDK's lockSession() leads to); returns the pay_lock_id. */
   lockSession(sessionId: string): string
@@ -112,6 +117,7 @@ function resolveOptions(opts: EmulatorOptions): ResolvedOptions {
     copySessionMetadataToTransaction: opts.copySessionMetadataToTransaction ?? false,
     autoCaptureDelayMs: opts.autoCaptureDelayMs ?? 0,
     autoCaptureFailures: opts.autoCaptureFailures ?? 0,
+    autoCaptureFailureCallbacks: opts.autoCaptureFailureCallbacks ?? true,
     strictSessionLock: opts.strictSessionLock ?? false,
     sessionUpdateMode: opts.sessionUpdateMode ?? "merge",
     orderIdentity: opts.orderIdentity ?? "id-and-order_id",
@@ -173,6 +179,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     routeCounts: new Map(),
     locks: new Map(),
     rendered: new Set(),
+    autoCaptures: new Map(),
     contractViolations: [],
   }
   ctx.callbacks.contractViolations = () => (options.contractCheck ? ctx.contractViolations : undefined)
@@ -212,12 +219,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       ctx.callbacks.reset()
       ctx.locks.clear()
       ctx.rendered.clear()
+      ctx.autoCaptures.clear()
       faults.clear()
       tokens.requests = 0
       orders?.reset()
     },
     pay: async (sessionId, outcome, payOpts) => pay(ctx, sessionId, outcome, payOpts),
     resolveOnHold: async (transactionId, outcome) => resolveOnHold(ctx, transactionId, outcome),
+    runAutoCapture: (transactionId) => runAutoCapture(ctx, transactionId),
     waitForCallbacks: () => ctx.callbacks.waitForIdle(),
     lockSession: (sessionId) => lockSession(ctx, sessionId),
     get contractViolations() {

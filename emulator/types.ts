@@ -224,6 +224,13 @@ export interface EmulatorOptions {
   /** With autoCaptureDelayMs > 0: this many attempts fail (a CAPTURE event with success:false) before one succeeds. */
   autoCaptureFailures?: number
   /**
+   * A failed auto-capture attempt is reported to a callback_url with `report_error=true` as `error=captured` (with the
+   * transaction). Open: the spec's report_error lists cancelled/authorization/failed only (SPEC-TS ~1336); Dintero's
+   * WooCommerce V2 plugin handles `captured` ("capture operation failed during auto-capture"). Default true (the
+   * reading that asks more of the merchant); false = no callback until the capture succeeds.
+   */
+  autoCaptureFailureCallbacks?: boolean
+  /**
    * Refuse `PUT /sessions/{id}?update_without_lock=true` once the checkout page was rendered (SPEC-TS:7578-7584:
    * "allowed ... when the checkout has not been rendered yet"); after render the page must lock the session first.
    * Default false (historical: the unlocked update is always accepted).

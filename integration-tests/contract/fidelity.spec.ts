@@ -119,6 +119,47 @@ describe("item 2: auto-capture is asynchronous, may fail and is retried", () => 
       await rx.close()
     }
   })
+
+  it("each attempt runs when the test says (runAutoCapture); a failed attempt is reported as error=captured with report_error", async () => {
+    const rx = await new CallbackReceiver().start()
+    try {
+      // A delay no test waits for: every attempt is run explicitly.
+      const em = await emulatorWith({ autoCaptureDelayMs: 3_600_000, autoCaptureFailures: 1 })
+      const client = makeClient(em)
+      const body = sessionBody()
+      body.url.callback_url = `${rx.url}/cb?report_error=true`
+      body.configuration = { auto_capture: true }
+      const created = await client.checkout.createSession(body)
+      const txId = (await em.pay(created.id, "AUTHORIZED")).transaction!.id
+      expect(em.runAutoCapture("T12345678.nosuchtransaction")).toBe(false)
+
+      expect(em.runAutoCapture(txId)).toBe(true)
+      await em.waitForCallbacks()
+      expect((await client.checkout.getTransaction(txId)).status).toBe("AUTHORIZED")
+      expect(em.callbacks.map((c) => [c.kind, c.error, c.transaction_id])).toEqual([["error", "captured", txId]])
+      expect(rx.received[0].query.get("error")).toBe("captured")
+
+      expect(em.runAutoCapture(txId)).toBe(true)
+      await em.waitForCallbacks()
+      const tx = await client.checkout.getTransaction(txId)
+      expect(tx.status).toBe("CAPTURED")
+      expect((tx.events ?? []).filter((e) => e.event === "CAPTURE").map((e) => e.success)).toEqual([false, true])
+      expect(em.callbacks.map((c) => c.kind)).toEqual(["error", "payment"])
+      // Nothing is pending once the capture succeeded.
+      expect(em.runAutoCapture(txId)).toBe(false)
+
+      // The other reading: no callback until the capture succeeds.
+      em.options.autoCaptureFailureCallbacks = false
+      const second = await client.checkout.createSession(body)
+      const secondTx = (await em.pay(second.id, "AUTHORIZED")).transaction!.id
+      expect(em.runAutoCapture(secondTx)).toBe(true)
+      await em.waitForCallbacks()
+      expect(em.callbacks.filter((c) => c.transaction_id === secondTx)).toEqual([])
+      client.close()
+    } finally {
+      await rx.close()
+    }
+  })
 })
 
 describe("item 3: a 2xx capture/refund whose event says success:false moved no money", () => {

@@ -25,6 +25,7 @@ export { backoffDelay, parseRetryAfter, retryDelay } from "./http"
 export { refreshMarginSeconds } from "./auth"
 export {
   capturedAmount,
+  capturedByDinteroItself,
   refundedAmount,
   findEventByReference,
   isCapturable,

@@ -53,6 +53,18 @@ export function findEventByReference<T extends TransactionEventLike>(
   return (events ?? []).find((e) => e.event === kind && isSuccessfulEvent(e) && e.event_reference === reference)
 }
 
+/**
+ * Dintero captured the whole transaction on its own (auto-capture, or a product captured at payment such as Swish):
+ * it is CAPTURED by successful CAPTURE events that carry no `event_reference` (every capture the plugin sends has a
+ * capture_reference) and add up to the transaction's amount. A capture Medusa records then stands for that one.
+ */
+export function capturedByDinteroItself(tx: Pick<Transaction, "status" | "amount"> & { events?: readonly TransactionEventLike[] | null }): boolean {
+  if (tx.status !== "CAPTURED") return false
+  const captures = (tx.events ?? []).filter((e) => e.event === "CAPTURE" && isSuccessfulEvent(e))
+  if (captures.length === 0 || captures.some((e) => !!e.event_reference)) return false
+  return eventTotal(tx.events, "CAPTURE") === tx.amount
+}
+
 /** Statuses from which Dintero accepts a capture. */
 export function isCapturable(tx: Pick<Transaction, "status">): boolean {
   return tx.status === "AUTHORIZED" || tx.status === "PARTIALLY_CAPTURED"

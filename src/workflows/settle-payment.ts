@@ -6,7 +6,7 @@ import {
   deletePaymentSessionsWorkflow,
   processPaymentWorkflow,
 } from "@medusajs/medusa/core-flows"
-import { DinteroError, type DinteroClient, type Transaction } from "../dintero"
+import { DinteroError, capturedByDinteroItself, type DinteroClient, type Transaction } from "../dintero"
 import { fromMinorUnits, toMinorUnits, type DecimalInput } from "../mapping/money"
 import { forLog, isDinteroId } from "../providers/dintero/callback"
 import { heldStatus, preferredTransaction } from "../providers/dintero/payment-status"
@@ -237,10 +237,7 @@ async function settleForOrder(
  * amount.
  */
 async function recordDinteroCapture(container: MedusaContainer, tx: Transaction, collection: Collection): Promise<void> {
-  const captures = ((tx.events ?? []) as Array<{ event?: string; success?: boolean; event_reference?: string }>).filter(
-    (e) => e.event === "CAPTURE" && e.success !== false
-  )
-  if (tx.status !== "CAPTURED" || captures.length === 0 || captures.some((e) => !!e.event_reference)) return
+  if (!capturedByDinteroItself(tx)) return
   const payment = collection.payments.find((p) => p.data?.transaction_id === tx.id) ?? collection.payments.find((p) => !p.canceled_at)
   if (!payment || payment.captured_at || payment.canceled_at || (payment.captures ?? []).length > 0) return
   const currency = tx.currency.toUpperCase()

@@ -3,9 +3,18 @@
  *
  * The Checkout transaction keeps the lines of the cart as paid; the Orders order changes with every edit. So a
  * Checkout capture/refund item is recorded on the SAME Orders line when that line still stands as placed
- * (the "same line allocation the Checkout transaction received"); amounts on lines an edit has since reversed
- * are pooled and placed on the lines the edits created (refund-remaining lines first for refunds, as Dintero's
- * order-edit guide recommends), then on any other line with room. Totals always equal the Checkout amount.
+ * (the "same line allocation the Checkout transaction received"). Amounts on lines an edit has since reversed, and
+ * amounts tied to no line, are pooled and placed on live lines only (a reversed line is never captured or refunded
+ * again):
+ * - captures: lines the edits created, then the others, the refund-remaining line last (it holds money the order
+ *   no longer needs: what is left on it is released, not captured);
+ * - refunds follow the captured money through the edits: the refund-remaining line first (money the edit made
+ *   unneeded; Dintero's order-edit guide), then the line that replaced the refunded one (the same Medusa item after
+ *   the edit: a refund of a chair lands on the chair, not on another item an edit added), then the other lines edits
+ *   created (the reversed line's money moved there), the lines as placed last (they keep Checkout's own allocation
+ *   line for line).
+ * Totals always equal the Checkout amount; a line never takes more than its room (what this payment can still
+ * capture / refund on it).
  */
 import type { LedgerLine } from "./state"
 
@@ -40,10 +49,11 @@ export function allocateToOrders(input: {
     left.set(lineId, (left.get(lineId) ?? 0) - amount)
   }
 
-  let pooled = 0
+  // What could not be recorded on its own line, with the Medusa line it was paid for (when known).
+  const pools: { amount: number; source?: string }[] = []
   if (input.eventItems) {
     const eventTotal = input.eventItems.reduce((s, i) => s + i.amount, 0)
-    pooled += input.amount - eventTotal // amount-only parts (should be 0)
+    pools.push({ amount: input.amount - eventTotal }) // amount-only parts (should be 0)
     for (const item of input.eventItems) {
       const medusaId = input.checkoutLines[item.line_id]
       const line = medusaId
@@ -52,20 +62,32 @@ export function allocateToOrders(input: {
       if (line && item.amount > 0 && (left.get(line.line_id) ?? 0) >= item.amount) put(line.line_id, item.amount)
       // A negative line of the session (a rounding down, a gift card) is recorded on itself; it has no room to fill.
       else if (line && item.amount < 0 && line.gross_amount < 0) placed.set(line.line_id, (placed.get(line.line_id) ?? 0) + item.amount)
-      else pooled += item.amount
+      else pools.push({ amount: item.amount, source: medusaId })
     }
   } else {
-    pooled = input.amount
+    pools.push({ amount: input.amount })
   }
+  let pooled = pools.reduce((s, p) => s + p.amount, 0)
   if (pooled < 0) throw new AllocationError(`the Checkout event's items exceed its amount by ${-pooled}`)
 
-  const byPriority = [...lines].sort((a, b) => priority(input.kind, a) - priority(input.kind, b) || a.line_id - b.line_id)
-  for (const line of byPriority) {
-    if (pooled === 0) break
-    const part = Math.min(pooled, left.get(line.line_id) ?? 0)
-    if (part <= 0) continue
-    put(line.line_id, part)
-    pooled -= part
+  // Negative parts (a credit line that stands no more) lower what the positive parts place, last sources first.
+  let negative = -pools.filter((p) => p.amount < 0).reduce((s, p) => s + p.amount, 0)
+  const positive = pools.filter((p) => p.amount > 0)
+  for (let i = positive.length - 1; i >= 0 && negative > 0; i--) {
+    const cut = Math.min(negative, positive[i].amount)
+    positive[i].amount -= cut
+    negative -= cut
+  }
+  for (const pool of positive) {
+    let rest = pool.amount
+    for (const line of pooledOrder(input.kind, lines, pool.source)) {
+      if (rest === 0) break
+      const part = Math.min(rest, left.get(line.line_id) ?? 0)
+      if (part <= 0) continue
+      put(line.line_id, part)
+      rest -= part
+      pooled -= part
+    }
   }
   if (pooled > 0) {
     throw new AllocationError(
@@ -77,15 +99,18 @@ export function allocateToOrders(input: {
     .map((line) => ({ line_id: line.line_id, amount: placed.get(line.line_id)! }))
 }
 
-/**
- * Pooled amounts go to edit-created lines first, then to the rest. The refund-remaining line holds money the
- * order no longer needs: refunds take it first, captures last (a capture after an edit pays the kept lines and
- * shipping, and what is left on the refund-remaining line is released, not captured).
- */
-function priority(kind: "capture" | "refund", line: LedgerLine): number {
-  if (line.role === "refund_remaining") return kind === "refund" ? 0 : 4
-  if (line.from_edit) return 1
-  return 3
+/** Pure: the order in which live lines take a pooled amount paid for Medusa line `source` (see the file comment). */
+function pooledOrder(kind: "capture" | "refund", lines: LedgerLine[], source: string | undefined): LedgerLine[] {
+  const rank = (line: LedgerLine): number => {
+    if (kind === "capture") {
+      if (line.role === "refund_remaining") return 4
+      return line.from_edit ? 1 : 3
+    }
+    if (line.role === "refund_remaining") return 0
+    if (source !== undefined && line.from_edit && line.medusa_id === source) return 1
+    return line.from_edit ? 2 : 3
+  }
+  return [...lines].sort((a, b) => rank(a) - rank(b) || a.line_id - b.line_id)
 }
 
 /**

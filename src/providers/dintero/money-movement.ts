@@ -1,6 +1,6 @@
 import { MedusaError } from "@medusajs/framework/utils"
 import type { BigNumberInput } from "@medusajs/framework/types"
-import { DinteroError, type Transaction, type TransactionItemRef } from "../../dintero"
+import { DinteroError, capturedByDinteroItself, type Transaction, type TransactionItemRef } from "../../dintero"
 import { allocateCapture, allocateRefund } from "../../mapping/allocation"
 import { fromMinorUnits, toMinorUnits, type DecimalInput } from "../../mapping/money"
 import {
@@ -149,6 +149,11 @@ export class MoneyMovement {
       if (paymentId && unresolved.length > 0) {
         await this.settleEarlierAttempts(tx, data.currency, paymentId, operation, recordId, reference, unresolved)
       }
+      // Dintero's own auto-capture landed before its callback: this capture records it (see the 400 branch below).
+      if (operation === "capture" && capturedByDinteroItself(tx) && amount <= capturedAmount(tx)) {
+        logger?.info(`[dintero] ${transactionId} was captured by Dintero itself (auto-capture); ${reference} records it, nothing sent`)
+        return { data: dataAfter(data, tx) }
+      }
       // A first attempt that timed out after Dintero applied it left an event with the same reference: this call
       // records it in Medusa, nothing is sent.
       if (applied(tx)) {
@@ -192,6 +197,12 @@ export class MoneyMovement {
         // Dintero refused the allocation: our view of the lines was stale. Read, then try once more.
         const tx = await read()
         if (applied(tx)) {
+          return { data: dataAfter(data, tx) }
+        }
+        if (operation === "capture" && capturedByDinteroItself(tx) && amount <= capturedAmount(tx)) {
+          // Auto-capture landed before its callback reached us: Medusa's capture row records Dintero's own capture
+          // (the callback then finds the payment captured and adds nothing). Sending it would capture twice.
+          logger?.info(`[dintero] ${transactionId} was captured by Dintero itself (auto-capture); ${reference} records it, nothing sent`)
           return { data: dataAfter(data, tx) }
         }
         if (tx.status === "AUTHORIZATION_VOIDED") {

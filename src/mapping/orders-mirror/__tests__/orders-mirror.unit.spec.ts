@@ -100,6 +100,87 @@ describe("allocateToOrders", () => {
     expect(allocateToOrders({ kind: "capture", amount: 5000, eventItems: [{ line_id: "cali_1", amount: 5000 }], checkoutLines: map, lines: live, room: (l) => ({ 2: 4900, 4: 30000, 5: 9800 })[l as 2] ?? 0 })).toEqual([{ line_id: 4, amount: 5000 }])
   })
 
+  describe("refunds after edits follow the edited lines (issue 9)", () => {
+    // Placed: 1 outdoor chair ×2 (ordli_A), 2 shipping. Edit 1: chair 2 → 1 and an indoor chair added at the same
+    // price: 3 reverses 1, 4 outdoor ×1 (ordli_A), 5 indoor ×1 (ordli_B). Edit 2: the outdoor chair removed: 6 reverses
+    // 4, 7 refund remaining. Live: shipping, the indoor chair the shopper keeps, the refund-remaining line.
+    const live = [
+      item(2, 4900, { medusa_id: "shipping:sm_1" }),
+      item(5, 19900, { medusa_id: "ordli_B", from_edit: true }),
+      item(7, 19900, { medusa_id: "", from_edit: true, role: "refund_remaining" }),
+    ]
+    const checkoutLines = { cali_A: "ordli_A", shipping_sm_1: "shipping:sm_1" }
+    const captured: Record<number, number> = { 2: 4900, 5: 19900, 7: 19900 }
+    const refund = (amount: number, refunded: Record<number, number>, eventItems = [{ line_id: "cali_A", amount }]) =>
+      allocateToOrders({ kind: "refund", amount, eventItems, checkoutLines, lines: live, room: (l) => (captured[l] ?? 0) - (refunded[l] ?? 0) })
+
+    it("takes the refund-remaining line first", () => {
+      expect(refund(19900, {})).toEqual([{ line_id: 7, amount: 19900 }])
+    })
+
+    it("once the refund-remaining line is used up, follows the money the edit moved, the lines as placed last", () => {
+      // The cart's chair line (reversed at Orders) paid for the indoor chair since edit 1: Checkout's refund on it
+      // lands there; shipping keeps Checkout's own allocation (nothing refunded on it at Checkout).
+      expect(refund(4900, { 7: 19900 })).toEqual([{ line_id: 5, amount: 4900 }])
+      expect(refund(100, { 7: 19900 }, undefined)).toEqual([{ line_id: 5, amount: 100 }])
+      expect(allocateToOrders({ kind: "refund", amount: 20000, checkoutLines, lines: live, room: (l) => (captured[l] ?? 0) - (l === 7 ? 19900 : 0) })).toEqual([
+        { line_id: 2, amount: 100 },
+        { line_id: 5, amount: 19900 },
+      ])
+    })
+
+    it("prefers the line that replaced the refunded one (same Medusa item) over other lines an edit added", () => {
+      // Edit 1 added the indoor chair (line 3); edit 2 lowered the outdoor chair 2 → 1: 4 reverses 1, 5 outdoor ×1, 6 refund remaining.
+      const lines = [
+        item(2, 4900, { medusa_id: "shipping:sm_1" }),
+        item(3, 19900, { medusa_id: "ordli_B", from_edit: true }),
+        item(5, 19900, { medusa_id: "ordli_A", from_edit: true }),
+        item(6, 19900, { medusa_id: "", from_edit: true, role: "refund_remaining" }),
+      ]
+      const room = (l: number) => ({ 2: 4900, 3: 19900, 5: 19900, 6: 19900 })[l as 2] ?? 0
+      // The shopper returns both outdoor chairs: the refund-remaining line, then the outdoor chair, never the indoor one.
+      expect(allocateToOrders({ kind: "refund", amount: 39800, eventItems: [{ line_id: "cali_A", amount: 39800 }], checkoutLines, lines, room })).toEqual([
+        { line_id: 5, amount: 19900 },
+        { line_id: 6, amount: 19900 },
+      ])
+    })
+
+    it("places every refund on live lines only, within their room, adding up to the amount (property)", () => {
+      fc.assert(
+        fc.property(
+          fc.array(fc.record({ room: fc.integer({ min: 0, max: 30000 }), edit: fc.boolean(), rr: fc.boolean(), same: fc.boolean() }), { minLength: 1, maxLength: 6 }),
+          fc.integer({ min: 1, max: 100 }),
+          fc.boolean(),
+          (spec, share, withEvent) => {
+            // The refunded Checkout line's Orders line (ordli_A) was reversed: only edit lines may stand for it now.
+            const lines = spec.map((l, i) =>
+              item(10 + i, 30000, { from_edit: l.edit || l.rr, role: l.rr ? "refund_remaining" : "item", medusa_id: l.same && l.edit && !l.rr ? "ordli_A" : `ordli_${i}` })
+            )
+            const room = (id: number) => spec[id - 10]?.room ?? 0
+            const total = spec.reduce((s, l) => s + l.room, 0)
+            const amount = Math.floor((total * share) / 100)
+            if (amount <= 0) return
+            const items = allocateToOrders({
+              kind: "refund", amount, checkoutLines, lines, room,
+              eventItems: withEvent ? [{ line_id: "cali_A", amount }] : undefined,
+            })
+            expect(items.reduce((s, i) => s + i.amount, 0)).toBe(amount)
+            for (const i of items) {
+              expect(i.amount).toBeGreaterThan(0)
+              expect(i.amount).toBeLessThanOrEqual(room(i.line_id))
+            }
+            // Nothing lands elsewhere while a refund-remaining line still has room; lines as placed only once no edit line has room.
+            const used = new Map(items.map((i) => [i.line_id, i.amount]))
+            const rrLeft = lines.filter((l) => l.role === "refund_remaining").some((l) => room(l.line_id) - (used.get(l.line_id) ?? 0) > 0)
+            if (rrLeft) expect(items.every((i) => lines.find((l) => l.line_id === i.line_id)!.role === "refund_remaining")).toBe(true)
+            const editLeft = lines.filter((l) => l.from_edit).some((l) => room(l.line_id) - (used.get(l.line_id) ?? 0) > 0)
+            if (editLeft) expect(items.every((i) => lines.find((l) => l.line_id === i.line_id)!.from_edit)).toBe(true)
+          }
+        )
+      )
+    })
+  })
+
   it("refuses an amount no line has room for", () => {
     expect(() => allocateToOrders({ kind: "refund", amount: 100, checkoutLines: {}, lines, room: () => 0 })).toThrow(AllocationError)
   })
