@@ -9,9 +9,9 @@ import {
 import { DinteroError, type DinteroClient, type Transaction } from "../dintero"
 import { fromMinorUnits, toMinorUnits, type DecimalInput } from "../mapping/money"
 import { forLog, isDinteroId } from "../providers/dintero/callback"
-import { heldStatus, preferredTransaction } from "../providers/dintero/payment-status"
-import { dinteroClientFor, dinteroConfiguration } from "../providers/dintero/registry"
-import { verifiedTransactions } from "../providers/dintero/verified-transactions"
+import { heldStatus, preferredTransaction } from "../mapping/status"
+import { dinteroClientFor, dinteroConfiguration } from "../lib/dintero-registry"
+import { verifiedTransactions } from "../lib/verified-transactions"
 import { DEFAULT_DINTERO_PROVIDER_ID, isDinteroProviderId } from "../providers/dintero/provider-id"
 
 /**

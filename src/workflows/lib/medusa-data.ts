@@ -1,8 +1,8 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { toMinorUnits, type DecimalInput } from "../../mapping/money"
+import { LINE_FIELDS } from "../../mapping/lines"
 import type { OrderForMirror } from "../../mapping/orders"
-import { LINE_FIELDS } from "../../providers/dintero/medusa-records"
 import { isDinteroProviderId } from "../../providers/dintero/provider-id"
 
 /** The Medusa records the mirror reads, through `query` (the application container). */

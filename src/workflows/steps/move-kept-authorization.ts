@@ -6,8 +6,8 @@ import { fromMinorUnits, toMinorUnits } from "../../mapping/money"
 import { buildSessionOrder } from "../../mapping/session"
 import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
 import type DinteroOrdersService from "../../modules/dintero-orders/service"
-import { grantReuse } from "../../providers/dintero/kept-authorizations"
-import { dinteroClientFor, dinteroConfiguration } from "../../providers/dintero/registry"
+import { dinteroClientFor, dinteroConfiguration } from "../../lib/dintero-registry"
+import { keptAuthorizationsIn } from "../../modules/dintero-payments/kept-authorizations"
 import { loadOrder, paymentsOf, type PaymentRow } from "../lib/medusa-data"
 
 /** Payment methods whose authorized amount Dintero can raise after authorization (seed 004). */
@@ -27,7 +27,7 @@ export interface MovedAuthorization {
 
 /**
  * After an order edit on an authorized, uncaptured Dintero payment (Medusa issue #14984): the authorization that
- * Medusa would have voided was kept (see providers/dintero/kept-authorizations.ts); move it to the payment
+ * Medusa would have voided was kept (see modules/dintero-payments/kept-authorizations.ts); move it to the payment
  * collection Medusa opened for the new total, so the shopper does not pay twice and no hold is released silently:
  *   - new total within the authorization: one payment reusing it (its last capture releases any rest);
  *   - higher, Klarna/Billie: Dintero's authorization is raised to the new total, then reused;
@@ -131,7 +131,7 @@ async function moveOne(container: MedusaContainer, orderId: string, transactionI
 
   const reused = Math.min(due, held)
   if (reused > 0) {
-    await grantReuse(target.id, transactionId, reused)
+    await keptAuthorizationsIn(container).grantReuse(target.id, transactionId, reused)
     const session = await payments.createPaymentSession(target.id, {
       provider_id: providerId,
       currency_code: currency.toLowerCase(),

@@ -1,6 +1,6 @@
 import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { keepAuthorization, releaseKeptAuthorizations } from "../../../../providers/dintero/kept-authorizations"
+import { keptAuthorizationsIn } from "../../../../modules/dintero-payments/kept-authorizations"
 import { isDinteroProviderId } from "../../../../providers/dintero/provider-id"
 
 /**
@@ -11,13 +11,16 @@ import { isDinteroProviderId } from "../../../../providers/dintero/provider-id"
 export async function keepAuthorizationsForOrderEdit(req: MedusaRequest, res: MedusaResponse, next: MedusaNextFunction) {
   const orderId = req.params.id
   const logger = req.scope.resolve(ContainerRegistrationKeys.LOGGER)
+  // The marks are the dintero-payments module's records (the database), not the provider's: nothing here touches
+  // the provider or its memory.
+  const kept = keptAuthorizationsIn(req.scope)
   // Only Medusa's confirm, within this request, may skip the void; an order cancelled later is voided as usual.
-  // (Should this process die first, the marks expire on their own: kept-authorizations.ts.)
+  // (Should this process die first, the marks expire on their own: modules/dintero-payments/kept-authorizations.ts.)
   let released = false
   const release = () => {
     if (released) return
     released = true
-    releaseKeptAuthorizations(orderId).catch((e) =>
+    kept.release(orderId).catch((e) =>
       logger.warn(`[dintero] could not end the keeping of order ${orderId}'s authorizations (they expire on their own): ${(e as Error).message}`)
     )
   }
@@ -47,7 +50,7 @@ export async function keepAuthorizationsForOrderEdit(req: MedusaRequest, res: Me
           (payment.captures ?? []).length === 0
         ) {
           // Written (committed) before Medusa's confirm runs: the cancel that reads it may run in another process.
-          await keepAuthorization(tx, orderId)
+          await kept.keep(tx, orderId)
         }
       }
     }
