@@ -8,7 +8,7 @@ import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
 import type DinteroOrdersService from "../../modules/dintero-orders/service"
 import { dinteroClientFor, dinteroConfiguration } from "../../lib/dintero-registry"
 import { keptAuthorizationsIn } from "../../modules/dintero-payments/kept-authorizations"
-import { loadOrder, paymentsOf, type PaymentRow } from "../lib/medusa-data"
+import { loadOrder, loadOrderPaymentCollections, paymentsOf, type PaymentRow } from "../lib/medusa-data"
 
 /** Payment methods whose authorized amount Dintero can raise after authorization (seed 004). */
 const UPDATABLE_AUTHORIZATION = new Set(["klarna.klarna", "klarna.billie"])
@@ -41,14 +41,7 @@ export const moveKeptAuthorizationStep = createStep(
   "dintero-move-kept-authorization",
   async (input: { order_id: string }, { container }) => {
     const moved: MovedAuthorization[] = []
-    const query = container.resolve(ContainerRegistrationKeys.QUERY)
-    const { data } = await query.graph({
-      entity: "order",
-      fields: ["id", "payment_collections.payments.data", "payment_collections.payments.canceled_at"],
-      filters: { id: input.order_id },
-    })
-    const payments = ((data[0] as { payment_collections?: { payments?: Pick<PaymentRow, "data" | "canceled_at">[] }[] } | undefined)
-      ?.payment_collections ?? []).flatMap((c) => c.payments ?? [])
+    const payments = (await loadOrderPaymentCollections(container, input.order_id)).flatMap((c) => c.payments ?? [])
     const txOf = (p: Pick<PaymentRow, "data">) => (typeof p.data?.transaction_id === "string" ? p.data.transaction_id : undefined)
     // Authorizations the provider kept for this order when Medusa cancelled their payment, not yet taken over by
     // another payment of the order (so a second delivery of the event moves nothing twice).
@@ -93,7 +86,7 @@ async function moveOne(container: MedusaContainer, orderId: string, transactionI
   if (!config) throw new Error("no Dintero payment provider is configured")
   const client = dinteroClientFor(config)
   const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
-  const order = await loadOrder(container, orderId, ["display_id", "payment_collections.currency_code", "payment_collections.payment_sessions.status"])
+  const order = await loadOrder(container, orderId, ["display_id"])
   if (!order) throw new Error(`order ${orderId} not found`)
   const original = paymentsOf(order).find((p) => p.data?.transaction_id === transactionId)
   const providerId: string = original?.provider_id ?? "pp_dintero_dintero"
@@ -161,7 +154,7 @@ async function moveOne(container: MedusaContainer, orderId: string, transactionI
  * has a Dintero session or a payment, or when the order was not paid with Dintero.
  */
 async function openDifferenceSession(container: MedusaContainer, orderId: string): Promise<void> {
-  const order = await loadOrder(container, orderId, ["payment_collections.currency_code", "payment_collections.payment_sessions.status"])
+  const order = await loadOrder(container, orderId)
   const dintero = paymentsOf(order).find((p) => p.provider_id?.startsWith("pp_dintero"))
   if (!order || !dintero) return
   const target = (order.payment_collections ?? [])

@@ -2,6 +2,7 @@ import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusaj
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { keptAuthorizationsIn } from "../../../../modules/dintero-payments/kept-authorizations"
 import { isDinteroProviderId } from "../../../../providers/dintero/provider-id"
+import { loadOrderPaymentCollections } from "../../../../workflows/lib/medusa-data"
 
 /**
  * Marks the Dintero authorizations an order edit would make Medusa void: payments of the order that are authorized
@@ -27,24 +28,11 @@ export async function keepAuthorizationsForOrderEdit(req: MedusaRequest, res: Me
   res.once("finish", release)
   res.once("close", release)
   try {
-    const query = req.scope.resolve(ContainerRegistrationKeys.QUERY)
-    const { data } = await query.graph({
-      entity: "order",
-      fields: [
-        "id",
-        "payment_collections.payments.id",
-        "payment_collections.payments.provider_id",
-        "payment_collections.payments.data",
-        "payment_collections.payments.canceled_at",
-        "payment_collections.payments.captures.id",
-      ],
-      filters: { id: orderId },
-    })
-    for (const collection of data[0]?.payment_collections ?? []) {
-      for (const payment of collection?.payments ?? []) {
-        const tx = (payment?.data as Record<string, unknown> | undefined)?.transaction_id
+    for (const collection of await loadOrderPaymentCollections(req.scope, orderId, ["payment_collections.payments.captures.id"])) {
+      for (const payment of collection.payments ?? []) {
+        const tx = payment.data?.transaction_id
         if (
-          isDinteroProviderId(payment?.provider_id) &&
+          isDinteroProviderId(payment.provider_id) &&
           typeof tx === "string" &&
           !payment.canceled_at &&
           (payment.captures ?? []).length === 0
