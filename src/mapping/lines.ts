@@ -72,10 +72,9 @@ export interface ShippingMethodInput {
  * Query results have no guaranteed order, and line ids derived from position must not move.
  */
 export function inCreationOrder<T extends { id: string; created_at?: string | Date | null }>(lines: T[]): T[] {
-  const times = lines.map((line) => (line.created_at == null ? NaN : new Date(line.created_at).getTime()))
-  if (times.some((time) => Number.isNaN(time))) return [...lines]
-  return lines
-    .map((line, index) => ({ line, time: times[index] }))
+  const timed = lines.map((line) => ({ line, time: line.created_at == null ? NaN : new Date(line.created_at).getTime() }))
+  if (timed.some(({ time }) => Number.isNaN(time))) return [...lines]
+  return timed
     .sort((a, b) => a.time - b.time || (a.line.id < b.line.id ? -1 : a.line.id > b.line.id ? 1 : 0))
     .map(({ line }) => line)
 }

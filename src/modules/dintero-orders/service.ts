@@ -76,7 +76,8 @@ class DinteroOrdersService extends MedusaService({ DinteroOrderMirror, DinteroOr
         returning "attempts"`,
       [claim.owner, claim.ttlMs, id, ...from]
     )
-    return rows.length ? Number(rows[0].attempts) : null
+    const [claimed] = rows
+    return claimed ? Number(claimed.attempts) : null
   }
 
   /**

@@ -3,6 +3,7 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { keptAuthorizationsIn } from "../../../../modules/dintero-payments/kept-authorizations"
 import { isDinteroProviderId } from "../../../../providers/dintero/provider-id"
 import { loadOrderPaymentCollections } from "../../../../workflows/lib/medusa-data"
+import { pathParam } from "../lib/path-param"
 
 /**
  * Marks the Dintero authorizations an order edit would make Medusa void: payments of the order that are authorized
@@ -10,7 +11,7 @@ import { loadOrderPaymentCollections } from "../../../../workflows/lib/medusa-da
  * final capture). The order id is the route's `:id` (Medusa's order-edit routes are keyed by order).
  */
 export async function keepAuthorizationsForOrderEdit(req: MedusaRequest, res: MedusaResponse, next: MedusaNextFunction) {
-  const orderId = req.params.id
+  const orderId = pathParam(req, "id")
   const logger = req.scope.resolve(ContainerRegistrationKeys.LOGGER)
   // The marks are the dintero-payments module's records (the database), not the provider's: nothing here touches
   // the provider or its memory.

@@ -7,6 +7,7 @@ import type { MirrorOperationView, OrderMirrorResponse, PaymentLinkView } from "
 import type { AdminDinteroOrderMirrorQuery } from "../../validators"
 import { isDinteroProviderId } from "../../../../../providers/dintero/provider-id"
 import { loadOrderPaymentCollections } from "../../../../../workflows/lib/medusa-data"
+import { pathParam } from "../../lib/path-param"
 
 /**
  * GET /admin/dintero/orders/:id — the Orders mirror of a Medusa order: the Dintero order id, the line map
@@ -15,7 +16,7 @@ import { loadOrderPaymentCollections } from "../../../../../workflows/lib/medusa
  */
 export async function GET(req: AuthenticatedMedusaRequest<unknown, AdminDinteroOrderMirrorQuery>, res: MedusaResponse) {
   const svc = req.scope.resolve(DINTERO_ORDERS_MODULE) as DinteroOrdersService
-  const orderId = req.params.id
+  const orderId = pathParam(req, "id")
   const [mirror] = await svc.listDinteroOrderMirrors({ order_id: orderId })
   const operations = await svc.listDinteroOrderOperations(
     { order_id: orderId },
