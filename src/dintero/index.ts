@@ -27,6 +27,7 @@ export { refreshMarginSeconds } from "./auth"
 export {
   capturedAmount,
   refundedAmount,
+  isSuccessfulEvent,
   findEventByReference,
   isCapturable,
   isVoided,

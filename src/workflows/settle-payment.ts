@@ -6,7 +6,7 @@ import {
   deletePaymentSessionsWorkflow,
   processPaymentWorkflow,
 } from "@medusajs/medusa/core-flows"
-import { DinteroError, type DinteroClient, type Transaction } from "../dintero"
+import { DinteroError, capturedAmount, isSuccessfulEvent, refundedAmount, type DinteroClient, type Transaction } from "../dintero"
 import { fromMinorUnits, toMinorUnits, type DecimalInput } from "../mapping/money"
 import { forLog, isDinteroId } from "../providers/dintero/callback"
 import { heldStatus, preferredTransaction } from "../mapping/status"
@@ -237,9 +237,7 @@ async function settleForOrder(
  * amount.
  */
 async function recordDinteroCapture(container: MedusaContainer, tx: Transaction, collection: Collection): Promise<void> {
-  const captures = ((tx.events ?? []) as Array<{ event?: string; success?: boolean; event_reference?: string }>).filter(
-    (e) => e.event === "CAPTURE" && e.success !== false
-  )
+  const captures = (tx.events ?? []).filter((e) => e.event === "CAPTURE" && isSuccessfulEvent(e))
   if (tx.status !== "CAPTURED" || captures.length === 0 || captures.some((e) => !!e.event_reference)) return
   const payment = collection.payments.find((p) => p.data?.transaction_id === tx.id) ?? collection.payments.find((p) => !p.canceled_at)
   if (!payment || payment.captured_at || payment.canceled_at || (payment.captures ?? []).length > 0) return
@@ -304,8 +302,7 @@ async function recordDecline(
 }
 
 function errorOf(tx: Transaction): string | undefined {
-  const events = (tx.events ?? []) as Array<{ success?: boolean; error?: { code?: string; message?: string } }>
-  const failed = [...events].reverse().find((e) => e.success === false && e.error)
+  const failed = [...(tx.events ?? [])].reverse().find((e) => e.success === false && e.error)
   return failed?.error ? [failed.error.code, failed.error.message].filter(Boolean).join(": ").slice(0, 200) : undefined
 }
 
@@ -357,10 +354,9 @@ async function release(
   return { kind: "done", detail: `${action}: ${reason}` }
 }
 
+/** What Dintero holds captured and not refunded (the one event-sum rule, src/dintero/transactions.ts). */
 function capturedOf(tx: Transaction): number {
-  const events = (tx.events ?? []) as Array<{ event?: string; success?: boolean; amount?: number }>
-  const sum = (kind: string) => events.filter((e) => e.event === kind && e.success !== false).reduce((s, e) => s + (e.amount ?? 0), 0)
-  return sum("CAPTURE") - sum("REFUND")
+  return capturedAmount(tx) - refundedAmount(tx)
 }
 
 const RELEASED_KEY = "dintero_released_payments"
@@ -383,7 +379,7 @@ async function noteOn(container: MedusaContainer, where: { orderId?: string; car
 
 /** Payments without a cart (an order's outstanding amount): the Dintero session's metadata names the Medusa session. */
 async function settleWithoutCart(container: MedusaContainer, tx: Transaction): Promise<SettleOutcome> {
-  const sessionId = (tx as { session?: { metadata?: Record<string, unknown> } }).session?.metadata?.medusa_payment_session_id
+  const sessionId = tx.session?.metadata?.medusa_payment_session_id
   if (typeof sessionId !== "string") {
     return { kind: "never", detail: "not a payment of this store" }
   }

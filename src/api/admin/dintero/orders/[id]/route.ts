@@ -15,7 +15,7 @@ import { pathParam } from "../../lib/path-param"
  * status, attempts and last error. `?dintero=true` also reads the order and its payment records from Dintero.
  */
 export async function GET(req: AuthenticatedMedusaRequest<unknown, AdminDinteroOrderMirrorQuery>, res: MedusaResponse) {
-  const svc = req.scope.resolve(DINTERO_ORDERS_MODULE) as DinteroOrdersService
+  const svc = req.scope.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE)
   const orderId = pathParam(req, "id")
   const [mirror] = await svc.listDinteroOrderMirrors({ order_id: orderId })
   const operations = await svc.listDinteroOrderOperations(
