@@ -61,12 +61,6 @@ export function toPaymentSessionStatus(status: string | undefined | null): Payme
   }
 }
 
-/** The payment will never succeed: stop polling, let the shopper try again. */
-export function isFinalFailure(status: string | undefined | null): boolean {
-  const value = normalise(status)
-  return value === "FAILED" || value === "DECLINED" || value === "AUTHORIZATION_VOIDED"
-}
-
 /**
  * Action for `getWebhookActionAndData`, from the transaction status re-read after a callback.
  *
