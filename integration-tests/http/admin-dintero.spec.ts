@@ -3,6 +3,7 @@ import { AdminApi, StoreApi } from "../../scripts/lib/store-api"
 import type { SeededStore } from "../../scripts/lib/seed-store"
 import { seedAndLogin, useDinteroEnvironment } from "../utils/environment"
 import { DEFAULTS } from "../../emulator"
+import { dinteroOrder, placeOnHold, waitForMirror } from "./orders-mirror-helpers"
 
 jest.setTimeout(180_000)
 
@@ -228,6 +229,22 @@ medusaIntegrationTestRunner({
       expect(badTest.status).toBe(400)
       // Positive control: the same routes answer with well-formed input.
       expect((await admin.request("get", "/admin/dintero/orders/order_missing?dintero=true")).status).toBe(200)
+    })
+
+    it("Retry on an order's mirror runs a waiting operation now, without waiting for the scheduled job", async () => {
+      // The scheduled job runs every minute here (the default): an operation waiting for a payment on hold is not
+      // due before its next_attempt_at, a minute after its attempt, so within the deadline below only Retry runs it.
+      const { orderId, transactionId, waiting } = await placeOnHold(store, admin, env.emulator, seeded, getContainer())
+      expect(new Date(waiting.next_attempt_at).getTime() - Date.now()).toBeGreaterThan(30_000)
+      await env.emulator.resolveOnHold(transactionId, "AUTHORIZED")
+      await env.emulator.waitForCallbacks()
+      const retried = await admin.ok("post", `/admin/dintero/orders/${orderId}/retry`, {})
+      expect(retried.reset).toContain(waiting.id)
+      const mirror = await waitForMirror(admin, orderId, (m) => m.operations[0].status === "done", 20_000)
+      expect(mirror.operations[0].attempts).toBeGreaterThanOrEqual(2)
+      expect(dinteroOrder(env.emulator, mirror.dintero_order_mirror.dintero_order_id).operations.authorizations).toEqual([
+        expect.objectContaining({ payment_details: expect.objectContaining({ payment_id: transactionId }) }),
+      ])
     })
   },
 })

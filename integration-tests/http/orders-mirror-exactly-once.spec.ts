@@ -1,17 +1,17 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import type { AdminApi, StoreApi } from "../../scripts/lib/store-api"
 import type { SeededStore } from "../../scripts/lib/seed-store"
-import dinteroOrdersRetry from "../../src/jobs/dintero-orders-retry"
 import { DINTERO_ORDERS_MODULE } from "../../src/modules/dintero-orders"
 import type DinteroOrdersService from "../../src/modules/dintero-orders/service"
 import { processDinteroOrderOutboxWorkflow } from "../../src/workflows/mirror-order"
 import { runOrderOutbox } from "../../src/workflows/outbox/runner"
 import { seedAndLogin, useDinteroEnvironment } from "../utils/environment"
-import { dinteroOrder, ledgers, placeOrder, waitForMirror } from "./orders-mirror-helpers"
+import { dinteroOrder, ledgers, placeOnHold as placeOnHoldIn, placeOrder, waitForMirror } from "./orders-mirror-helpers"
 
 jest.setTimeout(240_000)
 
-const env = useDinteroEnvironment()
+// The scheduled retry job runs every second here: the ON_HOLD tests wait for it, not for an admin's Retry.
+const env = useDinteroEnvironment({ env: { DINTERO_ORDERS_RETRY_INTERVAL_MS: "1000" } })
 const SHOPPING = "/api/v1/accounts/:aid/shopping"
 
 medusaIntegrationTestRunner({
@@ -44,7 +44,9 @@ medusaIntegrationTestRunner({
       await Promise.all([
         processDinteroOrderOutboxWorkflow(container).run({ input: { order_ids: [placed.orderId], force: true } }),
         processDinteroOrderOutboxWorkflow(container).run({ input: { order_ids: [placed.orderId] } }),
-        dinteroOrdersRetry(container),
+        // The scheduled job's pass over every order (src/jobs/dintero-orders-retry.ts; not imported here: its schedule
+        // is read when Medusa loads it, after the interval above is set). The job itself also runs every second.
+        processDinteroOrderOutboxWorkflow(container).run({ input: {} }),
         admin.ok("post", `/admin/dintero/orders/${placed.orderId}/retry`, {}),
         // What a second and third process would run: passes that share no memory (and no in-process lock) with this one.
         runOrderOutbox(container, placed.orderId, true),
@@ -69,32 +71,15 @@ medusaIntegrationTestRunner({
       expect((env.emulator.state as any).draft_orders).toHaveLength(1)
     })
 
-    /** A cart paid ON_HOLD: Dintero's callback places the order before any payment exists. */
-    async function placeOnHold() {
-      const market = seeded.markets.no
-      let cart = await store.createCart({ regionId: market.regionId, shippingOptionId: market.shippingOptionId, items: [{ variant_id: seeded.variants.outdoor, quantity: 2 }] })
-      await store.setAddresses(cart.id, market.address)
-      cart = await store.addShippingMethod(cart.id, market.shippingOptionId)
-      const { session } = await store.initiatePaymentSession(cart.id)
-      const paid = await env.emulator.pay(session.data.dintero_session_id, "ON_HOLD")
-      await env.emulator.waitForCallbacks()
-      const { data } = await getContainer().resolve("query").graph({ entity: "order_cart", fields: ["order_id"], filters: { cart_id: cart.id } })
-      expect(data).toHaveLength(1)
-      const orderId = data[0].order_id as string
-      // The mirror exists and its order_placed operation waits for the payment (not skipped, not failed).
-      const mirror = await waitForMirror(admin, orderId, (m) => m.operations[0]?.kind === "order_placed" && m.operations[0].status === "pending" && m.operations[0].attempts >= 1)
-      expect(mirror.operations[0].last_error).toContain("on hold")
-      return { orderId, transactionId: paid.transaction!.id as string }
-    }
+    const placeOnHold = () => placeOnHoldIn(store, admin, env.emulator, seeded, getContainer())
 
     it("ON_HOLD: the order placed before its payment is mirrored once the hold ends AUTHORIZED, and its capture after it", async () => {
       const { orderId, transactionId } = await placeOnHold()
       expect((env.emulator.state as any).orders).toHaveLength(0)
       await env.emulator.resolveOnHold(transactionId, "AUTHORIZED")
       await env.emulator.waitForCallbacks()
-      // The waiting operation looks again each minute; the admin's retry makes it due now.
-      await admin.ok("post", `/admin/dintero/orders/${orderId}/retry`, {})
-      let mirror = await waitForMirror(admin, orderId, (m) => m.operations[0].status === "done" && !!m.dintero_order_mirror?.dintero_order_id)
+      // Nobody presses Retry: the waiting operation looks again at the scheduled job's next run.
+      let mirror = await waitForMirror(admin, orderId, (m) => m.operations[0].status === "done" && !!m.dintero_order_mirror?.dintero_order_id, 30_000)
       const dinteroOrderId = mirror.dintero_order_mirror.dintero_order_id
       expect(dinteroOrder(env.emulator, dinteroOrderId).operations.authorizations).toEqual([
         expect.objectContaining({ payment_details: expect.objectContaining({ payment_id: transactionId }) }),
@@ -112,8 +97,8 @@ medusaIntegrationTestRunner({
       const { orderId, transactionId } = await placeOnHold()
       await env.emulator.resolveOnHold(transactionId, "FAILED")
       await env.emulator.waitForCallbacks()
-      await admin.ok("post", `/admin/dintero/orders/${orderId}/retry`, {})
-      const mirror = await waitForMirror(admin, orderId, (m) => m.operations[0].status === "needs_action")
+      // The scheduled job's next run finds the hold ended.
+      const mirror = await waitForMirror(admin, orderId, (m) => m.operations[0].status === "needs_action", 30_000)
       expect(mirror.operations[0].last_error).toContain(`${transactionId} was on hold and ended FAILED: the order is not paid`)
       expect((env.emulator.state as any).orders).toHaveLength(0)
     })

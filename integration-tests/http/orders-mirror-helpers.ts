@@ -59,6 +59,26 @@ export async function placeOrder(
   return { orderId, paymentId: order.payment_collections[0].payments[0].id as string, transactionId: paid.transaction!.id as string }
 }
 
+/**
+ * A cart paid ON_HOLD: Dintero's callback places the order before any payment exists. Answers once the mirror's
+ * order_placed operation waits for the payment (attempted, pending, neither skipped nor failed).
+ */
+export async function placeOnHold(store: StoreApi, admin: AdminApi, emulator: Emulator, seeded: SeededStore, container: any) {
+  const market = seeded.markets.no
+  let cart = await store.createCart({ regionId: market.regionId, shippingOptionId: market.shippingOptionId, items: [{ variant_id: seeded.variants.outdoor, quantity: 2 }] })
+  await store.setAddresses(cart.id, market.address)
+  cart = await store.addShippingMethod(cart.id, market.shippingOptionId)
+  const { session } = await store.initiatePaymentSession(cart.id)
+  const paid = await emulator.pay(session.data.dintero_session_id, "ON_HOLD")
+  await emulator.waitForCallbacks()
+  const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order_cart", fields: ["order_id"], filters: { cart_id: cart.id } })
+  if (data.length !== 1) throw new Error(`the ON_HOLD callback placed ${data.length} orders for cart ${cart.id}`)
+  const orderId = data[0].order_id as string
+  const mirror = await waitForMirror(admin, orderId, (m) => m.operations[0]?.kind === "order_placed" && m.operations[0].status === "pending" && m.operations[0].attempts >= 1)
+  if (!String(mirror.operations[0].last_error).includes("on hold")) throw new Error(`order_placed waits for something else: ${mirror.operations[0].last_error}`)
+  return { orderId, transactionId: paid.transaction!.id as string, waiting: mirror.operations[0] }
+}
+
 export interface EditSpec {
   add?: { variant_id: string; quantity: number; unit_price?: number }[]
   update?: { item_id: string; quantity: number }[]

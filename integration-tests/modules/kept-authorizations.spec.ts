@@ -2,7 +2,7 @@ import path from "node:path"
 import { moduleIntegrationTestRunner } from "@medusajs/test-utils"
 import { DINTERO_PAYMENTS_MODULE } from "../../src/modules/dintero-payments"
 import type DinteroPaymentsService from "../../src/modules/dintero-payments/service"
-import { KEEP_MS, databaseKeptAuthorizations } from "../../src/providers/dintero/kept-authorizations"
+import { KEEP_MS, databaseKeptAuthorizations } from "../../src/modules/dintero-payments/kept-authorizations"
 
 jest.setTimeout(60_000)
 

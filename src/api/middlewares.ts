@@ -4,6 +4,7 @@ import {
   AdminDinteroEmptyBody,
   AdminDinteroOrderMirrorQuery,
   AdminDinteroPaymentsQuery,
+  AdminDinteroRetryBody,
 } from "./admin/dintero/validators"
 
 export default defineMiddlewares({
@@ -28,7 +29,7 @@ export default defineMiddlewares({
     {
       matcher: "/admin/dintero/orders/:id/retry",
       method: ["POST"],
-      middlewares: [validateAndTransformBody(AdminDinteroEmptyBody)],
+      middlewares: [validateAndTransformBody(AdminDinteroRetryBody)],
     },
     {
       matcher: "/admin/dintero/settings/test-connection",

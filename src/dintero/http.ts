@@ -34,6 +34,7 @@ import https from "node:https"
 import { randomUUID } from "node:crypto"
 import axios, { AxiosError, AxiosInstance, AxiosResponse } from "axios"
 import { DinteroError } from "./errors"
+import { backoffDelay } from "./backoff"
 import {
   DinteroClientConfig,
   DinteroLogger,
@@ -68,21 +69,6 @@ export function parseRetryAfter(value: unknown, nowMs: number = Date.now()): num
   return Math.max(0, at - nowMs)
 }
 
-/** Exponential backoff: a random share (default: all, full jitter) of min(maxDelay, base * 2^attempt). attempt starts at 0. */
-export function backoffDelay(
-  attempt: number,
-  opts: {
-    baseDelayMs: number
-    maxDelayMs: number
-    /** The delay is a random share of the exponential step between these factors; default full jitter [0, 1]. */
-    jitter?: readonly [low: number, high: number]
-  },
-  random: () => number = Math.random
-): number {
-  const ceiling = Math.min(opts.maxDelayMs, opts.baseDelayMs * 2 ** Math.max(0, attempt))
-  const [low, high] = opts.jitter ?? [0, 1]
-  return Math.floor(ceiling * (low + (high - low) * random()))
-}
 
 /**
  * Delay before retry number `attempt` (0-based), or undefined when we must not wait (Retry-After above the cap).

@@ -21,12 +21,14 @@ export type {
 } from "./checkout"
 export { orderIdOf } from "./contract/orders"
 export { OrdersApi } from "./orders"
-export { backoffDelay, parseRetryAfter, retryDelay } from "./http"
+export { backoffDelay } from "./backoff"
+export { parseRetryAfter, retryDelay } from "./http"
 export { refreshMarginSeconds } from "./auth"
 export {
   capturedAmount,
   capturedByDinteroItself,
   refundedAmount,
+  isSuccessfulEvent,
   findEventByReference,
   isCapturable,
   isVoided,

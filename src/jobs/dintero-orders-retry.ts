@@ -1,6 +1,6 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { processDinteroOrderOutboxWorkflow } from "../workflows/mirror-order"
-import { ORDERS_RETRY_INTERVAL_MS, ORDERS_RETRY_JOB } from "../workflows/lib/scheduled-jobs"
+import { ORDERS_RETRY_JOB, ordersRetryIntervalMs } from "../lib/scheduled-jobs"
 
 /**
  * Sends every Orders-mirror operation whose backoff has elapsed, and resumes passes that died mid-way (their row
@@ -10,4 +10,4 @@ export default async function dinteroOrdersRetry(container: MedusaContainer) {
   await processDinteroOrderOutboxWorkflow(container).run({ input: {} })
 }
 
-export const config = { name: ORDERS_RETRY_JOB, schedule: { interval: ORDERS_RETRY_INTERVAL_MS } }
+export const config = { name: ORDERS_RETRY_JOB, schedule: { interval: ordersRetryIntervalMs() } }

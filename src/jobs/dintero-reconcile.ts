@@ -1,6 +1,6 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { reconcileStore } from "../workflows/reconcile/reconcile"
-import { RECONCILE_INTERVAL_MS, RECONCILE_JOB } from "../workflows/lib/scheduled-jobs"
+import { RECONCILE_JOB, reconcileIntervalMs } from "../lib/scheduled-jobs"
 
 /**
  * Reconciles what Medusa's events missed since the last run (src/workflows/reconcile). Runs on the worker; its first
@@ -11,4 +11,4 @@ export default async function dinteroReconcile(container: MedusaContainer) {
   await reconcileStore(container)
 }
 
-export const config = { name: RECONCILE_JOB, schedule: { interval: RECONCILE_INTERVAL_MS } }
+export const config = { name: RECONCILE_JOB, schedule: { interval: reconcileIntervalMs() } }

@@ -36,8 +36,7 @@ export function allocateCapture(
   capturedByLine: Record<string, number>,
   amount: number
 ): AllocatedLine[] {
-  const remaining = remainders(lines, (line) => line.amount - (capturedByLine[line.line_id] ?? 0))
-  return allocate(lines, remaining, amount, "capture")
+  return allocate(withRemaining(lines, (line) => line.amount - (capturedByLine[line.line_id] ?? 0)), amount, "capture")
 }
 
 /** Split a refund of `amount` over what is captured and not yet refunded on each line. */
@@ -47,14 +46,17 @@ export function allocateRefund(
   refundedByLine: Record<string, number>,
   amount: number
 ): AllocatedLine[] {
-  const remaining = remainders(
-    lines,
-    (line) => (capturedByLine[line.line_id] ?? 0) - (refundedByLine[line.line_id] ?? 0)
-  )
-  return allocate(lines, remaining, amount, "refund")
+  const rows = withRemaining(lines, (line) => (capturedByLine[line.line_id] ?? 0) - (refundedByLine[line.line_id] ?? 0))
+  return allocate(rows, amount, "refund")
 }
 
-function remainders(lines: AllocatableLine[], remainingOf: (line: AllocatableLine) => number): number[] {
+/** Each line with what is left on it, checked: line ids unique, amounts whole minor units. */
+interface LineWithRemaining {
+  line: AllocatableLine
+  remaining: number
+}
+
+function withRemaining(lines: AllocatableLine[], remainingOf: (line: AllocatableLine) => number): LineWithRemaining[] {
   const seen = new Set<string>()
   return lines.map((line) => {
     if (seen.has(line.line_id)) throw new Error(`Duplicate line_id "${line.line_id}" in the transaction's items`)
@@ -62,19 +64,18 @@ function remainders(lines: AllocatableLine[], remainingOf: (line: AllocatableLin
     assertMinor(line.amount, `amount of line "${line.line_id}"`)
     const remaining = remainingOf(line)
     assertMinor(remaining, `remaining amount of line "${line.line_id}"`)
-    return remaining
+    return { line, remaining }
   })
 }
 
 function allocate(
-  lines: AllocatableLine[],
-  remaining: number[],
+  rows: LineWithRemaining[],
   amount: number,
   operation: "capture" | "refund"
 ): AllocatedLine[] {
   assertMinor(amount, `${operation} amount`)
   if (amount <= 0) throw new Error(`Cannot ${operation} ${amount}: the amount must be positive`)
-  const totalRemaining = sumMinor(remaining)
+  const totalRemaining = sumMinor(rows.map((row) => row.remaining))
   if (amount > totalRemaining) {
     throw new Error(
       `Cannot ${operation} ${amount}: only ${totalRemaining} (minor units) is left to ${operation} on the lines`
@@ -88,15 +89,16 @@ function allocate(
   }
 
   if (amount === totalRemaining) {
-    lines.forEach((line, index) => remaining[index] !== 0 && take(line, remaining[index]))
+    for (const { line, remaining } of rows) if (remaining !== 0) take(line, remaining)
     return result
   }
 
   let left = amount
-  for (let index = 0; index < lines.length && left > 0; index++) {
-    if (remaining[index] <= 0) continue
-    const part = Math.min(left, remaining[index])
-    take(lines[index], part)
+  for (const { line, remaining } of rows) {
+    if (left <= 0) break
+    if (remaining <= 0) continue
+    const part = Math.min(left, remaining)
+    take(line, part)
     left -= part
   }
   if (left !== 0) {

@@ -6,6 +6,32 @@
  */
 import { DecimalInput, scaledToString, toScaledInteger } from "./money"
 
+/**
+ * The fields of Medusa's line items and shipping methods that the types below name, for carts and orders alike:
+ * what the glue asks `query.graph` for (the provider for carts, the mirror for orders).
+ */
+export const LINE_FIELDS = [
+  "items.id",
+  "items.title",
+  "items.product_title",
+  "items.variant_title",
+  "items.variant_id",
+  "items.variant_sku",
+  "items.quantity",
+  "items.total",
+  "items.tax_total",
+  "items.is_tax_inclusive",
+  "items.created_at",
+  "items.tax_lines.rate",
+  "shipping_methods.id",
+  "shipping_methods.name",
+  "shipping_methods.shipping_option_id",
+  "shipping_methods.total",
+  "shipping_methods.tax_total",
+  "shipping_methods.created_at",
+  "shipping_methods.tax_lines.rate",
+]
+
 export interface TaxLineInput {
   /** Percent, e.g. 25 or "12.5". */
   rate: DecimalInput
@@ -46,10 +72,9 @@ export interface ShippingMethodInput {
  * Query results have no guaranteed order, and line ids derived from position must not move.
  */
 export function inCreationOrder<T extends { id: string; created_at?: string | Date | null }>(lines: T[]): T[] {
-  const times = lines.map((line) => (line.created_at == null ? NaN : new Date(line.created_at).getTime()))
-  if (times.some((time) => Number.isNaN(time))) return [...lines]
-  return lines
-    .map((line, index) => ({ line, time: times[index] }))
+  const timed = lines.map((line) => ({ line, time: line.created_at == null ? NaN : new Date(line.created_at).getTime() }))
+  if (timed.some(({ time }) => Number.isNaN(time))) return [...lines]
+  return timed
     .sort((a, b) => a.time - b.time || (a.line.id < b.line.id ? -1 : a.line.id > b.line.id ? 1 : 0))
     .map(({ line }) => line)
 }

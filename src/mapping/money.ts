@@ -166,3 +166,21 @@ function describe(value: unknown): string {
     return typeof value
   }
 }
+
+/**
+ * Splits `total` (≥ 0, whole units) over `items` in proportion to their weights (≥ 0, not all 0), by largest
+ * remainder: the parts are whole and add up to `total` exactly; ties go to the earlier item.
+ */
+export function apportion<T>(total: bigint, items: readonly T[], weightOf: (item: T) => bigint): { item: T; part: bigint }[] {
+  if (total < 0n) throw new Error(`apportion: the total must not be negative, got ${total}`)
+  const weighted = items.map((item, index) => ({ item, index, weight: weightOf(item) }))
+  if (weighted.some(({ weight }) => weight < 0n)) throw new Error("apportion: a weight is negative")
+  const sum = weighted.reduce((a, { weight }) => a + weight, 0n)
+  if (sum === 0n) throw new Error("apportion: the weights add up to zero")
+  const floors = weighted.map((w) => ({ ...w, part: (total * w.weight) / sum, rest: (total * w.weight) % sum }))
+  // What the floors leave is less than one unit per item: one more unit each to the largest remainders.
+  const left = total - floors.reduce((a, { part }) => a + part, 0n)
+  const byRest = [...floors].sort((a, b) => (b.rest > a.rest ? 1 : b.rest < a.rest ? -1 : a.index - b.index))
+  const bumped = new Set(byRest.slice(0, Number(left)).map(({ index }) => index))
+  return floors.map(({ item, index, part }) => ({ item, part: bumped.has(index) ? part + 1n : part }))
+}

@@ -6,7 +6,7 @@
  * the line as it is now. Orders `line_id`s are integers that must never be reused, so the mirror keeps a
  * snapshot of what it last sent and the next free line id.
  */
-import { DecimalInput, assertMinor, scaledToString, toMinorUnits, toScaledInteger } from "./money"
+import { DecimalInput, apportion, assertMinor, scaledToString, toMinorUnits, toScaledInteger } from "./money"
 import {
   LineItemInput,
   ShippingMethodInput,
@@ -244,28 +244,19 @@ export function ordersTaxLines(
   if (!taxLines || taxLines.length === 0) {
     return taxMinor === 0 ? [] : [{ amount: taxMinor, percentage: effectiveRate(grossMinor, taxMinor) }]
   }
-  const rates = taxLines.map((line) => toScaledInteger(line.rate, 2)) // hundredths of a percent
-  const percentages = rates.map((rate) => Number(scaledToString(rate, 2)))
-  const rateSum = rates.reduce((a, b) => a + b, 0n)
-  if (taxLines.length === 1 || rateSum === 0n) {
+  const rated = taxLines.map((line) => {
+    const rate = toScaledInteger(line.rate, 2) // hundredths of a percent
+    return { rate, percentage: Number(scaledToString(rate, 2)) }
+  })
+  if (taxLines.length === 1 || rated.every(({ rate }) => rate === 0n)) {
     // One rate takes all the tax; with all-zero rates, the first line holds whatever tax there is.
-    return percentages.map((percentage, index) => ({ amount: index === 0 ? taxMinor : 0, percentage }))
+    return rated.map(({ percentage }, index) => ({ amount: index === 0 ? taxMinor : 0, percentage }))
   }
   const tax = BigInt(taxMinor)
   const negative = tax < 0n
-  const magnitude = negative ? -tax : tax
-  const shares = rates.map((rate) => (magnitude * rate) / rateSum)
-  const remainders = rates.map((rate, index) => ({ index, rest: (magnitude * rate) % rateSum }))
-  let left = magnitude - shares.reduce((a, b) => a + b, 0n)
-  remainders.sort((a, b) => (b.rest > a.rest ? 1 : b.rest < a.rest ? -1 : a.index - b.index))
-  for (const { index } of remainders) {
-    if (left === 0n) break
-    shares[index] += 1n
-    left -= 1n
-  }
-  return shares.map((share, index) => ({
-    amount: Number(negative ? -share : share),
-    percentage: percentages[index],
+  return apportion(negative ? -tax : tax, rated, ({ rate }) => rate).map(({ item, part }) => ({
+    amount: Number(negative ? -part : part),
+    percentage: item.percentage,
   }))
 }
 
@@ -297,9 +288,10 @@ function recordedDifferently(old: MirroredLine, now: Omit<MirroredLine, "line_id
     old.gross_amount !== now.gross_amount ||
     old.id !== now.id ||
     old.tax_lines.length !== now.tax_lines.length ||
-    old.tax_lines.some(
-      (tax, i) => tax.amount !== now.tax_lines[i].amount || tax.percentage !== now.tax_lines[i].percentage
-    )
+    old.tax_lines.some((tax, i) => {
+      const other = now.tax_lines[i]
+      return tax.amount !== other?.amount || tax.percentage !== other?.percentage
+    })
   )
 }
 

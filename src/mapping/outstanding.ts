@@ -4,7 +4,7 @@
  * with its VAT (so the shopper's receipt and Dintero's settlement carry the VAT the order holds). Integer minor
  * units throughout; the parts add up to the amount exactly (largest remainder).
  */
-import { toMinorUnits, toScaledInteger, scaledToString, type DecimalInput } from "./money"
+import { apportion, toMinorUnits, toScaledInteger, scaledToString, type DecimalInput } from "./money"
 import { vatRate, type LineItemInput, type ShippingMethodInput } from "./lines"
 
 export interface OrderForOutstanding {
@@ -38,18 +38,8 @@ export function outstandingAmountLines(order: OrderForOutstanding, amount: numbe
   }
   const total = [...byRate.values()].reduce((a, b) => a + b, 0n)
   if (total === 0n || amount <= 0) return null
-  const rates = [...byRate.entries()]
-  const target = BigInt(amount)
-  const parts = rates.map(([, gross]) => (target * gross) / total)
-  let left = target - parts.reduce((a, b) => a + b, 0n)
-  const byRemainder = rates.map(([, gross], i) => ({ i, rem: (target * gross) % total })).sort((a, b) => (b.rem > a.rem ? 1 : b.rem < a.rem ? -1 : a.i - b.i))
-  for (const { i } of byRemainder) {
-    if (left === 0n) break
-    parts[i] += 1n
-    left -= 1n
-  }
-  return rates
-    .map(([rate], i) => ({ rate, part: parts[i] }))
+  return apportion(BigInt(amount), [...byRate.entries()], ([, gross]) => gross)
+    .map(({ item: [rate], part }) => ({ rate, part }))
     .filter(({ part }) => part > 0n)
     .map(({ rate, part }) => {
       const percent = scaledToString(rate, 2)
@@ -57,7 +47,7 @@ export function outstandingAmountLines(order: OrderForOutstanding, amount: numbe
       return {
         id: `outstanding-${vat}`,
         line_id: `outstanding-${vat}`,
-        description: rates.length > 1 ? `${description} (VAT ${vat} %)` : description,
+        description: byRate.size > 1 ? `${description} (VAT ${vat} %)` : description,
         quantity: 1 as const,
         amount: Number(part),
         vat_amount: Number(vatIn(part, rate)),

@@ -17,7 +17,8 @@ const PLACEHOLDER = /\{([^{}]*)\}/g
 
 /** The placeholder names a template uses, in order of appearance (duplicates kept once). */
 export function returnUrlPlaceholders(template: string): string[] {
-  return [...new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1]))]
+  // Group 1 always takes part in a match of PLACEHOLDER (possibly empty), so it is a string here.
+  return [...new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? ""))]
 }
 
 /** Throws when the template names a placeholder that does not exist (a typo would otherwise reach the shopper). */

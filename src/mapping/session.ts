@@ -128,8 +128,9 @@ export function buildSessionOrder(cart: CartForSession, options: BuildSessionOrd
 
   // Dintero has room for one shipping_option; a cart with several methods lists them all as items instead.
   let shipping_option: DinteroShippingOption | undefined
-  if (shippingLines.length === 1) {
-    shipping_option = { ...shippingLines[0], operator: "", delivery_method: options.deliveryMethod ?? "unspecified" }
+  const onlyShipping = shippingLines.length === 1 ? shippingLines[0] : undefined
+  if (onlyShipping) {
+    shipping_option = { ...onlyShipping, operator: "", delivery_method: options.deliveryMethod ?? "unspecified" }
   } else {
     for (const { title, ...line } of shippingLines) {
       items.push({ ...line, description: title, quantity: 1, type: "shipping" })

@@ -4,7 +4,7 @@
  * Values are Medusa's `PaymentSessionStatus` / `PaymentActions` strings, spelled out so this module stays
  * free of Medusa imports (the provider can cast them).
  */
-import type { TransactionStatus } from "../dintero/types"
+import type { Transaction, TransactionStatus } from "../dintero/types"
 
 /** Dintero's transaction statuses, as the client types them. */
 export type DinteroTransactionStatus = TransactionStatus
@@ -61,12 +61,6 @@ export function toPaymentSessionStatus(status: string | undefined | null): Payme
   }
 }
 
-/** The payment will never succeed: stop polling, let the shopper try again. */
-export function isFinalFailure(status: string | undefined | null): boolean {
-  const value = normalise(status)
-  return value === "FAILED" || value === "DECLINED" || value === "AUTHORIZATION_VOIDED"
-}
-
 /**
  * Action for `getWebhookActionAndData`, from the transaction status re-read after a callback.
  *
@@ -103,4 +97,37 @@ export function toWebhookAction(status: string | undefined | null): WebhookActio
 function normalise(status: string | undefined | null): string | undefined {
   if (typeof status !== "string" || status.trim() === "") return undefined
   return status.trim().toUpperCase()
+}
+
+/** Statuses in which Dintero holds (or has taken) the shopper's money. */
+const HELD = new Set([
+  "AUTHORIZED",
+  "ON_HOLD",
+  "CAPTURED",
+  "PARTIALLY_CAPTURED",
+  "PARTIALLY_REFUNDED",
+  "PARTIALLY_CAPTURED_REFUNDED",
+  "REFUNDED",
+])
+
+export function heldStatus(status: string | undefined): boolean {
+  return !!status && HELD.has(status)
+}
+
+function rank(status: string | undefined): number {
+  if (heldStatus(status)) return 0
+  if (status === "AUTHORIZATION_VOIDED") return 1
+  if (status === "DECLINED" || status === "FAILED") return 3
+  return 2
+}
+
+/**
+ * Pure: of a session's transactions, the one to act on: one that holds money first, then a voided one, then one
+ * in progress, then a failed attempt; the newest of equals. Never "the first listed".
+ */
+export function preferredTransaction<T extends Pick<Transaction, "status" | "created_at">>(list: T[]): T | null {
+  const sorted = [...list].sort(
+    (a, b) => rank(a.status) - rank(b.status) || String(b.created_at ?? "").localeCompare(String(a.created_at ?? ""))
+  )
+  return sorted[0] ?? null
 }

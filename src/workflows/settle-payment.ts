@@ -6,12 +6,12 @@ import {
   deletePaymentSessionsWorkflow,
   processPaymentWorkflow,
 } from "@medusajs/medusa/core-flows"
-import { DinteroError, capturedByDinteroItself, type DinteroClient, type Transaction } from "../dintero"
+import { DinteroError, capturedAmount, capturedByDinteroItself, refundedAmount, type DinteroClient, type Transaction } from "../dintero"
 import { fromMinorUnits, toMinorUnits, type DecimalInput } from "../mapping/money"
 import { forLog, isDinteroId } from "../providers/dintero/callback"
-import { heldStatus, preferredTransaction } from "../providers/dintero/payment-status"
-import { dinteroClientFor, dinteroConfiguration } from "../providers/dintero/registry"
-import { verifiedTransactions } from "../providers/dintero/verified-transactions"
+import { heldStatus, preferredTransaction } from "../mapping/status"
+import { dinteroClientFor, dinteroConfiguration } from "../lib/dintero-registry"
+import { verifiedTransactions } from "../lib/verified-transactions"
 import { DEFAULT_DINTERO_PROVIDER_ID, isDinteroProviderId } from "../providers/dintero/provider-id"
 
 /**
@@ -301,8 +301,7 @@ async function recordDecline(
 }
 
 function errorOf(tx: Transaction): string | undefined {
-  const events = (tx.events ?? []) as Array<{ success?: boolean; error?: { code?: string; message?: string } }>
-  const failed = [...events].reverse().find((e) => e.success === false && e.error)
+  const failed = [...(tx.events ?? [])].reverse().find((e) => e.success === false && e.error)
   return failed?.error ? [failed.error.code, failed.error.message].filter(Boolean).join(": ").slice(0, 200) : undefined
 }
 
@@ -354,10 +353,9 @@ async function release(
   return { kind: "done", detail: `${action}: ${reason}` }
 }
 
+/** What Dintero holds captured and not refunded (the one event-sum rule, src/dintero/transactions.ts). */
 function capturedOf(tx: Transaction): number {
-  const events = (tx.events ?? []) as Array<{ event?: string; success?: boolean; amount?: number }>
-  const sum = (kind: string) => events.filter((e) => e.event === kind && e.success !== false).reduce((s, e) => s + (e.amount ?? 0), 0)
-  return sum("CAPTURE") - sum("REFUND")
+  return capturedAmount(tx) - refundedAmount(tx)
 }
 
 const RELEASED_KEY = "dintero_released_payments"
@@ -380,7 +378,7 @@ async function noteOn(container: MedusaContainer, where: { orderId?: string; car
 
 /** Payments without a cart (an order's outstanding amount): the Dintero session's metadata names the Medusa session. */
 async function settleWithoutCart(container: MedusaContainer, tx: Transaction): Promise<SettleOutcome> {
-  const sessionId = (tx as { session?: { metadata?: Record<string, unknown> } }).session?.metadata?.medusa_payment_session_id
+  const sessionId = tx.session?.metadata?.medusa_payment_session_id
   if (typeof sessionId !== "string") {
     return { kind: "never", detail: "not a payment of this store" }
   }

@@ -1,4 +1,5 @@
-import { backoffDelay, parseRetryAfter, retryDelay } from "../http"
+import { backoffDelay } from "../backoff"
+import { parseRetryAfter, retryDelay } from "../http"
 import { refreshMarginSeconds } from "../auth"
 import { packageVersion, systemHeaders } from "../config"
 import path from "node:path"

@@ -62,19 +62,37 @@ export const ShippingOption = z.looseObject({
 })
 export type ShippingOption = z.infer<typeof ShippingOption>
 
-/** SPEC-TS:3077 SessionOrder = SessionOrderUpdate with amount + currency required, plus `merchant_reference`. */
-export const SessionOrder = z.looseObject({
-  amount: MinorUnits,
-  currency: Currency,
-  /** SPEC-TS:3077 required on create; echoed on the transaction and in callbacks. */
-  merchant_reference: z.string().min(1),
-  merchant_reference_2: z.string().optional(),
+/**
+ * `order` of `PUT /sessions/{id}`: SPEC-TS:2983 SessionOrderUpdate. EXACT: no `merchant_reference` (it cannot be
+ * changed), so a body carrying fields the update schema does not have is refused by the contract tests.
+ */
+export const SessionOrderUpdate = z.strictObject({
+  amount: MinorUnits.optional(),
+  currency: Currency.optional(),
   vat_amount: MinorUnits.optional(),
+  merchant_reference_2: z.string().optional(),
+  event_reference: z.string().optional(),
+  shipping_address: OrderAddress.optional(),
+  billing_address: OrderAddress.optional(),
   partial_payment: z.boolean().optional(),
   items: z.array(CheckoutOrderItem).optional(),
   shipping_option: ShippingOption.optional(),
-  shipping_address: OrderAddress.optional(),
-  billing_address: OrderAddress.optional(),
+  store: z.record(z.string(), z.unknown()).optional(),
+  discount_lines: z.array(z.record(z.string(), z.unknown())).optional(),
+  discount_codes: z.array(z.string()).optional(),
+  gift_cards: z.array(z.record(z.string(), z.unknown())).optional(),
+})
+export type SessionOrderUpdate = z.infer<typeof SessionOrderUpdate>
+
+/**
+ * SPEC-TS:3077 SessionOrder = SessionOrderUpdate with amount + currency required, plus `merchant_reference`
+ * (required on create; echoed on the transaction and in callbacks). Open, unlike the update.
+ */
+export const SessionOrder = z.looseObject({
+  ...SessionOrderUpdate.shape,
+  amount: MinorUnits,
+  currency: Currency,
+  merchant_reference: z.string().min(1),
 })
 export type SessionOrder = z.infer<typeof SessionOrder>
 
@@ -121,27 +139,6 @@ export const SessionCreate = z.looseObject({
 })
 export type SessionCreate = z.infer<typeof SessionCreate>
 
-/**
- * `order` of `PUT /sessions/{id}`: SPEC-TS:2983 SessionOrderUpdate. EXACT: no `merchant_reference` (it cannot be
- * changed), so a body carrying fields the update schema does not have is refused by the contract tests.
- */
-export const SessionOrderUpdate = z.strictObject({
-  amount: MinorUnits.optional(),
-  currency: Currency.optional(),
-  vat_amount: MinorUnits.optional(),
-  merchant_reference_2: z.string().optional(),
-  event_reference: z.string().optional(),
-  shipping_address: OrderAddress.optional(),
-  billing_address: OrderAddress.optional(),
-  partial_payment: z.boolean().optional(),
-  items: z.array(CheckoutOrderItem).optional(),
-  shipping_option: ShippingOption.optional(),
-  store: z.record(z.string(), z.unknown()).optional(),
-  discount_lines: z.array(z.record(z.string(), z.unknown())).optional(),
-  discount_codes: z.array(z.string()).optional(),
-  gift_cards: z.array(z.record(z.string(), z.unknown())).optional(),
-})
-export type SessionOrderUpdate = z.infer<typeof SessionOrderUpdate>
 
 /**
  * Body of `PUT /sessions/{id}` (SPEC-TS:5196 UpdateSessionOptions): `order` required, `express` optional,

@@ -33,7 +33,8 @@ export function readContract<S extends z.ZodType>(schema: S, data: unknown, what
   const parsed = schema.safeParse(data)
   if (parsed.success) return parsed.data
   const issues = describeIssues(parsed.error)
-  const first = issues[0]
+  // A failed parse has at least one issue; the message names the first.
+  const first = issues[0] ?? { path: "(answer)", message: "does not parse" }
   throw new DinteroError({
     kind: "contract",
     method: at.method,

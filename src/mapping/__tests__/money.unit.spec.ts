@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs"
 import { dirname, join } from "node:path"
 import fc from "fast-check"
 import {
+  apportion,
   currencyDecimals,
   decimalText,
   fromMinorUnits,
@@ -262,5 +263,32 @@ describe("properties", () => {
         expect(toMinorUnits(`${mantissa}e${exponent}`, "NOK")).toBe(toMinorUnits(plain, "NOK"))
       })
     )
+  })
+})
+
+describe("apportion (largest remainder)", () => {
+  it("splits a total in proportion to the weights, the parts adding up to it exactly", () => {
+    expect(apportion(10n, ["a", "b", "c"], () => 1n).map(({ part }) => part)).toEqual([4n, 3n, 3n])
+    expect(apportion(100n, [2500n, 1200n], (w) => w).map(({ part }) => part)).toEqual([68n, 32n])
+    expect(apportion(0n, [1n, 2n], (w) => w).map(({ part }) => part)).toEqual([0n, 0n])
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: 10n ** 12n }), fc.array(fc.bigInt({ min: 0n, max: 10n ** 6n }), { minLength: 1, maxLength: 8 }), (total, weights) => {
+        fc.pre(weights.some((w) => w > 0n))
+        const sum = weights.reduce((a, b) => a + b, 0n)
+        const parts = apportion(total, weights, (w) => w).map(({ part }) => part)
+        expect(parts.reduce((a, b) => a + b, 0n)).toBe(total)
+        // Each part is its exact share rounded down or up, never further off.
+        parts.forEach((part, i) => {
+          const floor = (total * weights[i]) / sum
+          expect(part === floor || part === floor + 1n).toBe(true)
+        })
+      })
+    )
+  })
+
+  it("refuses a negative total, a negative weight and weights that add up to zero", () => {
+    expect(() => apportion(-1n, [1n], (w) => w)).toThrow(/must not be negative/)
+    expect(() => apportion(1n, [2n, -1n], (w) => w)).toThrow(/negative/)
+    expect(() => apportion(1n, [0n, 0n], (w) => w)).toThrow(/add up to zero/)
   })
 })

@@ -1,4 +1,4 @@
-import { isFinalFailure, toPaymentSessionStatus, toWebhookAction } from "../status"
+import { toPaymentSessionStatus, toWebhookAction } from "../status"
 
 describe("toPaymentSessionStatus", () => {
   it.each([
@@ -23,15 +23,6 @@ describe("toPaymentSessionStatus", () => {
 
   it.each([undefined, null, ""])("no transaction (%p) → pending", (status) => {
     expect(toPaymentSessionStatus(status)).toBe("pending")
-  })
-})
-
-describe("isFinalFailure", () => {
-  it.each(["FAILED", "DECLINED", "AUTHORIZATION_VOIDED", "failed"])("%s is final", (status) => {
-    expect(isFinalFailure(status)).toBe(true)
-  })
-  it.each(["INITIATED", "ON_HOLD", "AUTHORIZED", "CAPTURED", "UNKNOWN", undefined, ""])("%p is not", (status) => {
-    expect(isFinalFailure(status)).toBe(false)
   })
 })
 

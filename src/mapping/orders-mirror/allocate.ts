@@ -73,9 +73,10 @@ export function allocateToOrders(input: {
   // Negative parts (a credit line that stands no more) lower what the positive parts place, last sources first.
   let negative = -pools.filter((p) => p.amount < 0).reduce((s, p) => s + p.amount, 0)
   const positive = pools.filter((p) => p.amount > 0)
-  for (let i = positive.length - 1; i >= 0 && negative > 0; i--) {
-    const cut = Math.min(negative, positive[i].amount)
-    positive[i].amount -= cut
+  for (const pool of [...positive].reverse()) {
+    if (negative <= 0) break
+    const cut = Math.min(negative, pool.amount)
+    pool.amount -= cut
     negative -= cut
   }
   for (const pool of positive) {

@@ -1,4 +1,4 @@
-import { backoffDelay } from "../../dintero/http"
+import { backoffDelay } from "../../dintero/backoff"
 
 /**
  * Delay before the outbox's attempt `attempts + 1`: 10 s, 20 s, 40 s … capped at one hour, with ±20 % jitter. The

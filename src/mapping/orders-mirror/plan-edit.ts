@@ -132,9 +132,10 @@ export function planEditPayments(input: EditPlanInput): EditPlan {
 
 /** VAT of the refund-remaining line: the reversed lines' rate when they share a single one, else none. */
 function remainingTax(gross: number, reversedTax: { percentage: number }[][]): { amount: number; percentage: number }[] {
-  const rates = new Set(reversedTax.map((lines) => (lines.length === 1 ? String(lines[0].percentage) : "mixed")))
-  if (rates.size !== 1 || rates.has("mixed")) return []
-  const percentage = reversedTax[0][0].percentage
+  // Each reversed line's rate when it has exactly one; the remaining line takes a rate only when all agree.
+  const rates = reversedTax.map((lines) => (lines.length === 1 ? lines[0]?.percentage : undefined))
+  const percentage = rates[0]
+  if (percentage === undefined || rates.some((rate) => rate !== percentage)) return []
   const r = toScaledInteger(percentage, 2) // hundredths of a percent
   const d = 10_000n + r
   // tax contained in a gross amount at rate r, rounded half up: gross × r / (100 % + r)

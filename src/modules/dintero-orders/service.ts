@@ -2,7 +2,7 @@ import type { Context } from "@medusajs/framework/types"
 import { InjectManager, MedusaContext, MedusaService, generateEntityId } from "@medusajs/framework/utils"
 import type { EntityManager } from "@medusajs/framework/mikro-orm/knex"
 import { DinteroClient } from "../../dintero"
-import { dinteroClientFor, dinteroConfiguration } from "../../providers/dintero/registry"
+import { dinteroClientFor, dinteroConfiguration } from "../../lib/dintero-registry"
 import { DinteroOrderMirror } from "./models/order-mirror"
 import { DinteroOrderOperation, type OperationKind, type OperationStatus } from "./models/order-operation"
 import { parseDinteroOrdersOptions, type DinteroOrdersOptions, type MirrorOptions } from "./options"
@@ -57,14 +57,16 @@ class DinteroOrdersService extends MedusaService({ DinteroOrderMirror, DinteroOr
       `insert into "dintero_order_mirror" ("id", "order_id") values (?, ?) on conflict do nothing returning "id"`,
       [generateEntityId(undefined, "dimir"), orderId]
     )
-    if (inserted.length) return { id: inserted[0].id, created: true }
+    const [mine] = inserted
+    if (mine) return { id: mine.id, created: true }
     // The conflicting insert has committed (ON CONFLICT waited for it), so this statement sees its row.
     const found: { id: string }[] = await ctx.manager!.execute(
       `select "id" from "dintero_order_mirror" where "order_id" = ? and "deleted_at" is null`,
       [orderId]
     )
-    if (!found.length) throw new Error(`the Orders mirror of order ${orderId} could neither be created nor found`)
-    return { id: found[0].id, created: false }
+    const [theirs] = found
+    if (!theirs) throw new Error(`the Orders mirror of order ${orderId} could neither be created nor found`)
+    return { id: theirs.id, created: false }
   }
 
   /**
@@ -122,7 +124,8 @@ class DinteroOrdersService extends MedusaService({ DinteroOrderMirror, DinteroOr
         returning "attempts"`,
       [claim.owner, claim.ttlMs, id, ...from]
     )
-    return rows.length ? Number(rows[0].attempts) : null
+    const [claimed] = rows
+    return claimed ? Number(claimed.attempts) : null
   }
 
   /**

@@ -1,8 +1,8 @@
 import { Module } from "@medusajs/framework/utils"
+import { DINTERO_PAYMENTS_MODULE } from "./module-name"
 import DinteroPaymentsService from "./service"
 
-/** The payment provider's own records that must hold across processes (order-edit authorization grants). */
-export const DINTERO_PAYMENTS_MODULE = "dinteroPayments"
+export { DINTERO_PAYMENTS_MODULE }
 
 export default Module(DINTERO_PAYMENTS_MODULE, {
   service: DinteroPaymentsService,

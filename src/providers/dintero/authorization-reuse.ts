@@ -3,12 +3,12 @@ import type { InitiatePaymentOutput } from "@medusajs/framework/types"
 import type { Transaction } from "../../dintero"
 import { capturedAmount } from "../../mapping/references"
 import { callDintero } from "./errors"
-import type { KeptAuthorizations, ReuseGrant } from "./kept-authorizations"
+import type { KeptAuthorizations, ReuseGrant } from "../../modules/dintero-payments/kept-authorizations"
 import { newSessionData, pickPaymentData, withTransaction, type DinteroPaymentData } from "./payment-data"
 import type { ProviderContext } from "./provider-context"
 
 /**
- * Order edits on authorized payments (see kept-authorizations.ts): Medusa's cancel of a kept authorization leaves it
+ * Order edits on authorized payments (see modules/dintero-payments/kept-authorizations.ts): Medusa's cancel of a kept authorization leaves it
  * held at Dintero, and the new payment collection's session takes it over instead of asking the shopper to pay again.
  */
 export class AuthorizationReuse {

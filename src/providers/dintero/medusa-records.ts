@@ -1,5 +1,6 @@
 import { container as appContainer } from "@medusajs/framework"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { LINE_FIELDS } from "../../mapping/lines"
 import { inRecordOrder } from "../../mapping/references"
 import type { OrderForOutstanding } from "../../mapping/outstanding"
 import type { CartForSession } from "../../mapping/session"
@@ -119,29 +120,6 @@ export async function parkUnresolved(cradle: Cradle, paymentId: string, referenc
 export async function settleUnresolved(cradle: Cradle, paymentId: string, keep: string[] = []): Promise<void> {
   await paymentService(cradle).update({ id: paymentId, metadata: { [UNRESOLVED_KEY]: keep.length ? keep : "" } })
 }
-
-/** The line item and shipping method fields the session and Orders mappings read, for carts and orders alike. */
-export const LINE_FIELDS = [
-  "items.id",
-  "items.title",
-  "items.product_title",
-  "items.variant_title",
-  "items.variant_id",
-  "items.variant_sku",
-  "items.quantity",
-  "items.total",
-  "items.tax_total",
-  "items.is_tax_inclusive",
-  "items.created_at",
-  "items.tax_lines.rate",
-  "shipping_methods.id",
-  "shipping_methods.name",
-  "shipping_methods.shipping_option_id",
-  "shipping_methods.total",
-  "shipping_methods.tax_total",
-  "shipping_methods.created_at",
-  "shipping_methods.tax_lines.rate",
-]
 
 export const CART_FIELDS = [
   "id",

@@ -2,11 +2,11 @@ import { PaymentSessionStatus } from "@medusajs/framework/utils"
 import type { AuthorizePaymentOutput, RetrievePaymentOutput } from "@medusajs/framework/types"
 import type { Transaction } from "../../dintero"
 import { capturedAmount } from "../../mapping/references"
-import { toPaymentSessionStatus } from "../../mapping/status"
+import { preferredTransaction, toPaymentSessionStatus } from "../../mapping/status"
 import { callDintero } from "./errors"
 import { dataAfter, pickPaymentData, readPaymentData, withTransaction, type DinteroPaymentData } from "./payment-data"
 import type { ProviderContext } from "./provider-context"
-import type { VerifiedTransactions } from "./verified-transactions"
+import type { VerifiedTransactions } from "../../lib/verified-transactions"
 
 /**
  * What Dintero says about a Medusa payment session: its transaction, whether that transaction really belongs to the
@@ -75,39 +75,6 @@ export class PaymentStatus {
     )
     return preferredTransaction(list.filter((t) => t.session_id === data.dintero_session_id))
   }
-}
-
-/** Statuses in which Dintero holds (or has taken) the shopper's money. */
-const HELD = new Set([
-  "AUTHORIZED",
-  "ON_HOLD",
-  "CAPTURED",
-  "PARTIALLY_CAPTURED",
-  "PARTIALLY_REFUNDED",
-  "PARTIALLY_CAPTURED_REFUNDED",
-  "REFUNDED",
-])
-
-export function heldStatus(status: string | undefined): boolean {
-  return !!status && HELD.has(status)
-}
-
-function rank(status: string | undefined): number {
-  if (heldStatus(status)) return 0
-  if (status === "AUTHORIZATION_VOIDED") return 1
-  if (status === "DECLINED" || status === "FAILED") return 3
-  return 2
-}
-
-/**
- * Pure: of a session's transactions, the one to act on: one that holds money first, then a voided one, then one
- * in progress, then a failed attempt; the newest of equals. Never "the first listed".
- */
-export function preferredTransaction<T extends Pick<Transaction, "status" | "created_at">>(list: T[]): T | null {
-  const sorted = [...list].sort(
-    (a, b) => rank(a.status) - rank(b.status) || String(b.created_at ?? "").localeCompare(String(a.created_at ?? ""))
-  )
-  return sorted[0] ?? null
 }
 
 /**

@@ -25,16 +25,16 @@ import type {
 import type { DinteroClient } from "../../dintero"
 import { AuthorizationReuse } from "./authorization-reuse"
 import { CheckoutSessions } from "./checkout-session"
-import { keptAuthorizations } from "./kept-authorizations"
 import { MoneyMovement } from "./money-movement"
-import { backendUrlWarning, type DinteroOptions } from "./options"
+import { backendUrlWarning, parseDinteroOptions, type DinteroOptions } from "./options"
 import { readPaymentData } from "./payment-data"
 import { PaymentStatus } from "./payment-status"
 import type { ProviderContext } from "./provider-context"
-import { dinteroClientFor, registerDinteroOptions, setDinteroLogger } from "./registry"
-import { verifiedTransactions } from "./verified-transactions"
 import { WebhookActions } from "./webhook-action"
 import { DINTERO_PROVIDER_IDENTIFIER } from "./provider-id"
+import { dinteroClientFor, rememberDinteroOptions, setDinteroLogger } from "../../lib/dintero-registry"
+import { verifiedTransactions } from "../../lib/verified-transactions"
+import { appKeptAuthorizations } from "../../modules/dintero-payments/kept-authorizations"
 
 type Cradle = Record<string, unknown> & { logger?: Logger }
 
@@ -44,7 +44,7 @@ type Cradle = Record<string, unknown> & { logger?: Logger }
  * Glue only: each method hands over to the collaborator that does that job.
  */
 export class DinteroPaymentProviderService extends AbstractPaymentProvider<DinteroOptions> {
-  static identifier = DINTERO_PROVIDER_IDENTIFIER
+  static override identifier = DINTERO_PROVIDER_IDENTIFIER
 
   protected readonly options_: DinteroOptions
   protected readonly client_: DinteroClient
@@ -54,13 +54,13 @@ export class DinteroPaymentProviderService extends AbstractPaymentProvider<Dinte
   protected readonly reuse_: AuthorizationReuse
   protected readonly webhooks_: WebhookActions
 
-  static validateOptions(options: Record<string, unknown>): void {
-    registerDinteroOptions(options)
+  static override validateOptions(options: Record<string, unknown>): void {
+    rememberDinteroOptions(parseDinteroOptions(options))
   }
 
   constructor(cradle: Cradle, options: Record<string, unknown>) {
     super(cradle, options as unknown as DinteroOptions)
-    this.options_ = registerDinteroOptions(options)
+    this.options_ = rememberDinteroOptions(parseDinteroOptions(options))
     const logger = cradle.logger
     if (logger) {
       setDinteroLogger({
@@ -76,7 +76,7 @@ export class DinteroPaymentProviderService extends AbstractPaymentProvider<Dinte
     this.client_ = dinteroClientFor(this.options_)
     const ctx: ProviderContext = { cradle, client: this.client_, options: this.options_, logger }
     this.status_ = new PaymentStatus(ctx, verifiedTransactions)
-    this.reuse_ = new AuthorizationReuse(ctx, keptAuthorizations)
+    this.reuse_ = new AuthorizationReuse(ctx, appKeptAuthorizations)
     this.sessions_ = new CheckoutSessions(ctx, this.reuse_)
     this.money_ = new MoneyMovement(ctx, this.status_)
     this.webhooks_ = new WebhookActions(ctx, verifiedTransactions)

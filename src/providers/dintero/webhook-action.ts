@@ -7,7 +7,7 @@ import { forLog, readCallback, type CallbackInput } from "./callback"
 import { retrievePaymentSession, type PaymentSessionRecord } from "./medusa-records"
 import { transactionMismatch } from "./payment-status"
 import type { ProviderContext } from "./provider-context"
-import type { VerifiedTransactions } from "./verified-transactions"
+import type { VerifiedTransactions } from "../../lib/verified-transactions"
 
 /** The name the callback route recognises a permanently rejected callback by (the error crosses the module). */
 export const CALLBACK_REJECTED = "DinteroCallbackRejected"

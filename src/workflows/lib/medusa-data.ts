@@ -1,22 +1,18 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { toMinorUnits, type DecimalInput } from "../../mapping/money"
+import { LINE_FIELDS } from "../../mapping/lines"
 import type { OrderForMirror } from "../../mapping/orders"
-import { LINE_FIELDS } from "../../providers/dintero/medusa-records"
 import { isDinteroProviderId } from "../../providers/dintero/provider-id"
 
 /** The Medusa records the mirror reads, through `query` (the application container). */
 
-export const ORDER_FIELDS = [
-  "id",
-  "currency_code",
-  "status",
-  "version",
-  "total",
-  ...LINE_FIELDS,
+/** The fields of an order's payment collections, with their payments and payment sessions. */
+export const PAYMENT_COLLECTION_FIELDS = [
   "payment_collections.id",
   "payment_collections.status",
   "payment_collections.amount",
+  "payment_collections.currency_code",
   "payment_collections.created_at",
   "payment_collections.payments.id",
   "payment_collections.payments.provider_id",
@@ -29,7 +25,19 @@ export const ORDER_FIELDS = [
   "payment_collections.payment_sessions.id",
   "payment_collections.payment_sessions.provider_id",
   "payment_collections.payment_sessions.status",
+  "payment_collections.payment_sessions.amount",
+  "payment_collections.payment_sessions.currency_code",
   "payment_collections.payment_sessions.data",
+]
+
+export const ORDER_FIELDS = [
+  "id",
+  "currency_code",
+  "status",
+  "version",
+  "total",
+  ...LINE_FIELDS,
+  ...PAYMENT_COLLECTION_FIELDS,
 ]
 
 export interface MoneyRow {
@@ -92,6 +100,21 @@ const query = (container: MedusaContainer) => container.resolve(ContainerRegistr
 export async function loadOrder(container: MedusaContainer, orderId: string, extraFields: string[] = []): Promise<OrderRow | null> {
   const { data } = await query(container).graph({ entity: "order", fields: [...ORDER_FIELDS, ...extraFields], filters: { id: orderId } })
   return (data[0] as OrderRow | undefined) ?? null
+}
+
+
+/**
+ * An order's payment collections (PAYMENT_COLLECTION_FIELDS), for the glue that acts on its payments without the
+ * mirror's line fields: the order-edit authorization keeping, the admin's payment link. Empty for an unknown order.
+ */
+export async function loadOrderPaymentCollections(
+  container: MedusaContainer,
+  orderId: string,
+  extraFields: string[] = []
+): Promise<PaymentCollectionRow[]> {
+  const fields = ["id", ...PAYMENT_COLLECTION_FIELDS, ...extraFields]
+  const { data } = await query(container).graph({ entity: "order", fields, filters: { id: orderId } })
+  return (data[0] as Pick<OrderRow, "payment_collections"> | undefined)?.payment_collections ?? []
 }
 
 export async function loadPayment(container: MedusaContainer, paymentId: string): Promise<PaymentRow | null> {

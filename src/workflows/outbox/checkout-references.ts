@@ -24,5 +24,6 @@ export function findCheckoutEvent(
   const byReference = findEventByReference(tx.events, kind, reference)
   if (byReference || kind !== "CAPTURE") return byReference
   const captures = (tx.events ?? []).filter((e) => e.event === "CAPTURE" && isSuccessfulEvent(e))
-  return captures.length === 1 && captures[0].amount === amount && !captures[0].event_reference ? captures[0] : undefined
+  const only = captures.length === 1 ? captures[0] : undefined
+  return only && only.amount === amount && !only.event_reference ? only : undefined
 }

@@ -7,6 +7,7 @@
  */
 import { DinteroError } from "../../dintero"
 import { nextAttemptDelayMs } from "../../mapping/orders-mirror/backoff"
+import { ordersRetryIntervalMs } from "../../lib/scheduled-jobs"
 import type { OperationStatus } from "../../modules/dintero-orders/models/order-operation"
 import type { Outcome } from "./outcome"
 
@@ -37,8 +38,6 @@ export function isPermanentDinteroError(e: unknown): boolean {
   return e instanceof DinteroError && e.kind === "http" && !!e.status && e.status >= 400 && e.status < 500 && !RETRIED_CLIENT_ERRORS.includes(e.status)
 }
 
-/** How often an operation waiting for something outside the mirror (a payment on hold) looks again. */
-export const WAIT_INTERVAL_MS = 60_000
 
 export function classifyOutcome(outcome: Outcome, ctx: AttemptContext): AttemptResult {
   switch (outcome.status) {
@@ -54,8 +53,8 @@ export function classifyOutcome(outcome: Outcome, ctx: AttemptContext): AttemptR
       return {
         status: "pending",
         last_error: outcome.reason.slice(0, 2000),
-        // Looked at again each minute (the job's interval): the payment is mirrored within a minute of existing.
-        next_attempt_at: new Date(ctx.now.getTime() + WAIT_INTERVAL_MS),
+        // Looked at again at the job's next run: the payment is mirrored within one interval of existing.
+        next_attempt_at: new Date(ctx.now.getTime() + ordersRetryIntervalMs()),
         proceed: false,
         log: false,
       }

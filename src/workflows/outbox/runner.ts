@@ -70,7 +70,10 @@ class AttemptRunner {
     })
     if (attempts === null) return false
     // Read again under the claim: another pass may have moved the row on (plan, progress) since this pass listed it.
-    const [claimed]: OperationRow[] = await this.svc.listDinteroOrderOperations({ id: row.id })
+    const claimedRows: OperationRow[] = await this.svc.listDinteroOrderOperations({ id: row.id })
+    const [claimed] = claimedRows
+    // Gone only if deleted since the claim a moment ago: nothing left to run.
+    if (!claimed) return false
     row = claimed
     // What the row holds, written back with every save of the plan or progress (typed once parsed).
     const stored = { plan: (row.plan ?? null) as Json | null, progress: (row.progress ?? {}) as Json }

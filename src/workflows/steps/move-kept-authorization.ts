@@ -6,9 +6,9 @@ import { fromMinorUnits, toMinorUnits } from "../../mapping/money"
 import { buildSessionOrder } from "../../mapping/session"
 import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
 import type DinteroOrdersService from "../../modules/dintero-orders/service"
-import { grantReuse } from "../../providers/dintero/kept-authorizations"
-import { dinteroClientFor, dinteroConfiguration } from "../../providers/dintero/registry"
-import { loadOrder, paymentsOf, type PaymentRow } from "../lib/medusa-data"
+import { dinteroClientFor, dinteroConfiguration } from "../../lib/dintero-registry"
+import { keptAuthorizationsIn } from "../../modules/dintero-payments/kept-authorizations"
+import { loadOrder, loadOrderPaymentCollections, paymentsOf, type PaymentRow } from "../lib/medusa-data"
 
 /** Payment methods whose authorized amount Dintero can raise after authorization (seed 004). */
 const UPDATABLE_AUTHORIZATION = new Set(["klarna.klarna", "klarna.billie"])
@@ -27,7 +27,7 @@ export interface MovedAuthorization {
 
 /**
  * After an order edit on an authorized, uncaptured Dintero payment (Medusa issue #14984): the authorization that
- * Medusa would have voided was kept (see providers/dintero/kept-authorizations.ts); move it to the payment
+ * Medusa would have voided was kept (see modules/dintero-payments/kept-authorizations.ts); move it to the payment
  * collection Medusa opened for the new total, so the shopper does not pay twice and no hold is released silently:
  *   - new total within the authorization: one payment reusing it (its last capture releases any rest);
  *   - higher, Klarna/Billie: Dintero's authorization is raised to the new total, then reused;
@@ -41,14 +41,7 @@ export const moveKeptAuthorizationStep = createStep(
   "dintero-move-kept-authorization",
   async (input: { order_id: string }, { container }) => {
     const moved: MovedAuthorization[] = []
-    const query = container.resolve(ContainerRegistrationKeys.QUERY)
-    const { data } = await query.graph({
-      entity: "order",
-      fields: ["id", "payment_collections.payments.data", "payment_collections.payments.canceled_at"],
-      filters: { id: input.order_id },
-    })
-    const payments = ((data[0] as { payment_collections?: { payments?: Pick<PaymentRow, "data" | "canceled_at">[] }[] } | undefined)
-      ?.payment_collections ?? []).flatMap((c) => c.payments ?? [])
+    const payments = (await loadOrderPaymentCollections(container, input.order_id)).flatMap((c) => c.payments ?? [])
     const txOf = (p: Pick<PaymentRow, "data">) => (typeof p.data?.transaction_id === "string" ? p.data.transaction_id : undefined)
     // Authorizations the provider kept for this order when Medusa cancelled their payment, not yet taken over by
     // another payment of the order (so a second delivery of the event moves nothing twice).
@@ -93,7 +86,7 @@ async function moveOne(container: MedusaContainer, orderId: string, transactionI
   if (!config) throw new Error("no Dintero payment provider is configured")
   const client = dinteroClientFor(config)
   const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
-  const order = await loadOrder(container, orderId, ["display_id", "payment_collections.currency_code", "payment_collections.payment_sessions.status"])
+  const order = await loadOrder(container, orderId, ["display_id"])
   if (!order) throw new Error(`order ${orderId} not found`)
   const original = paymentsOf(order).find((p) => p.data?.transaction_id === transactionId)
   const providerId: string = original?.provider_id ?? "pp_dintero_dintero"
@@ -131,7 +124,7 @@ async function moveOne(container: MedusaContainer, orderId: string, transactionI
 
   const reused = Math.min(due, held)
   if (reused > 0) {
-    await grantReuse(target.id, transactionId, reused)
+    await keptAuthorizationsIn(container).grantReuse(target.id, transactionId, reused)
     const session = await payments.createPaymentSession(target.id, {
       provider_id: providerId,
       currency_code: currency.toLowerCase(),
@@ -161,7 +154,7 @@ async function moveOne(container: MedusaContainer, orderId: string, transactionI
  * has a Dintero session or a payment, or when the order was not paid with Dintero.
  */
 async function openDifferenceSession(container: MedusaContainer, orderId: string): Promise<void> {
-  const order = await loadOrder(container, orderId, ["payment_collections.currency_code", "payment_collections.payment_sessions.status"])
+  const order = await loadOrder(container, orderId)
   const dintero = paymentsOf(order).find((p) => p.provider_id?.startsWith("pp_dintero"))
   if (!order || !dintero) return
   const target = (order.payment_collections ?? [])

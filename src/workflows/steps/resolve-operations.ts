@@ -6,7 +6,6 @@ import type DinteroOrdersService from "../../modules/dintero-orders/service"
 import { dinteroSessionsOf, inRecordOrder, isDinteroPayment, loadOrder, loadPayment, orderIdOfPayment, paymentsOf, type PaymentRow } from "../lib/medusa-data"
 import type { EnqueueInput, OperationToEnqueue } from "./enqueue-operations"
 
-/** The mirror is on (credentials configured, not switched off). */
 async function latestConfirmedEditId(container: { resolve<T>(key: string): T }, orderId: string): Promise<string | undefined> {
   const orders = container.resolve<IOrderModuleService>(Modules.ORDER)
   const changes = await orders.listOrderChanges(
@@ -16,8 +15,19 @@ async function latestConfirmedEditId(container: { resolve<T>(key: string): T }, 
   return changes.find((change) => change.change_type === "edit")?.id
 }
 
+/** The mirror is on (credentials configured, not switched off). */
 function enabled(container: { resolve<T>(key: string): T }): boolean {
   return container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE).mirrorOptions.ordersMirror
+}
+
+/** Nothing to enqueue. */
+const nothing = (): EnqueueInput => ({ order_id: null, operations: [] })
+
+/** An edit or a cancellation changes a mirrored order only: true when the mirror is on and holds this order. */
+async function isMirrored(container: { resolve<T>(key: string): T }, orderId: string): Promise<boolean> {
+  if (!enabled(container)) return false
+  const [mirror] = await container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE).listDinteroOrderMirrors({ order_id: orderId })
+  return !!mirror
 }
 
 const moneyOps = (payment: PaymentRow, kinds: ("capture" | "refund")[]): OperationToEnqueue[] => [
@@ -36,15 +46,14 @@ const moneyOps = (payment: PaymentRow, kinds: ("capture" | "refund")[]): Operati
 export const resolveOrderPlacedStep = createStep(
   "resolve-dintero-order-placed",
   async (input: { order_id: string }, { container }) => {
-    const none: EnqueueInput = { order_id: null, operations: [] }
-    if (!enabled(container)) return new StepResponse(none)
+    if (!enabled(container)) return new StepResponse(nothing())
     const order = await loadOrder(container, input.order_id)
     const payment = order && paymentsOf(order).find(isDinteroPayment)
     if (!payment) {
       // ON_HOLD: the order is placed before Dintero has decided, so before any payment exists. The mirror is
       // recorded now; its order_placed operation waits for the payment (handlers/order-placed.ts).
       // (Paid with another provider: nothing to mirror.)
-      if (!order || paymentsOf(order).length || !dinteroSessionsOf(order).length) return new StepResponse(none)
+      if (!order || paymentsOf(order).length || !dinteroSessionsOf(order).length) return new StepResponse(nothing())
       return new StepResponse<EnqueueInput>({
         order_id: input.order_id,
         operations: [{ identity: `order_placed:${input.order_id}`, kind: "order_placed", input: { order_id: input.order_id } }],
@@ -65,12 +74,11 @@ export const resolveOrderPlacedStep = createStep(
 export const resolvePaymentRecordsStep = createStep(
   "resolve-dintero-payment-records",
   async (input: { payment_id: string; kind: "capture" | "refund" }, { container }) => {
-    const none: EnqueueInput = { order_id: null, operations: [] }
-    if (!enabled(container)) return new StepResponse(none)
+    if (!enabled(container)) return new StepResponse(nothing())
     const payment = await loadPayment(container, input.payment_id)
-    if (!payment || !isDinteroPayment(payment)) return new StepResponse(none)
+    if (!payment || !isDinteroPayment(payment)) return new StepResponse(nothing())
     const orderId = await orderIdOfPayment(container, payment)
-    if (!orderId) return new StepResponse(none)
+    if (!orderId) return new StepResponse(nothing())
     const svc = container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE)
     const [mirror] = await svc.listDinteroOrderMirrors({ order_id: orderId })
     // No mirror yet (the order was placed before its payment existed, e.g. ON_HOLD, or before the plugin): the
@@ -84,11 +92,7 @@ export const resolvePaymentRecordsStep = createStep(
 export const resolveOrderEditStep = createStep(
   "resolve-dintero-order-edit",
   async (input: { order_id: string; actions?: { action?: string; order_change_id?: string }[] }, { container }) => {
-    const none: EnqueueInput = { order_id: null, operations: [] }
-    if (!enabled(container)) return new StepResponse(none)
-    const svc = container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE)
-    const [mirror] = await svc.listDinteroOrderMirrors({ order_id: input.order_id })
-    if (!mirror) return new StepResponse(none)
+    if (!(await isMirrored(container, input.order_id))) return new StepResponse(nothing())
     const order = await loadOrder(container, input.order_id)
     // The edit's identity is its order change, whoever enqueues it (this subscriber or the reconciliation): the
     // event's actions do not always carry the change id, so the order's latest confirmed edit names it then.
@@ -111,11 +115,7 @@ export const resolveOrderEditStep = createStep(
 export const resolveOrderCanceledStep = createStep(
   "resolve-dintero-order-canceled",
   async (input: { order_id: string }, { container }) => {
-    const none: EnqueueInput = { order_id: null, operations: [] }
-    if (!enabled(container)) return new StepResponse(none)
-    const svc = container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE)
-    const [mirror] = await svc.listDinteroOrderMirrors({ order_id: input.order_id })
-    if (!mirror) return new StepResponse(none)
+    if (!(await isMirrored(container, input.order_id))) return new StepResponse(nothing())
     const order = await loadOrder(container, input.order_id)
     const payments = await Promise.all(paymentsOf(order).filter(isDinteroPayment).map((p) => loadPayment(container, p.id)))
     return new StepResponse<EnqueueInput>({

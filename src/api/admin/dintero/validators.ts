@@ -21,5 +21,11 @@ export const AdminDinteroOrderMirrorQuery = z.object({
 })
 export type AdminDinteroOrderMirrorQuery = z.infer<typeof AdminDinteroOrderMirrorQuery>
 
-/** POST bodies that carry nothing (retry, connection test): an unexpected field is refused, not ignored. */
+/** POST /admin/dintero/orders/:id/retry `{ operation_id? }`: one operation of the order, or all its stopped ones. */
+export const AdminDinteroRetryBody = z
+  .object({ operation_id: z.string().trim().min(1, "operation_id must not be empty when given").optional() })
+  .strict()
+export type AdminDinteroRetryBody = z.infer<typeof AdminDinteroRetryBody>
+
+/** POST bodies that carry nothing (connection test): an unexpected field is refused, not ignored. */
 export const AdminDinteroEmptyBody = z.object({}).strict()

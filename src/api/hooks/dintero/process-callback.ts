@@ -1,7 +1,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { readCallback } from "../../../providers/dintero/callback"
-import { dinteroConfiguration } from "../../../providers/dintero/registry"
+import { dinteroConfiguration } from "../../../lib/dintero-registry"
 import { settleDinteroPayment } from "../../../workflows/settle-payment"
 
 export type CallbackOutcome =

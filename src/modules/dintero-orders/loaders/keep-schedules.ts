@@ -1,6 +1,6 @@
 import { WorkflowManager, WorkflowScheduler } from "@medusajs/framework/orchestration"
 import type { LoaderOptions, Logger } from "@medusajs/framework/types"
-import { ORDERS_RETRY_JOB, RECONCILE_JOB, jobWorkflowId } from "../../../workflows/lib/scheduled-jobs"
+import { ORDERS_RETRY_JOB, RECONCILE_JOB, jobWorkflowId } from "../../../lib/scheduled-jobs"
 
 /**
  * Keeps the plugin's scheduled jobs (the Orders-mirror retry and the reconciliation) registered on the worker.

@@ -1,7 +1,7 @@
 import { model } from "@medusajs/framework/utils"
 
 /**
- * A short-lived permission an order edit gives the payment provider (see providers/dintero/kept-authorizations.ts):
+ * A short-lived permission an order edit gives the payment provider (see ../kept-authorizations.ts):
  * - `keep`: Medusa's cancel of the payment holding Dintero transaction `subject` leaves the authorization in place;
  * - `reuse`: the next Dintero payment session of payment collection `subject` takes over transaction
  *   `transaction_id` for `amount` (minor units) instead of asking the shopper to pay again; consumed once.

@@ -3,7 +3,7 @@ import { DinteroClient } from "../../../dintero"
 import { parseDinteroOptions } from "../options"
 import type { DinteroPaymentData } from "../payment-data"
 import { PaymentStatus } from "../payment-status"
-import { inProcessVerifiedTransactions } from "../verified-transactions"
+import { inProcessVerifiedTransactions } from "../../../lib/verified-transactions"
 
 // The callback's verified-transaction shortcut is a cache: authorizePayment must answer exactly the same with it
 // warm or cold, the cold road costing one Dintero read more. Checked against the emulator over real HTTP.

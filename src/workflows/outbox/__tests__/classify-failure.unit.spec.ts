@@ -1,6 +1,7 @@
 import { DinteroError } from "../../../dintero"
 import { nextAttemptDelayMs } from "../../../mapping/orders-mirror/backoff"
 import { classifyError, classifyOutcome, describeError, isPermanentDinteroError } from "../classify-failure"
+import { ordersRetryIntervalMs } from "../../../lib/scheduled-jobs"
 import { done, needsAction, retryLater, skipped, waitFor } from "../outcome"
 
 const now = new Date("2026-01-01T00:00:00.000Z")
@@ -44,6 +45,21 @@ describe("wait (a payment on hold)", () => {
       expect(classifyOutcome(waitFor("on hold"), { ...ctx, attempts })).toEqual({
         status: "pending", last_error: "on hold", next_attempt_at: new Date(now.getTime() + 60_000), proceed: false, log: false,
       })
+    }
+  })
+
+  it("looks again at the job's next run when the job's interval is configured (DINTERO_ORDERS_RETRY_INTERVAL_MS)", () => {
+    const saved = process.env.DINTERO_ORDERS_RETRY_INTERVAL_MS
+    try {
+      process.env.DINTERO_ORDERS_RETRY_INTERVAL_MS = "1500"
+      expect(classifyOutcome(waitFor("on hold"), ctx).next_attempt_at).toEqual(new Date(now.getTime() + 1500))
+      for (const bad of ["0", "-5", "soon", ""]) {
+        process.env.DINTERO_ORDERS_RETRY_INTERVAL_MS = bad
+        expect(ordersRetryIntervalMs()).toBe(60_000)
+      }
+    } finally {
+      if (saved === undefined) delete process.env.DINTERO_ORDERS_RETRY_INTERVAL_MS
+      else process.env.DINTERO_ORDERS_RETRY_INTERVAL_MS = saved
     }
   })
 })

@@ -98,9 +98,10 @@ export async function mirrorPaymentRecord(ctx: OperationContext<Kind>): Promise<
     if (!transactionId) return needsAction(`payment ${payment.id} has no Dintero transaction`)
     const rows = inRecordOrder(kind === "capture" ? payment.captures : payment.refunds)
     const index = rows.findIndex((r) => r.id === recordId)
-    if (index < 0) return needsAction(`${kind} ${recordId} no longer exists in Medusa`)
+    const row = rows[index]
+    if (!row) return needsAction(`${kind} ${recordId} no longer exists in Medusa`)
     const state = ctx.mirror.state
-    const amount = minor(rows[index], payment.currency_code.toUpperCase())
+    const amount = minor(row, payment.currency_code.toUpperCase())
     const reference = paymentRecordReference(payment.id, kind, index, amount)
     const tx = await ctx.client.checkout.getTransaction(transactionId)
     const records = await ctx.recorder.readRecords(dinteroOrderId)

@@ -2,7 +2,7 @@ import { DinteroClient } from "../../../../dintero"
 import { toMinorUnits } from "../../../../mapping/money"
 import { profileProbes } from "../../../../mapping/payment-profile"
 import type { DinteroOptions } from "../../../../providers/dintero/options"
-import { medusaVersion } from "../../../../providers/dintero/registry"
+import { medusaVersion } from "../../../../lib/dintero-registry"
 import { dinteroFailure } from "./views"
 import type { ConnectionCheck, ConnectionTestResponse } from "./wire-types"
 

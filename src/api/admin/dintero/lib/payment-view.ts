@@ -1,7 +1,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import type { DinteroOptions } from "../../../../providers/dintero/options"
-import { dinteroClientFor, dinteroConfigurations } from "../../../../providers/dintero/registry"
+import { dinteroClientFor, dinteroConfigurations } from "../../../../lib/dintero-registry"
 import { backofficeTransactionUrl, dinteroFailure, environmentOf, transactionView } from "./views"
 import type { DinteroPaymentView } from "./wire-types"
 import { isDinteroProviderId } from "../../../../providers/dintero/provider-id"

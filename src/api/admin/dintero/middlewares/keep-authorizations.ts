@@ -1,7 +1,9 @@
 import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { keepAuthorization, releaseKeptAuthorizations } from "../../../../providers/dintero/kept-authorizations"
+import { keptAuthorizationsIn } from "../../../../modules/dintero-payments/kept-authorizations"
 import { isDinteroProviderId } from "../../../../providers/dintero/provider-id"
+import { loadOrderPaymentCollections } from "../../../../workflows/lib/medusa-data"
+import { pathParam } from "../lib/path-param"
 
 /**
  * Marks the Dintero authorizations an order edit would make Medusa void: payments of the order that are authorized
@@ -9,45 +11,35 @@ import { isDinteroProviderId } from "../../../../providers/dintero/provider-id"
  * final capture). The order id is the route's `:id` (Medusa's order-edit routes are keyed by order).
  */
 export async function keepAuthorizationsForOrderEdit(req: MedusaRequest, res: MedusaResponse, next: MedusaNextFunction) {
-  const orderId = req.params.id
+  const orderId = pathParam(req, "id")
   const logger = req.scope.resolve(ContainerRegistrationKeys.LOGGER)
+  // The marks are the dintero-payments module's records (the database), not the provider's: nothing here touches
+  // the provider or its memory.
+  const kept = keptAuthorizationsIn(req.scope)
   // Only Medusa's confirm, within this request, may skip the void; an order cancelled later is voided as usual.
-  // (Should this process die first, the marks expire on their own: kept-authorizations.ts.)
+  // (Should this process die first, the marks expire on their own: modules/dintero-payments/kept-authorizations.ts.)
   let released = false
   const release = () => {
     if (released) return
     released = true
-    releaseKeptAuthorizations(orderId).catch((e) =>
+    kept.release(orderId).catch((e) =>
       logger.warn(`[dintero] could not end the keeping of order ${orderId}'s authorizations (they expire on their own): ${(e as Error).message}`)
     )
   }
   res.once("finish", release)
   res.once("close", release)
   try {
-    const query = req.scope.resolve(ContainerRegistrationKeys.QUERY)
-    const { data } = await query.graph({
-      entity: "order",
-      fields: [
-        "id",
-        "payment_collections.payments.id",
-        "payment_collections.payments.provider_id",
-        "payment_collections.payments.data",
-        "payment_collections.payments.canceled_at",
-        "payment_collections.payments.captures.id",
-      ],
-      filters: { id: orderId },
-    })
-    for (const collection of data[0]?.payment_collections ?? []) {
-      for (const payment of collection?.payments ?? []) {
-        const tx = (payment?.data as Record<string, unknown> | undefined)?.transaction_id
+    for (const collection of await loadOrderPaymentCollections(req.scope, orderId, ["payment_collections.payments.captures.id"])) {
+      for (const payment of collection.payments ?? []) {
+        const tx = payment.data?.transaction_id
         if (
-          isDinteroProviderId(payment?.provider_id) &&
+          isDinteroProviderId(payment.provider_id) &&
           typeof tx === "string" &&
           !payment.canceled_at &&
           (payment.captures ?? []).length === 0
         ) {
           // Written (committed) before Medusa's confirm runs: the cancel that reads it may run in another process.
-          await keepAuthorization(tx, orderId)
+          await kept.keep(tx, orderId)
         }
       }
     }

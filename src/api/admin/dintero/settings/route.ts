@@ -1,5 +1,5 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { dinteroConfiguration } from "../../../../providers/dintero/registry"
+import { dinteroConfiguration } from "../../../../lib/dintero-registry"
 import { settingsView } from "../lib/views"
 
 /**

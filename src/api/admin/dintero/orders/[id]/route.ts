@@ -1,5 +1,4 @@
 import type { AuthenticatedMedusaRequest, MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { toMinorUnits } from "../../../../../mapping/money"
 import { DINTERO_ORDERS_MODULE } from "../../../../../modules/dintero-orders"
 import type { MirrorState } from "../../../../../mapping/orders-mirror/state"
@@ -7,6 +6,8 @@ import type DinteroOrdersService from "../../../../../modules/dintero-orders/ser
 import type { MirrorOperationView, OrderMirrorResponse, PaymentLinkView } from "../../lib/wire-types"
 import type { AdminDinteroOrderMirrorQuery } from "../../validators"
 import { isDinteroProviderId } from "../../../../../providers/dintero/provider-id"
+import { loadOrderPaymentCollections } from "../../../../../workflows/lib/medusa-data"
+import { pathParam } from "../../lib/path-param"
 
 /**
  * GET /admin/dintero/orders/:id — the Orders mirror of a Medusa order: the Dintero order id, the line map
@@ -14,8 +15,8 @@ import { isDinteroProviderId } from "../../../../../providers/dintero/provider-i
  * status, attempts and last error. `?dintero=true` also reads the order and its payment records from Dintero.
  */
 export async function GET(req: AuthenticatedMedusaRequest<unknown, AdminDinteroOrderMirrorQuery>, res: MedusaResponse) {
-  const svc = req.scope.resolve(DINTERO_ORDERS_MODULE) as DinteroOrdersService
-  const orderId = req.params.id
+  const svc = req.scope.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE)
+  const orderId = pathParam(req, "id")
   const [mirror] = await svc.listDinteroOrderMirrors({ order_id: orderId })
   const operations = await svc.listDinteroOrderOperations(
     { order_id: orderId },
@@ -87,31 +88,15 @@ function isoDate(value: Date | string | null | undefined): string | null {
  * order edit): the checkout URL of an unpaid Dintero session on one of the order's open payment collections.
  */
 async function outstandingPaymentLink(req: MedusaRequest, orderId: string): Promise<PaymentLinkView | null> {
-  const query = req.scope.resolve(ContainerRegistrationKeys.QUERY)
-  const { data } = await query.graph({
-    entity: "order",
-    fields: [
-      "id",
-      "payment_collections.id",
-      "payment_collections.status",
-      "payment_collections.payment_sessions.id",
-      "payment_collections.payment_sessions.provider_id",
-      "payment_collections.payment_sessions.status",
-      "payment_collections.payment_sessions.amount",
-      "payment_collections.payment_sessions.currency_code",
-      "payment_collections.payment_sessions.data",
-    ],
-    filters: { id: orderId },
-  })
-  for (const collection of data[0]?.payment_collections ?? []) {
-    if (!["not_paid", "awaiting", "partially_authorized"].includes(collection?.status)) continue
+  for (const collection of await loadOrderPaymentCollections(req.scope, orderId)) {
+    if (!["not_paid", "awaiting", "partially_authorized"].includes(collection.status ?? "")) continue
     for (const session of collection.payment_sessions ?? []) {
-      const url = session?.data?.checkout_url
-      if (isDinteroProviderId(session?.provider_id) && session.status === "pending" && typeof url === "string" && url) {
+      const url = session.data?.checkout_url
+      if (isDinteroProviderId(session.provider_id) && session.status === "pending" && typeof url === "string" && url) {
         return {
           url,
           // Minor units like every amount the widget formats (Medusa keeps major units: 398 NOK → 39800).
-          amount: toMinorUnits(session.amount, session.currency_code),
+          amount: toMinorUnits(session.amount ?? 0, String(session.currency_code)),
           currency: String(session.currency_code).toUpperCase(),
           payment_collection_id: collection.id,
           payment_session_id: session.id,

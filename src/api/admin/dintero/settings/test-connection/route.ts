@@ -1,7 +1,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { Modules } from "@medusajs/framework/utils"
 import { isDinteroCurrency } from "../../../../../mapping/payment-profile"
-import { dinteroConfiguration } from "../../../../../providers/dintero/registry"
+import { dinteroConfiguration } from "../../../../../lib/dintero-registry"
 import { testDinteroConnection } from "../../lib/connection-test"
 
 /**

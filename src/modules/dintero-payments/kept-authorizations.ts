@@ -1,5 +1,5 @@
 import { container as appContainer } from "@medusajs/framework"
-import { DINTERO_PAYMENTS_MODULE } from "../../modules/dintero-payments"
+import { DINTERO_PAYMENTS_MODULE } from "./module-name"
 
 /**
  * Coordination for order edits on authorized, uncaptured Dintero payments (Medusa issue #14984).
@@ -48,15 +48,22 @@ export interface GrantRecords {
 
 export const KEEP_MS = 120_000
 
+/** Something that resolves registrations: a Medusa container, a request's scope. */
+interface Resolver {
+  resolve(key: string): unknown
+}
+
 /**
- * The dintero-payments module of the running app (the provider's own container is the payment module's), or null
- * outside a booted app that loads it (e.g. the payment module alone in a module test).
+ * This module's service in `container`, resolved at each use, or null where the module is not loaded (e.g. the
+ * payment module alone in a module test).
  */
-function appGrantRecords(): GrantRecords | null {
-  try {
-    return appContainer.resolve(DINTERO_PAYMENTS_MODULE) as GrantRecords
-  } catch {
-    return null
+function grantRecordsIn(container: Resolver): () => GrantRecords | null {
+  return () => {
+    try {
+      return container.resolve(DINTERO_PAYMENTS_MODULE) as GrantRecords
+    } catch {
+      return null
+    }
   }
 }
 
@@ -65,7 +72,7 @@ function appGrantRecords(): GrantRecords | null {
  * nothing can have been written, so reads find nothing and writes fail with a message saying what to load.
  */
 export function databaseKeptAuthorizations(
-  records: () => GrantRecords | null = appGrantRecords,
+  records: () => GrantRecords | null,
   now: () => number = Date.now
 ): KeptAuthorizations {
   const at = () => new Date(now())
@@ -93,12 +100,16 @@ export function databaseKeptAuthorizations(
   }
 }
 
-/** The store every part of the plugin uses. */
-export const keptAuthorizations: KeptAuthorizations = databaseKeptAuthorizations()
+/**
+ * The marks and grants as seen from `container` (a workflow's container, a request's scope). Each call returns once
+ * the record is written: await it before the step that reads it.
+ */
+export function keptAuthorizationsIn(container: Resolver): KeptAuthorizations {
+  return databaseKeptAuthorizations(grantRecordsIn(container))
+}
 
-// The names the confirm-route middleware and the move-kept-authorization workflow step import. Each returns once
-// the record is written: await it before the step that reads it.
-export const keepAuthorization = (transactionId: string, orderId: string) => keptAuthorizations.keep(transactionId, orderId)
-export const releaseKeptAuthorizations = (orderId: string) => keptAuthorizations.release(orderId)
-export const grantReuse = (paymentCollectionId: string, transactionId: string, amount: number) =>
-  keptAuthorizations.grantReuse(paymentCollectionId, transactionId, amount)
+/**
+ * The same, for the payment provider: its own container is the payment module's, which does not hold this module,
+ * so it reads them through the application's container.
+ */
+export const appKeptAuthorizations: KeptAuthorizations = keptAuthorizationsIn(appContainer)

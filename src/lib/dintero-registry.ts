@@ -1,11 +1,17 @@
-import { DinteroClient, installedPackageVersion, type DinteroLogger } from "../../dintero"
-import { parseDinteroOptions, type DinteroOptions } from "./options"
+import { DinteroClient, installedPackageVersion, type DinteroLogger } from "../dintero"
+// Type only: the options' schema is the provider's (it validates them); this file only keeps what was validated.
+import type { DinteroOptions } from "../providers/dintero/options"
 
 /**
- * The Dintero configuration(s) this Medusa process booted with, for the plugin's own routes, workflows and admin
- * pages. Medusa validates every provider's options at boot (validateOptions), before any request, so they are known
- * here even when no payment has touched the provider yet. Providers live inside the payment module's container,
- * which the rest of the app cannot reach; this registry is the one shared place.
+ * The Dintero configuration(s) this Medusa process booted with, for the plugin's own modules, routes, workflows and
+ * admin pages. Medusa validates every provider's options at boot (validateOptions), before any request, so they are
+ * known here even when no payment has touched the provider yet. Providers live inside the payment module's
+ * container, which the rest of the app cannot reach; this registry is the one shared place, beside (not inside) the
+ * provider so that modules and workflows need not reach into it.
+ *
+ * It holds no state that matters across processes: every process registers the same options from medusa-config at
+ * boot, and the clients are a cache (one token and keep-alive pool per Dintero API client) whose loss costs one
+ * token request and nothing else.
  */
 const configs: DinteroOptions[] = []
 const clients = new Map<string, DinteroClient>()
@@ -23,10 +29,12 @@ const forwardingLogger: DinteroLogger = {
   error: (m) => logger?.error?.(m),
 }
 
-export function rememberDinteroOptions(options: DinteroOptions): void {
+/** Remembers validated options (the provider's validateOptions and constructor call this). */
+export function rememberDinteroOptions(options: DinteroOptions): DinteroOptions {
   const same = configs.findIndex((c) => c.accountId === options.accountId && c.clientId === options.clientId)
   if (same >= 0) configs.splice(same, 1, options)
   else configs.push(options)
+  return options
 }
 
 /** Every configured Dintero provider (usually one). */
@@ -60,13 +68,6 @@ export function dinteroClientFor(options: DinteroOptions): DinteroClient {
     clients.set(key, client)
   }
   return client
-}
-
-/** Parses, remembers and returns options (the provider's validateOptions and constructor call this). */
-export function registerDinteroOptions(raw: unknown): DinteroOptions {
-  const parsed = parseDinteroOptions(raw)
-  rememberDinteroOptions(parsed)
-  return parsed
 }
 
 export function medusaVersion(): string {

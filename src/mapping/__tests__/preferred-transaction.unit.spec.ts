@@ -1,6 +1,7 @@
-import { heldStatus, preferredTransaction } from "../payment-status"
+import type { TransactionStatus } from "../../dintero/types"
+import { heldStatus, preferredTransaction } from "../status"
 
-const tx = (id: string, status: string, created_at: string) => ({ id, status, created_at }) as any
+const tx = (id: string, status: TransactionStatus, created_at: string) => ({ id, status, created_at })
 
 describe("which of a session's transactions counts", () => {
   it("takes the one holding money over a declined attempt, whatever the listing order", () => {

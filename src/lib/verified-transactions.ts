@@ -1,4 +1,4 @@
-import type { Transaction } from "../../dintero"
+import type { Transaction } from "../dintero"
 
 /**
  * A cache, and only a cache: the transaction a callback has just re-read and verified, for the authorization Medusa

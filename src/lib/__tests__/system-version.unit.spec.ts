@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs"
 import path from "node:path"
-import { installedPackageVersion, systemHeaders } from "../config"
-import { medusaVersion } from "../../providers/dintero/registry"
+import { installedPackageVersion, systemHeaders } from "../../dintero/config"
+import { medusaVersion } from "../dintero-registry"
 
 // Issue 8 item 13: Dintero-System-Version carries Medusa's real version. `require("@medusajs/framework/package.json")`
 // throws ERR_PACKAGE_PATH_NOT_EXPORTED, which made it "unknown" every time.

@@ -3,7 +3,10 @@
  * schedule keeper (src/modules/dintero-orders/loaders/keep-schedules.ts) re-registers them by name.
  */
 
-/** A positive whole number of milliseconds from the environment, else the default. */
+/**
+ * A positive whole number of milliseconds from the environment, else the default. Read when asked (not at import), so
+ * a test that sets the variable before Medusa boots gets it even if it imported this file earlier.
+ */
 function intervalFromEnv(name: string, fallbackMs: number): number {
   const value = Number(process.env[name])
   return Number.isInteger(value) && value > 0 ? value : fallbackMs
@@ -11,13 +14,13 @@ function intervalFromEnv(name: string, fallbackMs: number): number {
 
 /** The Orders-mirror retry job: sends what is due and resumes passes whose claim lapsed (a killed worker's). */
 export const ORDERS_RETRY_JOB = "dintero-orders-mirror-retry"
-/** DINTERO_ORDERS_RETRY_INTERVAL_MS, default one minute. */
-export const ORDERS_RETRY_INTERVAL_MS = intervalFromEnv("DINTERO_ORDERS_RETRY_INTERVAL_MS", 60_000)
+/** DINTERO_ORDERS_RETRY_INTERVAL_MS, default one minute (also how soon an operation waiting on a hold looks again). */
+export const ordersRetryIntervalMs = () => intervalFromEnv("DINTERO_ORDERS_RETRY_INTERVAL_MS", 60_000)
 
 /** The reconciliation (src/workflows/reconcile). */
 export const RECONCILE_JOB = "dintero-reconcile"
 /** DINTERO_RECONCILE_INTERVAL_MS, default 5 minutes. */
-export const RECONCILE_INTERVAL_MS = intervalFromEnv("DINTERO_RECONCILE_INTERVAL_MS", 5 * 60_000)
+export const reconcileIntervalMs = () => intervalFromEnv("DINTERO_RECONCILE_INTERVAL_MS", 5 * 60_000)
 
 /** Medusa registers a scheduled job as a workflow of this id (@medusajs/framework's JobLoader). */
 export const jobWorkflowId = (jobName: string) => `job-${jobName}`
