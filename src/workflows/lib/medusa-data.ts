@@ -94,6 +94,17 @@ export async function loadOrder(container: MedusaContainer, orderId: string, ext
   return (data[0] as OrderRow | undefined) ?? null
 }
 
+/**
+ * The order's payment collections, payments and sessions only (ORDER_FIELDS without lines or totals): what deciding
+ * which operations an event brings needs. Much cheaper than loadOrder: asking for no total spares Medusa computing
+ * the order's totals (that read runs on every order.placed).
+ */
+export async function loadOrderPayments(container: MedusaContainer, orderId: string): Promise<OrderRow | null> {
+  const fields = ["id", "currency_code", "status", "version", ...ORDER_FIELDS.filter((f) => f.startsWith("payment_collections."))]
+  const { data } = await query(container).graph({ entity: "order", fields, filters: { id: orderId } })
+  return (data[0] as OrderRow | undefined) ?? null
+}
+
 export async function loadPayment(container: MedusaContainer, paymentId: string): Promise<PaymentRow | null> {
   const { data } = await query(container).graph({
     entity: "payment",
