@@ -631,13 +631,22 @@ function throughputTarget(throughput: any) {
   }
 }
 
+/**
+ * BENCH_CPU_PROF_DIR=<dir>: the medusa processes write V8 CPU profiles there when they stop (node --cpu-prof), to see
+ * where the time goes (open them in Chrome DevTools, or sum the samples under the plugin's frames).
+ */
+function cpuProfileEnv(): Record<string, string> {
+  const dir = process.env.BENCH_CPU_PROF_DIR
+  return dir ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --cpu-prof --cpu-prof-dir=${path.resolve(dir)}`.trim() } : {}
+}
+
 /** The dev topology: every phase on the dev store (one process). */
 async function devTopology() {
   progress("booting the dev store (database, migrations, seed, medusa start, emulator)")
   const bootStart = nowMs()
   const dev = await startDevStore({
     log: (line) => process.stderr.write(`[store] ${line}\n`),
-    env: RECONCILE_BENCH_ENV,
+    env: { ...RECONCILE_BENCH_ENV, ...cpuProfileEnv() },
   })
   const bootMs = nowMs() - bootStart
   try {
@@ -653,7 +662,10 @@ async function devTopology() {
     const measured = runs("throughput") || runs("admin") ? await throughputPhase(dev, meters) : undefined
     const throughput = runs("throughput") ? measured?.result : undefined
     const admin = runs("admin") && measured ? await adminPhase(dev, meters, measured.orders) : undefined
-    const history = runs("history") ? await paymentHistory(dev, meters) : undefined
+    // A failure here is reported, not fatal: the other parts' figures of a long run are kept.
+    const history = runs("history")
+      ? await paymentHistory(dev, meters).catch((e) => ({ failed: String((e as Error)?.message ?? e), targets: undefined }))
+      : undefined
     const reconciliation = runs("reconcile") ? await reconcileBench(dev, progress) : undefined
     return {
       boot_ms: round(bootMs),
