@@ -632,12 +632,15 @@ function throughputTarget(throughput: any) {
 }
 
 /**
- * BENCH_CPU_PROF_DIR=<dir>: the medusa processes write V8 CPU profiles there when they stop (node --cpu-prof), to see
- * where the time goes (open them in Chrome DevTools, or sum the samples under the plugin's frames).
+ * BENCH_CPU_PROF_DIR=<dir>: the dev store's `medusa start` writes a V8 CPU profile there when it stops
+ * (lib/cpu-profile-preload.cjs), to see where the time goes (Chrome DevTools, or sum the samples under the plugin's frames).
  */
 function cpuProfileEnv(): Record<string, string> {
   const dir = process.env.BENCH_CPU_PROF_DIR
-  return dir ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --cpu-prof --cpu-prof-dir=${path.resolve(dir)}`.trim() } : {}
+  if (!dir) return {}
+  mkdirSync(dir, { recursive: true })
+  const preload = path.join(__dirname, "lib", "cpu-profile-preload.cjs")
+  return { BENCH_CPU_PROF_DIR: path.resolve(dir), NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${preload}`.trim() }
 }
 
 /** The dev topology: every phase on the dev store (one process). */
