@@ -561,20 +561,55 @@ async function splitTopology() {
 // ------------------------------------------------------------------ phase 5: cost against the payment's history
 
 async function paymentHistory(dev: DevStore, meters: Meters) {
-  const placed = await checkout(dev, DINTERO)
-  await settle(dev.emulator)
-  const paymentId = await paymentIdOf(dev, placed.orderId)
-  return await historyBench(
-    {
-      emulator: dev.emulator,
-      capture: (id, amount) => dev.admin.capture(id, amount),
-      refund: (id, amount) => dev.admin.refund(id, amount),
-      medusaCpuMs: () => meters.medusa.read(),
-      progress,
+  const run = async (provider: Provider) => {
+    const placed = await checkout(dev, provider)
+    await settle(dev.emulator)
+    const paymentId = await paymentIdOf(dev, placed.orderId)
+    return await historyBench(
+      {
+        emulator: dev.emulator,
+        capture: (id, amount) => dev.admin.capture(id, amount),
+        refund: (id, amount) => dev.admin.refund(id, amount),
+        medusaCpuMs: () => meters.medusa.read(),
+        progress: (line) => progress(`${provider} ${line}`),
+      },
+      paymentId,
+      params.history_operations
+    )
+  }
+  // Medusa's own capture/refund cost may grow with the payment's history too: the same sequence with the system
+  // provider shows how much, and the plugin's part is the difference.
+  const system = await run(SYSTEM)
+  const dintero = await run(DINTERO)
+  const d = dintero.mean_medusa_cpu_ms
+  const s = system.mean_medusa_cpu_ms
+  const plugin = {
+    capture_early: round(d.capture_early - s.capture_early, 1),
+    capture_late: round(d.capture_late - s.capture_late, 1),
+    refund_early: round(d.refund_early - s.refund_early, 1),
+    refund_late: round(d.refund_late - s.refund_late, 1),
+  }
+  const pluginFlat = plugin.capture_late <= Math.max(0, plugin.capture_early) * 1.2 + 10 && plugin.refund_late <= Math.max(0, plugin.refund_early) * 1.2 + 10
+  const own = dintero.targets.fifty_first_operation_not_costlier_than_second
+  return {
+    ...dintero,
+    [SYSTEM]: { mean_medusa_cpu_ms: s, operations: system.operations.map((o) => ({ n: o.n, kind: o.kind, medusa_cpu_ms: o.medusa_cpu_ms })) },
+    plugin_medusa_cpu_ms_dintero_minus_system: plugin,
+    targets: {
+      ...dintero.targets,
+      fifty_first_operation_not_costlier_than_second: {
+        ...own,
+        target:
+          "the 51st operation (a refund) makes no more Dintero requests than the 2nd refund (the last capture no more " +
+          "than the 2nd operation), and the plugin's medusa CPU (Dintero minus pp_system_default, same sequence) of the " +
+          "last 5 operations of each kind <= 1.2 x that of operations 2-6 + 10 ms",
+        requests_met: /->/.test(own.requests) && dintero.fifty_first.dintero_requests <= dintero.second_of_kind.dintero_requests,
+        medusa_cpu_including_medusa_own_growth_met: own.met,
+        plugin_cpu: plugin,
+        met: dintero.fifty_first.dintero_requests <= dintero.second_of_kind.dintero_requests && dintero.last_capture.dintero_requests <= dintero.second_operation.dintero_requests && pluginFlat,
+      },
     },
-    paymentId,
-    params.history_operations
-  )
+  }
 }
 
 // ------------------------------------------------------------------ report
