@@ -9,9 +9,12 @@
  * workflows, locking and caching; scripts/lib/cluster.ts), where the Orders mirror runs on the worker. The split
  * topology repeats the checkout-throughput phase only. BENCH_TOPOLOGIES=dev|split|dev,split (default both).
  *
+ * BENCH_PARTS=plugin,tokens,requests,throughput,admin,history,reconcile (default all) runs only some parts, to iterate
+ * on one (e.g. BENCH_PARTS=plugin needs no store at all; BENCH_PARTS=history BENCH_TOPOLOGIES=dev boots the dev store only).
+ *
  * Env: BENCH_CHECKOUTS (per provider, default 20), BENCH_CONCURRENCY (default 4), BENCH_WARMUP (per provider,
  * default 4), BENCH_BLOCKS (blocks per provider, default 4), BENCH_TOKEN_OPS (default 200), BENCH_ADMIN_OPS
- * (captures, refunds and voids per provider, default 10). The defaults keep a run near 5 minutes on a busy 2-core
+ * (captures, refunds and voids per provider, default 10), BENCH_HISTORY_OPS (operations on one payment, default 51). The defaults keep a run near 5 minutes on a busy 2-core
  * machine (Medusa's cart workflows cost ~1 s of CPU per checkout there).
  */
 import { mkdirSync, writeFileSync } from "node:fs"
@@ -23,6 +26,12 @@ import { CpuMeter, findStoreProcesses, procAvailable, selfCpuMs } from "./lib/be
 import { RequestWindow, settle, type RequestCount } from "./lib/bench-requests"
 import { RECONCILE_BENCH_ENV, reconcileBench } from "./lib/bench-reconcile"
 import { envInt, nowMs, percentile, round, runPool, summarize, type LatencySummary } from "./lib/bench-stats"
+import { pluginWorkBench } from "./lib/bench-plugin-work"
+import { historyBench } from "./lib/bench-history"
+
+/** The parts of a run (BENCH_PARTS, default all); `plugin` needs no store, the split topology runs `throughput` only. */
+const PARTS = ["plugin", "tokens", "requests", "throughput", "admin", "history", "reconcile"] as const
+type Part = (typeof PARTS)[number]
 
 const DINTERO = "pp_dintero_dintero"
 const SYSTEM = "pp_system_default"
@@ -37,11 +46,17 @@ const params = {
   admin_operations_per_provider: envInt("BENCH_ADMIN_OPS", 10),
   cart_preparation_concurrency: 8,
   emulator_latency_ms: 0,
+  history_operations: envInt("BENCH_HISTORY_OPS", 51, 3),
   topologies: (process.env.BENCH_TOPOLOGIES ?? "dev,split").split(",").map((t) => t.trim()).filter(Boolean),
+  parts: (process.env.BENCH_PARTS ?? PARTS.join(",")).split(",").map((t) => t.trim()).filter(Boolean),
 }
 for (const t of params.topologies) {
   if (t !== "dev" && t !== "split") throw new Error(`BENCH_TOPOLOGIES: unknown topology "${t}" (dev, split)`)
 }
+for (const p of params.parts) {
+  if (!(PARTS as readonly string[]).includes(p)) throw new Error(`BENCH_PARTS: unknown part "${p}" (${PARTS.join(", ")})`)
+}
+const runs = (part: Part) => params.parts.includes(part)
 
 const started = Date.now()
 function progress(line: string): void {
@@ -360,6 +375,8 @@ async function throughputPhase(dev: DevStore, meters: Meters) {
     const checkoutApi = mine.reduce((s, b) => s + b.requests.checkout_api_requests, 0)
     const ordersApi = mine.reduce((s, b) => s + b.requests.orders_api_requests, 0)
     const tokenRequests = mine.reduce((s, b) => s + b.requests.token_requests, 0)
+    const byRoute: Record<string, number> = {}
+    for (const request of mine.flatMap((b) => b.requests.requests)) byRoute[request] = (byRoute[request] ?? 0) + 1
     const total: LatencySummary = summarize(checkouts.map((c) => c.total_ms))
     const payment: LatencySummary = summarize(checkouts.map((c) => c.payment_ms))
     return {
@@ -375,6 +392,8 @@ async function throughputPhase(dev: DevStore, meters: Meters) {
       checkout_api_requests_per_checkout: round(checkoutApi / checkouts.length, 2),
       orders_api_requests_per_checkout: round(ordersApi / checkouts.length, 2),
       token_requests: tokenRequests,
+      /** Per checkout; in the split topology work left over from one block may land in the next block's window. */
+      dintero_requests_per_checkout_by_route: Object.fromEntries(Object.entries(byRoute).map(([r, n]) => [r, round(n / checkouts.length, 2)])),
       block_checkouts_per_second: mine.map((b) => round((b.checkouts.length * 1000) / b.wall_ms, 2)),
     }
   }
@@ -496,6 +515,9 @@ async function splitTopology() {
     servers: 1,
     workers: 1,
     logLevel: "warn",
+    // The reconciliation job runs as on the dev store (see RECONCILE_BENCH_ENV): with the default 5-minute overlap each
+    // of its runs would look up every cart the benchmark made in the last 5 minutes, on the worker, during the blocks.
+    env: RECONCILE_BENCH_ENV,
     log: (line) => process.stderr.write(`[cluster] ${line}\n`),
   })
   const bootMs = nowMs() - bootStart
@@ -539,9 +561,71 @@ async function splitTopology() {
   }
 }
 
+// ------------------------------------------------------------------ phase 5: cost against the payment's history
+
+async function paymentHistory(dev: DevStore, meters: Meters) {
+  const run = async (provider: Provider) => {
+    const placed = await checkout(dev, provider)
+    await settle(dev.emulator)
+    const paymentId = await paymentIdOf(dev, placed.orderId)
+    return await historyBench(
+      {
+        emulator: dev.emulator,
+        capture: (id, amount) => dev.admin.capture(id, amount),
+        refund: (id, amount) => dev.admin.refund(id, amount),
+        medusaCpuMs: () => meters.medusa.read(),
+        progress: (line) => progress(`${provider} ${line}`),
+      },
+      paymentId,
+      params.history_operations
+    )
+  }
+  // Medusa's own capture/refund cost may grow with the payment's history too: the same sequence with the system
+  // provider shows how much, and the plugin's part is the difference.
+  const system = await run(SYSTEM)
+  const dintero = await run(DINTERO)
+  const d = dintero.mean_medusa_cpu_ms
+  const s = system.mean_medusa_cpu_ms
+  const plugin = {
+    capture_early: round(d.capture_early - s.capture_early, 1),
+    capture_late: round(d.capture_late - s.capture_late, 1),
+    refund_early: round(d.refund_early - s.refund_early, 1),
+    refund_late: round(d.refund_late - s.refund_late, 1),
+  }
+  const pluginFlat = plugin.capture_late <= Math.max(0, plugin.capture_early) * 1.2 + 10 && plugin.refund_late <= Math.max(0, plugin.refund_early) * 1.2 + 10
+  const own = dintero.targets.fifty_first_operation_not_costlier_than_second
+  return {
+    ...dintero,
+    [SYSTEM]: { mean_medusa_cpu_ms: s, operations: system.operations.map((o) => ({ n: o.n, kind: o.kind, medusa_cpu_ms: o.medusa_cpu_ms })) },
+    plugin_medusa_cpu_ms_dintero_minus_system: plugin,
+    targets: {
+      ...dintero.targets,
+      fifty_first_operation_not_costlier_than_second: {
+        ...own,
+        target:
+          "the 51st operation (a refund) makes no more Dintero requests than the 2nd refund (the last capture no more " +
+          "than the 2nd operation), and the plugin's medusa CPU (Dintero minus pp_system_default, same sequence) of the " +
+          "last 5 operations of each kind <= 1.2 x that of operations 2-6 + 10 ms",
+        requests_met: /->/.test(own.requests) && dintero.fifty_first.dintero_requests <= dintero.second_of_kind.dintero_requests,
+        medusa_cpu_including_medusa_own_growth_met: own.met,
+        plugin_cpu: plugin,
+        met: dintero.fifty_first.dintero_requests <= dintero.second_of_kind.dintero_requests && dintero.last_capture.dintero_requests <= dintero.second_operation.dintero_requests && pluginFlat,
+      },
+    },
+  }
+}
+
 // ------------------------------------------------------------------ report
 
-function targets(perOperation: any, tokens: any, throughput: any) {
+function targets(perOperation: any, tokens: any, throughput: any): Record<string, any> {
+  return {
+    ...(perOperation ? { one_dintero_request_per_operation_on_critical_path: perOperationTarget(perOperation) } : {}),
+    ...(tokens ? { at_most_one_token_request_during_concurrent_operations: tokenTarget(tokens) } : {}),
+    ...(throughput ? { dintero_throughput_at_least_95_percent_of_system: throughputTarget(throughput) } : {}),
+  }
+}
+
+function perOperationTarget(perOperation: any) {
   const ops: Record<string, OperationCount> = perOperation.operations
   const counted = ["initiate", "authorize_complete_by_storefront", "authorize_by_callback", "capture", "refund", "void"]
   const perOp = Object.fromEntries(
@@ -550,23 +634,23 @@ function targets(perOperation: any, tokens: any, throughput: any) {
       { dintero_requests: ops[name].critical_path.dintero_requests, met: ops[name].critical_path.dintero_requests <= 1 },
     ])
   )
+  return {
+    target: "<= 1 Dintero API request (token requests excluded) while the operation's own HTTP call runs",
+    per_operation: perOp,
+    note:
+      "authorize_by_callback is the callback handler's own road (Dintero -> Medusa), not the storefront's; " +
+      "complete_after_callback (0 expected) is in requests_per_operation",
+    met: Object.values(perOp).every((o: any) => o.met),
+  }
+}
+
+function tokenTarget(tokens: any) {
   const tokenCounts = [tokens.warm?.token_requests, tokens.cold?.token_requests].filter((n) => typeof n === "number")
   return {
-    one_dintero_request_per_operation_on_critical_path: {
-      target: "<= 1 Dintero API request (token requests excluded) while the operation's own HTTP call runs",
-      per_operation: perOp,
-      note:
-        "authorize_by_callback is the callback handler's own road (Dintero -> Medusa), not the storefront's; " +
-        "complete_after_callback (0 expected) is in requests_per_operation",
-      met: Object.values(perOp).every((o: any) => o.met),
-    },
-    at_most_one_token_request_during_concurrent_operations: {
-      target: `<= 1 token request during ${params.token_operations} concurrent operations`,
-      warm: tokens.warm?.token_requests,
-      cold: tokens.cold?.token_requests ?? "not measured",
-      met: tokenCounts.every((n) => n <= 1),
-    },
-    dintero_throughput_at_least_95_percent_of_system: throughputTarget(throughput),
+    target: `<= 1 token request during ${params.token_operations} concurrent operations`,
+    warm: tokens.warm?.token_requests,
+    cold: tokens.cold?.token_requests ?? "not measured",
+    met: tokenCounts.every((n) => n <= 1),
   }
 }
 
@@ -585,13 +669,25 @@ function throughputTarget(throughput: any) {
   }
 }
 
+/**
+ * BENCH_CPU_PROF_DIR=<dir>: the dev store's `medusa start` writes a V8 CPU profile there when it stops
+ * (lib/cpu-profile-preload.cjs), to see where the time goes (Chrome DevTools, or sum the samples under the plugin's frames).
+ */
+function cpuProfileEnv(): Record<string, string> {
+  const dir = process.env.BENCH_CPU_PROF_DIR
+  if (!dir) return {}
+  mkdirSync(dir, { recursive: true })
+  const preload = path.join(__dirname, "lib", "cpu-profile-preload.cjs")
+  return { BENCH_CPU_PROF_DIR: path.resolve(dir), NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${preload}`.trim() }
+}
+
 /** The dev topology: every phase on the dev store (one process). */
 async function devTopology() {
   progress("booting the dev store (database, migrations, seed, medusa start, emulator)")
   const bootStart = nowMs()
   const dev = await startDevStore({
     log: (line) => process.stderr.write(`[store] ${line}\n`),
-    env: RECONCILE_BENCH_ENV,
+    env: { ...RECONCILE_BENCH_ENV, ...cpuProfileEnv() },
   })
   const bootMs = nowMs() - bootStart
   try {
@@ -602,19 +698,29 @@ async function devTopology() {
     for (const line of processes.described) progress(`measuring CPU of ${line}`)
     const meters: Meters = { medusa: processes.medusa, database: processes.database }
 
-    const tokens = await tokenPhase(dev)
-    const perOperation = await requestsPerOperation(dev)
-    const { result: throughput, orders } = await throughputPhase(dev, meters)
-    const admin = await adminPhase(dev, meters, orders)
-    const reconciliation = await reconcileBench(dev, progress)
+    const tokens = runs("tokens") ? await tokenPhase(dev) : undefined
+    const perOperation = runs("requests") ? await requestsPerOperation(dev) : undefined
+    const measured = runs("throughput") || runs("admin") ? await throughputPhase(dev, meters) : undefined
+    const throughput = runs("throughput") ? measured?.result : undefined
+    const admin = runs("admin") && measured ? await adminPhase(dev, meters, measured.orders) : undefined
+    // A failure here is reported, not fatal: the other parts' figures of a long run are kept.
+    const history = runs("history")
+      ? await paymentHistory(dev, meters).catch((e) => ({ failed: String((e as Error)?.message ?? e), targets: undefined }))
+      : undefined
+    const reconciliation = runs("reconcile") ? await reconcileBench(dev, progress) : undefined
     return {
       boot_ms: round(bootMs),
       medusa_processes: processes.described,
-      targets: { ...targets(perOperation, tokens, throughput), reconciliation_cost_independent_of_history: reconciliation.target },
+      targets: {
+        ...targets(perOperation, tokens, throughput),
+        ...(history?.targets ?? {}),
+        ...(reconciliation ? { reconciliation_cost_independent_of_history: reconciliation.target } : {}),
+      } as Record<string, any>,
       checkout_throughput: throughput,
       requests_per_operation: perOperation,
       token_requests_during_concurrent_operations: tokens,
       admin_operations: admin,
+      payment_history: history,
       reconciliation,
       total_token_requests_since_emulator_start: dev.emulator.tokenRequests(),
     }
@@ -627,8 +733,10 @@ async function devTopology() {
 async function main(): Promise<void> {
   if (!procAvailable()) throw new Error("/proc is not readable: the CPU measurement needs Linux")
   progress(`parameters ${JSON.stringify(params)}`)
-  const devResult = params.topologies.includes("dev") ? await devTopology() : undefined
-  const split = params.topologies.includes("split") ? await splitTopology() : undefined
+  const storeParts = params.parts.filter((p) => p !== "plugin")
+  const devResult = params.topologies.includes("dev") && storeParts.length > 0 ? await devTopology() : undefined
+  const split = params.topologies.includes("split") && runs("throughput") ? await splitTopology() : undefined
+  const pluginWork = runs("plugin") ? (progress("plugin work in-process (250 and 500 lines)"), pluginWorkBench()) : undefined
 
   const report = {
     benchmark: "medusa-payment-dintero",
@@ -658,6 +766,7 @@ async function main(): Promise<void> {
     },
     targets: {
       ...(devResult?.targets ?? {}),
+      ...(pluginWork?.targets ?? {}),
       ...(split ? { split_topology_dintero_throughput_at_least_95_percent_of_system: throughputTarget(split.checkout_throughput) } : {}),
     } as Record<string, any>,
     checkout_throughput: devResult?.checkout_throughput,
@@ -665,6 +774,8 @@ async function main(): Promise<void> {
     requests_per_operation: devResult?.requests_per_operation,
     token_requests_during_concurrent_operations: devResult?.token_requests_during_concurrent_operations,
     admin_operations: devResult?.admin_operations,
+    payment_history: devResult?.payment_history,
+    plugin_work_by_order_size: pluginWork,
     reconciliation: devResult?.reconciliation,
     total_token_requests_since_emulator_start: devResult?.total_token_requests_since_emulator_start,
     duration_s: round((Date.now() - started) / 1000),
@@ -674,6 +785,8 @@ async function main(): Promise<void> {
   if (t.one_dintero_request_per_operation_on_critical_path) {
     progress(`target one Dintero request per operation: ${mark(t.one_dintero_request_per_operation_on_critical_path.met)} ` +
       JSON.stringify(Object.fromEntries(Object.entries(t.one_dintero_request_per_operation_on_critical_path.per_operation).map(([k, v]: any) => [k, v.dintero_requests]))))
+  }
+  if (t.at_most_one_token_request_during_concurrent_operations) {
     progress(`target at most one token request: ${mark(t.at_most_one_token_request_during_concurrent_operations.met)} ` +
       `(warm ${t.at_most_one_token_request_during_concurrent_operations.warm}, cold ${t.at_most_one_token_request_during_concurrent_operations.cold})`)
   }
@@ -693,6 +806,8 @@ async function main(): Promise<void> {
     progress(`target Dintero throughput >= 0.95 x system, ${label}: ${mark(target.met)} ` +
       `(ratio ${target.ratio}, median of paired blocks ${target.median_paired_block_ratio}, CPU-bound estimate ${target.cpu_bound_estimate})`)
   }
+
+  for (const [key, target] of Object.entries(t)) progress(`target ${key}: ${mark(Boolean(target?.met))}`)
 
   const json = JSON.stringify(report, null, 2)
   const out = path.join(process.cwd(), ".tmp", "bench.json")

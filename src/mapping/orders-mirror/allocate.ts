@@ -52,13 +52,14 @@ export function allocateToOrders(input: {
   // What could not be recorded on its own line, with the Medusa line it was paid for (when known).
   const pools: { amount: number; source?: string }[] = []
   if (input.eventItems) {
+    // The placed (not edit-created) item line of each Medusa id: one lookup per event item, linear in the lines.
+    const placedLine = new Map<string, LedgerLine>()
+    for (const l of lines) if (l.role === "item" && !l.from_edit && !placedLine.has(l.medusa_id)) placedLine.set(l.medusa_id, l)
     const eventTotal = input.eventItems.reduce((s, i) => s + i.amount, 0)
     pools.push({ amount: input.amount - eventTotal }) // amount-only parts (should be 0)
     for (const item of input.eventItems) {
       const medusaId = input.checkoutLines[item.line_id]
-      const line = medusaId
-        ? lines.find((l) => l.role === "item" && !l.from_edit && l.medusa_id === medusaId)
-        : undefined
+      const line = medusaId ? placedLine.get(medusaId) : undefined
       if (line && item.amount > 0 && (left.get(line.line_id) ?? 0) >= item.amount) put(line.line_id, item.amount)
       // A negative line of the session (a rounding down, a gift card) is recorded on itself; it has no room to fill.
       else if (line && item.amount < 0 && line.gross_amount < 0) placed.set(line.line_id, (placed.get(line.line_id) ?? 0) + item.amount)

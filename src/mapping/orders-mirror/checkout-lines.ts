@@ -23,27 +23,37 @@ const SHIPPING = "shipping:"
 
 export function mapCheckoutLines(checkout: CheckoutLineLike[], lines: MirroredLine[]): Record<string, string> {
   const map: Record<string, string> = {}
-  const taken = new Set<string>()
+  const ownLines = new Set(lines.filter((line) => line.medusa_id.startsWith(CHECKOUT_MEDUSA_PREFIX)).map((line) => line.medusa_id))
+  // The lines each checkout item could pair with, in line order (one pass: the pairing stays linear in the lines).
+  const candidates = new Map<string, MirroredLine[]>()
+  for (const line of lines) {
+    const key = pairingKey(line.medusa_id.startsWith(SHIPPING), line.gross_amount, line.id, line.quantity)
+    const list = candidates.get(key)
+    if (list) list.push(line)
+    else candidates.set(key, [line])
+  }
+  const next = new Map<string, number>()
   for (const item of checkout) {
     if (item.line_id == null) continue
     const lineId = String(item.line_id)
-    if (lines.some((line) => line.medusa_id === `${CHECKOUT_MEDUSA_PREFIX}${lineId}`)) {
+    if (ownLines.has(`${CHECKOUT_MEDUSA_PREFIX}${lineId}`)) {
       map[lineId] = `${CHECKOUT_MEDUSA_PREFIX}${lineId}`
       continue
     }
     const isShipping = lineId.startsWith("shipping_") || item.type === "shipping"
-    const match = lines.find(
-      (line) =>
-        !taken.has(line.medusa_id) &&
-        line.medusa_id.startsWith(SHIPPING) === isShipping &&
-        line.gross_amount === item.amount &&
-        (isShipping || (line.id === item.id && line.quantity === (item.quantity ?? 1)))
-    )
+    const key = pairingKey(isShipping, item.amount, item.id, item.quantity ?? 1)
+    const taken = next.get(key) ?? 0
+    const match = candidates.get(key)?.[taken]
     if (!match) continue
-    taken.add(match.medusa_id)
+    next.set(key, taken + 1)
     map[lineId] = match.medusa_id
   }
   return map
+}
+
+/** Shipping pairs with shipping of the same amount; an item with an item of the same article, quantity and amount. */
+function pairingKey(isShipping: boolean, amount: number | null | undefined, id: string | null | undefined, quantity: number | null | undefined): string {
+  return JSON.stringify(isShipping ? ["shipping", amount ?? null] : ["item", amount ?? null, id ?? null, quantity ?? null])
 }
 
 /** The session's lines that are no Medusa line, by the ids src/mapping/session.ts gives them. */

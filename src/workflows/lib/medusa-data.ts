@@ -117,18 +117,39 @@ export async function loadOrderPaymentCollections(
   return (data[0] as Pick<OrderRow, "payment_collections"> | undefined)?.payment_collections ?? []
 }
 
+/**
+ * The order's payment collections, payments and sessions only (ORDER_FIELDS without lines or totals): what deciding
+ * which operations an event brings needs. Much cheaper than loadOrder: asking for no total spares Medusa computing
+ * the order's totals (that read runs on every order.placed).
+ */
+export async function loadOrderPayments(container: MedusaContainer, orderId: string): Promise<OrderRow | null> {
+  const fields = ["id", "currency_code", "status", "version", ...ORDER_FIELDS.filter((f) => f.startsWith("payment_collections."))]
+  const { data } = await query(container).graph({ entity: "order", fields, filters: { id: orderId } })
+  return (data[0] as OrderRow | undefined) ?? null
+}
+
+/**
+ * The payment with its captures and its refunds. Two reads, one per collection: asked for in one, Medusa joins both
+ * collections in one SQL query, whose rows are every capture times every refund (a payment with 26 partial captures
+ * and 25 refunds came back as 650 rows, and each later refund cost more than the one before).
+ */
 export async function loadPayment(container: MedusaContainer, paymentId: string): Promise<PaymentRow | null> {
-  const { data } = await query(container).graph({
-    entity: "payment",
-    fields: [
-      "id", "provider_id", "amount", "currency_code", "data", "captured_at", "canceled_at", "created_at",
-      "payment_collection_id",
-      "captures.id", "captures.amount", "captures.raw_amount", "captures.created_at",
-      "refunds.id", "refunds.amount", "refunds.raw_amount", "refunds.created_at",
-    ],
-    filters: { id: paymentId },
-  })
-  return (data[0] as PaymentRow | undefined) ?? null
+  const money = (kind: "captures" | "refunds") => [`${kind}.id`, `${kind}.amount`, `${kind}.raw_amount`, `${kind}.created_at`]
+  const [withCaptures, withRefunds] = await Promise.all([
+    query(container).graph({
+      entity: "payment",
+      fields: [
+        "id", "provider_id", "amount", "currency_code", "data", "captured_at", "canceled_at", "created_at",
+        "payment_collection_id",
+        ...money("captures"),
+      ],
+      filters: { id: paymentId },
+    }),
+    query(container).graph({ entity: "payment", fields: ["id", ...money("refunds")], filters: { id: paymentId } }),
+  ])
+  const payment = withCaptures.data[0] as PaymentRow | undefined
+  if (!payment) return null
+  return { ...payment, refunds: (withRefunds.data[0] as Pick<PaymentRow, "refunds"> | undefined)?.refunds ?? [] }
 }
 
 export async function orderIdOfPayment(container: MedusaContainer, payment: PaymentRow): Promise<string | null> {

@@ -3,7 +3,7 @@ import { Modules } from "@medusajs/framework/utils"
 import { StepResponse, createStep } from "@medusajs/framework/workflows-sdk"
 import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
 import type DinteroOrdersService from "../../modules/dintero-orders/service"
-import { dinteroSessionsOf, inRecordOrder, isDinteroPayment, loadOrder, loadPayment, orderIdOfPayment, paymentsOf, type PaymentRow } from "../lib/medusa-data"
+import { dinteroSessionsOf, inRecordOrder, isDinteroPayment, loadOrderPayments, loadPayment, orderIdOfPayment, paymentsOf, type PaymentRow } from "../lib/medusa-data"
 import type { EnqueueInput, OperationToEnqueue } from "./enqueue-operations"
 
 async function latestConfirmedEditId(container: { resolve<T>(key: string): T }, orderId: string): Promise<string | undefined> {
@@ -47,7 +47,7 @@ export const resolveOrderPlacedStep = createStep(
   "resolve-dintero-order-placed",
   async (input: { order_id: string }, { container }) => {
     if (!enabled(container)) return new StepResponse(nothing())
-    const order = await loadOrder(container, input.order_id)
+    const order = await loadOrderPayments(container, input.order_id)
     const payment = order && paymentsOf(order).find(isDinteroPayment)
     if (!payment) {
       // ON_HOLD: the order is placed before Dintero has decided, so before any payment exists. The mirror is
@@ -93,7 +93,7 @@ export const resolveOrderEditStep = createStep(
   "resolve-dintero-order-edit",
   async (input: { order_id: string; actions?: { action?: string; order_change_id?: string }[] }, { container }) => {
     if (!(await isMirrored(container, input.order_id))) return new StepResponse(nothing())
-    const order = await loadOrder(container, input.order_id)
+    const order = await loadOrderPayments(container, input.order_id)
     // The edit's identity is its order change, whoever enqueues it (this subscriber or the reconciliation): the
     // event's actions do not always carry the change id, so the order's latest confirmed edit names it then.
     const changeId =
@@ -116,7 +116,7 @@ export const resolveOrderCanceledStep = createStep(
   "resolve-dintero-order-canceled",
   async (input: { order_id: string }, { container }) => {
     if (!(await isMirrored(container, input.order_id))) return new StepResponse(nothing())
-    const order = await loadOrder(container, input.order_id)
+    const order = await loadOrderPayments(container, input.order_id)
     const payments = await Promise.all(paymentsOf(order).filter(isDinteroPayment).map((p) => loadPayment(container, p.id)))
     return new StepResponse<EnqueueInput>({
       order_id: input.order_id,

@@ -50,6 +50,7 @@ export function planOrderEdit(input: {
     }
     notes.push(`Medusa voided the authorization of payment ${paymentId} (Dintero ${tx}) when the edit was confirmed`)
   }
+  const snapshotLine = new Map(state.snapshot.lines.map((l) => [l.line_id, l]))
   const payments = planEditPayments({
     reversed: edit.reversed,
     added: edit.added,
@@ -57,7 +58,7 @@ export function planOrderEdit(input: {
     authorized: (tx, line) => at(sums(tx).a, line) - at(sums(tx).x, line),
     captured: (tx, line) => at(sums(tx).c, line),
     nextLineId: edit.snapshot.next_line_id,
-    reversedTax: edit.reversed.map((r) => state.snapshot.lines.find((l) => l.line_id === r.reverses_line_id)?.tax_lines ?? []),
+    reversedTax: edit.reversed.map((r) => snapshotLine.get(r.reverses_line_id)?.tax_lines ?? []),
     currency: edit.body.order.currency,
   })
   const draft = edit.body
