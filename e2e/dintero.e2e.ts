@@ -194,7 +194,7 @@ describe("storefront: the cart changes while the embedded page is open", () => {
     // As Dintero's spec says: once the page is rendered, only a session the page locked may be updated.
     dev.emulator.options.strictSessionLock = true
     try {
-      await fillCart(page, { "175938": 1 })
+      await fillCart(page, { "175938": 1, "003929": 0 })
       const frame = await checkoutFrame(page)
       expect(await frame.textContent("#total")).toBe("248.00 NOK")
       const iframe = await page.waitForSelector("#dintero-checkout iframe")
