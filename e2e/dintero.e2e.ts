@@ -187,6 +187,51 @@ describe("storefront", () => {
   })
 })
 
+describe("storefront: the cart changes while the embedded page is open", () => {
+  test("locks the session, updates it, refreshes the page in place, and the order is for the new amount", async () => {
+    const t = Date.now()
+    const { page } = browser
+    // As Dintero's spec says: once the page is rendered, only a session the page locked may be updated.
+    dev.emulator.options.strictSessionLock = true
+    try {
+      await fillCart(page, { "175938": 1, "003929": 0 })
+      const frame = await checkoutFrame(page)
+      expect(await frame.textContent("#total")).toBe("248.00 NOK")
+      const iframe = await page.waitForSelector("#dintero-checkout iframe")
+      const sid = new URL((await iframe.getAttribute("src"))!).searchParams.get("sid")!
+
+      await page.fill('[data-testid="pay-qty-175938"]', "3")
+      await page.click('[data-testid="update-cart"]')
+      // 3 × 199 + 49 shipping = 646.00 NOK, shown by the same page after refreshSession().
+      await frame.waitForFunction(() => document.getElementById("total")?.textContent === "646.00 NOK", undefined, { timeout: 30_000 })
+      await frame.waitForSelector('body[data-locked="false"]')
+      expect(await page.textContent('[data-testid="cart-summary"]')).toContain("646,00")
+      expect(await page.locator("#dintero-checkout iframe").count()).toBe(1)
+      expect(new URL((await iframe.getAttribute("src"))!).searchParams.get("sid")).toBe(sid)
+      const session = dev.emulator.state.sessions.find((s: any) => s.id === sid) as any
+      expect(session.cancelled_at).toBeUndefined()
+      expect(session.order.amount).toBe(64600)
+      const names: string[] = session.events.map((e: any) => e.name)
+      expect(names.indexOf("PAY_LOCK_START")).toBeLessThan(names.indexOf("UPDATE_SESSION"))
+      expect(names.indexOf("UPDATE_SESSION")).toBeLessThan(names.lastIndexOf("PAY_LOCK_END"))
+      const puts = dev.emulator.requests.filter((r: any) => r.method === "PUT" && r.path.endsWith(`/sessions/${sid}`)) as any[]
+      expect(puts).toEqual([expect.objectContaining({ status: 200, query: {} })])
+      await browser.screenshot(page, "08-storefront-cart-changed-refreshed")
+
+      await frame.click('button:text-is("Pay")')
+      const orderId = await confirmation(page)
+      const order = await dev.admin.getOrder(orderId)
+      expect(order.total).toBe(646)
+      const txId = order.payment_collections[0].payments[0].data.transaction_id
+      const tx = dev.emulator.state.transactions.find((x: any) => x.id === txId) as any
+      expect(tx).toMatchObject({ session_id: sid, amount: 64600 })
+    } finally {
+      dev.emulator.options.strictSessionLock = false
+    }
+    timings.cartChange = Date.now() - t
+  })
+})
+
 describe("admin", () => {
   async function login(page: Page) {
     const t = Date.now()

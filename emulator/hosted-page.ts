@@ -6,6 +6,7 @@ import express, { Router, type Response } from "express"
 import type { EmulatorContext } from "./context"
 import { notPayableReason, pay, addSessionEvent, DEFAULT_PAYMENT_PRODUCT_TYPE } from "./payments"
 import { OperationError } from "./transaction-ops"
+import { lockSession } from "./session-lock"
 import type { PayOutcome, Session } from "./types"
 import { finalEvent, publicSession, sdkPageScript } from "./web-sdk-protocol"
 
@@ -62,7 +63,8 @@ ${body}
 </body></html>`
 }
 
-function renderSession(session: Session, reason: string | undefined, sdk = false): string {
+/** The order's lines as the page shows them; the embedded page shows them again after RefreshSession. */
+function renderLines(session: Session): string {
   const { order } = session
   const rows = (order.items ?? []).map(
     (i) =>
@@ -76,6 +78,11 @@ function renderSession(session: Session, reason: string | undefined, sdk = false
         `<td class="amount">${escapeHtml(formatAmount(so.amount, order.currency))}</td></tr>`
     )
   }
+  return rows.join("\n")
+}
+
+function renderSession(session: Session, reason: string | undefined, sdk = false): string {
+  const { order } = session
   const base = `/checkout/v1/view/${encodeURIComponent(session.id)}`
   const sdkAttr = (action: string) => (sdk ? ` data-sdk-action="${action}"` : "")
   const actionUrl = (action: string) => `${base}/${action}`
@@ -96,10 +103,10 @@ ${sdk ? `<p class="notice" id="sdk-notice" hidden></p>` : ""}`
     `Pay ${order.merchant_reference}`,
     `<h1>Pay order ${escapeHtml(order.merchant_reference)}</h1>
 <table><thead><tr><th>Item</th><th>Qty</th><th class="amount">Amount</th></tr></thead>
-<tbody>${rows.join("\n")}</tbody>
+<tbody id="lines">${renderLines(session)}</tbody>
 <tfoot><tr class="total"><td colspan="2">Total</td><td class="amount" id="total">${escapeHtml(formatAmount(order.amount, order.currency))}</td></tr></tfoot></table>
 ${controls}
-${sdk ? sdkPageScript({ sid: session.id, session: publicSession(session), stateUrl: `${base}/state` }) : ""}`
+${sdk ? sdkPageScript({ sid: session.id, session: publicSession(session), stateUrl: `${base}/state`, lockUrl: `${base}/lock` }) : ""}`
   )
 }
 
@@ -147,7 +154,25 @@ export function hostedPageRouter(ctx: EmulatorContext): Router {
   router.get("/:id/state", (req, res) => {
     const session = ctx.sessions.get(req.params.id)
     if (!session) return res.status(404).json({ message: "Session not found" })
-    res.json({ session: publicSession(session), payable: !notPayableReason(ctx, session) })
+    res.json({
+      session: publicSession(session),
+      payable: !notPayableReason(ctx, session),
+      // What the page shows of the order, for its refresh after a merchant update.
+      view: { lines: renderLines(session), total: formatAmount(session.order.amount, session.order.currency) },
+    })
+  })
+
+  // The page's side of the Web SDK's lockSession(): the SDK posts LockSession to the iframe, and Dintero's checkout
+  // locks the session for paying before it answers SessionLocked {pay_lock_id} (SDK index.ts lockSession, checkout.ts
+  // SessionLocked / SessionLockFailed; DOCS:checkout/updating-session "first it needs to be locked ... by using the
+  // Checkout Web SDK"). Until the merchant's PUT releases it (`remove_lock`), nobody can pay it.
+  router.post("/:id/lock", (req, res) => {
+    try {
+      res.json({ pay_lock_id: lockSession(ctx, req.params.id) })
+    } catch (err) {
+      if (err instanceof OperationError) return res.status(err.status).json({ code: err.code, message: err.message })
+      throw err
+    }
   })
 
   router.post("/:id/:action", (req, res) => {

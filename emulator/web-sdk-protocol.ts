@@ -63,12 +63,13 @@ export function scriptJson(value: unknown): string {
  * post the final event instead of navigating the frame (Dintero's checkout never redirects inside the iframe).
  * Loaded as a whole window (the SDK's redirect(), `${endpoint}/?sid=…&sdk=…` without ui), it stays a plain page.
  */
-export function sdkPageScript(opts: { sid: string; session: Record<string, unknown>; stateUrl: string }): string {
+export function sdkPageScript(opts: { sid: string; session: Record<string, unknown>; stateUrl: string; lockUrl: string }): string {
   return `<script>
 ;(function () {
   var sid = ${scriptJson(opts.sid)}
   var session = ${scriptJson(opts.session)}
   var stateUrl = ${scriptJson(opts.stateUrl)}
+  var lockUrl = ${scriptJson(opts.lockUrl)}
   var parentWindow = window.parent
   if (parentWindow === window) return
   // The host's origin (the iframe's referrer); "*" only when the browser sends no referrer.
@@ -107,16 +108,22 @@ export function sdkPageScript(opts: { sid: string; session: Record<string, unkno
     if (d.ack) { delete unacked[d.ack]; count(); return }
     if (d.sid !== sid) return
     if (d.type === "LockSession") {
-      readState().then(function (state) {
-        if (!state || !state.payable) return post({ type: "SessionLockFailed" })
-        locked = true
-        setBusy(true)
-        post({ type: "SessionLocked", pay_lock_id: "emulator-lock-" + Date.now().toString(36) })
-      })
+      // Dintero locks the session itself (the merchant's PUT then finds it locked), then the page says so.
+      fetch(lockUrl, { method: "POST", headers: { accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null })
+        .catch(function () { return null })
+        .then(function (lock) {
+          if (!lock || !lock.pay_lock_id) return post({ type: "SessionLockFailed" })
+          locked = true
+          setBusy(true)
+          post({ type: "SessionLocked", pay_lock_id: lock.pay_lock_id })
+        })
     } else if (d.type === "RefreshSession") {
       readState().then(function (state) {
         if (!state) return post({ type: "SessionNotFound" })
         session = state.session
+        document.getElementById("lines").innerHTML = state.view.lines
+        document.getElementById("total").textContent = state.view.total
         locked = false
         setBusy(false)
         post({ type: "SessionUpdated", session: session })

@@ -1,6 +1,7 @@
 // Medusa's Next.js starter with the Dintero integration applied exactly as README.md says (readme-steps.ts), built
 // and started against the dev store (embedded PostgreSQL, `medusa start`, the Dintero emulator), then clicked
-// through in Debian's chromium: redirect pay, embedded pay, decline → try again, cancel → try again, each ending
+// through in Debian's chromium: redirect pay, embedded pay, a promotion code while the embedded checkout is open,
+// decline → try again, cancel → try again, each ending
 // on the starter's order confirmation. Screenshots: e2e/starter/screenshots/.
 import { spawn, type ChildProcess } from "node:child_process"
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
@@ -259,6 +260,52 @@ describe("Next.js starter", () => {
     expect(await frame.textContent("#total")).toBe("447.00 NOK") // 2 × 199 + 49 shipping
     await frame.click('button:text-is("Pay")')
     await confirmed(page, cartId, "starter-02-embedded-confirmed")
+  })
+
+  test("a promotion code while the embedded checkout is open: lock → update → refresh, and the order is for the new amount", async () => {
+    const { page } = browser
+    await dev.admin.ok("post", "/admin/promotions", {
+      code: "DINTERO10",
+      type: "standard",
+      status: "active",
+      is_automatic: false,
+      application_method: { type: "percentage", target_type: "items", allocation: "across", value: 10, currency_code: "nok" },
+    })
+    // Dintero's rule once the page is rendered: only a session the page locked may be updated.
+    dev.emulator.options.strictSessionLock = true
+    try {
+      const cartId = await cartInBrowser(page, 1)
+      await chooseDintero(page)
+      const { frame, sid } = await embedded(page)
+      expect(await frame.textContent("#total")).toBe("248.00 NOK") // 199 + 49 shipping
+      await page.click('[data-testid="add-discount-button"]')
+      await page.fill('[data-testid="discount-input"]', "DINTERO10")
+      await page.click('[data-testid="discount-apply-button"]')
+      // 199 − 10 % = 179.10, + 49 shipping: the same Dintero session shows it (refreshed, or mounted again).
+      const after = await (async () => {
+        const deadline = Date.now() + 60_000
+        while (Date.now() < deadline) {
+          const current = await embedded(page).catch(() => undefined)
+          if (current && (await current.frame.textContent("#total").catch(() => "")) === "228.10 NOK") return current
+          await page.waitForTimeout(250)
+        }
+        throw new Error("the embedded checkout never showed 228.10 NOK")
+      })()
+      expect(after.sid).toBe(sid)
+      const session = dev.emulator.state.sessions.find((s: any) => s.id === sid) as any
+      expect(session.cancelled_at).toBeUndefined()
+      const names: string[] = session.events.map((e: any) => e.name)
+      expect(names.indexOf("PAY_LOCK_START")).toBeLessThan(names.indexOf("UPDATE_SESSION"))
+      expect(names.indexOf("UPDATE_SESSION")).toBeLessThan(names.lastIndexOf("PAY_LOCK_END"))
+      const puts = dev.emulator.requests.filter((r: any) => r.method === "PUT" && r.path.endsWith(`/sessions/${sid}`)) as any[]
+      expect(puts).toEqual([expect.objectContaining({ status: 200, query: {} })])
+      await after.frame.waitForSelector('body[data-locked="false"]')
+      await after.frame.click('button:text-is("Pay")')
+      const orderId = await confirmed(page, cartId, "starter-05-promotion-while-open-confirmed")
+      expect((await dev.admin.getOrder(orderId)).total).toBe(228.1)
+    } finally {
+      dev.emulator.options.strictSessionLock = false
+    }
   })
 
   test("decline → problem page → try again (a new Dintero session) → order confirmation", async () => {

@@ -78,6 +78,24 @@ describe("the hosted page for the Web SDK", () => {
     expect((await client().get(`${endpoint()}/T12345678.nope/state`)).status).toBe(404)
   })
 
+  it("LockSession locks the session at Dintero (not only in the page), and the page shows the order again after a refresh", async () => {
+    const s = await a.createSession()
+    const locked = await client().post(`${s.url}/lock`)
+    expect(locked.status).toBe(200)
+    expect(locked.data.pay_lock_id).toEqual(expect.any(String))
+    // Dintero's side of the lock: the session's events, and no payment while it holds.
+    const session = (await a.http.get(`${em.checkoutBaseUrl}/sessions/${s.id}`, { headers: a.headers })).data
+    expect(session.events.map((e: { name: string }) => e.name)).toContain("PAY_LOCK_START")
+    await expect(em.pay(s.id, "AUTHORIZED")).rejects.toThrow(/locked/)
+    const state = await client().get(`${s.url}/state`)
+    expect(state.data).toMatchObject({ payable: false, view: { total: "338.90 NOK" } })
+    expect(state.data.view.lines).toContain('data-line-id="1"')
+    // A paid session cannot be locked: the page answers SessionLockFailed.
+    const paid = await a.createSession()
+    await em.pay(paid.id, "AUTHORIZED")
+    expect((await client().post(`${paid.url}/lock`)).status).toBe(400)
+  })
+
   it("shows the result at {endpoint}/embedResult/", async () => {
     const done = await client().get(`${endpoint()}/embedResult/?sid=x&transaction_id=T1&merchant_reference=c&sdk=0.8.30`)
     expect(done.data).toContain("Payment completed")

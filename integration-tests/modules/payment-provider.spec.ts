@@ -158,6 +158,11 @@ moduleIntegrationTestRunner<IPaymentModuleService>({
       const afterPay = await service.retrievePaymentSession(session.id)
       await service.updatePaymentSession({ id: session.id, amount: 150.25, currency_code: "nok", data: afterPay.data! })
       expect(emulator.requests.filter((r: any) => r.method === "PUT")).toHaveLength(1)
+      // A new amount for a paid session is an error saying so, not a silent "updated" (issue 8 item 6).
+      await expect(
+        service.updatePaymentSession({ id: session.id, amount: 170, currency_code: "nok", data: afterPay.data! })
+      ).rejects.toThrow(/is already paid \(transaction T12345678\.[^,]+, AUTHORIZED\); it cannot take the new amount 17000 NOK/)
+      expect(emulator.requests.filter((r: any) => r.method === "PUT")).toHaveLength(1)
     })
 
     it("deletes sessions without error whether they are open, gone or paid", async () => {

@@ -121,6 +121,15 @@ export class CheckoutApi {
     return res
   }
 
+  /**
+   * The hosted checkout page of a session: `{checkoutBaseUrl}/view/{id}`, the shape of SessionCreated.url (SPEC-TS:7199)
+   * in Dintero's documented answer (`https://checkout.dintero.com/v1/view/T12345678.…`). Needed only for a
+   * session the plugin did not create in this request (an open session continued after a cart change).
+   */
+  hostedPageUrl(id: string): string {
+    return `${this.transport.checkoutBaseUrl}/view/${enc(id)}`
+  }
+
   /** `POST /sessions/{id}/cancel`. After a lost answer the session is re-read: `cancelled_at` set = success. */
   async cancelSession(id: string): Promise<Session> {
     const spec: RequestSpec = { method: "POST", host: "checkout", path: `/sessions/${enc(id)}/cancel`, retry: "none" }

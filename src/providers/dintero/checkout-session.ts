@@ -17,17 +17,22 @@ import { heldStatus, preferredTransaction } from "../../mapping/status"
 import type { ProviderContext } from "./provider-context"
 import { paymentProfileFor } from "./payment-profile"
 import { buildSessionRequest, loadSessionSource } from "./session-request"
+import { lockedByPage, SessionUpdate } from "./session-update"
 
 /**
  * The Dintero checkout session behind a Medusa payment session: opened (initiatePayment), kept in step with the
  * cart until paid (updatePayment), cancelled when Medusa drops the session (deletePayment).
  */
 export class CheckoutSessions {
+  private readonly updates: SessionUpdate
+
   constructor(
     private readonly ctx: ProviderContext,
     private readonly reuse: AuthorizationReuse,
     private readonly now: () => Date = () => new Date()
-  ) {}
+  ) {
+    this.updates = new SessionUpdate(ctx)
+  }
 
   async initiate(input: InitiatePaymentInput): Promise<InitiatePaymentOutput> {
     const paymentSessionId = String(input.data?.session_id ?? input.context?.idempotency_key ?? "")
@@ -46,6 +51,13 @@ export class CheckoutSessions {
     // The market's payment profile, or a refusal the storefront can show, before anything is sent to Dintero.
     const profileId = await paymentProfileFor(this.ctx.options, { currency, cart: source.cart, orderId: source.order?.id })
     const body = buildSessionRequest({ ...this.ctx.options, profileId }, source, amount, currency, this.now())
+    // The shopper's open page locked its session before a cart change (Medusa then deleted the payment session):
+    // that session takes the new amount and the page refreshes, instead of a new session and a re-mount.
+    const locked = input.data?.locked_dintero_session_id
+    if (typeof locked === "string" && paymentSessionId) {
+      const continued = await this.updates.continueLocked(locked, paymentSessionId, body, amount, currency)
+      if (continued) return { id: continued.dintero_session_id, status: PaymentSessionStatus.PENDING, data: newSessionData(continued) }
+    }
     const created = await callDintero("create the Dintero session", () => this.ctx.client.checkout.createSession(body))
     const data: DinteroPaymentData = {
       session_id: paymentSessionId || undefined,
@@ -104,23 +116,26 @@ export class CheckoutSessions {
     // Once paid or cancelled, the session is history: Dintero refuses updates and the data only records the
     // outcome. A declined attempt is not: the shopper may pay again, so the session follows the cart.
     const retryable = data.dintero_status === "DECLINED" || data.dintero_status === "FAILED"
-    if (data.transaction_id || (data.dintero_status && !retryable)) {
-      return { data: pickPaymentData(data) }
-    }
     const currency = input.currency_code.toUpperCase()
     const amount = toMinorUnits(input.amount, currency)
+    if (data.transaction_id || (data.dintero_status && !retryable)) {
+      if (heldStatus(data.dintero_status) && !data.reused_authorization && (amount !== data.amount || currency !== data.currency)) {
+        // The money is the old amount's: saying nothing would leave Medusa believing the new one was paid.
+        throw new MedusaError(
+          MedusaError.Types.NOT_ALLOWED,
+          `Dintero session ${data.dintero_session_id} is already paid (transaction ${data.transaction_id}, ${data.dintero_status}); ` +
+            `it cannot take the new amount ${amount} ${currency} (paid: ${data.amount} ${data.currency})`
+        )
+      }
+      return { data: pickPaymentData(data) }
+    }
     const session = data.session_id ? await retrievePaymentSession(this.ctx.cradle, data.session_id) : null
     const source = await loadSessionSource(session, data.session_id ?? "", input.context?.customer)
     // A cart moved to a market without a profile is refused here too, not left on the old market's session.
     const profileId = await paymentProfileFor(this.ctx.options, { currency, cart: source.cart, orderId: source.order?.id })
     const body = buildSessionRequest({ ...this.ctx.options, profileId }, source, amount, currency, this.now())
-    await callDintero("update the Dintero session", () =>
-      this.ctx.client.checkout.updateSession(data.dintero_session_id, { order: body.order, remove_lock: true })
-    )
-    return {
-      status: PaymentSessionStatus.PENDING,
-      data: pickPaymentData({ ...data, amount, currency, merchant_reference: body.order.merchant_reference }),
-    }
+    // Updated in place, or replaced by a new Dintero session (a new dintero_session_id: the storefront re-mounts).
+    return { status: PaymentSessionStatus.PENDING, data: await this.updates.apply(data, body, amount, currency) }
   }
 
   /**
@@ -134,7 +149,7 @@ export class CheckoutSessions {
       return { data: raw ?? {} }
     }
     const keep = { data: pickPaymentData(data) }
-    let session: { cancelled_at?: string; metadata?: Record<string, unknown> }
+    let session: { cancelled_at?: string; metadata?: Record<string, unknown>; events?: { name: string }[] }
     try {
       session = await this.ctx.client.checkout.getSession(data.dintero_session_id)
     } catch (e) {
@@ -147,6 +162,13 @@ export class CheckoutSessions {
       return keep
     }
     if (session.cancelled_at) return keep
+    if (lockedByPage(session.events)) {
+      // The shopper's page locked it for a cart change: Medusa drops the payment session on every cart change, and
+      // the storefront's next payment session continues this one (initiate, `locked_dintero_session_id`). Nobody can
+      // pay a locked session, so keeping it open moves no money.
+      this.ctx.logger?.info(`[dintero] session ${data.dintero_session_id} is locked by the shopper's page for an update; not cancelled`)
+      return keep
+    }
     try {
       await this.ctx.client.checkout.cancelSession(data.dintero_session_id)
     } catch (e) {

@@ -30,7 +30,8 @@ export const paymentDataSchema = z.object({
   declined_transaction_id: z.string().optional(),
   /**
    * The Medusa payment session the Dintero session was created for, when this session adopted it after the first
-   * was replaced (a double click, a lost answer); the Dintero session's metadata names that one.
+   * was replaced (a double click, a lost answer, a cart change while the page was open and locked); the Dintero
+   * session's metadata names that one.
    */
   adopted_from: z.string().optional(),
   /** Why the plugin refused a transaction (amount/currency/reference mismatch). */
@@ -82,8 +83,9 @@ export function newSessionData(data: DinteroPaymentData): Record<string, unknown
     out[key] = (data as Record<string, unknown>)[key]
   }
   out.reused_authorization = data.reused_authorization === true
-  // The adoption request (checkout-session.ts) is the plugin's own; it does not stay in the data.
+  // The adoption and continuation requests (checkout-session.ts) are the plugin's own; they do not stay in the data.
   out.adopt_dintero_session_id = undefined
+  out.locked_dintero_session_id = undefined
   return out
 }
 

@@ -5,6 +5,7 @@
 // which completes the cart.
 import { embed } from "@dintero/checkout-web-sdk"
 import { DINTERO_CHECKOUT_ENDPOINT, DINTERO_PROVIDER_ID, dinteroReturnPath } from "@lib/dintero/config"
+import { registerOpenDinteroCheckout } from "@lib/dintero/open-checkout"
 import { HttpTypes } from "@medusajs/types"
 import { Button } from "@modules/common/components/ui"
 import ErrorMessage from "@modules/checkout/components/error-message"
@@ -31,6 +32,7 @@ export default function DinteroPaymentButton({ cart, notReady, "data-testid": da
     if (!sid || notReady || !container.current) return
     let destroyed = false
     let checkout: { destroy: () => void } | undefined
+    let forget: (() => void) | undefined
     const leave = (query: Record<string, string | undefined>) =>
       window.location.assign(dinteroReturnPath(countryCode, { merchant_reference: cart.id, ...query }))
     embed({
@@ -45,12 +47,16 @@ export default function DinteroPaymentButton({ cart, notReady, "data-testid": da
       onSessionCancel: () => leave({ error: "cancelled" }),
     })
       .then((instance) => {
-        if (destroyed) instance.destroy()
-        else checkout = instance
+        if (destroyed) return instance.destroy()
+        checkout = instance
+        // A cart change elsewhere on the page locks and refreshes this checkout (open-checkout.ts); a new session id
+        // after it re-runs this effect, which mounts the new session.
+        forget = registerOpenDinteroCheckout(sid, instance)
       })
       .catch((e: unknown) => setError(`The Dintero checkout could not be loaded: ${e instanceof Error ? e.message : e}`))
     return () => {
       destroyed = true
+      forget?.()
       checkout?.destroy()
     }
   }, [sid, notReady, countryCode, cart.id])
