@@ -78,10 +78,9 @@ export function ordersLedger(order: any, txIds: string[]): Record<string, Money>
 /**
  * What is still authorized and not captured, per transaction the Orders order has records of. Checkout: the amount
  * less the captures while more can be captured (AUTHORIZED, PARTIALLY_CAPTURED), 0 once a capture closed the
- * authorization (full or final_capture), a void released it, or it was refunded. Orders: authorizations − captures −
- * cancellations of that payment_id. Not compared:
- *  - PARTIALLY_CAPTURED_REFUNDED (a refund after a part capture): Dintero takes no further capture, yet a card
- *    authorization's rest is not voidable either; recording it cancelled or open are both defensible readings;
+ * authorization (full or final_capture), a void released it, or it was refunded (also after a part capture:
+ * PARTIALLY_CAPTURED_REFUNDED takes no further capture, and the mirror cancels its rest; docs/orders-mirror.md,
+ * "Capture after a part refund"). Orders: authorizations − captures − cancellations of that payment_id. Not compared:
  *  - a further payment (the difference after an edit) before its first capture or refund: it gets its first Orders
  *    record then (src/workflows/steps/resolve-operations.ts); its money is compared anyway.
  */
@@ -94,7 +93,6 @@ export function openAuthorizations(emulator: Emulator, order: any, txIds: string
   }
   for (const id of txIds.filter((t) => recorded.has(t))) {
     const tx = (emulator.state.transactions as any[]).find((t) => t.id === id)
-    if (tx.status === "PARTIALLY_CAPTURED_REFUNDED") continue
     const captured = tx.events.filter((e: any) => e.success && e.event === "CAPTURE").reduce((s: number, e: any) => s + e.amount, 0)
     const released = tx.events.some((e: any) => e.success && (e.event === "VOID" || (e.event === "CAPTURE" && e.transaction_status === "CAPTURED")))
     checkout[id] = CAPTURABLE.has(tx.status) && !released ? tx.amount - captured : 0

@@ -189,6 +189,52 @@ medusaIntegrationTestRunner({
       expect([l.checkout, l.orders]).toEqual([l.medusa, l.medusa])
     })
 
+    it("after a part capture and a refund, the rest is no longer captured: the Orders order cancels it, and the payment link that asks for it again fits the lines", async () => {
+      const { orderId, transactionId } = await authorizedOrder()
+      const [first] = (await collections(orderId))[0].payments
+      expect((await admin.capture(first.id, 400)).status).toBe(200)
+      expect((await admin.refund(first.id, 20)).status).toBe(200)
+      expect(tx(transactionId).status).toBe("PARTIALLY_CAPTURED_REFUNDED")
+      let mirror = await waitForMirror(admin, orderId, (m) => m.operations.some((o: any) => o.kind === "refund") && settled(3)(m))
+      const dinteroOrderId = mirror.dintero_order_mirror.dintero_order_id
+      const cancelled = (id: string) =>
+        dinteroOrder(env.emulator, dinteroOrderId)
+          .operations.cancellations.filter((c: any) => c.payment_details?.payment_id === id)
+          .reduce((sum: number, c: any) => sum + c.items.reduce((s: number, i: any) => s + i.amount, 0), 0)
+      // The refund's record cancels the 47.00 Checkout no longer captures.
+      expect(cancelled(transactionId)).toBe(4700)
+
+      // The plugin does not capture it either (whatever Dintero would allow): a clear refusal, nothing sent.
+      const captureEvents = () => tx(transactionId).events.filter((e: any) => e.event === "CAPTURE").length
+      const before = captureEvents()
+      const refused = await admin.capture(first.id, 47)
+      expect(refused.status).not.toBe(200)
+      expect(JSON.stringify(refused.body)).toContain("was refunded while partly captured")
+      expect(captureEvents()).toBe(before)
+
+      // Medusa's outstanding amount counts captures only: 447 − 20 (the refund's credit line) + 398 − (400 − 20) =
+      // 445, the new item and the rest the first transaction no longer captures.
+      await editOrder(admin, orderId, { add: [{ variant_id: seeded.variants.indoor, quantity: 1 }] })
+      mirror = await waitForMirror(admin, orderId, (m) => !!m.payment_link)
+      expect(mirror.payment_link.amount).toBe(44500)
+      const linkSession = (env.emulator.state.sessions as any[]).find((s) => mirror.payment_link.url.endsWith(s.id))
+      const paid = await env.emulator.pay(linkSession.id, "AUTHORIZED")
+      await env.emulator.waitForCallbacks()
+      const linkPayment = (await collections(orderId)).flatMap((c) => c.payments ?? []).find((p: any) => p.data?.transaction_id === paid.transaction!.id)
+      expect((await admin.capture(linkPayment.id)).status).toBe(200)
+
+      mirror = await waitForMirror(admin, orderId, (m) => m.operations.filter((o: any) => o.kind === "capture").length === 2 && settled(6)(m))
+      const authorization = mirror.operations.find((o: any) => o.kind === "authorization")
+      expect([authorization.status, authorization.last_error]).toEqual(["done", null])
+      const authorized = dinteroOrder(env.emulator, dinteroOrderId)
+        .operations.authorizations.filter((a: any) => a.payment_details?.payment_id === paid.transaction!.id)
+        .reduce((sum: number, a: any) => sum + a.items.reduce((s: number, i: any) => s + i.amount, 0), 0)
+      expect(authorized).toBe(44500)
+      const l = await ledgers(admin, env.emulator, orderId, dinteroOrderId)
+      expect([l.checkout, l.orders]).toEqual([l.medusa, l.medusa])
+      expect(l.medusa).toBe(40000 - 2000 + 44500)
+    })
+
     it("still voids when the merchant cancels the order later", async () => {
       const { orderId, transactionId } = await authorizedOrder()
       const [item] = await orderItems(admin, orderId)

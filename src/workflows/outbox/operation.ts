@@ -99,7 +99,7 @@ export const OPERATION_SCHEMAS = {
       body: paymentOperationBodySchema,
       reference: z.string(),
       event_found: z.boolean(),
-      /** The cancellation of what Checkout released with this (last) capture. */
+      /** The cancellation of what Checkout released with this (last) capture, or no longer captures after a refund. */
       release: paymentOperationBodySchema.optional(),
       /** Planned from the mirror's recorded ledger (not from Dintero's records read back). */
       from_ledger: z.boolean().optional(),
@@ -107,7 +107,14 @@ export const OPERATION_SCHEMAS = {
   },
   refund: {
     input: z.looseObject({ payment_id: z.string(), record_id: z.string() }),
-    plan: z.looseObject({ body: paymentOperationBodySchema, reference: z.string(), event_found: z.boolean(), from_ledger: z.boolean().optional() }),
+    plan: z.looseObject({
+      body: paymentOperationBodySchema,
+      reference: z.string(),
+      event_found: z.boolean(),
+      /** The cancellation of the rest a refund left uncapturable (a partly captured transaction refunded). */
+      release: paymentOperationBodySchema.optional(),
+      from_ledger: z.boolean().optional(),
+    }),
   },
   order_edit: {
     input: z.looseObject({

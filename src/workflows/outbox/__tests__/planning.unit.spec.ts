@@ -162,6 +162,71 @@ describe("capture after an edit before capture (lower total, authorization reuse
   })
 })
 
+describe("capture after a part refund (Checkout takes no further capture: PARTIALLY_CAPTURED_REFUNDED)", () => {
+  // Placed: 1 item 1000, 2 item 500, authorized by T1. Captured 1380 (line 1 in full, 380 of line 2), then 75
+  // refunded on line 1: Checkout cannot capture the other 120 of line 2 any more.
+  const captured = records({ authorizations: [rec("T1", [[1, 1000], [2, 500]])], captures: [rec("T1", [[1, 1000], [2, 380]])] })
+  const refund = { event: "REFUND", amount: 75, success: true, event_reference: "pay_1-r1-75", items: [{ line_id: "cali_1", amount: 75 }] }
+  const refunded = planPaymentRecord({
+    kind: "refund", amount: 75, reference: "pay_1-r1-75", transactionId: "T1",
+    tx: { status: "PARTIALLY_CAPTURED_REFUNDED", events: [refund] }, records: captured, state: state(), isOriginalPayment: true,
+  })
+
+  it("records the refund and cancels the uncaptured rest, per line (authorized − captured − cancelled)", () => {
+    expect(refunded).toEqual({
+      ok: true,
+      plan: { body: body("T1", [[1, 75]]), reference: "pay_1-r1-75", event_found: true, release: body("T1", [[2, 120]]) },
+    })
+  })
+
+  it("cancels nothing when the refunded transaction was fully captured (nothing rests)", () => {
+    const full = records({ authorizations: [rec("T1", [[1, 1000], [2, 500]])], captures: [rec("T1", [[1, 1000], [2, 500]])] })
+    const planned = planPaymentRecord({
+      kind: "refund", amount: 75, reference: "pay_1-r1-75", transactionId: "T1",
+      tx: { status: "PARTIALLY_REFUNDED", events: [refund] }, records: full, state: state(), isOriginalPayment: true,
+    })
+    expect(planned).toEqual({ ok: true, plan: { body: body("T1", [[1, 75]]), reference: "pay_1-r1-75", event_found: true } })
+  })
+
+  it("cancels nothing twice: a rest already cancelled (by a capture planned after the refund) is not released again", () => {
+    const released = records({ ...captured, cancellations: [rec("T1", [[2, 120]])] })
+    const planned = planPaymentRecord({
+      kind: "refund", amount: 75, reference: "pay_1-r1-75", transactionId: "T1",
+      tx: { status: "PARTIALLY_CAPTURED_REFUNDED", events: [refund] }, records: released, state: state(), isOriginalPayment: true,
+    })
+    expect(planned).toEqual({ ok: true, plan: expect.not.objectContaining({ release: expect.anything() }) })
+  })
+
+  it("a capture planned once the transaction was refunded cancels the rest after it", () => {
+    const authorized = records({ authorizations: [rec("T1", [[1, 1000], [2, 500]])], captures: [rec("T1", [[1, 1000]])] })
+    const capture = { event: "CAPTURE", amount: 380, success: true, event_reference: "pay_1-c2-380", items: [{ line_id: "cali_2", amount: 380 }] }
+    const planned = planPaymentRecord({
+      kind: "capture", amount: 380, reference: "pay_1-c2-380", transactionId: "T1",
+      tx: { status: "PARTIALLY_CAPTURED_REFUNDED", events: [capture, refund] }, records: authorized, state: state(), isOriginalPayment: true,
+    })
+    expect(planned).toEqual({
+      ok: true,
+      plan: { body: body("T1", [[2, 380]]), reference: "pay_1-c2-380", event_found: true, release: body("T1", [[2, 120]]) },
+    })
+  })
+
+  it("then the payment for an edit's difference (Medusa asks for the rest again) fits the lines to the øre", () => {
+    // The edit adds line 3 (600). Medusa's outstanding amount counts captures only: 1500 + 600 − (1380 − 75) − the
+    // refund's credit line 75 = 720, the new line and the rest T1 no longer captures.
+    const edited = state({
+      snapshot: { lines: [snapLine(1, 1000), snapLine(2, 500), snapLine(3, 600)], next_line_id: 4 },
+      lines: [...state().lines, { line_id: 3, medusa_id: "ordli_3", role: "item", gross_amount: 600, from_edit: true }],
+    })
+    if (!refunded.ok || !refunded.plan.release) throw new Error("the refund should release the rest")
+    const afterRefund = records({ ...captured, refunds: [rec("T1", [[1, 75]])], cancellations: [refunded.plan.release] })
+    const planned = planPartAuthorization({ paymentId: "pay_2", transactionId: "T2", amount: 720, records: afterRefund, state: edited })
+    expect(planned).toEqual({ status: "planned", plan: { body: body("T2", [[2, 120], [3, 600]]), unplaced: 0 } })
+    // Without the cancellation (the code before this fix) the rest could not be placed.
+    const kept = planPartAuthorization({ paymentId: "pay_2", transactionId: "T2", amount: 720, records: records({ ...captured, refunds: [rec("T1", [[1, 75]])] }), state: edited })
+    expect(kept).toEqual({ status: "planned", plan: { body: body("T2", [[3, 600]]), unplaced: 120 } })
+  })
+})
+
 describe("planPaymentRecord", () => {
   const authorized = records({ authorizations: [rec("T1", [[1, 1000], [2, 500]])] })
 

@@ -51,7 +51,7 @@ export function planPaymentRecord(input: {
           : at(captured, lineId) - at(refunded, lineId),
     })
     const body = buildPaymentOperation(items, transactionId)
-    const release = kind === "capture" ? releasedRest(input.tx, state, authorized, cancelled, captured, items) : undefined
+    const release = releasedRest(input.tx, state, authorized, cancelled, captured, kind === "capture" ? items : [])
     return { ok: true, plan: { body, reference: input.reference, event_found: !!event, ...(release && { release: buildPaymentOperation(release, transactionId) }) } }
   } catch (e) {
     if (e instanceof AllocationError) return { ok: false, reason: e.message }
@@ -59,13 +59,20 @@ export function planPaymentRecord(input: {
   }
 }
 
-/** Checkout statuses after which nothing of the authorization can be captured any more (the rest was released). */
-const NOTHING_LEFT_TO_CAPTURE = new Set(["CAPTURED", "PARTIALLY_REFUNDED", "REFUNDED"])
+/**
+ * Checkout statuses after which nothing of the authorization can be captured any more: the rest was released
+ * (CAPTURED, also by `final_capture`; a fully captured transaction refunded), or the transaction was refunded while
+ * partly captured, after which it takes no further capture (PARTIALLY_CAPTURED_REFUNDED; docs/orders-mirror.md,
+ * "Capture after a part refund"; the plugin's capture refuses it too, whatever Dintero would do).
+ */
+export const NOTHING_LEFT_TO_CAPTURE: ReadonlySet<string> = new Set(["CAPTURED", "PARTIALLY_REFUNDED", "REFUNDED", "PARTIALLY_CAPTURED_REFUNDED"])
 
 /**
- * Pure: what Checkout released with this capture (its last: a lower total after an edit, captured with
- * `final_capture`), per line — authorized − cancelled − captured, after this capture. Recorded as a cancellation,
- * so the Orders order does not keep an authorization Checkout no longer holds.
+ * Pure: what Checkout no longer holds once this capture or refund is recorded (a last capture after an edit lowered
+ * the total, captured with `final_capture`; a refund of a partly captured transaction), per line — authorized −
+ * cancelled − captured, after this capture (a refund moves neither). Recorded as a cancellation, so the Orders order
+ * keeps no authorization Checkout cannot capture, and a later payment for the same money (Medusa asks for the rest
+ * again: its outstanding amount counts captures only) finds room on the lines.
  */
 function releasedRest(
   tx: { status?: string },
@@ -116,11 +123,8 @@ export async function mirrorPaymentRecord(ctx: OperationContext<Kind>): Promise<
     plan = from === "ledger" ? { ...planned.plan, from_ledger: true } : planned.plan
     await ctx.setPlan(plan)
   }
-  if (kind === "capture") {
-    await ctx.recorder.recordCapture(dinteroOrderId, "capture", plan.body)
-    // The op's kind is "capture" here, so its plan is a capture plan (the context types both kinds together).
-    const { release } = plan as OperationPlan<"capture">
-    if (release) await ctx.recorder.recordCancellation(dinteroOrderId, "release", release)
-  } else await ctx.recorder.recordRefund(dinteroOrderId, "refund", plan.body)
+  if (kind === "capture") await ctx.recorder.recordCapture(dinteroOrderId, "capture", plan.body)
+  else await ctx.recorder.recordRefund(dinteroOrderId, "refund", plan.body)
+  if (plan.release) await ctx.recorder.recordCancellation(dinteroOrderId, "release", plan.release)
   return done()
 }
