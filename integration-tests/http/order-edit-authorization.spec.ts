@@ -224,7 +224,7 @@ medusaIntegrationTestRunner({
       expect((await admin.capture(linkPayment.id)).status).toBe(200)
 
       mirror = await waitForMirror(admin, orderId, (m) => m.operations.filter((o: any) => o.kind === "capture").length === 2 && settled(6)(m))
-      const authorization = mirror.operations.find((o: any) => o.kind === "authorization")
+      const authorization = mirror.operations.find((o: any) => o.identity === `authorization:${linkPayment.id}`)
       expect([authorization.status, authorization.last_error]).toEqual(["done", null])
       const authorized = dinteroOrder(env.emulator, dinteroOrderId)
         .operations.authorizations.filter((a: any) => a.payment_details?.payment_id === paid.transaction!.id)

@@ -188,6 +188,16 @@ describe("capture after a part refund (Checkout takes no further capture: PARTIA
     expect(planned).toEqual({ ok: true, plan: { body: body("T1", [[1, 75]]), reference: "pay_1-r1-75", event_found: true } })
   })
 
+  it("leaves the rest open when the refund gives back all the order holds (cancelling it would close the Orders order)", () => {
+    const part = records({ authorizations: [rec("T1", [[1, 1000], [2, 500]])], captures: [rec("T1", [[1, 400]])] })
+    const all = { event: "REFUND", amount: 400, success: true, event_reference: "pay_1-r1-400", items: [{ line_id: "cali_1", amount: 400 }] }
+    const planned = planPaymentRecord({
+      kind: "refund", amount: 400, reference: "pay_1-r1-400", transactionId: "T1",
+      tx: { status: "PARTIALLY_CAPTURED_REFUNDED", events: [all] }, records: part, state: state(), isOriginalPayment: true,
+    })
+    expect(planned).toEqual({ ok: true, plan: { body: body("T1", [[1, 400]]), reference: "pay_1-r1-400", event_found: true } })
+  })
+
   it("cancels nothing twice: a rest already cancelled (by a capture planned after the refund) is not released again", () => {
     const released = records({ ...captured, cancellations: [rec("T1", [[2, 120]])] })
     const planned = planPaymentRecord({

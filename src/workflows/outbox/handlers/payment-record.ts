@@ -51,7 +51,11 @@ export function planPaymentRecord(input: {
           : at(captured, lineId) - at(refunded, lineId),
     })
     const body = buildPaymentOperation(items, transactionId)
-    const release = releasedRest(input.tx, state, authorized, cancelled, captured, kind === "capture" ? items : [])
+    let release = releasedRest(input.tx, state, authorized, cancelled, captured, kind === "capture" ? items : [])
+    // A refund that gives back all the order holds: cancelling the rest too would leave the Orders order with nothing
+    // open, which closes it (no later payment, e.g. an edit's difference, could be recorded). Its rest is then left to
+    // the order's cancellation.
+    if (release && kind === "refund" && !holdsAfter(records, amount, release)) release = undefined
     return { ok: true, plan: { body, reference: input.reference, event_found: !!event, ...(release && { release: buildPaymentOperation(release, transactionId) }) } }
   } catch (e) {
     if (e instanceof AllocationError) return { ok: false, reason: e.message }
@@ -89,6 +93,13 @@ function releasedRest(
     .map((l) => ({ line_id: l.line_id, amount: at(authorized, l.line_id) - at(cancelled, l.line_id) - at(captured, l.line_id) - (now.get(l.line_id) ?? 0) }))
     .filter((i) => i.amount > 0)
   return rest.length ? rest : undefined
+}
+
+/** Pure: whether the Orders order still holds money (open authorization or unrefunded capture) after this refund and release. */
+function holdsAfter(records: OrdersRecords, refund: number, release: { amount: number }[]): boolean {
+  const sum = (kind: keyof OrdersRecords) => [...perLine(records, kind).values()].reduce((a, b) => a + b, 0)
+  const open = sum("authorizations") - sum("captures") - sum("cancellations") - release.reduce((a, i) => a + i.amount, 0)
+  return open > 0 || sum("captures") - sum("refunds") - refund > 0
 }
 
 export async function mirrorPaymentRecord(ctx: OperationContext<Kind>): Promise<Outcome> {
