@@ -29,6 +29,7 @@ const CONFIGURABLE: Array<keyof EmulatorOptions> = [
   "strictSessionLock",
   "sessionUpdateMode",
   "orderIdentity",
+  "ordersNegativeLines",
   "contractCheck",
 ]
 

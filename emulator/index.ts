@@ -121,6 +121,7 @@ function resolveOptions(opts: EmulatorOptions): ResolvedOptions {
     strictSessionLock: opts.strictSessionLock ?? false,
     sessionUpdateMode: opts.sessionUpdateMode ?? "merge",
     orderIdentity: opts.orderIdentity ?? "id-and-order_id",
+    ordersNegativeLines: opts.ordersNegativeLines ?? "reject",
     scopes: opts.scopes ?? [...DEFAULT_SCOPES],
     extraClients: opts.extraClients ?? [],
     contractCheck: opts.contractCheck ?? false,
@@ -135,6 +136,7 @@ export interface OrdersDeps {
   now(): Date
   newId(prefix?: string): string
   orderIdentity?: () => "id-and-order_id" | "id-only"
+  ordersNegativeLines?: () => "reject" | "accept"
 }
 
 interface OrdersModule {
@@ -144,13 +146,16 @@ interface OrdersModule {
 }
 
 /** Loaded only if present, so the rest of the emulator works (and is testable) without it. */
-function loadOrdersModule(identity: () => ResolvedOptions["orderIdentity"]): OrdersModule | undefined {
+function loadOrdersModule(
+  identity: () => ResolvedOptions["orderIdentity"],
+  negativeLines: () => ResolvedOptions["ordersNegativeLines"]
+): OrdersModule | undefined {
   const present = ["index.ts", "index.js"].some((f) => existsSync(path.join(__dirname, "orders", f)))
   if (!present) return undefined
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require("./orders") as { createOrdersModule?: (deps: OrdersDeps) => OrdersModule }
   if (typeof mod.createOrdersModule !== "function") return undefined
-  return mod.createOrdersModule({ sendError, now, newId, orderIdentity: identity })
+  return mod.createOrdersModule({ sendError, now, newId, orderIdentity: identity, ordersNegativeLines: negativeLines })
 }
 
 function jsonErrorHandler(err: unknown, req: Request, res: Response, next: NextFunction): void {
@@ -183,7 +188,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     contractViolations: [],
   }
   ctx.callbacks.contractViolations = () => (options.contractCheck ? ctx.contractViolations : undefined)
-  const orders = loadOrdersModule(() => options.orderIdentity)
+  const orders = loadOrdersModule(
+    () => options.orderIdentity,
+    () => options.ordersNegativeLines
+  )
 
   const emulator: Emulator = {
     url: "",

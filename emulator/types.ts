@@ -242,6 +242,13 @@ export interface EmulatorOptions {
    */
   orderIdentity?: "id-and-order_id" | "id-only"
   /**
+   * May an Orders line that reverses nothing have a negative gross_amount (a gift card line)? ORDERS' OrderItem sets
+   * no minimum, yet its examples and the order-edit guide show negative amounts only on reversal lines
+   * (related_item.type "reversed"); docs/dintero-contract.md keeps it open. "reject" (default, the strict reading)
+   * or "accept" (the permissive one). The plugin sends no such line under either.
+   */
+  ordersNegativeLines?: "reject" | "accept"
+  /**
    * How `PUT /sessions/{id}` applies `order` (no source settles it, docs/dintero-contract.md): "merge" (default,
    * historical: fields not sent are kept) or "replace" (the sent order replaces the stored one; only
    * `merchant_reference`, which the update cannot carry, is kept).

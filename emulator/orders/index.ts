@@ -28,7 +28,7 @@ import {
   type OrderOperations,
   type PaymentOperation,
 } from "./types"
-import { checkDraftLines, isPlainObject, validateDraftCreate, validateItem, validateOperation } from "./validation"
+import { checkDraftLines, isPlainObject, validateDraftCreate, validateItem, validateOperation, type NegativeLines } from "./validation"
 
 export interface OrdersDeps {
   sendError(res: Response, status: number, code: string, message: string, errors?: unknown[]): void
@@ -40,6 +40,8 @@ export interface OrdersDeps {
    * and `options.order_id` accept either value.
    */
   orderIdentity?: () => "id-and-order_id" | "id-only"
+  /** Whether a line that reverses nothing may be negative (emulator option ordersNegativeLines; validation.ts). */
+  ordersNegativeLines?: () => NegativeLines
 }
 
 /** What the control API shows per order: the Dintero order plus the emulator's bookkeeping (never in Dintero responses). */
@@ -128,7 +130,7 @@ export function createOrdersModule(deps: OrdersDeps): OrdersModule {
   }
 
   function parseItem(body: unknown, path = "item"): OrderItem {
-    const r = validateItem(body, path)
+    const r = validateItem(body, path, deps.ordersNegativeLines?.())
     if (!r.value) throw invalid(r.errors)
     return r.value
   }
@@ -139,7 +141,7 @@ export function createOrdersModule(deps: OrdersDeps): OrdersModule {
   }
 
   function createDraft(body: unknown): DraftOrder {
-    const r = validateDraftCreate(body)
+    const r = validateDraftCreate(body, deps.ordersNegativeLines?.())
     if (!r.value) throw invalid(r.errors)
     const { options, order } = r.value
     const now = iso()

@@ -33,8 +33,16 @@ function describe(v: unknown): string {
 
 const OPTIONAL_STRING_FIELDS = ["id", "description", "description_alias", "reversed_reason", "external_id"] as const
 
+/**
+ * Whether a line that reverses nothing may carry a negative amount (emulator option ordersNegativeLines). Dintero's
+ * Orders spec (../shared/seeds, ORDERS OrderItem: gross_amount has no minimum) shows negative amounts only on
+ * reversal lines (related_item.type "reversed", the order-edit guide) and says nothing of plain negative lines:
+ * "reject" (default) is the strict reading, "accept" the permissive one; the plugin must work under both.
+ */
+export type NegativeLines = "reject" | "accept"
+
 /** Validates one order line (shape and signs). Cross-line rules live in checkDraftLines. */
-export function validateItem(raw: unknown, path: string): Result<OrderItem> {
+export function validateItem(raw: unknown, path: string, negativeLines: NegativeLines = "reject"): Result<OrderItem> {
   const errors: FieldError[] = []
   const err = (field: string, message: string) => errors.push({ path: field ? `${path}.${field}` : path, message })
   if (!isPlainObject(raw)) {
@@ -66,7 +74,7 @@ export function validateItem(raw: unknown, path: string): Result<OrderItem> {
   }
 
   if (isInteger(raw.gross_amount)) {
-    if (!reversal && raw.gross_amount < 0)
+    if (!reversal && raw.gross_amount < 0 && negativeLines === "reject")
       err(
         "gross_amount",
         `${path}.gross_amount must not be negative (${raw.gross_amount}); negative lines must reverse another line via related_item {line_id, type: "reversed"}`
@@ -86,7 +94,7 @@ export function validateItem(raw: unknown, path: string): Result<OrderItem> {
         else {
           taxTotal += tax.amount
           // Negative amounts only make sense when a line is given back (reversal); positive ones never do there.
-          if (!reversal && tax.amount < 0)
+          if (!reversal && tax.amount < 0 && !(negativeLines === "accept" && isInteger(raw.gross_amount) && raw.gross_amount < 0))
             err(`${tp}.amount`, `${path}.${tp}.amount must not be negative (only reversal lines carry negative amounts)`)
           if (reversal && tax.amount > 0)
             err(`${tp}.amount`, `${path}.${tp}.amount must not be positive on a reversal line`)
@@ -173,7 +181,7 @@ export const GENERATE_ORDER_ID_VALUES = ["ALPHANUMERIC_9"] as const
 const CUSTOM_ORDER_ID = /^[A-Za-z0-9._-]{1,64}$/
 
 /** Body of POST /draft_orders: `{options?, order: {currency, items?, ...}}`. */
-export function validateDraftCreate(body: unknown): Result<DraftCreate> {
+export function validateDraftCreate(body: unknown, negativeLines: NegativeLines = "reject"): Result<DraftCreate> {
   const errors: FieldError[] = []
   if (!isPlainObject(body)) return { errors: [{ path: "", message: "the request body must be a JSON object {options?, order}" }] }
 
@@ -213,7 +221,7 @@ export function validateDraftCreate(body: unknown): Result<DraftCreate> {
     errors.push({ path: "order.items", message: "order.items must be an array" })
   else
     ((order.items as unknown[] | undefined) ?? []).forEach((raw, i) => {
-      const r = validateItem(raw, `order.items[${i}]`)
+      const r = validateItem(raw, `order.items[${i}]`, negativeLines)
       errors.push(...r.errors)
       if (r.value) items.push(r.value)
     })

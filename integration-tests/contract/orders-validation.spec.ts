@@ -106,6 +106,21 @@ describe("draft orders", () => {
     await refusal(client.orders.createDraft({ order: { currency: "NOK", items: [noPercentage] } }), 400, /percentage must be a number/)
   })
 
+  it("ordersNegativeLines: \"reject\" (default) refuses a negative line that reverses nothing; \"accept\" (the permissive reading of the spec's silence) takes it", async () => {
+    const giftCard: OrdersItem = { id: "credit_lines", line_id: 2, quantity: 1, gross_amount: -5000, tax_lines: [], description: "Gift card" }
+    expect(emu.options.ordersNegativeLines).toBe("reject")
+    await refusal(client.orders.createDraft({ order: { currency: "NOK", items: [chair(1), giftCard] } }), 400, /order\.items\[1\]\.gross_amount must not be negative/)
+    emu.options.ordersNegativeLines = "accept"
+    try {
+      const draft = await client.orders.createDraft({ order: { currency: "NOK", items: [chair(1), giftCard] } })
+      expect((draft.order.items ?? []).map((i) => i.gross_amount)).toEqual([39800, -5000])
+      // A reversal's rules stay: a positive reversal line is refused under either reading.
+      await refusal(client.orders.createDraft({ order: { currency: "NOK", items: [chair(1), reversalOf(2, 1, 100)] } }), 400, /reversal line must be 0 or negative/)
+    } finally {
+      emu.options.ordersNegativeLines = "reject"
+    }
+  })
+
   it("adds, updates and deletes draft items and keeps gross/net amounts in step", async () => {
     const draft = await client.orders.createDraft({ order: { currency: "NOK", items: [chair(1)] } })
     const added = await client.orders.addDraftItem(draft.id, chair(2, 10000))

@@ -311,8 +311,11 @@ medusaIntegrationTestRunner({
       if (session.order.items.some((i: any) => i.line_id === "rounding")) {
         seen.rounding++
         const rounding = session.order.items.find((i: any) => i.line_id === "rounding")
-        expect(placedOrder.items).toContainEqual(expect.objectContaining({ gross_amount: rounding.amount, description: "Rounding" }))
+        // A rounding up is a line of its own; a rounding down is a reduction of a line (docs/orders-mirror.md).
+        if (rounding.amount > 0) expect(placedOrder.items).toContainEqual(expect.objectContaining({ gross_amount: rounding.amount, description: "Rounding" }))
       }
+      // Only reversals carry negative amounts (Dintero's Orders spec); the session's negative lines are reductions.
+      expect(placedOrder.items.filter((i: any) => i.gross_amount < 0)).toEqual([])
 
       const count: Record<string, number> = Object.fromEntries(["capture", "refund", "order_edit", "cancellation"].map((k) => [k, opsOf(mirror, k).length]))
       /** Payments that had a refund, or an edit after their first capture: Dintero or Medusa take no more captures. */
@@ -389,6 +392,9 @@ medusaIntegrationTestRunner({
     it.each([
       ["NOK (prices with VAT), 10 % off the items", "no" as const, [[1112, 3], [1246, 1], [746, 1]], { percentage: 10, fixed: null, freeShipping: false }],
       ["SEK (prices without VAT), free shipping", "se" as const, [[1333, 1], [777, 1], [2501, 1], [909, 1]], { percentage: null, fixed: null, freeShipping: true }],
+      // Rounding DOWN: each line total ends in 5 øre, so 10 % off leaves half an øre on each of two lines, both round
+      // up, and the total (a whole øre) lies one øre below the lines: a −1 rounding line, carried as a reduction.
+      ["NOK (prices with VAT), 10 % off, lines rounding up (a negative rounding line)", "no" as const, [[1115, 1], [2245, 1]], { percentage: 10, fixed: null, freeShipping: false }],
     ])("a rounding cart in %s: the Orders order carries the rounding line and agrees with Checkout through partial captures and refunds", async (_name, code, lines, promo) => {
       const market = seeded.markets[code]
       const items: { variant_id: string; quantity: number }[] = []
@@ -399,10 +405,13 @@ medusaIntegrationTestRunner({
       // The premise: this cart's lines, each rounded to the øre, miss the amount to pay.
       const premise = { lines: session.order.items.map((i: any) => [i.line_id, i.amount]), amount: session.order.amount }
       expect(rounding?.amount ? "a rounding line" : premise).toBe("a rounding line")
+      // The third cart's premise: its lines round up, so the rounding line is negative (carried as a reduction).
+      if (String(_name).includes("negative")) expect(rounding.amount < 0 ? "a negative rounding line" : premise).toBe("a negative rounding line")
       const { orderId, transactionId } = await checkout(cart.id, dinteroSessionId, "authorized")
       let { mirror } = await expectAgreement(orderId, (m) => opsOf(m, "order_placed").length === 1, "placed")
       const dOrder = () => dinteroOrder(env.emulator, mirror.dintero_order_mirror.dintero_order_id)
-      expect(dOrder().items).toContainEqual(expect.objectContaining({ gross_amount: rounding.amount, description: "Rounding" }))
+      if (rounding.amount > 0) expect(dOrder().items).toContainEqual(expect.objectContaining({ gross_amount: rounding.amount, description: "Rounding" }))
+      else expect(dOrder().items.filter((i: any) => i.gross_amount < 0)).toEqual([])
       expect(dOrder().items.reduce((sum: number, i: any) => sum + i.gross_amount, 0)).toBe(tx(transactionId).amount)
 
       const [payment] = await payments(orderId)

@@ -49,6 +49,11 @@ export interface MirroredLine {
   tax_lines: OrdersTaxLine[]
   description: string
   description_alias?: string
+  /**
+   * The part of this Medusa line's total that pays for the Checkout session's negative lines (its rounding down, its
+   * gift card / store credit): `gross_amount` is the Medusa total minus this. Set only on lines that carry one.
+   */
+  checkout_reduction?: number
 }
 
 export interface MirrorSnapshot {
@@ -103,9 +108,13 @@ export const CHECKOUT_MEDUSA_PREFIX = "checkout:"
 export function buildInitialDraft(
   order: OrderForMirror,
   options: { generateOrderId: boolean },
-  checkoutOnly: Omit<MirroredLine, "line_id">[] = []
+  checkoutOnly: Omit<MirroredLine, "line_id">[] = [],
+  /** What the session's negative lines take off (positive, minor units): carried as reductions (carryReduction). */
+  reduction = 0
 ): { body: OrdersDraftBody; snapshot: MirrorSnapshot } {
-  const lines = [...currentLines(order), ...checkoutOnly].map((line, index) => ({ ...line, line_id: index + 1 }))
+  const medusa = currentLines(order)
+  carryReduction(medusa, reduction, [medusa])
+  const lines = [...medusa, ...checkoutOnly].map((line, index) => ({ ...line, line_id: index + 1 }))
   return {
     body: {
       options: options.generateOrderId ? { generate_order_id: "ALPHANUMERIC_9" } : {},
@@ -126,10 +135,29 @@ export function buildEditDraft(dinteroOrderId: string, previous: MirrorSnapshot,
   assertLineId(previous.next_line_id, "next_line_id")
   let nextLineId = Math.max(previous.next_line_id, ...previous.lines.map((line) => line.line_id + 1))
 
-  // The Checkout session's own lines (rounding, credit) are no Medusa line: they stand as long as the payment does.
-  const now = [...currentLines(current), ...previous.lines.filter((line) => line.medusa_id.startsWith(CHECKOUT_MEDUSA_PREFIX))]
-  const nowById = new Map(now.map((line) => [line.medusa_id, line]))
   const before = new Map(previous.lines.map((line) => [line.medusa_id, line]))
+  // The session's negative lines stand as long as the payment does, as reductions of Medusa lines (carryReduction):
+  // a line that stays as recorded keeps its reduction; what reversed lines carried moves to the lines this edit
+  // sends anyway, and only what those cannot carry makes an unchanged line change.
+  const medusa = currentLines(current)
+  let moving = 0
+  for (const old of previous.lines) moving += old.checkout_reduction ?? 0
+  const changed: Omit<MirroredLine, "line_id">[] = []
+  const unchanged: Omit<MirroredLine, "line_id">[] = []
+  medusa.forEach((line, index) => {
+    const old = before.get(line.medusa_id)
+    const kept = old?.checkout_reduction ?? 0
+    if (old && kept > 0 && kept <= reducible(line) && !recordedDifferently(old, reduced(line, kept))) {
+      medusa[index] = reduced(line, kept)
+      moving -= kept
+      unchanged.push(medusa[index])
+    } else if (old && !recordedDifferently(old, line)) unchanged.push(line)
+    else changed.push(line)
+  })
+  carryReduction(medusa, moving, [changed, unchanged])
+  // The Checkout session's own positive lines (a rounding up) are Orders lines of their own, kept unchanged.
+  const now = [...medusa, ...previous.lines.filter((line) => line.medusa_id.startsWith(CHECKOUT_MEDUSA_PREFIX))]
+  const nowById = new Map(now.map((line) => [line.medusa_id, line]))
 
   const items: OrdersDraftItem[] = []
   const reversed: ReversedLine[] = []
@@ -176,6 +204,47 @@ export function buildEditDraft(dinteroOrderId: string, previous: MirrorSnapshot,
     reversed,
     added,
   }
+}
+
+/**
+ * The Orders API shows negative amounts only on reversal lines (related_item.type "reversed"; ORDERS spec, Dintero's
+ * order-edit guide); whether a plain negative line is accepted is open (docs/dintero-contract.md). So the session's
+ * negative lines (a rounding down, a gift card larger than any one line) are carried as reductions of Medusa lines:
+ * `amount` is taken off the lines of `groups`, group by group, LAST lines first, each down to its tax (an Orders
+ * line's tax may not exceed its gross). Last lines, because Checkout's partial captures take first lines first and
+ * its negative lines go with the final capture (src/mapping/allocation.ts): so early captures land line for line,
+ * and the final one nets out on the lines that carry the reduction. Mutates `lines` (the lines of the groups are replaced in it by identity).
+ */
+function carryReduction(lines: Omit<MirroredLine, "line_id">[], amount: number, groups: Omit<MirroredLine, "line_id">[][]): void {
+  let left = amount
+  for (const group of groups) {
+    for (const line of [...group].reverse()) {
+      if (left <= 0) return
+      const part = Math.min(left, reducible(line))
+      if (part <= 0) continue
+      const index = lines.indexOf(line)
+      const base = line.gross_amount + (line.checkout_reduction ?? 0)
+      lines[index] = reduced({ ...line, gross_amount: base }, (line.checkout_reduction ?? 0) + part)
+      left -= part
+    }
+  }
+  if (left > 0) {
+    throw new Error(
+      `The Checkout session's gift card / rounding lines take off ${amount} (minor units), more than the order's lines can carry (${amount - left}); the Orders order cannot be worth what the shopper paid`
+    )
+  }
+}
+
+/** What a line can still give up: its gross down to its tax. */
+function reducible(line: Omit<MirroredLine, "line_id">): number {
+  const tax = line.tax_lines.reduce((sum, t) => sum + t.amount, 0)
+  return Math.max(0, line.gross_amount - Math.max(0, tax))
+}
+
+/** `line` (at its Medusa total) carrying `reduction`. */
+function reduced(line: Omit<MirroredLine, "line_id">, reduction: number): Omit<MirroredLine, "line_id"> {
+  const { checkout_reduction: _dropped, ...rest } = line
+  return reduction > 0 ? { ...rest, gross_amount: line.gross_amount - reduction, checkout_reduction: reduction } : rest
 }
 
 /** Body for Orders `authorizations` / `captures` / `refunds` / `cancellations`. */

@@ -4,9 +4,10 @@
  * The Checkout session was built from the CART (line ids `cali_…`, shipping `shipping_<cart method id>`); the
  * order placed from it has new ids. At order.placed the mirror pairs them, once, and keeps the pairs: an item with
  * an item of the same article number, quantity and amount, shipping with shipping of the same amount, each taken
- * at most once, in line order. The session's own rounding and gift-card lines are mirrored as lines of their own
- * (checkoutOnlyLines) and paired with them; any other line without a partner stays unmapped, and amounts on it
- * are placed by the pooled rule of allocate.ts.
+ * at most once, in line order (a line carrying a reduction pairs at its Medusa total). The session's own positive
+ * rounding line is mirrored as a line of its own (checkoutOnlyLines) and paired with it; its negative lines (a
+ * rounding down, a gift card) are reductions of Medusa lines (checkoutReduction, src/mapping/orders.ts) and stay
+ * unmapped, like any other line without a partner: amounts on them are placed by the pooled rule of allocate.ts.
  */
 import { CHECKOUT_MEDUSA_PREFIX, type MirroredLine } from "../orders"
 import { CREDIT_LINE_ID, ROUNDING_LINE_ID } from "../session"
@@ -27,7 +28,7 @@ export function mapCheckoutLines(checkout: CheckoutLineLike[], lines: MirroredLi
   // The lines each checkout item could pair with, in line order (one pass: the pairing stays linear in the lines).
   const candidates = new Map<string, MirroredLine[]>()
   for (const line of lines) {
-    const key = pairingKey(line.medusa_id.startsWith(SHIPPING), line.gross_amount, line.id, line.quantity)
+    const key = pairingKey(line.medusa_id.startsWith(SHIPPING), line.gross_amount + (line.checkout_reduction ?? 0), line.id, line.quantity)
     const list = candidates.get(key)
     if (list) list.push(line)
     else candidates.set(key, [line])
@@ -60,15 +61,16 @@ function pairingKey(isShipping: boolean, amount: number | null | undefined, id: 
 const CHECKOUT_ONLY_LINES: Record<string, string> = { [ROUNDING_LINE_ID]: "Rounding", [CREDIT_LINE_ID]: "Gift card / store credit" }
 
 /**
- * The Checkout transaction's non-product lines (its rounding line, its gift card / store credit line) as Orders
- * lines, so the Orders order adds up to what the shopper paid. Each is paired with itself in the checkout map.
+ * The Checkout transaction's positive non-product lines (a rounding up) as Orders lines, so the Orders order adds up
+ * to what the shopper paid. Each is paired with itself in the checkout map. The negative ones are no Orders line
+ * (only reversals carry negative amounts in Dintero's Orders spec): see checkoutReduction.
  */
 export function checkoutOnlyLines(checkout: CheckoutLineLike[]): Omit<MirroredLine, "line_id">[] {
   const lines: Omit<MirroredLine, "line_id">[] = []
   for (const item of checkout) {
     const lineId = item.line_id == null ? "" : String(item.line_id)
     const description = CHECKOUT_ONLY_LINES[lineId]
-    if (!description || !item.amount) continue
+    if (!description || !item.amount || item.amount < 0) continue
     lines.push({
       medusa_id: `${CHECKOUT_MEDUSA_PREFIX}${lineId}`,
       id: lineId,
@@ -80,4 +82,17 @@ export function checkoutOnlyLines(checkout: CheckoutLineLike[]): Omit<MirroredLi
     })
   }
   return lines
+}
+
+/**
+ * What the Checkout transaction's negative non-product lines (a rounding down, a gift card / store credit) take off,
+ * as a positive amount: the Orders order carries it as reductions of its Medusa lines (buildInitialDraft).
+ */
+export function checkoutReduction(checkout: CheckoutLineLike[]): number {
+  let total = 0
+  for (const item of checkout) {
+    const lineId = item.line_id == null ? "" : String(item.line_id)
+    if (CHECKOUT_ONLY_LINES[lineId] && item.amount && item.amount < 0) total -= item.amount
+  }
+  return total
 }

@@ -103,27 +103,43 @@ describe("order placed with the session's rounding line", () => {
   ]
   const sum = (items: { amount: number }[]) => items.reduce((s, i) => s + i.amount, 0)
 
-  for (const rounding of [1, -1]) {
-    it(`carries the rounding line (${rounding}): the Orders order and its authorization add up to the transaction, and a full capture allocates`, () => {
-      const plan = planOrderPlaced(order as any, { id: "pay_1" }, "T1", { items: sessionLines(rounding) } as any, { generateOrderId: true })
-      const draftLines = plan.draft.order.items
-      expect(draftLines.at(-1)).toEqual(expect.objectContaining({ id: "rounding", line_id: 4, quantity: 1, gross_amount: rounding, tax_lines: [] }))
-      expect(draftLines.reduce((s, l) => s + (l.gross_amount ?? 0), 0)).toBe(9999 + rounding)
-      expect(sum(plan.authorization.items)).toBe(9999 + rounding)
-      expect(plan.state.checkout_lines).toEqual({ cali_a: "ordli_a", cali_b: "ordli_b", cali_c: "ordli_c", rounding: "checkout:rounding" })
+  it("carries the rounding line (1): the Orders order and its authorization add up to the transaction, and a full capture allocates", () => {
+    const rounding = 1
+    const plan = planOrderPlaced(order as any, { id: "pay_1" }, "T1", { items: sessionLines(rounding) } as any, { generateOrderId: true })
+    const draftLines = plan.draft.order.items
+    expect(draftLines.at(-1)).toEqual(expect.objectContaining({ id: "rounding", line_id: 4, quantity: 1, gross_amount: rounding, tax_lines: [] }))
+    expect(draftLines.reduce((s, l) => s + (l.gross_amount ?? 0), 0)).toBe(9999 + rounding)
+    expect(sum(plan.authorization.items)).toBe(9999 + rounding)
+    expect(plan.state.checkout_lines).toEqual({ cali_a: "ordli_a", cali_b: "ordli_b", cali_c: "ordli_c", rounding: "checkout:rounding" })
 
-      // Captured in two parts as Checkout splits them (the rounding line with the last).
-      const auth = records({ authorizations: [rec("T1", plan.authorization.items.map((i) => [i.line_id, i.amount]))] })
-      const first = { event: "CAPTURE", amount: 6666, success: true, event_reference: "pay_1-c1-6666", items: [{ line_id: "cali_a", amount: 3333 }, { line_id: "cali_b", amount: 3333 }] }
-      const second = { event: "CAPTURE", amount: 3333 + rounding, success: true, event_reference: `pay_1-c2-${3333 + rounding}`, items: [{ line_id: "cali_c", amount: 3333 }, { line_id: "rounding", amount: rounding }] }
-      const one = planPaymentRecord({ kind: "capture", amount: 6666, reference: first.event_reference, transactionId: "T1", tx: { events: [first] }, records: auth, state: plan.state, isOriginalPayment: true })
-      expect(one.ok).toBe(true)
-      const afterFirst = records({ ...auth, captures: [rec("T1", [[1, 3333], [2, 3333]])] })
-      const two = planPaymentRecord({ kind: "capture", amount: 3333 + rounding, reference: second.event_reference, transactionId: "T1", tx: { events: [first, second] }, records: afterFirst, state: plan.state, isOriginalPayment: true })
-      expect(two).toEqual({ ok: true, plan: expect.objectContaining({ body: body("T1", [[3, 3333], [4, rounding]]) }) })
-      expect(liveLines(plan.state).map((l) => l.medusa_id)).toContain("checkout:rounding")
-    })
-  }
+    // Captured in two parts as Checkout splits them (the rounding line with the last).
+    const auth = records({ authorizations: [rec("T1", plan.authorization.items.map((i) => [i.line_id, i.amount]))] })
+    const first = { event: "CAPTURE", amount: 6666, success: true, event_reference: "pay_1-c1-6666", items: [{ line_id: "cali_a", amount: 3333 }, { line_id: "cali_b", amount: 3333 }] }
+    const second = { event: "CAPTURE", amount: 3333 + rounding, success: true, event_reference: `pay_1-c2-${3333 + rounding}`, items: [{ line_id: "cali_c", amount: 3333 }, { line_id: "rounding", amount: rounding }] }
+    const one = planPaymentRecord({ kind: "capture", amount: 6666, reference: first.event_reference, transactionId: "T1", tx: { events: [first] }, records: auth, state: plan.state, isOriginalPayment: true })
+    expect(one.ok).toBe(true)
+    const afterFirst = records({ ...auth, captures: [rec("T1", [[1, 3333], [2, 3333]])] })
+    const two = planPaymentRecord({ kind: "capture", amount: 3333 + rounding, reference: second.event_reference, transactionId: "T1", tx: { events: [first, second] }, records: afterFirst, state: plan.state, isOriginalPayment: true })
+    expect(two).toEqual({ ok: true, plan: expect.objectContaining({ body: body("T1", [[3, 3333], [4, rounding]]) }) })
+    expect(liveLines(plan.state).map((l) => l.medusa_id)).toContain("checkout:rounding")
+  })
+
+  it("carries a rounding down (-1) as a reduction of the last line, no negative line; the final capture nets out on it", () => {
+    const plan = planOrderPlaced(order as any, { id: "pay_1" }, "T1", { items: sessionLines(-1) } as any, { generateOrderId: true })
+    const draftLines = plan.draft.order.items
+    expect(draftLines.map((l) => [l.line_id, l.gross_amount])).toEqual([[1, 3333], [2, 3333], [3, 3332]])
+    expect(sum(plan.authorization.items)).toBe(9998)
+    expect(plan.state.checkout_lines).toEqual({ cali_a: "ordli_a", cali_b: "ordli_b", cali_c: "ordli_c" })
+
+    const auth = records({ authorizations: [rec("T1", plan.authorization.items.map((i) => [i.line_id, i.amount]))] })
+    const first = { event: "CAPTURE", amount: 6666, success: true, event_reference: "pay_1-c1-6666", items: [{ line_id: "cali_a", amount: 3333 }, { line_id: "cali_b", amount: 3333 }] }
+    const second = { event: "CAPTURE", amount: 3332, success: true, event_reference: "pay_1-c2-3332", items: [{ line_id: "cali_c", amount: 3333 }, { line_id: "rounding", amount: -1 }] }
+    const one = planPaymentRecord({ kind: "capture", amount: 6666, reference: first.event_reference, transactionId: "T1", tx: { events: [first] }, records: auth, state: plan.state, isOriginalPayment: true })
+    expect(one).toEqual({ ok: true, plan: expect.objectContaining({ body: body("T1", [[1, 3333], [2, 3333]]) }) })
+    const afterFirst = records({ ...auth, captures: [rec("T1", [[1, 3333], [2, 3333]])] })
+    const two = planPaymentRecord({ kind: "capture", amount: 3332, reference: second.event_reference, transactionId: "T1", tx: { events: [first, second] }, records: afterFirst, state: plan.state, isOriginalPayment: true })
+    expect(two).toEqual({ ok: true, plan: expect.objectContaining({ body: body("T1", [[3, 3332]]) }) })
+  })
 })
 
 describe("capture after an edit before capture (lower total, authorization reused)", () => {

@@ -4,7 +4,7 @@
  */
 import type { Transaction } from "../../../dintero"
 import { buildInitialDraft, buildPaymentOperation } from "../../../mapping/orders"
-import { checkoutOnlyLines, mapCheckoutLines } from "../../../mapping/orders-mirror/checkout-lines"
+import { checkoutOnlyLines, checkoutReduction, mapCheckoutLines } from "../../../mapping/orders-mirror/checkout-lines"
 import type { MirrorState } from "../../../mapping/orders-mirror/state"
 import { dinteroSessionsOf, isDinteroPayment, loadOrder, paymentsOf, transactionIdOf, type OrderRow } from "../../lib/medusa-data"
 import type { OperationContext } from "../context"
@@ -19,7 +19,12 @@ export function planOrderPlaced(
   tx: Pick<Transaction, "items" | "payment_product_type">,
   options: { generateOrderId: boolean }
 ): OperationPlan<"order_placed"> {
-  const { body, snapshot } = buildInitialDraft(order, { generateOrderId: options.generateOrderId }, checkoutOnlyLines(tx.items ?? []))
+  const { body, snapshot } = buildInitialDraft(
+    order,
+    { generateOrderId: options.generateOrderId },
+    checkoutOnlyLines(tx.items ?? []),
+    checkoutReduction(tx.items ?? [])
+  )
   const draftOrder: Record<string, unknown> = body.order
   if (!options.generateOrderId) draftOrder.order_id = sanitizeOrderId(order.id)
   draftOrder.metadata = { medusa_order_id: order.id }

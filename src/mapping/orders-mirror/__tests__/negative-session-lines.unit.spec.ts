@@ -1,0 +1,163 @@
+/**
+ * The session's negative lines (a rounding down of 1 øre, a gift card / store credit) in the Orders mirror: never a
+ * negative Orders line that reverses nothing (docs/orders-mirror.md "Negative session lines"), and Checkout's
+ * captures, refunds and cancellations on them still land within every line's room, adding up exactly.
+ */
+import { allocateCapture, allocateRefund } from "../../allocation"
+import { buildEditDraft, buildInitialDraft, type MirroredLine, type OrderForMirror } from "../../orders"
+import { allocateToOrders } from "../allocate"
+import { checkoutOnlyLines, checkoutReduction, mapCheckoutLines, type CheckoutLineLike } from "../checkout-lines"
+import type { LedgerLine } from "../state"
+
+const order = (items: Array<[string, string, number, string]>, shipping?: [string, string, string]): OrderForMirror => ({
+  id: "order_1",
+  currency_code: "nok",
+  items: items.map(([id, total, quantity, tax]) => ({ id, title: id, variant_sku: `sku-${id}`, quantity, total, tax_total: tax, tax_lines: [{ rate: 25 }] })),
+  shipping_methods: shipping ? [{ id: shipping[0], name: "Post", total: shipping[1], tax_total: shipping[2], tax_lines: [{ rate: 25 }] }] : [],
+})
+
+/** The Checkout transaction's lines as the session states them (cart ids; the Medusa order has others). */
+const checkoutOf = (o: OrderForMirror, extra: CheckoutLineLike[]): CheckoutLineLike[] => [
+  ...o.items.map((i) => ({ line_id: `cali_${i.id}`, id: `sku-${i.id}`, quantity: Number(i.quantity), amount: Math.round(Number(i.total) * 100) })),
+  ...(o.shipping_methods ?? []).map((s) => ({ line_id: `shipping_${s.id}`, type: "shipping", quantity: 1, amount: Math.round(Number(s.total) * 100) })),
+  ...extra,
+]
+
+function place(o: OrderForMirror, checkout: CheckoutLineLike[]) {
+  const { body, snapshot } = buildInitialDraft(o, { generateOrderId: true }, checkoutOnlyLines(checkout), checkoutReduction(checkout))
+  const ledger: LedgerLine[] = snapshot.lines.map((l) => ({ line_id: l.line_id, medusa_id: l.medusa_id, role: "item", gross_amount: l.gross_amount, from_edit: false }))
+  return { body, snapshot, ledger, map: mapCheckoutLines(checkout, snapshot.lines) }
+}
+
+const total = (items: { amount?: number; gross_amount?: number }[]) => items.reduce((s, i) => s + (i.amount ?? i.gross_amount ?? 0), 0)
+const checkoutTotal = (checkout: CheckoutLineLike[]) => checkout.reduce((s, i) => s + (i.amount ?? 0), 0)
+
+/** Runs Checkout's own split of each step and records it on the Orders lines, checking every line's room. */
+function replay(o: OrderForMirror, extra: CheckoutLineLike[], steps: Array<["capture" | "refund", number | "rest"]>) {
+  const checkout = checkoutOf(o, extra)
+  const placed = place(o, checkout)
+  const cLines = checkout.map((i) => ({ line_id: String(i.line_id), amount: i.amount ?? 0, quantity: i.quantity ?? 1 }))
+  const cCaptured: Record<string, number> = {}
+  const cRefunded: Record<string, number> = {}
+  const captured = new Map<number, number>()
+  const refunded = new Map<number, number>()
+  const authorized = new Map(placed.snapshot.lines.map((l) => [l.line_id, l.gross_amount]))
+  for (const [kind, amountOrRest] of steps) {
+    const capturedTotal = Object.values(cCaptured).reduce((s, a) => s + a, 0)
+    const refundedTotal = Object.values(cRefunded).reduce((s, a) => s + a, 0)
+    const amount = amountOrRest === "rest" ? (kind === "capture" ? checkoutTotal(checkout) - capturedTotal : capturedTotal - refundedTotal) : amountOrRest
+    const eventItems = kind === "capture" ? allocateCapture(cLines, cCaptured, amount) : allocateRefund(cLines, cCaptured, cRefunded, amount)
+    for (const i of eventItems) (kind === "capture" ? cCaptured : cRefunded)[i.line_id] = ((kind === "capture" ? cCaptured : cRefunded)[i.line_id] ?? 0) + i.amount
+    const room = (id: number) => (kind === "capture" ? (authorized.get(id) ?? 0) - (captured.get(id) ?? 0) : (captured.get(id) ?? 0) - (refunded.get(id) ?? 0))
+    const items = allocateToOrders({ kind, amount, eventItems, checkoutLines: placed.map, lines: placed.ledger, room })
+    expect(total(items)).toBe(amount)
+    for (const i of items) {
+      expect(i.amount).toBeGreaterThan(0)
+      expect(i.amount).toBeLessThanOrEqual(room(i.line_id))
+      const book = kind === "capture" ? captured : refunded
+      book.set(i.line_id, (book.get(i.line_id) ?? 0) + i.amount)
+    }
+  }
+  // What stays authorized per line (the cancellation's items) is never negative and adds up to Checkout's rest.
+  const open = placed.snapshot.lines.map((l) => (authorized.get(l.line_id) ?? 0) - (captured.get(l.line_id) ?? 0))
+  for (const rest of open) expect(rest).toBeGreaterThanOrEqual(0)
+  expect(open.reduce((s, a) => s + a, 0)).toBe(checkoutTotal(checkout) - Object.values(cCaptured).reduce((s, a) => s + a, 0))
+  return { placed, captured, refunded }
+}
+
+const rounding = { line_id: "rounding", amount: -1, quantity: 1 }
+const giftCard = (amount: number) => ({ line_id: "credit_lines", amount: -amount, quantity: 1 })
+const roundingCart = order([["a", "90.45", 1, "18.09"], ["b", "90.45", 1, "18.09"], ["c", "90.45", 1, "18.09"]])
+const giftCart = order([["a", "50.00", 1, "10.00"], ["b", "30.00", 1, "6.00"], ["c", "120.00", 2, "24.00"]], ["sm_1", "49.00", "9.80"])
+
+describe("negative session lines in the Orders order", () => {
+  it("places a −1 øre rounding line as a reduction of the last line, no negative line, worth the transaction", () => {
+    const checkout = checkoutOf(roundingCart, [rounding])
+    const { body, snapshot } = place(roundingCart, checkout)
+    expect(body.order.items.every((i) => i.gross_amount >= 0)).toBe(true)
+    expect(body.order.items.map((i) => i.gross_amount)).toEqual([9045, 9045, 9044])
+    expect(total(body.order.items)).toBe(checkoutTotal(checkout))
+    expect(snapshot.lines[2]).toEqual(expect.objectContaining({ checkout_reduction: 1 }))
+    expect(body.order.items.some((i) => "checkout_reduction" in i)).toBe(false)
+  })
+
+  it("spreads a gift card larger than some lines over several lines, each down to its tax", () => {
+    const checkout = checkoutOf(giftCart, [giftCard(10000)])
+    const { body } = place(giftCart, checkout)
+    // Shipping (4900, tax 980) gives 3920; line c (12000, tax 2400) the remaining 6080.
+    expect(body.order.items.map((i) => i.gross_amount)).toEqual([5000, 3000, 5920, 980])
+    expect(total(body.order.items)).toBe(checkoutTotal(checkout))
+    for (const i of body.order.items) expect(total(i.tax_lines)).toBeLessThanOrEqual(i.gross_amount)
+  })
+
+  it("refuses, naming the problem, a gift card the lines cannot carry", () => {
+    const checkout = checkoutOf(giftCart, [giftCard(20000)])
+    expect(() => place(giftCart, checkout)).toThrow(/gift card \/ rounding lines take off 20000/)
+  })
+
+  it("keeps a positive rounding line as a line of its own", () => {
+    const checkout = checkoutOf(roundingCart, [{ line_id: "rounding", amount: 1, quantity: 1 }])
+    const { body } = place(roundingCart, checkout)
+    expect(body.order.items.map((i) => [i.gross_amount, i.description])).toEqual([[9045, "a"], [9045, "b"], [9045, "c"], [1, "Rounding"]])
+  })
+
+  it("pairs the reduced line with its Checkout line at its Medusa total", () => {
+    const checkout = checkoutOf(roundingCart, [rounding])
+    expect(place(roundingCart, checkout).map).toEqual({ cali_a: "a", cali_b: "b", cali_c: "c" })
+  })
+
+  it.each([
+    ["rounding, full capture", roundingCart, [rounding], [["capture", "rest"]]],
+    ["rounding, partial captures then the rest", roundingCart, [rounding], [["capture", 9045], ["capture", 5000], ["capture", "rest"]]],
+    ["rounding, capture and refunds", roundingCart, [rounding], [["capture", "rest"], ["refund", 100], ["refund", "rest"]]],
+    ["rounding, partial capture then cancel", roundingCart, [rounding], [["capture", 10000]]],
+    ["gift card, full capture, full refund", giftCart, [giftCard(10000)], [["capture", "rest"], ["refund", "rest"]]],
+    ["gift card, partial captures", giftCart, [giftCard(10000)], [["capture", 6000], ["capture", 8000], ["capture", "rest"], ["refund", 12000]]],
+    ["gift card, partial capture then cancel", giftCart, [giftCard(10000)], [["capture", 9999]]],
+  ] as const)("%s: every step within each line's room, totals exact", (_name, cart, extra, steps) => {
+    replay(cart, [...extra], steps.map(([k, a]) => [k, a]))
+  })
+
+  it("captures the lines without a reduction line for line, the final capture nets out on the reduced line", () => {
+    const { placed, captured } = replay(roundingCart, [rounding], [["capture", 9045], ["capture", "rest"]])
+    expect([...captured.entries()]).toEqual([[1, 9045], [2, 9045], [3, 9044]])
+    expect(placed.snapshot.lines.map((l) => l.gross_amount)).toEqual([9045, 9045, 9044])
+  })
+})
+
+describe("an edit after placement carries the reduction", () => {
+  const placedLines = (o: OrderForMirror, extra: CheckoutLineLike[]) => place(o, checkoutOf(o, extra)).snapshot
+
+  it("leaves the reduced line alone when the edit changes another line", () => {
+    const snapshot = placedLines(roundingCart, [rounding])
+    const edited = order([["a", "45.23", 1, "9.05"], ["b", "90.45", 1, "18.09"], ["c", "90.45", 1, "18.09"]])
+    const edit = buildEditDraft("D1", snapshot, edited)!
+    expect(edit.reversed.map((r) => r.medusa_id)).toEqual(["a"])
+    expect(edit.added.map((l) => [l.medusa_id, l.gross_amount])).toEqual([["a", 4523]])
+    expect(edit.snapshot.lines.find((l) => l.medusa_id === "c")).toEqual(expect.objectContaining({ line_id: 3, gross_amount: 9044, checkout_reduction: 1 }))
+    expect(total(edit.snapshot.lines)).toBe(4523 + 9045 + 9045 - 1)
+    expect(buildEditDraft("D1", edit.snapshot, edited)).toBeNull()
+  })
+
+  it("moves the reduction of a removed line to the lines the edit sends", () => {
+    const snapshot = placedLines(roundingCart, [rounding])
+    const edited = order([["a", "45.23", 1, "9.05"], ["b", "90.45", 1, "18.09"]])
+    const edit = buildEditDraft("D1", snapshot, edited)!
+    expect(edit.reversed.map((r) => [r.medusa_id, r.gross_amount])).toEqual([["a", -9045], ["c", -9044]])
+    expect(edit.added).toEqual([expect.objectContaining({ medusa_id: "a", gross_amount: 4522, checkout_reduction: 1 })])
+    expect(total(edit.snapshot.lines)).toBe(4523 + 9045 - 1)
+    expect(edit.body.order.items.every((i) => i.gross_amount >= 0 || i.related_item?.type === "reversed")).toBe(true)
+  })
+
+  it("re-sends an unchanged line only when the lines the edit sends cannot carry the reduction", () => {
+    const snapshot = placedLines(giftCart, [giftCard(10000)])
+    // Shipping and c carried the gift card; c goes, and nothing new comes: b and a carry it now (down to their tax).
+    const edited = order([["a", "50.00", 1, "10.00"], ["b", "30.00", 1, "6.00"]], ["sm_1", "49.00", "9.80"])
+    const edit = buildEditDraft("D1", snapshot, edited)!
+    expect(total(edit.snapshot.lines)).toBe(5000 + 3000 + 4900 - 10000)
+    expect(edit.body.order.items.every((i) => i.gross_amount >= 0 || i.related_item?.type === "reversed")).toBe(true)
+    for (const l of edit.snapshot.lines as MirroredLine[]) expect(total(l.tax_lines)).toBeLessThanOrEqual(l.gross_amount)
+    expect(edit.reversed.map((r) => r.medusa_id).sort()).toEqual(["a", "b", "c"].sort())
+    expect(edit.snapshot.lines.find((l) => l.medusa_id === "shipping:sm_1")).toEqual(expect.objectContaining({ line_id: 4, checkout_reduction: 3920 }))
+  })
+})
