@@ -16,7 +16,7 @@
 import { buildSessionOrder, type CartForSession } from "../../src/mapping/session"
 import { allocateCapture } from "../../src/mapping/allocation"
 import { buildEditDraft, buildPaymentOperation } from "../../src/mapping/orders"
-import { recordsOfTotals, totalsOf, withRecord, type RecordedTotals } from "../../src/mapping/orders-mirror/ledger"
+import type { OrdersRecords } from "../../src/mapping/orders-mirror/ledger"
 import { planOrderPlaced } from "../../src/workflows/outbox/handlers/order-placed"
 import { planOrderEdit } from "../../src/workflows/outbox/handlers/order-edit"
 import { planPaymentRecord } from "../../src/workflows/outbox/handlers/payment-record"
@@ -78,7 +78,7 @@ function placed(n: number) {
   const sessionOrder = buildSessionOrder(cart(n))
   const tx = { id: TX, status: "AUTHORIZED", items: sessionOrder.items.map((i) => ({ ...i })), payment_product_type: "dintero_psp.creditcard", events: [] as any[] }
   const plan = planOrderPlaced(order as any, { id: PAYMENT }, TX, tx as any, { generateOrderId: true })
-  const authorized = withRecord(totalsOf({ authorizations: [], captures: [], refunds: [], cancellations: [] }), "authorizations", plan.authorization)
+  const authorized: OrdersRecords = { authorizations: [plan.authorization], captures: [], refunds: [], cancellations: [] }
   return { order, sessionOrder, tx, plan, authorized }
 }
 
@@ -96,7 +96,7 @@ function captureEvent(tx: { items: { line_id: string; amount: number; quantity?:
 function stepsFor(n: number) {
   const p = placed(n)
   const c = captureEvent(p.tx, 0, {})
-  const records = recordsOfTotals(p.authorized)
+  const records = p.authorized
   // The edit: every other line's quantity goes from 1 to 2 (N/2 lines reversed and re-added).
   const edited = { ...p.order, items: items(n, (i) => (i % 2 === 0 ? 2 : 1)) }
   const edit = () => {
@@ -138,12 +138,12 @@ function measureSteps(sizes: number[], trials = 3): Record<Step, { ms_per_run: n
 
 /**
  * The mirror's plan of the k-th operation of a payment that already has k-1 partial captures/refunds (captures first,
- * then refunds), with its recorded ledger and the transaction's k events: the in-process part of the
+ * then refunds), with its Orders records and the transaction's k events: the in-process part of the
  * "51st operation costs no more than the 2nd" target.
  */
 function kthOperation(n: number, k: number): () => unknown {
   const p = placed(n)
-  let totals: RecordedTotals = p.authorized
+  let records: OrdersRecords = p.authorized
   const events: any[] = []
   const captured: Record<string, number> = {}
   let captures = 0
@@ -159,14 +159,15 @@ function kthOperation(n: number, k: number): () => unknown {
     events.push({ event: kind === "capture" ? "CAPTURE" : "REFUND", success: true, amount, event_reference: reference, items: [{ line_id: lineId, amount }] })
     if (kind === "capture") captured[lineId] = (captured[lineId] ?? 0) + amount
     const snapshotEvents = [...events]
-    const recordsNow = recordsOfTotals(totals)
+    const recordsNow = records
     last = () => {
       const planned = planPaymentRecord({ kind, amount, reference, transactionId: TX, tx: { events: snapshotEvents }, records: recordsNow, state: p.plan.state, isOriginalPayment: true })
       if (!planned.ok) throw new Error(planned.reason)
       return planned
     }
     const planned = last() as any
-    totals = withRecord(totals, kind === "capture" ? "captures" : "refunds", planned.plan.body)
+    const list = kind === "capture" ? "captures" : "refunds"
+    records = { ...records, [list]: [...records[list], planned.plan.body] }
   }
   return last
 }

@@ -31,14 +31,6 @@ export function perLine(records: OrdersRecords, kind: RecordKind, paymentId?: st
 
 export const at = (totals: Map<number, number>, lineId: number) => totals.get(lineId) ?? 0
 
-/** Captured minus refunded over all lines (what the Orders API says the shopper has paid). */
-export function netPaid(records: OrdersRecords): number {
-  let sum = 0
-  for (const v of perLine(records, "captures").values()) sum += v
-  for (const v of perLine(records, "refunds").values()) sum -= v
-  return sum
-}
-
 /** The record created by an outbox step, found by the marker it carries in metadata. */
 export function findByMarker<T extends OrdersRecordLike>(records: T[], marker: string): T | undefined {
   return records.find((r) => r.metadata?.medusa_operation === marker)
@@ -52,56 +44,4 @@ export function heldBy(records: OrdersRecords, paymentId: string): number {
   const authorized = perLine(records, "authorizations", paymentId)
   const cancelled = perLine(records, "cancellations", paymentId)
   return [...authorized.keys()].reduce((sum, line) => sum + at(authorized, line) - at(cancelled, line), 0)
-}
-
-/**
- * The per-line sums of an order's payment records, kept by the outbox next to the mirror (column `recorded`):
- * kind → Dintero payment id → Orders line id → Σ amount of successful records. It is Dintero's records as last
- * read plus every record the plugin created since, so a capture or refund can be planned without listing the
- * order's four record collections again (docs/orders-mirror.md, "The recorded ledger").
- */
-export type RecordedTotals = Record<RecordKind, Record<string, Record<string, number>>>
-
-const KINDS: RecordKind[] = ["authorizations", "captures", "refunds", "cancellations"]
-
-export function emptyTotals(): RecordedTotals {
-  return { authorizations: {}, captures: {}, refunds: {}, cancellations: {} }
-}
-
-/** Adds one record (as sent or as read back) to the totals; a failed record adds nothing. */
-export function withRecord(totals: RecordedTotals, kind: RecordKind, record: OrdersRecordLike): RecordedTotals {
-  if (record.success === false || !record.items?.length) return totals
-  const paymentId = record.payment_details?.payment_id ?? ""
-  const lines = { ...(totals[kind][paymentId] ?? {}) }
-  for (const item of record.items) lines[item.line_id] = (lines[item.line_id] ?? 0) + item.amount
-  return { ...totals, [kind]: { ...totals[kind], [paymentId]: lines } }
-}
-
-/** The totals of records read back from the Orders API. */
-export function totalsOf(records: OrdersRecords): RecordedTotals {
-  const totals = emptyTotals()
-  for (const kind of KINDS) {
-    for (const record of records[kind]) {
-      if (record.success === false) continue
-      const paymentId = record.payment_details?.payment_id ?? ""
-      const lines = (totals[kind][paymentId] ??= {})
-      for (const item of record.items ?? []) lines[item.line_id] = (lines[item.line_id] ?? 0) + item.amount
-    }
-  }
-  return totals
-}
-
-/** The totals as records (one per kind and payment): `perLine`, `heldBy` and `netPaid` read them as they read Dintero's. */
-export function recordsOfTotals(totals: RecordedTotals): OrdersRecords {
-  const records = { authorizations: [], captures: [], refunds: [], cancellations: [] } as OrdersRecords
-  for (const kind of KINDS) {
-    for (const [paymentId, lines] of Object.entries(totals[kind] ?? {})) {
-      records[kind].push({
-        success: true,
-        payment_details: { payment_id: paymentId },
-        items: Object.entries(lines).map(([lineId, amount]) => ({ line_id: Number(lineId), amount })),
-      })
-    }
-  }
-  return records
 }

@@ -4,7 +4,6 @@
  */
 import type { MedusaContainer } from "@medusajs/framework/types"
 import type { DinteroClient } from "../../dintero"
-import type { RecordedTotals } from "../../mapping/orders-mirror/ledger"
 import type { MirrorState } from "../../mapping/orders-mirror/state"
 import type { OperationKind } from "../../modules/dintero-orders/models/order-operation"
 import type { MirrorOptions } from "../../modules/dintero-orders/options"
@@ -17,8 +16,6 @@ export interface Mirror {
   dintero_order_id: string | null
   currency_code: string | null
   state: MirrorState | null
-  /** The recorded ledger (see OrdersRecorder's LedgerStore); null when it must be read from Dintero again. */
-  recorded: RecordedTotals | null
 }
 
 export interface OperationContext<K extends OperationKind> {

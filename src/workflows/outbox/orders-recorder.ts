@@ -6,32 +6,13 @@
  */
 import type { OrdersApi, OrdersPaymentOperation, OrdersPaymentOperationCreate } from "../../dintero"
 import type { OrdersDraftBody, PaymentOperationBody } from "../../mapping/orders"
-import {
-  emptyTotals,
-  findByMarker,
-  recordsOfTotals,
-  totalsOf,
-  withRecord,
-  type OrdersRecords,
-  type RecordedTotals,
-  type RecordKind,
-} from "../../mapping/orders-mirror/ledger"
+import { findByMarker, type OrdersRecords } from "../../mapping/orders-mirror/ledger"
 import type { Progress } from "./operation"
 
 /** Where the recorder keeps what it already sent (the operation's `progress`, saved on every change). */
 export interface ProgressStore {
   readonly progress: Progress
   set<K extends keyof Progress>(key: K, value: Progress[K]): Promise<void>
-}
-
-/**
- * The mirror's recorded ledger (RecordedTotals, saved on the mirror row). Trusted only by a first attempt: an
- * attempt after a failure or a crash cannot know whether what an earlier attempt sent was counted, so it drops the
- * ledger before it sends anything, and the next plan reads Dintero's records again (and keeps them as the ledger).
- */
-export interface LedgerStore {
-  read(): RecordedTotals | null
-  write(totals: RecordedTotals | null): Promise<void>
 }
 
 export type DraftCompletion = { ok: true; orderId: string } | { ok: false; needsAction: string }
@@ -45,71 +26,43 @@ export class OrdersRecorder {
     private readonly identity: string,
     /** Attempts made, this one included: a first attempt has nothing to look up. */
     private readonly attempts: number,
-    private readonly store: ProgressStore,
-    private readonly ledger?: LedgerStore
+    private readonly store: ProgressStore
   ) {}
 
   /** Every payment record of the Dintero order, read back (plans start from what Dintero holds). */
   async readRecords(dinteroOrderId: string): Promise<OrdersRecords> {
-    await this.distrustLedgerOnRetry()
     const [authorizations, captures, refunds, cancellations] = await Promise.all([
       this.orders.listAuthorizations(dinteroOrderId),
       this.orders.listCaptures(dinteroOrderId),
       this.orders.listRefunds(dinteroOrderId),
       this.orders.listCancellations(dinteroOrderId),
     ])
-    const records = { authorizations, captures, refunds, cancellations }
-    // What Dintero holds now becomes the ledger the next operations plan from (a first attempt only: see LedgerStore).
-    if (this.ledger && this.attempts === 1) await this.ledger.write(totalsOf(records))
-    return records
-  }
-
-  /**
-   * The payment records a plan starts from: the recorded ledger when this is a first attempt and the ledger is
-   * there (no Dintero request), else Dintero's records read back.
-   */
-  async plannedRecords(dinteroOrderId: string): Promise<{ records: OrdersRecords; from: "ledger" | "dintero" }> {
-    const totals = this.attempts === 1 ? this.ledger?.read() : null
-    if (totals) return { records: recordsOfTotals(totals), from: "ledger" }
-    return { records: await this.readRecords(dinteroOrderId), from: "dintero" }
-  }
-
-  private async distrustLedgerOnRetry(): Promise<void> {
-    if (this.attempts > 1 && this.ledger?.read()) await this.ledger.write(null)
-  }
-
-  /** This first attempt completed a new Dintero order: it holds no payment record yet. */
-  private newOrder = false
-
-  /** Counts a record Dintero accepted from this (first) attempt in the ledger. */
-  private async count(kind: RecordKind, body: PaymentOperationBody): Promise<void> {
-    const totals = this.attempts === 1 ? (this.ledger?.read() ?? (this.newOrder ? emptyTotals() : null)) : null
-    if (totals) await this.ledger!.write(withRecord(totals, kind, body))
+    return { authorizations, captures, refunds, cancellations }
   }
 
   recordAuthorization(dinteroOrderId: string, key: string, body: PaymentOperationBody): Promise<void> {
-    return this.once(key, body, "authorizations", {
+    return this.once(key, body, {
       list: () => this.orders.listAuthorizations(dinteroOrderId),
       create: (b) => this.orders.createAuthorization(dinteroOrderId, b),
     })
   }
 
   recordCapture(dinteroOrderId: string, key: string, body: PaymentOperationBody): Promise<void> {
-    return this.once(key, body, "captures", {
+    return this.once(key, body, {
       list: () => this.orders.listCaptures(dinteroOrderId),
       create: (b) => this.orders.createCapture(dinteroOrderId, b),
     })
   }
 
   recordRefund(dinteroOrderId: string, key: string, body: PaymentOperationBody): Promise<void> {
-    return this.once(key, body, "refunds", {
+    return this.once(key, body, {
       list: () => this.orders.listRefunds(dinteroOrderId),
       create: (b) => this.orders.createRefund(dinteroOrderId, b),
     })
   }
 
   recordCancellation(dinteroOrderId: string, key: string, body: PaymentOperationBody): Promise<void> {
-    return this.once(key, body, "cancellations", {
+    return this.once(key, body, {
       list: () => this.orders.listCancellations(dinteroOrderId),
       create: (b) => this.orders.createCancellation(dinteroOrderId, b),
     })
@@ -118,19 +71,16 @@ export class OrdersRecorder {
   private async once(
     key: string,
     body: PaymentOperationBody,
-    kind: RecordKind,
     api: { list: () => Promise<OrdersPaymentOperation[]>; create: (body: OrdersPaymentOperationCreate) => Promise<OrdersPaymentOperation> }
   ): Promise<void> {
     const sent = this.store.progress.sent ?? {}
     if (sent[key]) return
-    await this.distrustLedgerOnRetry()
     const marker = `${this.identity}#${key}`
     let id: string | undefined
     if (this.attempts > 1) id = findByMarker(await api.list(), marker)?.id
     if (!id) {
       const created = await api.create({ ...body, processed_by: PROCESSED_BY, metadata: { medusa_operation: marker } })
       id = created.id
-      await this.count(kind, body)
     }
     await this.store.set("sent", { ...sent, [key]: id })
   }
@@ -141,7 +91,6 @@ export class OrdersRecorder {
    * lost cannot be found again: that case asks for action rather than create a second order.
    */
   async createAndCompleteDraft(body: OrdersDraftBody, existingOrderId: string | null): Promise<DraftCompletion> {
-    await this.distrustLedgerOnRetry()
     if (this.attempts > 1 && existingOrderId) {
       const order = await this.orders.getOrder(existingOrderId)
       const ids = new Set((order.items ?? []).map((i) => i.line_id))
@@ -169,9 +118,6 @@ export class OrdersRecorder {
     const orderId = existingOrderId ?? orders[0]?.order_id
     if (!orderId) throw new Error(`completing draft ${draftId} returned no order`)
     await this.store.set("completed_order_id", orderId)
-    // A new order completed by a first attempt holds no payment record yet: its ledger starts (empty) with the
-    // first record counted (one write less per placed order).
-    if (!existingOrderId && this.attempts === 1) this.newOrder = true
     return { ok: true, orderId }
   }
 }

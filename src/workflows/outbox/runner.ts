@@ -17,7 +17,7 @@ import { mirrorOrderEdit } from "./handlers/order-edit"
 import { mirrorOrderPlaced } from "./handlers/order-placed"
 import { mirrorPartAuthorization } from "./handlers/part-authorization"
 import { mirrorPaymentRecord } from "./handlers/payment-record"
-import { parseMirrorState, parseOperation, parseRecordedTotals, type Operation, type OperationRow, type Progress } from "./operation"
+import { parseMirrorState, parseOperation, type Operation, type OperationRow, type Progress } from "./operation"
 import { OrdersRecorder } from "./orders-recorder"
 import { needsAction, type Outcome } from "./outcome"
 import { logger } from "./schedule"
@@ -109,7 +109,6 @@ class AttemptRunner {
       dintero_order_id: mirrorRow.dintero_order_id,
       currency_code: mirrorRow.currency_code,
       state: state.value,
-      recorded: parseRecordedTotals(mirrorRow.recorded),
     }
     const op = parsed.value
     switch (op.kind) {
@@ -149,13 +148,7 @@ class AttemptRunner {
       mirror,
       client: this.client,
       options: svc.mirrorOptions,
-      recorder: new OrdersRecorder(this.client.orders, op.identity, op.attempts, progressStore, {
-        read: () => mirror.recorded,
-        async write(recorded) {
-          mirror.recorded = recorded
-          await svc.updateDinteroOrderMirrors({ id: mirror.id, recorded: recorded && { ...recorded } })
-        },
-      }),
+      recorder: new OrdersRecorder(this.client.orders, op.identity, op.attempts, progressStore),
       async setPlan(plan) {
         op.plan = plan
         stored.plan = plan

@@ -12,9 +12,4 @@ export const DinteroOrderMirror = model.define("dintero_order_mirror", {
   currency_code: model.text().nullable(),
   /** MirrorState: snapshot, every Orders line ever sent, Checkout line map, payments. */
   state: model.json().nullable(),
-  /**
-   * RecordedTotals (src/mapping/orders-mirror/ledger.ts): per-line sums of the order's Orders payment records, so a
-   * capture or refund is planned without listing them at Dintero; null means "read them from Dintero".
-   */
-  recorded: model.json().nullable(),
 })

@@ -107,10 +107,6 @@ export async function mirrorPaymentRecord(ctx: OperationContext<Kind>): Promise<
   const dinteroOrderId = ctx.mirror.dintero_order_id
   if (!dinteroOrderId) return WAITING_FOR_DINTERO_ORDER
   let plan = ctx.op.plan
-  // A plan from the ledger that has sent nothing yet is made again from Dintero's records on a retry: if the
-  // ledger was wrong (a record made outside the plugin), Dintero refused it. A resend stays safe: the retry looks
-  // for the step's marker before sending (OrdersRecorder).
-  if (plan?.from_ledger && ctx.op.attempts > 1 && Object.keys(ctx.op.progress.sent ?? {}).length === 0) plan = null
   if (!plan) {
     const { payment_id: paymentId, record_id: recordId } = ctx.op.input
     const payment = await loadPayment(ctx.container, paymentId)
@@ -127,11 +123,10 @@ export async function mirrorPaymentRecord(ctx: OperationContext<Kind>): Promise<
     const reference = paymentRecordReference(payment.id, kind, index, amount)
     const tx = await ctx.client.checkout.getTransaction(transactionId)
     if (!state) return needsAction("the order has not been mirrored yet")
-    // Normally from the mirror's recorded ledger (no Orders request); Dintero's records on a retry or without one.
-    const { records, from } = await ctx.recorder.plannedRecords(dinteroOrderId)
+    const records = await ctx.recorder.readRecords(dinteroOrderId)
     const planned = planPaymentRecord({ kind, amount, reference, transactionId, tx, records, state, isOriginalPayment: payment.id === state.original_payment_id })
     if (!planned.ok) return needsAction(planned.reason)
-    plan = from === "ledger" ? { ...planned.plan, from_ledger: true } : planned.plan
+    plan = planned.plan
     await ctx.setPlan(plan)
   }
   if (kind === "capture") await ctx.recorder.recordCapture(dinteroOrderId, "capture", plan.body)
