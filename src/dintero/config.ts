@@ -112,6 +112,7 @@ export function installedPackageVersion(name: string, resolveFrom: string = __di
   return undefined
 }
 
+// A cache: the installed package version cannot change while the process runs; losing it costs one file read.
 let cachedVersion: string | undefined
 
 /**

@@ -7,6 +7,7 @@ import {
   processPaymentWorkflow,
 } from "@medusajs/medusa/core-flows"
 import { DinteroError, capturedAmount, capturedByDinteroItself, refundedAmount, type DinteroClient, type Transaction } from "../dintero"
+import { merchantReferenceKind } from "../mapping/merchant-reference"
 import { fromMinorUnits, toMinorUnits, type DecimalInput } from "../mapping/money"
 import { forLog, isDinteroId } from "../providers/dintero/callback"
 import { heldStatus, preferredTransaction } from "../mapping/status"
@@ -435,7 +436,7 @@ async function cartOf(
   container: MedusaContainer,
   merchantReference: string | undefined
 ): Promise<{ id: string; order_id?: string; collection?: Collection } | null> {
-  if (!merchantReference?.startsWith("cart_")) return null
+  if (!merchantReference || merchantReferenceKind(merchantReference) !== "cart") return null
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const { data: carts } = await query.graph({
     entity: "cart",
@@ -478,6 +479,7 @@ async function collectionById(container: MedusaContainer, id: string): Promise<C
   return { ...c, payment_sessions: c.payment_sessions ?? [], payments: c.payments ?? [] } as Collection
 }
 
+// A cache: the enabled providers come from medusa-config and change only with a restart; losing it costs one read.
 let providerIdCache: string | undefined
 
 /** The registered Dintero provider (pp_dintero_<id>); `dintero` is the documented id. */

@@ -6,6 +6,7 @@ import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { isDinteroPayment, loadOrder, loadPayment, paymentsOf } from "../lib/medusa-data"
 import type { SessionView } from "./plan"
+import { merchantReferenceKind } from "../../mapping/merchant-reference"
 import { idFloor, type ReconcileWindow } from "./window"
 
 export interface OrderPlacedCandidate { identity: string; what: "order_placed"; order_id: string }
@@ -180,15 +181,4 @@ export class Reader {
         : await this.query.graph({ entity: "order_cart", fields: ["order_id"], filters: { cart_id: reference } })
     return (this.count(data)[0]?.order_id as string | undefined) ?? null
   }
-}
-
-/**
- * Which Medusa record a merchant_reference names, by Medusa's id prefixes (src/providers/dintero/session-request.ts
- * chooses the reference: cart, else order, else payment collection, else the payment session).
- */
-export function merchantReferenceKind(reference: string): "cart" | "order" | "payment_collection" | "other" {
-  if (reference.startsWith("cart_")) return "cart"
-  if (reference.startsWith("order_")) return "order"
-  if (reference.startsWith("pay_col_")) return "payment_collection"
-  return "other"
 }

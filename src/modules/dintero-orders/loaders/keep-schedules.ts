@@ -52,6 +52,8 @@ export async function restoreLostSchedules(logger?: Logger): Promise<string[]> {
   return restored
 }
 
+// This process's own keeper (one per process, so a second loader call does not start another). It carries no
+// shared state: every worker checks the job queue in Redis itself, and re-registering is idempotent.
 let timer: NodeJS.Timeout | undefined
 
 export default async function keepDinteroSchedules({ container }: LoaderOptions): Promise<void> {

@@ -1,4 +1,4 @@
-import { merchantReferenceKind } from "../find"
+import { merchantReferenceKind } from "../../../mapping/merchant-reference"
 import { missingIdentities, transactionActions, type SessionView } from "../plan"
 import { idFloor, ulidTime, windowFor } from "../window"
 
