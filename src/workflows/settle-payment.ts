@@ -438,45 +438,49 @@ async function cartOf(
 ): Promise<{ id: string; order_id?: string; collection?: Collection } | null> {
   if (!merchantReference || merchantReferenceKind(merchantReference) !== "cart") return null
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data: carts } = await query.graph({
-    entity: "cart",
-    fields: ["id", "payment_collection.id"],
-    filters: { id: merchantReference },
-  })
+  // The cart with its payment collection in one read (every callback runs this), and the order it became.
+  const [{ data: carts }, { data: links }] = await Promise.all([
+    query.graph({
+      entity: "cart",
+      fields: ["id", ...COLLECTION_FIELDS.map((f) => `payment_collection.${f}`)],
+      filters: { id: merchantReference },
+    }),
+    query.graph({ entity: "order_cart", fields: ["order_id"], filters: { cart_id: merchantReference } }),
+  ])
   const cart = carts[0]
   if (!cart) return null
-  const { data: links } = await query.graph({ entity: "order_cart", fields: ["order_id"], filters: { cart_id: cart.id } })
-  const collection = cart.payment_collection?.id ? await collectionById(container, cart.payment_collection.id) : null
-  return { id: cart.id, order_id: links[0]?.order_id, collection: collection ?? undefined }
+  const collection = cart.payment_collection?.id ? asCollection(cart.payment_collection) : undefined
+  return { id: cart.id, order_id: links[0]?.order_id, collection }
+}
+
+/** A payment collection's fields the settlement decides on: its sessions, and its payments with their captures. */
+const COLLECTION_FIELDS = [
+  "id",
+  "amount",
+  "currency_code",
+  "payment_sessions.id",
+  "payment_sessions.status",
+  "payment_sessions.provider_id",
+  "payment_sessions.amount",
+  "payment_sessions.currency_code",
+  "payment_sessions.data",
+  "payments.id",
+  "payments.amount",
+  "payments.payment_session_id",
+  "payments.data",
+  "payments.captured_at",
+  "payments.canceled_at",
+  "payments.captures.amount",
+]
+
+function asCollection(c: Omit<Collection, "payment_sessions" | "payments"> & Partial<Collection>): Collection {
+  return { ...c, payment_sessions: c.payment_sessions ?? [], payments: c.payments ?? [] }
 }
 
 async function collectionById(container: MedusaContainer, id: string): Promise<Collection | null> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data } = await query.graph({
-    entity: "payment_collection",
-    fields: [
-      "id",
-      "amount",
-      "currency_code",
-      "payment_sessions.id",
-      "payment_sessions.status",
-      "payment_sessions.provider_id",
-      "payment_sessions.amount",
-      "payment_sessions.currency_code",
-      "payment_sessions.data",
-      "payments.id",
-      "payments.amount",
-      "payments.payment_session_id",
-      "payments.data",
-      "payments.captured_at",
-      "payments.canceled_at",
-      "payments.captures.amount",
-    ],
-    filters: { id },
-  })
-  const c = data[0]
-  if (!c) return null
-  return { ...c, payment_sessions: c.payment_sessions ?? [], payments: c.payments ?? [] } as Collection
+  const { data } = await query.graph({ entity: "payment_collection", fields: COLLECTION_FIELDS, filters: { id } })
+  return data[0] ? asCollection(data[0] as Collection) : null
 }
 
 // A cache: the enabled providers come from medusa-config and change only with a restart; losing it costs one read.

@@ -30,6 +30,9 @@ export const PAYMENT_COLLECTION_FIELDS = [
   "payment_collections.payment_sessions.data",
 ]
 
+/** The fields of a capture or refund row (MoneyRow). */
+const MONEY_FIELDS = ["id", "amount", "raw_amount", "created_at"]
+
 export const ORDER_FIELDS = [
   "id",
   "currency_code",
@@ -122,8 +125,15 @@ export async function loadOrderPaymentCollections(
  * which operations an event brings needs. Much cheaper than loadOrder: asking for no total spares Medusa computing
  * the order's totals (that read runs on every order.placed).
  */
-export async function loadOrderPayments(container: MedusaContainer, orderId: string): Promise<OrderRow | null> {
-  const fields = ["id", "currency_code", "status", "version", ...ORDER_FIELDS.filter((f) => f.startsWith("payment_collections."))]
+export async function loadOrderPayments(
+  container: MedusaContainer,
+  orderId: string,
+  opts: { captures?: boolean } = {}
+): Promise<OrderRow | null> {
+  // The payments' captures too when asked (order.placed: the captures auto-capture made), in the same read: at
+  // placement a payment has at most one, so the join stays small (loadPayment says why refunds are never joined in).
+  const captures = opts.captures ? MONEY_FIELDS.map((f) => `payment_collections.payments.captures.${f}`) : []
+  const fields = ["id", "currency_code", "status", "version", ...ORDER_FIELDS.filter((f) => f.startsWith("payment_collections.")), ...captures]
   const { data } = await query(container).graph({ entity: "order", fields, filters: { id: orderId } })
   return (data[0] as OrderRow | undefined) ?? null
 }
@@ -134,7 +144,7 @@ export async function loadOrderPayments(container: MedusaContainer, orderId: str
  * and 25 refunds came back as 650 rows, and each later refund cost more than the one before).
  */
 export async function loadPayment(container: MedusaContainer, paymentId: string): Promise<PaymentRow | null> {
-  const money = (kind: "captures" | "refunds") => [`${kind}.id`, `${kind}.amount`, `${kind}.raw_amount`, `${kind}.created_at`]
+  const money = (kind: "captures" | "refunds") => MONEY_FIELDS.map((f) => `${kind}.${f}`)
   const [withCaptures, withRefunds] = await Promise.all([
     query(container).graph({
       entity: "payment",

@@ -47,7 +47,7 @@ export const resolveOrderPlacedStep = createStep(
   "resolve-dintero-order-placed",
   async (input: { order_id: string }, { container }) => {
     if (!enabled(container)) return new StepResponse(nothing())
-    const order = await loadOrderPayments(container, input.order_id)
+    const order = await loadOrderPayments(container, input.order_id, { captures: true })
     const payment = order && paymentsOf(order).find(isDinteroPayment)
     if (!payment) {
       // ON_HOLD: the order is placed before Dintero has decided, so before any payment exists. The mirror is
@@ -59,12 +59,11 @@ export const resolveOrderPlacedStep = createStep(
         operations: [{ identity: `order_placed:${input.order_id}`, kind: "order_placed", input: { order_id: input.order_id } }],
       })
     }
-    const full = await loadPayment(container, payment.id)
     return new StepResponse<EnqueueInput>({
       order_id: input.order_id,
       operations: [
         { identity: `order_placed:${input.order_id}`, kind: "order_placed", input: { order_id: input.order_id } },
-        ...(full ? moneyOps(full, ["capture"]).slice(1) : []),
+        ...moneyOps(payment, ["capture"]).slice(1),
       ],
     })
   }
