@@ -764,7 +764,7 @@ function throughputTarget(throughput: any) {
 }
 
 /**
- * BENCH_CPU_PROF_DIR=<dir>: the dev store's `medusa start` writes a V8 CPU profile there when it stops
+ * BENCH_CPU_PROF_DIR=<dir>: each `medusa start` (the dev store's; the split topology's server and worker) writes a V8 CPU profile there when it stops
  * (lib/cpu-profile-preload.cjs), to see where the time goes (Chrome DevTools, or sum the samples under the plugin's frames).
  */
 function cpuProfileEnv(): Record<string, string> {
