@@ -7,6 +7,7 @@
 import { z } from "zod"
 import type { MirroredLine, MirrorSnapshot, OrdersDraftBody, OrdersDraftItem, PaymentOperationBody } from "../../mapping/orders"
 import type { EditRecord } from "../../mapping/orders-mirror/plan-edit"
+import type { RecordedTotals } from "../../mapping/orders-mirror/ledger"
 import type { LedgerLine, MirrorState } from "../../mapping/orders-mirror/state"
 import type { OperationKind, OperationStatus } from "../../modules/dintero-orders/models/order-operation"
 
@@ -100,6 +101,8 @@ export const OPERATION_SCHEMAS = {
       event_found: z.boolean(),
       /** The cancellation of what Checkout released with this (last) capture, or no longer captures after a refund. */
       release: paymentOperationBodySchema.optional(),
+      /** Planned from the mirror's recorded ledger (not from Dintero's records read back): a retry checks it. */
+      from_ledger: z.boolean().optional(),
     }),
   },
   refund: {
@@ -110,6 +113,7 @@ export const OPERATION_SCHEMAS = {
       event_found: z.boolean(),
       /** The cancellation of the rest a refund left uncapturable (a partly captured transaction refunded). */
       release: paymentOperationBodySchema.optional(),
+      from_ledger: z.boolean().optional(),
     }),
   },
   order_edit: {
@@ -211,3 +215,18 @@ export function parseMirrorState(state: unknown): Parsed<MirrorState | null> {
   return parsed.success ? { ok: true, value: parsed.data } : { ok: false, reason: describeIssues("mirror state", parsed.error).replace("operation's ", "") }
 }
 
+
+const totalsByLine = z.record(z.string(), z.record(z.string(), minor))
+const recordedTotalsSchema: z.ZodType<RecordedTotals> = z.object({
+  authorizations: totalsByLine,
+  captures: totalsByLine,
+  refunds: totalsByLine,
+  cancellations: totalsByLine,
+})
+
+/** The mirror's recorded ledger column. Only ever a shortcut: a missing or unreadable one is null (read Dintero's records). */
+export function parseRecordedTotals(recorded: unknown): RecordedTotals | null {
+  if (recorded == null) return null
+  const parsed = recordedTotalsSchema.safeParse(recorded)
+  return parsed.success ? parsed.data : null
+}

@@ -107,6 +107,14 @@ export async function mirrorPaymentRecord(ctx: OperationContext<Kind>): Promise<
   const dinteroOrderId = ctx.mirror.dintero_order_id
   if (!dinteroOrderId) return WAITING_FOR_DINTERO_ORDER
   let plan = ctx.op.plan
+  let read: OrdersRecords | undefined
+  // Doubt about a plan made from the recorded ledger that has sent nothing yet (a retry: Dintero refused it, or its
+  // answer was lost): if Dintero holds its record, it was applied and is kept; otherwise it is made again from
+  // Dintero's records (a ledger that missed a record made outside the plugin planned it wrong).
+  if (plan?.from_ledger && ctx.op.attempts > 1 && Object.keys(ctx.op.progress.sent ?? {}).length === 0) {
+    read = await ctx.recorder.readRecords(dinteroOrderId)
+    if (!ctx.recorder.holds(read, kind === "capture" ? "captures" : "refunds", kind)) plan = null
+  }
   if (!plan) {
     const { payment_id: paymentId, record_id: recordId } = ctx.op.input
     const payment = await loadPayment(ctx.container, paymentId)
@@ -123,10 +131,11 @@ export async function mirrorPaymentRecord(ctx: OperationContext<Kind>): Promise<
     const reference = paymentRecordReference(payment.id, kind, index, amount)
     const tx = await ctx.client.checkout.getTransaction(transactionId)
     if (!state) return needsAction("the order has not been mirrored yet")
-    const records = await ctx.recorder.readRecords(dinteroOrderId)
+    // Normally from the recorded ledger (no Orders request); Dintero's records on a retry or without one.
+    const { records, from } = read ? { records: read, from: "dintero" } : await ctx.recorder.plannedRecords(dinteroOrderId)
     const planned = planPaymentRecord({ kind, amount, reference, transactionId, tx, records, state, isOriginalPayment: payment.id === state.original_payment_id })
     if (!planned.ok) return needsAction(planned.reason)
-    plan = planned.plan
+    plan = from === "ledger" ? { ...planned.plan, from_ledger: true } : planned.plan
     await ctx.setPlan(plan)
   }
   if (kind === "capture") await ctx.recorder.recordCapture(dinteroOrderId, "capture", plan.body)
