@@ -5,6 +5,7 @@
  * it was stored, so parsing must not drop anything from it.
  */
 import { z } from "zod"
+import { TransactionEvent, TransactionStatus } from "../../dintero/contract"
 import type { MirroredLine, MirrorSnapshot, OrdersDraftBody, OrdersDraftItem, PaymentOperationBody } from "../../mapping/orders"
 import type { EditRecord } from "../../mapping/orders-mirror/plan-edit"
 import type { RecordedTotals } from "../../mapping/orders-mirror/ledger"
@@ -59,6 +60,11 @@ const ledgerLine: z.ZodType<LedgerLine> = z.looseObject({
   reversed_by: z.number().int().optional(),
 })
 
+const checkoutSeen = z.looseObject({
+  status: TransactionStatus.optional(),
+  events: z.array(TransactionEvent),
+})
+
 const keyedBody = z.looseObject({ key: z.string(), body: paymentOperationBodySchema })
 
 export const mirrorStateSchema: z.ZodType<MirrorState> = z.looseObject({
@@ -103,6 +109,8 @@ export const OPERATION_SCHEMAS = {
       release: paymentOperationBodySchema.optional(),
       /** Planned from the mirror's recorded ledger (not from Dintero's records read back): a retry checks it. */
       from_ledger: z.boolean().optional(),
+      /** With from_ledger: the Checkout transaction's status and this event as the plan saw them (a re-plan uses them). */
+      checkout_seen: checkoutSeen.optional(),
     }),
   },
   refund: {
@@ -114,6 +122,7 @@ export const OPERATION_SCHEMAS = {
       /** The cancellation of the rest a refund left uncapturable (a partly captured transaction refunded). */
       release: paymentOperationBodySchema.optional(),
       from_ledger: z.boolean().optional(),
+      checkout_seen: checkoutSeen.optional(),
     }),
   },
   order_edit: {
