@@ -102,5 +102,72 @@ medusaIntegrationTestRunner({
       expect(mirror.operations[0].last_error).toContain(`${transactionId} was on hold and ended FAILED: the order is not paid`)
       expect((env.emulator.state as any).orders).toHaveLength(0)
     })
+
+    // The recorded ledger (docs/orders-mirror.md): a capture is planned from it without listing the order's records,
+    // and any doubt leaves none behind, so the next plan reads Dintero's records again.
+    describe("the recorded ledger", () => {
+      const LISTS = /^GET \S*\/shopping\/orders\/[^/ ]+\/(authorizations|captures|refunds|cancellations) $/
+      /** The Orders record lists read while `run` and the mirror work it set off ran. */
+      async function listsDuring(run: () => Promise<void>): Promise<string[]> {
+        const start = env.emulator.requests.length
+        await run()
+        return env.emulator.requests.slice(start).map((r: any) => `${r.method} ${r.route || r.path} `).filter((r: string) => LISTS.test(r))
+      }
+      const captureOps = (m: any) => m.operations.filter((o: any) => o.kind === "capture")
+      async function captureMirrored(orderId: string, paymentId: string, amount: number, n: number) {
+        expect((await admin.capture(paymentId, amount)).status).toBe(200)
+        return await waitForMirror(admin, orderId, (m) => captureOps(m).length === n && captureOps(m).every((o: any) => o.status === "done"))
+      }
+
+      it("plans from it; a lost answer leaves none, the next capture reads Dintero's records, and the one after plans from it again", async () => {
+        const placed = await placeOrder(store, admin, env.emulator, seeded, { items: [{ variant_id: seeded.variants.outdoor, quantity: 2 }] })
+        const first = await waitForMirror(admin, placed.orderId, (m) => m.operations[0]?.status === "done")
+        const dinteroOrderId = first.dintero_order_mirror.dintero_order_id
+
+        // Normal case: the order placed by this process left the ledger; the capture lists nothing.
+        expect(await listsDuring(() => captureMirrored(placed.orderId, placed.paymentId, 10, 1).then(() => undefined))).toEqual([])
+
+        // The capture record's answer is lost (Dintero applied it): the attempt fails, the retry finds the record.
+        env.emulator.faults.add({ method: "POST", path: `${SHOPPING}/orders/:oid/captures`, kind: "lose-response", times: 1 } as any)
+        expect((await admin.capture(placed.paymentId, 10)).status).toBe(200)
+        await waitForMirror(admin, placed.orderId, (m) => captureOps(m).length === 2 && captureOps(m)[1].status === "pending" && !!captureOps(m)[1].last_error)
+        await admin.ok("post", `/admin/dintero/orders/${placed.orderId}/retry`, {})
+        await waitForMirror(admin, placed.orderId, (m) => captureOps(m).every((o: any) => o.status === "done"))
+        expect(dinteroOrder(env.emulator, dinteroOrderId).operations.captures).toHaveLength(2)
+
+        // The fallback: that retry could not vouch for a ledger, so this capture reads Dintero's four record lists.
+        const lists = await listsDuring(() => captureMirrored(placed.orderId, placed.paymentId, 10, 3).then(() => undefined))
+        expect(lists.map((l) => l.split("/").pop()!.trim()).sort()).toEqual(["authorizations", "cancellations", "captures", "refunds"])
+        // And the shortcut is back for the next one (the read above became the ledger).
+        expect(await listsDuring(() => captureMirrored(placed.orderId, placed.paymentId, 10, 4).then(() => undefined))).toEqual([])
+
+        const order = dinteroOrder(env.emulator, dinteroOrderId)
+        const ops = captureOps(await admin.ok("get", `/admin/dintero/orders/${placed.orderId}`))
+        expect(order.operations.captures.map((c: any) => c.metadata?.medusa_operation).sort()).toEqual(ops.map((o: any) => `${o.identity}#capture`).sort())
+        const { medusa, checkout, orders } = await ledgers(admin, env.emulator, placed.orderId, dinteroOrderId)
+        expect([checkout, orders]).toEqual([medusa, medusa])
+        expect(medusa).toBe(4000)
+      })
+
+      it("a record made outside the plugin: the ledger's plan is refused, and the retry plans again from Dintero's records", async () => {
+        const placed = await placeOrder(store, admin, env.emulator, seeded, { items: [{ variant_id: seeded.variants.outdoor, quantity: 2 }] })
+        const first = await waitForMirror(admin, placed.orderId, (m) => m.operations[0]?.status === "done")
+        const dinteroOrderId = first.dintero_order_mirror.dintero_order_id
+        // Someone captures everything on the Orders order in Dintero Backoffice: the ledger does not know.
+        const client = getContainer().resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE).getDinteroClient()
+        const lines = dinteroOrder(env.emulator, dinteroOrderId).line_totals.map((t: any) => ({ line_id: t.line_id, amount: t.authorized - t.cancelled - t.captured }))
+        await client.orders.createCapture(dinteroOrderId, { items: lines.filter((l: any) => l.amount > 0), payment_details: { payment_id: placed.transactionId }, success: true } as any)
+
+        expect((await admin.capture(placed.paymentId, 10)).status).toBe(200)
+        // Planned from the ledger, the record over-captures: Dintero refuses it.
+        const refused = await waitForMirror(admin, placed.orderId, (m) => captureOps(m).length === 1 && ["failed", "pending"].includes(captureOps(m)[0].status) && !!captureOps(m)[0].last_error)
+        expect(captureOps(refused)[0].last_error).toContain("more than authorized")
+        // The retry reads Dintero's records: nothing is left to capture on the lines, which the mirror says.
+        await admin.ok("post", `/admin/dintero/orders/${placed.orderId}/retry`, {})
+        const replanned = await waitForMirror(admin, placed.orderId, (m) => captureOps(m)[0].status === "needs_action")
+        expect(captureOps(replanned)[0].last_error).toContain("has no Orders line left")
+        expect(dinteroOrder(env.emulator, dinteroOrderId).operations.captures).toHaveLength(1)
+      })
+    })
   },
 })

@@ -88,5 +88,76 @@ moduleIntegrationTestRunner<DinteroOrdersService>({
       ])
       expect(created.flat().sort()).toEqual(rows.map((r) => r.id).sort())
     })
+
+    // The recorded ledger (docs/orders-mirror.md): taken off the mirror by the claim holder before it sends, put back
+    // only in the same statement as its done mark, and only by the attempt that took it last.
+    describe("the recorded ledger on the mirror row", () => {
+      const L1 = { authorizations: { T: { 1: 1000 } }, captures: {}, refunds: {}, cancellations: {} }
+      const L2 = { ...L1, captures: { T: { 1: 400 } } }
+
+      async function mirrorOf(orderId: string) {
+        const [row] = await MikroOrmWrapper.forkManager().execute(`select "recorded", "recorded_version" from "dintero_order_mirror" where "order_id" = ?`, [orderId])
+        return { recorded: row.recorded, version: Number(row.recorded_version) }
+      }
+      async function orderWithLedger() {
+        const orderId = `order_ledger_${Math.random()}`
+        await service.ensureMirror(orderId)
+        await MikroOrmWrapper.forkManager().execute(`update "dintero_order_mirror" set "recorded" = ?::jsonb where "order_id" = ?`, [JSON.stringify(L1), orderId])
+        const op = await operation({ order_id: orderId })
+        return { orderId, op }
+      }
+
+      it("only the claim holder takes it; the mirror has none while the attempt runs; done puts the new one back", async () => {
+        const { orderId, op } = await orderWithLedger()
+        // Nobody holds the claim yet: nothing is taken.
+        expect(await service.takeRecordedLedger(orderId, op.id, "worker-a")).toBeNull()
+        expect(await mirrorOf(orderId)).toEqual({ recorded: L1, version: 0 })
+
+        expect(await service.claimOperation(op.id, { owner: "worker-a", ttlMs: 60_000, from: ["pending"] })).toBe(1)
+        expect(await service.takeRecordedLedger(orderId, op.id, "worker-b")).toBeNull()
+        const taken = await service.takeRecordedLedger(orderId, op.id, "worker-a")
+        expect(taken).toEqual({ recorded: L1, version: 1 })
+        expect(await mirrorOf(orderId)).toEqual({ recorded: null, version: 1 })
+
+        expect(await service.finishOperation(op.id, "worker-a", { status: "done", completed_at: new Date() }, { orderId, version: 1, recorded: L2 })).toBe(true)
+        expect(await mirrorOf(orderId)).toEqual({ recorded: L2, version: 1 })
+      })
+
+      it("an attempt that lost its claim writes neither its outcome nor its ledger; the one that took over does", async () => {
+        const { orderId, op } = await orderWithLedger()
+        await service.claimOperation(op.id, { owner: "dead", ttlMs: 60_000, from: ["pending"] })
+        const first = await service.takeRecordedLedger(orderId, op.id, "dead")
+        expect(first).toEqual({ recorded: L1, version: 1 })
+
+        await lapse(op.id)
+        expect(await service.claimOperation(op.id, { owner: "next", ttlMs: 60_000, from: ["pending"] })).toBe(2)
+        // The next attempt finds no ledger (the dead one took it): it must read Dintero's records.
+        expect(await service.takeRecordedLedger(orderId, op.id, "next")).toEqual({ recorded: null, version: 2 })
+
+        expect(await service.finishOperation(op.id, "dead", { status: "done", completed_at: new Date() }, { orderId, version: 1, recorded: L2 })).toBe(false)
+        expect(await mirrorOf(orderId)).toEqual({ recorded: null, version: 2 })
+        const [row] = await service.listDinteroOrderOperations({ id: op.id })
+        expect(row.status).toBe("processing")
+
+        expect(await service.finishOperation(op.id, "next", { status: "done", completed_at: new Date() }, { orderId, version: 2, recorded: L2 })).toBe(true)
+        expect(await mirrorOf(orderId)).toEqual({ recorded: L2, version: 2 })
+      })
+
+      it("a ledger written under an older version than the last take is not kept (the outcome is)", async () => {
+        const { orderId, op } = await orderWithLedger()
+        await service.claimOperation(op.id, { owner: "a", ttlMs: 60_000, from: ["pending"] })
+        await service.takeRecordedLedger(orderId, op.id, "a")
+        // Another take under the same claim (as a second attempt would make) moves the version on.
+        await service.takeRecordedLedger(orderId, op.id, "a")
+        expect(await service.finishOperation(op.id, "a", { status: "done", completed_at: new Date() }, { orderId, version: 1, recorded: L2 })).toBe(true)
+        expect(await mirrorOf(orderId)).toEqual({ recorded: null, version: 2 })
+        // Positive control: the version that took last is kept.
+        const other = await orderWithLedger()
+        await service.claimOperation(other.op.id, { owner: "a", ttlMs: 60_000, from: ["pending"] })
+        const taken = await service.takeRecordedLedger(other.orderId, other.op.id, "a")
+        expect(await service.finishOperation(other.op.id, "a", { status: "done", completed_at: new Date() }, { orderId: other.orderId, version: taken!.version, recorded: L2 })).toBe(true)
+        expect(await mirrorOf(other.orderId)).toEqual({ recorded: L2, version: 1 })
+      })
+    })
   },
 })

@@ -86,6 +86,11 @@ export async function historyBench(deps: HistoryDeps, paymentId: string, operati
   const secondOfKind = byKind(last.kind)[1]
   const mirrorCounts = costs.map((c) => c.mirror_requests)
   const maxMirror = Math.max(...mirrorCounts)
+  // The normal case leaves out the operations that also release an uncaptured rest (their Orders cancellation, e.g.
+  // the first refund of a partly captured payment; docs/orders-mirror.md): one more request each, by design.
+  const releases = costs.filter((c) => mirrorRequests(toCount(c)).some((r) => /^POST \S*\/shopping\/orders\/[^/ ]+\/cancellations /.test(r)))
+  const normalCounts = costs.filter((c) => !releases.includes(c)).map((c) => c.mirror_requests)
+  const maxNormal = Math.max(...normalCounts)
   const cpuMet = (["capture", "refund"] as const).every((k) => mean(late(k)) <= mean(early(k)) * 1.2 + 10)
   const lastCapture = byKind("capture").slice(-1)[0]
   return {
@@ -117,7 +122,9 @@ export async function historyBench(deps: HistoryDeps, paymentId: string, operati
       orders_mirror_at_most_2_requests_per_capture_or_refund: {
         target: "<= 2 Dintero requests by the Orders mirror per mirrored capture or refund (normal case)",
         max: maxMirror,
-        met: maxMirror <= 2,
+        max_normal_case: maxNormal,
+        operations_releasing_a_rest: releases.map((c) => ({ n: c.n, kind: c.kind, mirror_requests: c.mirror_requests })),
+        met: maxNormal <= 2,
       },
     },
   }

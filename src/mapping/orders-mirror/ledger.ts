@@ -45,3 +45,48 @@ export function heldBy(records: OrdersRecords, paymentId: string): number {
   const cancelled = perLine(records, "cancellations", paymentId)
   return [...authorized.keys()].reduce((sum, line) => sum + at(authorized, line) - at(cancelled, line), 0)
 }
+
+/**
+ * The per-line sums of an order's payment records, kept by the outbox next to the mirror (column `recorded`, see
+ * docs/orders-mirror.md, "The recorded ledger"): kind → Dintero payment id → Orders line id → Σ amount of successful
+ * records. Dintero's records as last read plus every record the plugin created since, so a capture or refund can be
+ * planned without listing the order's four record collections again.
+ */
+export type RecordedTotals = Record<RecordKind, Record<string, Record<string, number>>>
+
+const KINDS: RecordKind[] = ["authorizations", "captures", "refunds", "cancellations"]
+
+export function emptyTotals(): RecordedTotals {
+  return { authorizations: {}, captures: {}, refunds: {}, cancellations: {} }
+}
+
+/** The totals with one more record (as sent, or as read back); a failed or empty record adds nothing. The input is not changed. */
+export function withRecord(totals: RecordedTotals, kind: RecordKind, record: OrdersRecordLike): RecordedTotals {
+  if (record.success === false || !record.items?.length) return totals
+  const paymentId = record.payment_details?.payment_id ?? ""
+  const lines = { ...(totals[kind][paymentId] ?? {}) }
+  for (const item of record.items) lines[item.line_id] = (lines[item.line_id] ?? 0) + item.amount
+  return { ...totals, [kind]: { ...totals[kind], [paymentId]: lines } }
+}
+
+/** The totals of records read back from the Orders API. */
+export function totalsOf(records: OrdersRecords): RecordedTotals {
+  let totals = emptyTotals()
+  for (const kind of KINDS) for (const record of records[kind]) totals = withRecord(totals, kind, record)
+  return totals
+}
+
+/** The totals as records (one per kind and payment): `perLine` and `heldBy` read them exactly as they read Dintero's. */
+export function recordsOfTotals(totals: RecordedTotals): OrdersRecords {
+  const records: OrdersRecords = { authorizations: [], captures: [], refunds: [], cancellations: [] }
+  for (const kind of KINDS) {
+    for (const [paymentId, lines] of Object.entries(totals[kind])) {
+      records[kind].push({
+        success: true,
+        payment_details: { payment_id: paymentId },
+        items: Object.entries(lines).map(([lineId, amount]) => ({ line_id: Number(lineId), amount })),
+      })
+    }
+  }
+  return records
+}

@@ -131,12 +131,17 @@ class DinteroOrdersService extends MedusaService({ DinteroOrderMirror, DinteroOr
   /**
    * Stores an attempt's outcome and ends the claim, only while `owner` still holds it: a pass whose claim lapsed and
    * was taken over does not overwrite the newer attempt's result. False when the claim was lost.
+   *
+   * `ledger`: the recorded ledger the attempt leaves on the order's mirror, written in the same statement as the
+   * outcome (both or neither), and only while the mirror still has no ledger and the version the attempt took
+   * (takeRecordedLedger): an attempt that lost its claim, or whose take another attempt followed, writes nothing.
    */
   @InjectManager()
   async finishOperation(
     id: string,
     owner: string,
     result: { status: OperationStatus; last_error?: string | null; next_attempt_at?: Date | null; completed_at?: Date | null },
+    ledger?: { orderId: string; version: number; recorded: Record<string, unknown> },
     @MedusaContext() ctx: Context<EntityManager> = {}
   ): Promise<boolean> {
     const sets: string[] = [`"status" = ?`, `"claimed_by" = null`, `"claimed_until" = null`, `"updated_at" = now()`]
@@ -146,11 +151,48 @@ class DinteroOrdersService extends MedusaService({ DinteroOrderMirror, DinteroOr
       sets.push(`"${key}" = ?`)
       values.push(result[key])
     }
-    const rows: unknown[] = await ctx.manager!.execute(
-      `update "dintero_order_operation" set ${sets.join(", ")} where "id" = ? and "claimed_by" = ? returning "id"`,
-      [...values, id, owner]
+    const finish = `update "dintero_order_operation" set ${sets.join(", ")} where "id" = ? and "claimed_by" = ? returning "id"`
+    if (!ledger) {
+      const rows: unknown[] = await ctx.manager!.execute(finish, [...values, id, owner])
+      return rows.length > 0
+    }
+    const rows: { finished: number }[] = await ctx.manager!.execute(
+      `with "finished" as (${finish}),
+            "kept" as (
+              update "dintero_order_mirror" set "recorded" = ?::jsonb
+               where "order_id" = ? and "deleted_at" is null and "recorded" is null and "recorded_version" = ?
+                 and exists (select 1 from "finished")
+               returning "id")
+       select (select count(*) from "finished")::int as "finished", (select count(*) from "kept")::int as "kept"`,
+      [...values, id, owner, JSON.stringify(ledger.recorded), ledger.orderId, ledger.version]
     )
-    return rows.length > 0
+    return Number(rows[0]?.finished ?? 0) > 0
+  }
+
+  /**
+   * Takes the order's recorded ledger off its mirror row for one attempt (the row's ledger becomes null and its
+   * version is bumped), only while `owner` holds the claim on operation `operationId`. Answers what was there and the
+   * new version (the one finishOperation may put a ledger back under), or null when the claim is not held or the
+   * order has no mirror. Every attempt takes it before it sends anything: an attempt that dies or fails leaves no
+   * ledger, and the next plan reads Dintero's records.
+   */
+  @InjectManager()
+  async takeRecordedLedger(
+    orderId: string,
+    operationId: string,
+    owner: string,
+    @MedusaContext() ctx: Context<EntityManager> = {}
+  ): Promise<{ recorded: unknown; version: number } | null> {
+    const rows: { recorded: unknown; version: number }[] = await ctx.manager!.execute(
+      `update "dintero_order_mirror" m set "recorded" = null, "recorded_version" = m."recorded_version" + 1
+         from (select "id", "recorded" from "dintero_order_mirror" where "order_id" = ? and "deleted_at" is null for update) old
+        where m."id" = old."id"
+          and exists (select 1 from "dintero_order_operation" o where o."id" = ? and o."claimed_by" = ? and o."status" = 'processing')
+        returning old."recorded" as "recorded", m."recorded_version" as "version"`,
+      [orderId, operationId, owner]
+    )
+    const [taken] = rows
+    return taken ? { recorded: taken.recorded, version: Number(taken.version) } : null
   }
 
   /**

@@ -5,8 +5,10 @@
  * it was stored, so parsing must not drop anything from it.
  */
 import { z } from "zod"
+import { TransactionEvent, TransactionStatus } from "../../dintero/contract"
 import type { MirroredLine, MirrorSnapshot, OrdersDraftBody, OrdersDraftItem, PaymentOperationBody } from "../../mapping/orders"
 import type { EditRecord } from "../../mapping/orders-mirror/plan-edit"
+import type { RecordedTotals } from "../../mapping/orders-mirror/ledger"
 import type { LedgerLine, MirrorState } from "../../mapping/orders-mirror/state"
 import type { OperationKind, OperationStatus } from "../../modules/dintero-orders/models/order-operation"
 
@@ -58,6 +60,11 @@ const ledgerLine: z.ZodType<LedgerLine> = z.looseObject({
   reversed_by: z.number().int().optional(),
 })
 
+const checkoutSeen = z.looseObject({
+  status: TransactionStatus.optional(),
+  events: z.array(TransactionEvent),
+})
+
 const keyedBody = z.looseObject({ key: z.string(), body: paymentOperationBodySchema })
 
 export const mirrorStateSchema: z.ZodType<MirrorState> = z.looseObject({
@@ -100,6 +107,10 @@ export const OPERATION_SCHEMAS = {
       event_found: z.boolean(),
       /** The cancellation of what Checkout released with this (last) capture, or no longer captures after a refund. */
       release: paymentOperationBodySchema.optional(),
+      /** Planned from the mirror's recorded ledger (not from Dintero's records read back): a retry checks it. */
+      from_ledger: z.boolean().optional(),
+      /** With from_ledger: the Checkout transaction's status and this event as the plan saw them (a re-plan uses them). */
+      checkout_seen: checkoutSeen.optional(),
     }),
   },
   refund: {
@@ -110,6 +121,8 @@ export const OPERATION_SCHEMAS = {
       event_found: z.boolean(),
       /** The cancellation of the rest a refund left uncapturable (a partly captured transaction refunded). */
       release: paymentOperationBodySchema.optional(),
+      from_ledger: z.boolean().optional(),
+      checkout_seen: checkoutSeen.optional(),
     }),
   },
   order_edit: {
@@ -211,3 +224,18 @@ export function parseMirrorState(state: unknown): Parsed<MirrorState | null> {
   return parsed.success ? { ok: true, value: parsed.data } : { ok: false, reason: describeIssues("mirror state", parsed.error).replace("operation's ", "") }
 }
 
+
+const totalsByLine = z.record(z.string(), z.record(z.string(), minor))
+const recordedTotalsSchema: z.ZodType<RecordedTotals> = z.object({
+  authorizations: totalsByLine,
+  captures: totalsByLine,
+  refunds: totalsByLine,
+  cancellations: totalsByLine,
+})
+
+/** The mirror's recorded ledger column. Only ever a shortcut: a missing or unreadable one is null (read Dintero's records). */
+export function parseRecordedTotals(recorded: unknown): RecordedTotals | null {
+  if (recorded == null) return null
+  const parsed = recordedTotalsSchema.safeParse(recorded)
+  return parsed.success ? parsed.data : null
+}

@@ -6,7 +6,8 @@
  */
 import type { OrdersApi, OrdersPaymentOperation, OrdersPaymentOperationCreate } from "../../dintero"
 import type { OrdersDraftBody, PaymentOperationBody } from "../../mapping/orders"
-import { findByMarker, type OrdersRecords } from "../../mapping/orders-mirror/ledger"
+import { AttemptLedger, type LedgerSource } from "../../mapping/orders-mirror/attempt-ledger"
+import { findByMarker, type OrdersRecords, type RecordKind } from "../../mapping/orders-mirror/ledger"
 import type { Progress } from "./operation"
 
 /** Where the recorder keeps what it already sent (the operation's `progress`, saved on every change). */
@@ -26,7 +27,9 @@ export class OrdersRecorder {
     private readonly identity: string,
     /** Attempts made, this one included: a first attempt has nothing to look up. */
     private readonly attempts: number,
-    private readonly store: ProgressStore
+    private readonly store: ProgressStore,
+    /** What this attempt can vouch for of the order's records (the recorded ledger it leaves behind, or none). */
+    readonly ledger: AttemptLedger = new AttemptLedger(null, true)
   ) {}
 
   /** Every payment record of the Dintero order, read back (plans start from what Dintero holds). */
@@ -37,32 +40,49 @@ export class OrdersRecorder {
       this.orders.listRefunds(dinteroOrderId),
       this.orders.listCancellations(dinteroOrderId),
     ])
-    return { authorizations, captures, refunds, cancellations }
+    const records = { authorizations, captures, refunds, cancellations }
+    this.ledger.read(records)
+    return records
+  }
+
+  /**
+   * The payment records a capture or refund is planned from: the recorded ledger on a first attempt that took one
+   * (no Dintero request), else Dintero's records read back.
+   */
+  async plannedRecords(dinteroOrderId: string): Promise<{ records: OrdersRecords; from: LedgerSource }> {
+    const recorded = this.attempts === 1 ? this.ledger.plannable() : null
+    if (recorded) return { records: recorded, from: "ledger" }
+    return { records: await this.readRecords(dinteroOrderId), from: "dintero" }
+  }
+
+  /** Whether `records` hold the record this operation's step `key` created (found by its marker). */
+  holds(records: OrdersRecords, kind: RecordKind, key: string): boolean {
+    return !!findByMarker(records[kind], `${this.identity}#${key}`)
   }
 
   recordAuthorization(dinteroOrderId: string, key: string, body: PaymentOperationBody): Promise<void> {
-    return this.once(key, body, {
+    return this.once(key, body, "authorizations", {
       list: () => this.orders.listAuthorizations(dinteroOrderId),
       create: (b) => this.orders.createAuthorization(dinteroOrderId, b),
     })
   }
 
   recordCapture(dinteroOrderId: string, key: string, body: PaymentOperationBody): Promise<void> {
-    return this.once(key, body, {
+    return this.once(key, body, "captures", {
       list: () => this.orders.listCaptures(dinteroOrderId),
       create: (b) => this.orders.createCapture(dinteroOrderId, b),
     })
   }
 
   recordRefund(dinteroOrderId: string, key: string, body: PaymentOperationBody): Promise<void> {
-    return this.once(key, body, {
+    return this.once(key, body, "refunds", {
       list: () => this.orders.listRefunds(dinteroOrderId),
       create: (b) => this.orders.createRefund(dinteroOrderId, b),
     })
   }
 
   recordCancellation(dinteroOrderId: string, key: string, body: PaymentOperationBody): Promise<void> {
-    return this.once(key, body, {
+    return this.once(key, body, "cancellations", {
       list: () => this.orders.listCancellations(dinteroOrderId),
       create: (b) => this.orders.createCancellation(dinteroOrderId, b),
     })
@@ -71,18 +91,34 @@ export class OrdersRecorder {
   private async once(
     key: string,
     body: PaymentOperationBody,
+    kind: RecordKind,
     api: { list: () => Promise<OrdersPaymentOperation[]>; create: (body: OrdersPaymentOperationCreate) => Promise<OrdersPaymentOperation> }
   ): Promise<void> {
     const sent = this.store.progress.sent ?? {}
-    if (sent[key]) return
+    if (sent[key]) {
+      this.ledger.sentEarlier()
+      return
+    }
     const marker = `${this.identity}#${key}`
     let id: string | undefined
     if (this.attempts > 1) id = findByMarker(await api.list(), marker)?.id
+    // Applied by an earlier attempt whose answer was lost: whether the ledger's base counts it is not known.
+    if (id) this.ledger.distrust()
     if (!id) {
-      const created = await api.create({ ...body, processed_by: PROCESSED_BY, metadata: { medusa_operation: marker } })
-      id = created.id
+      id = (await this.sending(() => api.create({ ...body, processed_by: PROCESSED_BY, metadata: { medusa_operation: marker } }))).id
+      this.ledger.created(kind, body)
     }
     await this.store.set("sent", { ...sent, [key]: id })
+  }
+
+  /** A request that may change Dintero's records: without its answer, what it did is unknown. */
+  private async sending<T>(send: () => Promise<T>): Promise<T> {
+    try {
+      return await send()
+    } catch (e) {
+      this.ledger.distrust()
+      throw e
+    }
   }
 
   /**
@@ -114,9 +150,11 @@ export class OrdersRecorder {
       draftId = draft.id
       await this.store.set("draft_id", draftId)
     }
-    const { orders } = await this.orders.completeDraft(draftId)
+    const { orders } = await this.sending(() => this.orders.completeDraft(draftId))
     const orderId = existingOrderId ?? orders[0]?.order_id
     if (!orderId) throw new Error(`completing draft ${draftId} returned no order`)
+    // A Dintero order this attempt created holds no payment record yet: the ledger starts empty.
+    if (!existingOrderId) this.ledger.newOrder()
     await this.store.set("completed_order_id", orderId)
     return { ok: true, orderId }
   }

@@ -17,7 +17,8 @@ import { mirrorOrderEdit } from "./handlers/order-edit"
 import { mirrorOrderPlaced } from "./handlers/order-placed"
 import { mirrorPartAuthorization } from "./handlers/part-authorization"
 import { mirrorPaymentRecord } from "./handlers/payment-record"
-import { parseMirrorState, parseOperation, type Operation, type OperationRow, type Progress } from "./operation"
+import { AttemptLedger } from "../../mapping/orders-mirror/attempt-ledger"
+import { parseMirrorState, parseOperation, parseRecordedTotals, type Operation, type OperationRow, type Progress } from "./operation"
 import { OrdersRecorder } from "./orders-recorder"
 import { needsAction, type Outcome } from "./outcome"
 import { logger } from "./schedule"
@@ -79,14 +80,22 @@ class AttemptRunner {
     const stored = { plan: (row.plan ?? null) as Json | null, progress: (row.progress ?? {}) as Json }
     let result: AttemptResult
     const ctx = { attempts, maxAttempts: this.svc.mirrorOptions.maxAttempts, now: new Date() }
+    // The recorded ledger is taken off the mirror before anything is sent, and put back (with what this attempt
+    // added) only together with a done or skipped mark: a failed, stopped or dead attempt leaves none behind.
+    let taken: { recorded: unknown; version: number } | null = null
+    let ledger = new AttemptLedger(null, true)
     try {
-      const outcome = await this.outcomeOf(row, attempts, stored)
+      taken = await this.svc.takeRecordedLedger(this.orderId, row.id, this.owner)
+      ledger = new AttemptLedger(parseRecordedTotals(taken?.recorded), hasProgress(row.progress))
+      const outcome = await this.outcomeOf(row, attempts, stored, ledger)
       result = classifyOutcome(outcome, { ...ctx, now: new Date() })
     } catch (e) {
       result = classifyError(e, { ...ctx, now: new Date() })
     }
     const { proceed, log, ...outcome } = result
-    if (!(await this.svc.finishOperation(row.id, this.owner, outcome))) {
+    const kept = taken && (outcome.status === "done" || outcome.status === "skipped") ? ledger.after() : null
+    const keep = kept && taken ? { orderId: this.orderId, version: taken.version, recorded: { ...kept } } : undefined
+    if (!(await this.svc.finishOperation(row.id, this.owner, outcome, keep))) {
       logger(this.container)?.warn(`[dintero] orders mirror ${row.identity} (attempt ${attempts}): the claim lapsed before the attempt ended; its result is left to the pass that took it over`)
       return false
     }
@@ -96,7 +105,7 @@ class AttemptRunner {
     return proceed
   }
 
-  private async outcomeOf(row: OperationRow, attempts: number, stored: { plan: Json | null; progress: Json }): Promise<Outcome> {
+  private async outcomeOf(row: OperationRow, attempts: number, stored: { plan: Json | null; progress: Json }, ledger: AttemptLedger): Promise<Outcome> {
     const [mirrorRow] = await this.svc.listDinteroOrderMirrors({ order_id: this.orderId })
     if (!mirrorRow) return needsAction("the order has no mirror row")
     const state = parseMirrorState(mirrorRow.state)
@@ -113,22 +122,22 @@ class AttemptRunner {
     const op = parsed.value
     switch (op.kind) {
       case "order_placed":
-        return mirrorOrderPlaced(this.contextFor(op, mirror, stored))
+        return mirrorOrderPlaced(this.contextFor(op, mirror, stored, ledger))
       case "authorization":
-        return mirrorPartAuthorization(this.contextFor(op, mirror, stored))
+        return mirrorPartAuthorization(this.contextFor(op, mirror, stored, ledger))
       case "capture":
       case "refund":
-        return mirrorPaymentRecord(this.contextFor<"capture" | "refund">(op, mirror, stored))
+        return mirrorPaymentRecord(this.contextFor<"capture" | "refund">(op, mirror, stored, ledger))
       case "order_edit":
-        return mirrorOrderEdit(this.contextFor(op, mirror, stored))
+        return mirrorOrderEdit(this.contextFor(op, mirror, stored, ledger))
       case "cancellation":
-        return mirrorCancellation(this.contextFor(op, mirror, stored))
+        return mirrorCancellation(this.contextFor(op, mirror, stored, ledger))
       case "notice":
         return needsAction(op.input.message ?? "see the operation's input")
     }
   }
 
-  private contextFor<K extends OperationKind>(op: Operation<K>, mirror: Mirror, stored: { plan: Json | null; progress: Json }): OperationContext<K> {
+  private contextFor<K extends OperationKind>(op: Operation<K>, mirror: Mirror, stored: { plan: Json | null; progress: Json }, ledger: AttemptLedger): OperationContext<K> {
     const svc = this.svc
     const persist = () => svc.updateDinteroOrderOperations({ id: op.id, plan: stored.plan, progress: stored.progress })
     const progressStore = {
@@ -148,7 +157,7 @@ class AttemptRunner {
       mirror,
       client: this.client,
       options: svc.mirrorOptions,
-      recorder: new OrdersRecorder(this.client.orders, op.identity, op.attempts, progressStore),
+      recorder: new OrdersRecorder(this.client.orders, op.identity, op.attempts, progressStore, ledger),
       async setPlan(plan) {
         op.plan = plan
         stored.plan = plan
@@ -164,4 +173,9 @@ class AttemptRunner {
       notice: (key, message) => svc.recordNotice(this.orderId, key, message),
     }
   }
+}
+
+/** Whether an earlier attempt got anywhere (a sent step, a draft): its records may be missing from a ledger. */
+function hasProgress(progress: unknown): boolean {
+  return !!progress && typeof progress === "object" && Object.values(progress).some((v) => v != null && (typeof v !== "object" || Object.keys(v).length > 0))
 }

@@ -102,11 +102,32 @@ function holdsAfter(records: OrdersRecords, refund: number, release: { amount: n
   return open > 0 || sum("captures") - sum("refunds") - refund > 0
 }
 
+/** What a plan used of the Checkout transaction: its status and the event of this capture or refund. */
+type CheckoutSeen = Pick<Transaction, "events"> & { status?: Transaction["status"] }
+
+function checkoutSeen(tx: CheckoutSeen, kind: Kind, reference: string, amount: number): Required<Pick<CheckoutSeen, "events">> & CheckoutSeen {
+  const event = findCheckoutEvent(tx, kind === "capture" ? "CAPTURE" : "REFUND", reference, amount)
+  return { ...(tx.status && { status: tx.status }), events: event ? [event] : [] }
+}
+
 export async function mirrorPaymentRecord(ctx: OperationContext<Kind>): Promise<Outcome> {
   const kind = ctx.op.kind
   const dinteroOrderId = ctx.mirror.dintero_order_id
   if (!dinteroOrderId) return WAITING_FOR_DINTERO_ORDER
   let plan = ctx.op.plan
+  let read: OrdersRecords | undefined
+  let seen: CheckoutSeen | undefined
+  // Doubt about a plan made from the recorded ledger that has sent nothing yet (a retry: Dintero refused it, or its
+  // answer was lost): if Dintero holds its record, it was applied and is kept; otherwise it is made again from
+  // Dintero's records (a ledger that missed a record made outside the plugin planned it wrong), with the Checkout
+  // transaction as the first plan saw it: read now, a later capture's status would release what this one must not.
+  if (plan?.from_ledger && plan.checkout_seen && ctx.op.attempts > 1 && Object.keys(ctx.op.progress.sent ?? {}).length === 0) {
+    read = await ctx.recorder.readRecords(dinteroOrderId)
+    if (!ctx.recorder.holds(read, kind === "capture" ? "captures" : "refunds", kind)) {
+      seen = plan.checkout_seen
+      plan = null
+    }
+  }
   if (!plan) {
     const { payment_id: paymentId, record_id: recordId } = ctx.op.input
     const payment = await loadPayment(ctx.container, paymentId)
@@ -121,12 +142,13 @@ export async function mirrorPaymentRecord(ctx: OperationContext<Kind>): Promise<
     const state = ctx.mirror.state
     const amount = minor(row, payment.currency_code.toUpperCase())
     const reference = paymentRecordReference(payment.id, kind, index, amount)
-    const tx = await ctx.client.checkout.getTransaction(transactionId)
+    const tx: CheckoutSeen = seen ?? (await ctx.client.checkout.getTransaction(transactionId))
     if (!state) return needsAction("the order has not been mirrored yet")
-    const records = await ctx.recorder.readRecords(dinteroOrderId)
+    // Normally from the recorded ledger (no Orders request); Dintero's records on a retry or without one.
+    const { records, from } = read ? { records: read, from: "dintero" } : await ctx.recorder.plannedRecords(dinteroOrderId)
     const planned = planPaymentRecord({ kind, amount, reference, transactionId, tx, records, state, isOriginalPayment: payment.id === state.original_payment_id })
     if (!planned.ok) return needsAction(planned.reason)
-    plan = planned.plan
+    plan = from === "ledger" ? { ...planned.plan, from_ledger: true, checkout_seen: checkoutSeen(tx, kind, reference, amount) } : planned.plan
     await ctx.setPlan(plan)
   }
   if (kind === "capture") await ctx.recorder.recordCapture(dinteroOrderId, "capture", plan.body)
