@@ -1,11 +1,8 @@
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { createCartCreditLinesWorkflow, refreshCartItemsWorkflow } from "@medusajs/medusa/core-flows"
 import type { MedusaContainer } from "@medusajs/framework/types"
-import type { AdminApi, StoreApi } from "../../scripts/lib/store-api"
-import type { SeededStore } from "../../scripts/lib/seed-store"
 import { toMinorUnits } from "../../src/mapping/money"
 import { CREDIT_LINE_ID } from "../../src/mapping/session"
-import { seedAndLogin, useDinteroEnvironment } from "../utils/environment"
+import { dinteroTestSuite } from "../utils/dintero-test-suite"
 import { dinteroOrder } from "./orders-mirror-helpers"
 import { openAuthorizations, orphans, settleByJob, threeLedgers } from "./ledger-helpers"
 
@@ -20,22 +17,15 @@ import { openAuthorizations, orphans, settleByJob, threeLedgers } from "./ledger
  */
 jest.setTimeout(240_000)
 
-const env = useDinteroEnvironment()
-
 const opsOf = (m: any, kind: string) => m.operations.filter((o: any) => o.kind === kind)
 const unfinished = (m: any) => m.operations.filter((o: any) => o.kind !== "notice" && !["done", "skipped"].includes(o.status))
 const NOK = (v: unknown) => toMinorUnits(v as any, "NOK")
 
-medusaIntegrationTestRunner({
-  testSuite: ({ api, getContainer }) => {
-    let seeded: SeededStore
-    let store: StoreApi
-    let admin: AdminApi
+const env = dinteroTestSuite({
+  testSuite: ({ getContainer, seeded, store, admin }) => {
     let container: MedusaContainer
-
-    beforeEach(async () => {
+    beforeEach(() => {
       container = getContainer()
-      ;({ seeded, store, admin } = await seedAndLogin(api, container))
     })
 
     /** What the loyalty plugin's add-gift-card-to-cart does once it has checked the card: credit line, then refresh. */
