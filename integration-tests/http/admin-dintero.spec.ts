@@ -1,26 +1,18 @@
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import { AdminApi, StoreApi } from "../../scripts/lib/store-api"
-import type { SeededStore } from "../../scripts/lib/seed-store"
-import { seedAndLogin, useDinteroEnvironment } from "../utils/environment"
+import { AdminApi } from "../../scripts/lib/store-api"
+import { dinteroTestSuite } from "../utils/dintero-test-suite"
 import { DEFAULTS } from "../../emulator"
 import { dinteroOrder, placeOnHold, waitForMirror } from "./orders-mirror-helpers"
 
 jest.setTimeout(180_000)
 
 const CALLBACK_SECRET = "admin-spec-callback-secret"
-const env = useDinteroEnvironment({
-  emulator: { signatureSecret: CALLBACK_SECRET },
-  env: { DINTERO_CALLBACK_SECRET: CALLBACK_SECRET },
-})
-
-medusaIntegrationTestRunner({
-  testSuite: ({ api, getContainer }) => {
-    let seeded: SeededStore
-    let store: StoreApi
-    let admin: AdminApi
-
-    beforeEach(async () => {
-      ;({ seeded, store, admin } = await seedAndLogin(api, getContainer()))
+const env = dinteroTestSuite({
+  environment: {
+    emulator: { signatureSecret: CALLBACK_SECRET },
+    env: { DINTERO_CALLBACK_SECRET: CALLBACK_SECRET },
+  },
+  testSuite: ({ api, getContainer, seeded, store, admin }) => {
+    beforeEach(() => {
       // The dev store's three profiles (NOK, SEK, DKK), as the emulator starts with them.
       env.emulator.options.profiles = [...DEFAULTS.profiles]
     })

@@ -1,11 +1,11 @@
 import axios from "axios"
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import type { AdminApi, StoreApi } from "../../scripts/lib/store-api"
-import type { SeededStore } from "../../scripts/lib/seed-store"
-import { seedAndLogin, useDinteroEnvironment } from "../utils/environment"
+import { dinteroTestSuite } from "../utils/dintero-test-suite"
 import { dinteroOrder, ledgers, settled, waitForMirror } from "./orders-mirror-helpers"
 
 jest.setTimeout(240_000)
+
+/** 2 × 199.00 + 49.00 shipping, in øre. */
+const TOTAL = 44700
 
 // Issue 8 item 2: auto-capture is asynchronous at Dintero. The transaction is AUTHORIZED first and CAPTURED later,
 // possibly after the shopper's return, possibly after failed attempts that Dintero retries (SPEC-TS:3204-3223
@@ -15,22 +15,13 @@ jest.setTimeout(240_000)
 //
 // The store runs with `autoCapture: true`. The emulator's auto-capture timer is set far beyond any test: each attempt is
 // run by the test itself (emulator.runAutoCapture), so the interleavings are chosen, not raced.
-const env = useDinteroEnvironment({
-  emulator: { autoCaptureDelayMs: 3_600_000, autoCaptureFailureCallbacks: true },
-  env: { DINTERO_AUTO_CAPTURE: "true" },
-})
-
-/** 2 × 199.00 + 49.00 shipping, in øre. */
-const TOTAL = 44700
-
-medusaIntegrationTestRunner({
-  testSuite: ({ api, getContainer }) => {
-    let seeded: SeededStore
-    let store: StoreApi
-    let admin: AdminApi
-
-    beforeEach(async () => {
-      ;({ seeded, store, admin } = await seedAndLogin(api, getContainer()))
+const env = dinteroTestSuite({
+  environment: {
+    emulator: { autoCaptureDelayMs: 3_600_000, autoCaptureFailureCallbacks: true },
+    env: { DINTERO_AUTO_CAPTURE: "true" },
+  },
+  testSuite: ({ getContainer, seeded, store, admin }) => {
+    beforeEach(() => {
       env.emulator.options.autoCaptureFailures = 0
     })
 

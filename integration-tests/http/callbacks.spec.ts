@@ -1,30 +1,18 @@
 import axios from "axios"
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { Modules } from "@medusajs/framework/utils"
 import { DinteroClient, signCallback } from "../../src/dintero"
-import type { AdminApi, StoreApi } from "../../scripts/lib/store-api"
-import type { SeededStore } from "../../scripts/lib/seed-store"
-import { seedAndLogin, useDinteroEnvironment } from "../utils/environment"
+import { dinteroTestSuite } from "../utils/dintero-test-suite"
 
 jest.setTimeout(180_000)
 
 // Signed callbacks, as a merchant with a Dintero signature secret runs them.
 const SECRET = "callback-signing-secret"
-const env = useDinteroEnvironment({
-  emulator: { signatureSecret: SECRET },
-  env: { DINTERO_CALLBACK_SECRET: SECRET },
-})
-
-medusaIntegrationTestRunner({
-  testSuite: ({ api, getContainer }) => {
-    let seeded: SeededStore
-    let store: StoreApi
-    let admin: AdminApi
-
-    beforeEach(async () => {
-      ;({ seeded, store, admin } = await seedAndLogin(api, getContainer()))
-    })
-
+const env = dinteroTestSuite({
+  environment: {
+    emulator: { signatureSecret: SECRET },
+    env: { DINTERO_CALLBACK_SECRET: SECRET },
+  },
+  testSuite: ({ getContainer, seeded, store, admin }) => {
     async function cartWithSession(quantity = 1) {
       const cart = await store.prepareCart({
         regionId: seeded.regionId,

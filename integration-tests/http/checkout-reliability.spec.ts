@@ -1,31 +1,19 @@
 import axios from "axios"
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { Modules } from "@medusajs/framework/utils"
 import { commitCapture } from "../../emulator/transaction-ops"
 import { DinteroClient } from "../../src/dintero"
-import type { AdminApi, StoreApi } from "../../scripts/lib/store-api"
-import type { SeededStore } from "../../scripts/lib/seed-store"
-import { seedAndLogin, useDinteroEnvironment } from "../utils/environment"
+import { dinteroTestSuite } from "../utils/dintero-test-suite"
 
 jest.setTimeout(180_000)
+
+const HELD = new Set(["AUTHORIZED", "ON_HOLD", "CAPTURED", "PARTIALLY_CAPTURED", "PARTIALLY_REFUNDED", "REFUNDED"])
 
 // Issue 9 "money held, no order" and issue 8 items 1, 2, 8, 10 on the checkout/callback road.
 // Dintero does not promise to copy session metadata onto transactions (../shared/reference/dintero-api.md §12), so
 // this whole file runs with the emulator NOT copying it: every road here finds the Medusa side without it.
-const env = useDinteroEnvironment({ emulator: { copySessionMetadataToTransaction: false } })
-
-const HELD = new Set(["AUTHORIZED", "ON_HOLD", "CAPTURED", "PARTIALLY_CAPTURED", "PARTIALLY_REFUNDED", "REFUNDED"])
-
-medusaIntegrationTestRunner({
-  testSuite: ({ api, getContainer }) => {
-    let seeded: SeededStore
-    let store: StoreApi
-    let admin: AdminApi
-
-    beforeEach(async () => {
-      ;({ seeded, store, admin } = await seedAndLogin(api, getContainer()))
-    })
-
+const env = dinteroTestSuite({
+  environment: { emulator: { copySessionMetadataToTransaction: false } },
+  testSuite: ({ getContainer, seeded, store, admin }) => {
     const headers = () => ({ headers: { "x-publishable-api-key": seeded.publishableKey } })
     const dinteroTx = (id: string) => env.emulator.state.transactions.find((t: any) => t.id === id) as any
     const dinteroSessions = (cartId: string) =>

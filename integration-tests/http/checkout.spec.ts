@@ -1,10 +1,7 @@
 import axios from "axios"
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { createPromotionsWorkflow } from "@medusajs/medusa/core-flows"
 import { DinteroClient } from "../../src/dintero"
-import type { AdminApi, StoreApi } from "../../scripts/lib/store-api"
-import type { SeededStore } from "../../scripts/lib/seed-store"
-import { seedAndLogin, useDinteroEnvironment } from "../utils/environment"
+import { dinteroTestSuite } from "../utils/dintero-test-suite"
 
 jest.setTimeout(180_000)
 
@@ -28,18 +25,9 @@ for (const method of ["log", "info", "warn", "error", "debug"] as const) {
 
 // The Orders mirror reads the Checkout transaction in the background after captures and refunds; this file counts
 // Checkout requests precisely (fault budgets), so it runs with the mirror off. orders-mirror.spec.ts covers it.
-const env = useDinteroEnvironment({ env: { LOG_LEVEL: "debug", DINTERO_ORDERS_MIRROR: "false" } })
-
-medusaIntegrationTestRunner({
-  testSuite: ({ api, getContainer }) => {
-    let seeded: SeededStore
-    let store: StoreApi
-    let admin: AdminApi
-
-    beforeEach(async () => {
-      ;({ seeded, store, admin } = await seedAndLogin(api, getContainer()))
-    })
-
+const env = dinteroTestSuite({
+  environment: { env: { LOG_LEVEL: "debug", DINTERO_ORDERS_MIRROR: "false" } },
+  testSuite: ({ getContainer, seeded, store, admin }) => {
     async function paidCart(quantity = 2) {
       const cart = await store.prepareCart({
         regionId: seeded.regionId,

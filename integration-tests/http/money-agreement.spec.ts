@@ -1,33 +1,21 @@
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import type { AdminApi, StoreApi } from "../../scripts/lib/store-api"
-import type { SeededStore } from "../../scripts/lib/seed-store"
 import { DinteroClient } from "../../src/dintero"
 import { toMinorUnits } from "../../src/mapping/money"
-import { seedAndLogin, useDinteroEnvironment } from "../utils/environment"
+import { dinteroTestSuite } from "../utils/dintero-test-suite"
 
 jest.setTimeout(240_000)
-
-// Medusa and Dintero agree after any failure (issue 9 item 3, issue 8 item 2.3): an attempt Dintero applied is
-// recorded in Medusa before anything else is sent, or the new operation is refused with a message saying what
-// Dintero has; a 2xx whose event says success:false records nothing and shows Dintero's reason.
-// The mirror is off: this file counts Checkout events precisely; orders-mirror.spec.ts covers the mirror.
-const env = useDinteroEnvironment({ env: { DINTERO_ORDERS_MIRROR: "false" } })
 
 const CAPTURE = "/checkout/v1/transactions/:id/capture"
 const REFUND = "/checkout/v1/transactions/:id/refund"
 const VOID = "/checkout/v1/transactions/:id/void"
 const READ = "/checkout/v1/transactions/:id"
 
-medusaIntegrationTestRunner({
-  testSuite: ({ api, getContainer }) => {
-    let seeded: SeededStore
-    let store: StoreApi
-    let admin: AdminApi
-
-    beforeEach(async () => {
-      ;({ seeded, store, admin } = await seedAndLogin(api, getContainer()))
-    })
-
+// Medusa and Dintero agree after any failure (issue 9 item 3, issue 8 item 2.3): an attempt Dintero applied is
+// recorded in Medusa before anything else is sent, or the new operation is refused with a message saying what
+// Dintero has; a 2xx whose event says success:false records nothing and shows Dintero's reason.
+// The mirror is off: this file counts Checkout events precisely; orders-mirror.spec.ts covers the mirror.
+const env = dinteroTestSuite({
+  environment: { env: { DINTERO_ORDERS_MIRROR: "false" } },
+  testSuite: ({ seeded, store, admin }) => {
     /** 2 × 199.00 + 49.00 shipping = 447.00 NOK, authorized. */
     async function placedOrder() {
       const cart = await store.prepareCart({

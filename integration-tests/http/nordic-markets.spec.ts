@@ -1,10 +1,8 @@
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { Modules } from "@medusajs/framework/utils"
 import { createRegionsWorkflow } from "@medusajs/medusa/core-flows"
-import type { AdminApi, StoreApi } from "../../scripts/lib/store-api"
-import type { MarketCode, SeededStore } from "../../scripts/lib/seed-store"
+import type { MarketCode } from "../../scripts/lib/seed-store"
 import { toMinorUnits } from "../../src/mapping/money"
-import { seedAndLogin, useDinteroEnvironment } from "../utils/environment"
+import { dinteroTestSuite } from "../utils/dintero-test-suite"
 import { dinteroOrder, editOrder, ledgers, orderItems, placeOrder, settled, waitForMirror } from "./orders-mirror-helpers"
 
 /**
@@ -14,8 +12,6 @@ import { dinteroOrder, editOrder, ledgers, orderItems, placeOrder, settled, wait
  */
 
 jest.setTimeout(240_000)
-
-const env = useDinteroEnvironment()
 
 /** medusa-config.ts: the profile each market's sessions must use. */
 const PROFILE: Record<MarketCode, string> = { no: "default", se: "sweden", dk: "denmark" }
@@ -33,16 +29,8 @@ const EXPECTED: Record<MarketCode, { total: number; chairs: number; chairsVat: n
 const ops = (m: any, kind: string) => m.operations.filter((o: any) => o.kind === kind)
 const sessionRequests = () => env.emulator.requests.filter((r) => r.method === "POST" && r.path === "/checkout/v1/sessions-profile")
 
-medusaIntegrationTestRunner({
-  testSuite: ({ api, getContainer }) => {
-    let seeded: SeededStore
-    let store: StoreApi
-    let admin: AdminApi
-
-    beforeEach(async () => {
-      ;({ seeded, store, admin } = await seedAndLogin(api, getContainer()))
-    })
-
+const env = dinteroTestSuite({
+  testSuite: ({ getContainer, seeded, store, admin }) => {
     it.each(["no", "se", "dk"] as MarketCode[])(
       "%s: checkout through the market's own payment profile and currency, capture, order edit and refund",
       async (code) => {

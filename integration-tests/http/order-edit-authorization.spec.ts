@@ -1,26 +1,13 @@
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import type { AdminApi, StoreApi } from "../../scripts/lib/store-api"
-import type { SeededStore } from "../../scripts/lib/seed-store"
 import { reconcileStore } from "../../src/workflows/reconcile/reconcile"
-import { seedAndLogin, useDinteroEnvironment } from "../utils/environment"
+import { dinteroTestSuite } from "../utils/dintero-test-suite"
 import { dinteroOrder, editOrder, ledgers, orderItems, settled, sleep, waitForMirror } from "./orders-mirror-helpers"
 
 jest.setTimeout(240_000)
 
 // Order edits on authorized, uncaptured payments (Medusa issue #14984): the shopper is not asked to pay twice and
 // no hold is released behind the merchant's back.
-const env = useDinteroEnvironment()
-
-medusaIntegrationTestRunner({
-  testSuite: ({ api, getContainer }) => {
-    let seeded: SeededStore
-    let store: StoreApi
-    let admin: AdminApi
-
-    beforeEach(async () => {
-      ;({ seeded, store, admin } = await seedAndLogin(api, getContainer()))
-    })
-
+const env = dinteroTestSuite({
+  testSuite: ({ getContainer, seeded, store, admin }) => {
     /** 2 × 199.00 + 49.00 shipping = 447.00 NOK, authorized and not captured. */
     async function authorizedOrder(paymentProductType = "dintero_psp.creditcard") {
       const cart = await store.prepareCart({

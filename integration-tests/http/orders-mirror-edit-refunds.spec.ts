@@ -1,28 +1,15 @@
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import type { AdminApi, StoreApi } from "../../scripts/lib/store-api"
-import type { SeededStore } from "../../scripts/lib/seed-store"
-import { seedAndLogin, useDinteroEnvironment } from "../utils/environment"
+import { dinteroTestSuite } from "../utils/dintero-test-suite"
 import { dinteroOrder, editOrder, ledgers, orderItems, placeOrder, settled, waitForMirror } from "./orders-mirror-helpers"
 
 jest.setTimeout(240_000)
 
+const ops = (m: any, kind: string) => m.operations.filter((o: any) => o.kind === kind)
+
 // Issue 9: refunds after an edit follow the edited lines. An invoice customer must never see a refund on an item
 // they kept that the refund is not about, nor on a line an edit removed; the totals agree to the øre with Medusa and
 // the Checkout transaction (docs/orders-mirror.md "Checkout lines and Orders lines").
-const env = useDinteroEnvironment()
-
-const ops = (m: any, kind: string) => m.operations.filter((o: any) => o.kind === kind)
-
-medusaIntegrationTestRunner({
-  testSuite: ({ api, getContainer }) => {
-    let seeded: SeededStore
-    let store: StoreApi
-    let admin: AdminApi
-
-    beforeEach(async () => {
-      ;({ seeded, store, admin } = await seedAndLogin(api, getContainer()))
-    })
-
+const env = dinteroTestSuite({
+  testSuite: ({ seeded, store, admin }) => {
     it("edits after capture, then partial refunds: the refund-remaining line, then the chair refunded, never the chair the shopper kept", async () => {
       // 3 outdoor chairs (3 × 199.00) + shipping 49.00, captured.
       const placed = await placeOrder(store, admin, env.emulator, seeded, { items: [{ variant_id: seeded.variants.outdoor, quantity: 3 }] })

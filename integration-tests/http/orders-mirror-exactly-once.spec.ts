@@ -1,29 +1,18 @@
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import type { AdminApi, StoreApi } from "../../scripts/lib/store-api"
-import type { SeededStore } from "../../scripts/lib/seed-store"
 import { DINTERO_ORDERS_MODULE } from "../../src/modules/dintero-orders"
 import type DinteroOrdersService from "../../src/modules/dintero-orders/service"
 import { processDinteroOrderOutboxWorkflow } from "../../src/workflows/mirror-order"
 import { runOrderOutbox } from "../../src/workflows/outbox/runner"
-import { seedAndLogin, useDinteroEnvironment } from "../utils/environment"
+import { dinteroTestSuite } from "../utils/dintero-test-suite"
 import { dinteroOrder, ledgers, placeOnHold as placeOnHoldIn, placeOrder, waitForMirror } from "./orders-mirror-helpers"
 
 jest.setTimeout(240_000)
 
-// The scheduled retry job runs every second here: the ON_HOLD tests wait for it, not for an admin's Retry.
-const env = useDinteroEnvironment({ env: { DINTERO_ORDERS_RETRY_INTERVAL_MS: "1000" } })
 const SHOPPING = "/api/v1/accounts/:aid/shopping"
 
-medusaIntegrationTestRunner({
-  testSuite: ({ api, getContainer }) => {
-    let seeded: SeededStore
-    let store: StoreApi
-    let admin: AdminApi
-
-    beforeEach(async () => {
-      ;({ seeded, store, admin } = await seedAndLogin(api, getContainer()))
-    })
-
+// The scheduled retry job runs every second here: the ON_HOLD tests wait for it, not for an admin's Retry.
+const env = dinteroTestSuite({
+  environment: { env: { DINTERO_ORDERS_RETRY_INTERVAL_MS: "1000" } },
+  testSuite: ({ getContainer, seeded, store, admin }) => {
     it("passes over one order at once (two workflow runs, the job, an admin retry, two passes of other processes): every Orders API record once", async () => {
       const container = getContainer()
       // The Orders API is down while the order is placed and captured: both operations wait in the outbox.

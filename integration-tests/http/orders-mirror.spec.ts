@@ -1,7 +1,4 @@
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import type { AdminApi, StoreApi } from "../../scripts/lib/store-api"
-import type { SeededStore } from "../../scripts/lib/seed-store"
-import { seedAndLogin, useDinteroEnvironment } from "../utils/environment"
+import { dinteroTestSuite } from "../utils/dintero-test-suite"
 import {
   dinteroOrder,
   editOrder,
@@ -16,23 +13,14 @@ import {
 
 jest.setTimeout(240_000)
 
-// The scheduled retry job runs every second here: failed operations are sent again by it, as in production (where
-// it runs every minute), not by an admin's Retry.
-const env = useDinteroEnvironment({ env: { DINTERO_ORDERS_RETRY_INTERVAL_MS: "1000" } })
-
 const ops = (m: any, kind: string) => m.operations.filter((o: any) => o.kind === kind)
 const records = (order: any, kind: string) => order.operations[kind].map((r: any) => ({ items: r.items, payment_id: r.payment_details.payment_id }))
 
-medusaIntegrationTestRunner({
-  testSuite: ({ api, getContainer }) => {
-    let seeded: SeededStore
-    let store: StoreApi
-    let admin: AdminApi
-
-    beforeEach(async () => {
-      ;({ seeded, store, admin } = await seedAndLogin(api, getContainer()))
-    })
-
+// The scheduled retry job runs every second here: failed operations are sent again by it, as in production (where
+// it runs every minute), not by an admin's Retry.
+const env = dinteroTestSuite({
+  environment: { env: { DINTERO_ORDERS_RETRY_INTERVAL_MS: "1000" } },
+  testSuite: ({ getContainer, seeded, store, admin }) => {
     async function expectLedgersAgree(orderId: string, dinteroOrderId: string) {
       const l = await ledgers(admin, env.emulator, orderId, dinteroOrderId)
       expect({ checkout: l.checkout, orders: l.orders }).toEqual({ checkout: l.medusa, orders: l.medusa })

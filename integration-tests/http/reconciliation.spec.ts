@@ -1,15 +1,9 @@
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import type { AdminApi, StoreApi } from "../../scripts/lib/store-api"
-import type { SeededStore } from "../../scripts/lib/seed-store"
 import { DINTERO_ORDERS_MODULE } from "../../src/modules/dintero-orders"
 import { reconcileStore } from "../../src/workflows/reconcile/reconcile"
-import { seedAndLogin, useDinteroEnvironment } from "../utils/environment"
+import { dinteroTestSuite } from "../utils/dintero-test-suite"
 import { dinteroOrder, editOrder, orderItems, placeOrder, settled, waitForMirror } from "./orders-mirror-helpers"
 
 jest.setTimeout(240_000)
-
-// The scheduled run stays out of the way: these tests start runs themselves.
-const env = useDinteroEnvironment({ env: { DINTERO_RECONCILE_INTERVAL_MS: String(3_600_000) } })
 
 /**
  * "The event never reached the subscriber": the mirror's subscribers find the mirror switched off while `fn` runs
@@ -25,16 +19,10 @@ async function withEventsLost<T>(container: any, fn: () => Promise<T>): Promise<
   }
 }
 
-medusaIntegrationTestRunner({
-  testSuite: ({ api, getContainer }) => {
-    let seeded: SeededStore
-    let store: StoreApi
-    let admin: AdminApi
-
-    beforeEach(async () => {
-      ;({ seeded, store, admin } = await seedAndLogin(api, getContainer()))
-    })
-
+// The scheduled run stays out of the way: these tests start runs themselves.
+const env = dinteroTestSuite({
+  environment: { env: { DINTERO_RECONCILE_INTERVAL_MS: String(3_600_000) } },
+  testSuite: ({ getContainer, seeded, store, admin }) => {
     it("mirrors an order and a capture whose events were lost, once; the next run repairs nothing", async () => {
       const container = getContainer()
       const placed = await withEventsLost(container, async () => {

@@ -3,25 +3,15 @@
 // is refused once the page was rendered. The documented road is lockSession() in the page → PUT → refreshSession();
 // when Dintero refuses, the plugin replaces the session (cancel + create), and never one that holds money.
 import axios from "axios"
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { Modules } from "@medusajs/framework/utils"
-import type { StoreApi } from "../../scripts/lib/store-api"
-import type { SeededStore } from "../../scripts/lib/seed-store"
-import { seedAndLogin, useDinteroEnvironment } from "../utils/environment"
+import { dinteroTestSuite } from "../utils/dintero-test-suite"
 
 jest.setTimeout(180_000)
 
-const env = useDinteroEnvironment({ emulator: { strictSessionLock: true }, env: { DINTERO_ORDERS_MIRROR: "false" } })
-
-medusaIntegrationTestRunner({
-  testSuite: ({ api, getContainer }) => {
-    let seeded: SeededStore
-    let store: StoreApi
+const env = dinteroTestSuite({
+  environment: { emulator: { strictSessionLock: true }, env: { DINTERO_ORDERS_MIRROR: "false" } },
+  testSuite: ({ api, getContainer, seeded, store }) => {
     const browser = axios.create({ validateStatus: () => true })
-
-    beforeEach(async () => {
-      ;({ seeded, store } = await seedAndLogin(api, getContainer()))
-    })
 
     const dinteroSession = (id: string) => env.emulator.state.sessions.find((s: any) => s.id === id) as any
     const puts = (sid: string): any[] => env.emulator.requests.filter((r: any) => r.method === "PUT" && r.path.endsWith(`/sessions/${sid}`))

@@ -94,6 +94,14 @@ export type PaymentOperationBody = OrdersPaymentOperationCreate & {
   success: true
 }
 
+/**
+ * Medusa's records cannot be written as a Dintero Orders record (e.g. a gift card the lines cannot carry): the same
+ * data gives the same answer, so a retry changes nothing; the outbox stops and tells the merchant (needs_action).
+ */
+export class OrdersMappingError extends Error {
+  override name = "OrdersMappingError"
+}
+
 export const SHIPPING_MEDUSA_PREFIX = "shipping:"
 /**
  * Lines the Checkout session had that are no Medusa line (its rounding line, its gift card / store credit line):
@@ -229,7 +237,7 @@ function carryReduction(lines: Omit<MirroredLine, "line_id">[], amount: number, 
     }
   }
   if (left > 0) {
-    throw new Error(
+    throw new OrdersMappingError(
       `The Checkout session's gift card / rounding lines take off ${amount} (minor units), more than the order's lines can carry (${amount - left}); the Orders order cannot be worth what the shopper paid`
     )
   }

@@ -4,6 +4,7 @@ import fc from "fast-check"
 import {
   MirrorSnapshot,
   OrderForMirror,
+  OrdersMappingError,
   buildEditDraft,
   buildInitialDraft,
   buildPaymentOperation,
@@ -105,6 +106,23 @@ describe("the seed: reverse an item and add a new one", () => {
     // and the payment records that follow it
     expect(buildPaymentOperation([{ line_id: 2, amount: -39800 }], "PID_123")).toEqual(captureReversed)
     expect(buildPaymentOperation([{ line_id: 3, amount: 39800 }], "PID_123")).toEqual(captureNew)
+  })
+})
+
+describe("a reduction the lines cannot carry", () => {
+  it("is an OrdersMappingError naming both amounts (the outbox stops on it instead of retrying)", () => {
+    // One line of 100.00 incl. 20.00 VAT carries at most 80.00 of a gift card.
+    const lines = order([item("a", 1, "100", "20", "2026-01-01T00:00:00Z")])
+    expect(buildInitialDraft(lines, { generateOrderId: true }, [], 8000).body.order.items[0].gross_amount).toBe(2000)
+    const refused = (() => {
+      try {
+        buildInitialDraft(lines, { generateOrderId: true }, [], 8001)
+      } catch (e) {
+        return e
+      }
+    })()
+    expect(refused).toBeInstanceOf(OrdersMappingError)
+    expect((refused as Error).message).toContain("take off 8001 (minor units), more than the order's lines can carry (8000)")
   })
 })
 

@@ -1,7 +1,8 @@
 /**
  * Pure: what the outbox row becomes after one attempt, from the handler's outcome or the error it threw.
  *   done / skipped            -> finished (the next operation of the order may run)
- *   needs_action              -> stops the order's queue until the merchant retries from the admin
+ *   needs_action, or an OrdersMappingError (data the mirror cannot place)
+ *                             -> stops the order's queue until the merchant retries from the admin
  *   a permanent Dintero 4xx   -> failed (retryable from the admin)
  *   anything else             -> pending with backoff, failed once maxAttempts is reached
  */
@@ -9,7 +10,8 @@ import { DinteroError } from "../../dintero"
 import { nextAttemptDelayMs } from "../../mapping/orders-mirror/backoff"
 import { ordersRetryIntervalMs } from "../../lib/scheduled-jobs"
 import type { OperationStatus } from "../../modules/dintero-orders/models/order-operation"
-import type { Outcome } from "./outcome"
+import { needsAction, type Outcome } from "./outcome"
+import { OrdersMappingError } from "../../mapping/orders"
 
 export interface AttemptResult {
   status: Exclude<OperationStatus, "processing">
@@ -62,6 +64,8 @@ export function classifyOutcome(outcome: Outcome, ctx: AttemptContext): AttemptR
 }
 
 export function classifyError(e: unknown, ctx: AttemptContext): AttemptResult {
+  // Data the mirror cannot place: no retry helps, the merchant must act (docs/orders-mirror.md, "Failures").
+  if (e instanceof OrdersMappingError) return classifyOutcome(needsAction(describeError(e)), ctx)
   return retryOrGiveUp(describeError(e), isPermanentDinteroError(e), ctx)
 }
 

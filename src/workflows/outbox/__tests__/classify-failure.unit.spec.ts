@@ -2,6 +2,7 @@ import { DinteroError } from "../../../dintero"
 import { nextAttemptDelayMs } from "../../../mapping/orders-mirror/backoff"
 import { classifyError, classifyOutcome, describeError, isPermanentDinteroError } from "../classify-failure"
 import { ordersRetryIntervalMs } from "../../../lib/scheduled-jobs"
+import { OrdersMappingError } from "../../../mapping/orders"
 import { done, needsAction, retryLater, skipped, waitFor } from "../outcome"
 
 const now = new Date("2026-01-01T00:00:00.000Z")
@@ -77,6 +78,13 @@ describe("classifyError", () => {
     const network = new DinteroError({ kind: "network", method: "GET", path: "/v1/orders/X", retryable: true })
     expect(classifyError(network, ctx).status).toBe("pending")
     expect(classifyError(new Error("socket hang up"), ctx)).toMatchObject({ status: "pending", last_error: "socket hang up" })
+  })
+
+  it("data the mirror cannot place (OrdersMappingError) needs action at once: a retry would give the same answer", () => {
+    const refused = new OrdersMappingError("the gift card takes off more than the lines can carry")
+    expect(classifyError(refused, { ...ctx, attempts: 1 })).toEqual({
+      status: "needs_action", last_error: "the gift card takes off more than the lines can carry", next_attempt_at: null, proceed: false, log: true,
+    })
   })
 
   it("the last attempt turns a transient error into failed", () => {
