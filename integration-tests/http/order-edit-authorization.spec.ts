@@ -285,6 +285,38 @@ medusaIntegrationTestRunner({
       expect(Number(order.order.total)).toBe(845)
     })
 
+    it("after a part capture, a second edit before the shopper pays replaces the link: the new one asks for both items, the old one is withdrawn", async () => {
+      const { orderId, transactionId } = await authorizedOrder()
+      const [first] = (await collections(orderId))[0].payments
+      expect((await admin.capture(first.id, 400)).status).toBe(200)
+      await editOrder(admin, orderId, { add: [{ variant_id: seeded.variants.indoor, quantity: 1 }] })
+      const firstLink = (await waitForMirror(admin, orderId, (m) => !!m.payment_link)).payment_link
+      expect(firstLink.amount).toBe(39800)
+
+      // Medusa sets the open collection to its outstanding amount again (447 + 796 − 400 = 843); 47 is still held.
+      await editOrder(admin, orderId, { add: [{ variant_id: seeded.variants.indoor, quantity: 1 }] })
+      const mirror = await waitForMirror(admin, orderId, (m) => m.payment_link?.amount === 79600)
+      expect(mirror.payment_link.payment_collection_id).toBe(firstLink.payment_collection_id)
+      const oldSession = (env.emulator.state.sessions as any[]).find((s) => firstLink.url.endsWith(s.id))
+      expect(oldSession.cancelled_at).toBeTruthy()
+      const collection = (await collections(orderId)).find((c) => c.id === firstLink.payment_collection_id)
+      expect(Number(collection.amount)).toBe(796)
+
+      const linkSession = (env.emulator.state.sessions as any[]).find((s) => mirror.payment_link.url.endsWith(s.id))
+      const paid = await env.emulator.pay(linkSession.id, "AUTHORIZED")
+      await env.emulator.waitForCallbacks()
+      const after = await newCollection(orderId, (c) => c.id === collection.id && c.status === "authorized")
+      expect((await admin.capture(first.id, 47)).status).toBe(200)
+      expect((await admin.capture(after.payments[0].id)).status).toBe(200)
+      const settledMirror = await waitForMirror(admin, orderId, (m) => m.operations.filter((o: any) => o.kind === "capture").length === 3 && settled(7)(m))
+      expect(settledMirror.operations.filter((o: any) => !["done", "skipped"].includes(o.status)).map((o: any) => [o.identity, o.last_error])).toEqual([])
+      const l = await threeLedgers(admin, env.emulator, orderId, settledMirror.dintero_order_mirror.dintero_order_id)
+      expect(l.medusa).toEqual({ [transactionId]: { captured: 44700, refunded: 0 }, [paid.transaction!.id]: { captured: 79600, refunded: 0 } })
+      expect([l.checkout, l.orders]).toEqual([l.medusa, l.medusa])
+      const order = await admin.ok("get", `/admin/orders/${orderId}?fields=id,summary`)
+      expect(Number(order.order.summary.pending_difference)).toBe(0)
+    })
+
     it("after a part capture, an edit that lowers the total asks for nothing: the rest still authorized covers it, and the collection Medusa opened is cancelled", async () => {
       const { orderId, transactionId } = await authorizedOrder()
       const [first] = (await collections(orderId))[0].payments

@@ -3,12 +3,13 @@ import { ContainerRegistrationKeys, Modules, PaymentCollectionStatus } from "@me
 import { StepResponse, createStep } from "@medusajs/framework/workflows-sdk"
 import { capturedAmount, type DinteroClient, type Transaction, type TransactionItemRef } from "../../dintero"
 import { amountToCollect, type HeldAuthorization } from "../../mapping/amount-to-collect"
-import { fromMinorUnits, toMinorUnits } from "../../mapping/money"
+import { fromMinorUnits, toMinorUnits, type DecimalInput } from "../../mapping/money"
 import { buildSessionOrder } from "../../mapping/session"
 import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
 import type DinteroOrdersService from "../../modules/dintero-orders/service"
 import { dinteroClientFor, dinteroConfiguration } from "../../lib/dintero-registry"
 import { keptAuthorizationsIn } from "../../modules/dintero-payments/kept-authorizations"
+import { isDinteroProviderId } from "../../providers/dintero/provider-id"
 import {
   isDinteroPayment,
   loadOrder,
@@ -174,23 +175,31 @@ async function moveOne(container: MedusaContainer, orderId: string, transactionI
  * a second time while the merchant could still capture it). The collection is lowered to what the link asks, so
  * Medusa's payment records add up once the merchant captures the old rest and the link's payment; when the rest
  * covers everything (an edit that lowered a part-captured order) no link is needed and the collection is cancelled.
- * Nothing when the collection already has a Dintero session or a payment, or when the order was not paid with Dintero.
+ * Runs again on every later edit: the amount starts from Medusa's outstanding amount (the order summary's pending
+ * difference, which our lowering does not change), so a second run subtracts nothing twice; an unpaid link of another
+ * amount (an earlier edit's) is withdrawn and replaced, so the link always asks for what the order now owes.
+ * Nothing when the order was not paid with Dintero.
  */
 async function openDifferenceSession(container: MedusaContainer, orderId: string): Promise<void> {
-  const order = await loadOrder(container, orderId, CAPTURE_FIELDS)
+  const order = (await loadOrder(container, orderId, [...CAPTURE_FIELDS, "summary"])) as (OrderRow & { summary?: { pending_difference?: DecimalInput } | null }) | null
   const dintero = paymentsOf(order).find((p) => p.provider_id?.startsWith("pp_dintero"))
   if (!order || !dintero) return
   const target = newCollectionOf(order)
-  if (!target || (target.payment_sessions ?? []).some((ps) => ps.provider_id?.startsWith("pp_dintero") && ps.status === "pending")) return
+  if (!target) return
   const currency = String(target.currency_code ?? order.currency_code).toUpperCase()
-  const due = toMinorUnits(target.amount, currency)
-  if (due <= 0) return
+  const pending = order.summary?.pending_difference
+  const due = toMinorUnits(pending ?? target.amount, currency)
+  const links = (target.payment_sessions ?? []).filter((ps) => isDinteroProviderId(ps.provider_id) && ps.status === "pending")
+  if (due <= 0 && links.length === 0) return
   const config = dinteroConfiguration()
   if (!config) throw new Error("no Dintero payment provider is configured")
-  const split = amountToCollect(due, 0, await heldAuthorizations(dinteroClientFor(config), order, target.id))
-  await collectOnly(container, target, due, split.collection, currency)
-  if (split.link === 0) return
-  await container.resolve<IPaymentModuleService>(Modules.PAYMENT).createPaymentSession(target.id, {
+  const split = amountToCollect(Math.max(0, due), 0, await heldAuthorizations(dinteroClientFor(config), order, target.id))
+  const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
+  const current = links.filter((ps) => toMinorUnits(ps.amount ?? 0, currency) === split.link)
+  for (const stale of links.filter((ps) => !current.includes(ps))) await payments.deletePaymentSession(stale.id)
+  await collectOnly(container, target, toMinorUnits(target.amount, currency), split.collection, currency)
+  if (split.link === 0 || current.length > 0) return
+  await payments.createPaymentSession(target.id, {
     provider_id: dintero.provider_id,
     currency_code: currency.toLowerCase(),
     amount: fromMinorUnits(split.link, currency),
