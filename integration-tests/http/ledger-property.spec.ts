@@ -358,7 +358,7 @@ medusaIntegrationTestRunner({
             const removesLast = st.quantity === 0 && current.length === 1
             if (!item || Number(item.quantity) === st.quantity || removesLast) {
               // Said in the coverage, so a count of runs cannot hide that no quantity edit ran.
-              saw(`quantity skipped (${!item ? `no item: ${JSON.stringify(current.length ? current[0] : await orderItems(admin, orderId))}` : removesLast ? "would remove the last item" : "unchanged"})`)
+              saw(`quantity skipped (${!item ? "no item with a quantity" : removesLast ? "would remove the last item" : "unchanged"})`)
               continue
             }
             spec = { update: [{ item_id: item.id, quantity: st.quantity }] }
