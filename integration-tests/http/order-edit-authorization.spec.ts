@@ -1,6 +1,7 @@
 import { reconcileStore } from "../../src/workflows/reconcile/reconcile"
 import { dinteroTestSuite } from "../utils/dintero-test-suite"
 import { dinteroOrder, editOrder, ledgers, orderItems, settled, sleep, waitForMirror } from "./orders-mirror-helpers"
+import { openAuthorizations, orphans, threeLedgers } from "./ledger-helpers"
 
 jest.setTimeout(240_000)
 
@@ -220,6 +221,114 @@ const env = dinteroTestSuite({
       const l = await ledgers(admin, env.emulator, orderId, dinteroOrderId)
       expect([l.checkout, l.orders]).toEqual([l.medusa, l.medusa])
       expect(l.medusa).toBe(40000 - 2000 + 44500)
+    })
+
+    // Issue 9 (soak replay LEDGER_PROPERTY_SEED=1125991396 LEDGER_PROPERTY_PATH=28): the link once asked for Medusa's
+    // whole outstanding amount, the first authorization's uncaptured rest included, which that authorization still
+    // captures: the shopper paid the rest twice and Checkout held more than the Orders API recorded.
+    it("after a part capture (no refund), an edit adding an item asks the link only for the item; the old rest is captured where it is held, and every ledger ends equal", async () => {
+      const { orderId, transactionId } = await authorizedOrder()
+      const [first] = (await collections(orderId))[0].payments
+      expect((await admin.capture(first.id, 400)).status).toBe(200)
+      expect(tx(transactionId).status).toBe("PARTIALLY_CAPTURED")
+
+      // Medusa's outstanding amount is 447 + 398 − 400 = 445; 47 of it is still authorized on the first transaction.
+      await editOrder(admin, orderId, { add: [{ variant_id: seeded.variants.indoor, quantity: 1 }] })
+      let mirror = await waitForMirror(admin, orderId, (m) => !!m.payment_link)
+      expect(mirror.payment_link.amount).toBe(39800)
+      const collection = (await collections(orderId)).find((c) => c.id === mirror.payment_link.payment_collection_id)
+      // The collection asks for what the link asks: Medusa's payments add up once both are captured.
+      expect(Number(collection.amount)).toBe(398)
+      const linkSession = (env.emulator.state.sessions as any[]).find((s) => mirror.payment_link.url.endsWith(s.id))
+      expect(linkSession.order.amount).toBe(39800)
+      const paid = await env.emulator.pay(linkSession.id, "AUTHORIZED")
+      await env.emulator.waitForCallbacks()
+      expect((await newCollection(orderId, (c) => c.id === collection.id && c.status === "authorized")).payments).toHaveLength(1)
+
+      // The merchant captures everything: the first payment's rest (still its own), then the link's payment.
+      const all = (await collections(orderId)).flatMap((c) => c.payments ?? []).filter((p: any) => !p.canceled_at)
+      expect(all.map((p: any) => [p.data?.transaction_id, Number(p.amount)]).sort()).toEqual(
+        [[transactionId, 447], [paid.transaction!.id, 398]].sort()
+      )
+      const linkPayment = all.find((p: any) => p.data?.transaction_id === paid.transaction!.id)
+      expect((await admin.capture(first.id, 47)).status).toBe(200)
+      expect((await admin.capture(linkPayment.id)).status).toBe(200)
+      expect([tx(transactionId).status, tx(paid.transaction!.id).status]).toEqual(["CAPTURED", "CAPTURED"])
+
+      mirror = await waitForMirror(admin, orderId, (m) => m.operations.filter((o: any) => o.kind === "capture").length === 3 && settled(6)(m))
+      expect(mirror.operations.filter((o: any) => !["done", "skipped"].includes(o.status)).map((o: any) => [o.identity, o.last_error])).toEqual([])
+      const dinteroOrderId = mirror.dintero_order_mirror.dintero_order_id
+      const l = await threeLedgers(admin, env.emulator, orderId, dinteroOrderId)
+      expect(l.medusa).toEqual({ [transactionId]: { captured: 44700, refunded: 0 }, [paid.transaction!.id]: { captured: 39800, refunded: 0 } })
+      expect([l.checkout, l.orders]).toEqual([l.medusa, l.medusa])
+      // Nothing stays authorized on either side, and the link's transaction is authorized in Orders for what it holds.
+      const open = openAuthorizations(env.emulator, l.order, l.txIds)
+      expect(open).toEqual({ checkout: { [transactionId]: 0, [paid.transaction!.id]: 0 }, orders: { [transactionId]: 0, [paid.transaction!.id]: 0 } })
+      expect(await orphans(getContainer(), env.emulator)).toEqual([])
+      // Medusa: both collections completed, the order owes nothing.
+      const order = await admin.ok("get", `/admin/orders/${orderId}?fields=id,total,summary,payment_collections.status`)
+      expect(order.order.payment_collections.map((c: any) => c.status).sort()).toEqual(["completed", "completed"])
+      expect(Number(order.order.summary.pending_difference)).toBe(0)
+      expect(Number(order.order.total)).toBe(845)
+    })
+
+    it("after a part capture, a second edit before the shopper pays replaces the link: the new one asks for both items, the old one is withdrawn", async () => {
+      const { orderId, transactionId } = await authorizedOrder()
+      const [first] = (await collections(orderId))[0].payments
+      expect((await admin.capture(first.id, 400)).status).toBe(200)
+      await editOrder(admin, orderId, { add: [{ variant_id: seeded.variants.indoor, quantity: 1 }] })
+      const firstLink = (await waitForMirror(admin, orderId, (m) => !!m.payment_link)).payment_link
+      expect(firstLink.amount).toBe(39800)
+
+      // Medusa sets the open collection to its outstanding amount again (447 + 796 − 400 = 843); 47 is still held.
+      await editOrder(admin, orderId, { add: [{ variant_id: seeded.variants.indoor, quantity: 1 }] })
+      const mirror = await waitForMirror(admin, orderId, (m) => m.payment_link?.amount === 79600)
+      expect(mirror.payment_link.payment_collection_id).toBe(firstLink.payment_collection_id)
+      const oldSession = (env.emulator.state.sessions as any[]).find((s) => firstLink.url.endsWith(s.id))
+      expect(oldSession.cancelled_at).toBeTruthy()
+      const collection = (await collections(orderId)).find((c) => c.id === firstLink.payment_collection_id)
+      expect(Number(collection.amount)).toBe(796)
+
+      const linkSession = (env.emulator.state.sessions as any[]).find((s) => mirror.payment_link.url.endsWith(s.id))
+      const paid = await env.emulator.pay(linkSession.id, "AUTHORIZED")
+      await env.emulator.waitForCallbacks()
+      const after = await newCollection(orderId, (c) => c.id === collection.id && c.status === "authorized")
+      expect((await admin.capture(first.id, 47)).status).toBe(200)
+      expect((await admin.capture(after.payments[0].id)).status).toBe(200)
+      const settledMirror = await waitForMirror(admin, orderId, (m) => m.operations.filter((o: any) => o.kind === "capture").length === 3 && settled(7)(m))
+      expect(settledMirror.operations.filter((o: any) => !["done", "skipped"].includes(o.status)).map((o: any) => [o.identity, o.last_error])).toEqual([])
+      const l = await threeLedgers(admin, env.emulator, orderId, settledMirror.dintero_order_mirror.dintero_order_id)
+      expect(l.medusa).toEqual({ [transactionId]: { captured: 44700, refunded: 0 }, [paid.transaction!.id]: { captured: 79600, refunded: 0 } })
+      expect([l.checkout, l.orders]).toEqual([l.medusa, l.medusa])
+      const order = await admin.ok("get", `/admin/orders/${orderId}?fields=id,summary`)
+      expect(Number(order.order.summary.pending_difference)).toBe(0)
+    })
+
+    it("after a part capture, an edit that lowers the total asks for nothing: the rest still authorized covers it, and the collection Medusa opened is cancelled", async () => {
+      const { orderId, transactionId } = await authorizedOrder()
+      const [first] = (await collections(orderId))[0].payments
+      expect((await admin.capture(first.id, 100)).status).toBe(200)
+      const [item] = await orderItems(admin, orderId)
+      // 447 → 248: Medusa's outstanding amount is 148, and the first transaction still holds 347.
+      await editOrder(admin, orderId, { update: [{ item_id: item.id, quantity: 1 }] })
+      // Medusa opens a collection for 148 on confirm; the subscriber's step then finds nothing to ask for and cancels it.
+      for (let i = 0; i < 60 && (await collections(orderId)).some((c) => c.status === "not_paid"); i++) await sleep(250)
+      const after = await collections(orderId)
+      expect(after.filter((c) => c.status === "not_paid")).toEqual([])
+      expect(after.filter((c) => c.status === "canceled").map((c) => [Number(c.amount), c.payment_sessions ?? []])).toEqual([[148, []]])
+      expect((await admin.ok("get", `/admin/dintero/orders/${orderId}`)).payment_link).toBeNull()
+      expect(env.emulator.state.sessions).toHaveLength(1)
+
+      expect((await admin.capture(first.id, 148)).status).toBe(200)
+      const mirror = await waitForMirror(admin, orderId, (m) => m.operations.filter((o: any) => o.kind === "capture").length === 2 && settled(4)(m))
+      expect(mirror.operations.filter((o: any) => !["done", "skipped"].includes(o.status)).map((o: any) => [o.identity, o.last_error])).toEqual([])
+      const l = await threeLedgers(admin, env.emulator, orderId, mirror.dintero_order_mirror.dintero_order_id)
+      expect(l.medusa).toEqual({ [transactionId]: { captured: 24800, refunded: 0 } })
+      expect([l.checkout, l.orders]).toEqual([l.medusa, l.medusa])
+      const open = openAuthorizations(env.emulator, l.order, l.txIds)
+      expect(open.orders).toEqual(open.checkout)
+      const order = await admin.ok("get", `/admin/orders/${orderId}?fields=id,summary`)
+      expect(Number(order.order.summary.pending_difference)).toBe(0)
     })
 
     it("still voids when the merchant cancels the order later", async () => {

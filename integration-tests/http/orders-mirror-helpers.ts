@@ -94,7 +94,9 @@ export async function editOrder(admin: AdminApi, orderId: string, spec: EditSpec
 }
 
 export async function orderItems(admin: AdminApi, orderId: string) {
-  const { order } = await admin.ok("get", `/admin/orders/${orderId}?fields=id,items.id,items.quantity,items.variant_id,items.unit_price`)
+  // `items.quantity` alone comes back without the quantity (Medusa fills it from the item's detail row, which only
+  // `*items` loads): the ledger property's quantity edits were all skipped for it.
+  const { order } = await admin.ok("get", `/admin/orders/${orderId}?fields=id,*items`)
   return order.items as { id: string; quantity: number; variant_id: string }[]
 }
 

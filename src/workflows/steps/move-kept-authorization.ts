@@ -1,14 +1,26 @@
 import type { IPaymentModuleService, MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, Modules, PaymentCollectionStatus } from "@medusajs/framework/utils"
 import { StepResponse, createStep } from "@medusajs/framework/workflows-sdk"
-import { capturedAmount, type Transaction, type TransactionItemRef } from "../../dintero"
-import { fromMinorUnits, toMinorUnits } from "../../mapping/money"
+import { capturedAmount, type DinteroClient, type Transaction, type TransactionItemRef } from "../../dintero"
+import { amountToCollect, type HeldAuthorization } from "../../mapping/amount-to-collect"
+import { fromMinorUnits, toMinorUnits, type DecimalInput } from "../../mapping/money"
 import { buildSessionOrder } from "../../mapping/session"
 import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
 import type DinteroOrdersService from "../../modules/dintero-orders/service"
 import { dinteroClientFor, dinteroConfiguration } from "../../lib/dintero-registry"
 import { keptAuthorizationsIn } from "../../modules/dintero-payments/kept-authorizations"
-import { loadOrder, loadOrderPaymentCollections, paymentsOf, type PaymentRow } from "../lib/medusa-data"
+import { isDinteroProviderId } from "../../providers/dintero/provider-id"
+import {
+  isDinteroPayment,
+  loadOrder,
+  loadOrderPaymentCollections,
+  minor,
+  paymentsOf,
+  transactionIdOf,
+  type OrderRow,
+  type PaymentCollectionRow,
+  type PaymentRow,
+} from "../lib/medusa-data"
 
 /** Payment methods whose authorized amount Dintero can raise after authorization (seed 004). */
 const UPDATABLE_AUTHORIZATION = new Set(["klarna.klarna", "klarna.billie"])
@@ -22,6 +34,8 @@ export interface MovedAuthorization {
   raised?: { from: number; to: number }
   /** The rest, to be paid through a new Dintero session (its checkout URL is the payment link). */
   difference?: { amount: number; payment_session_id: string; checkout_url: string }
+  /** Of Medusa's outstanding amount, what other authorizations of the order still capture (not asked again). */
+  covered?: number
   problem?: string
 }
 
@@ -33,6 +47,8 @@ export interface MovedAuthorization {
  *   - higher, Klarna/Billie: Dintero's authorization is raised to the new total, then reused;
  *   - higher, other methods: the authorization is reused for what it holds, and a new Dintero session is opened
  *     for the difference; its checkout URL is the payment link the merchant sends (shown in the admin widget).
+ * In every case money another authorization of the order still captures (a part-captured one, which Medusa counts
+ * only for its captures) is not asked for again: see mapping/amount-to-collect.ts.
  * Whatever cannot be done is written on the order's Dintero mirror as a needs_action notice for the merchant.
  * No compensation: the step does not throw (each failure becomes a notice), and undoing a move would release or
  * double the shopper's authorization; the notice tells the merchant what is left to do.
@@ -86,14 +102,11 @@ async function moveOne(container: MedusaContainer, orderId: string, transactionI
   if (!config) throw new Error("no Dintero payment provider is configured")
   const client = dinteroClientFor(config)
   const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
-  const order = await loadOrder(container, orderId, ["display_id"])
+  const order = await loadOrder(container, orderId, ["display_id", ...CAPTURE_FIELDS])
   if (!order) throw new Error(`order ${orderId} not found`)
   const original = paymentsOf(order).find((p) => p.data?.transaction_id === transactionId)
   const providerId: string = original?.provider_id ?? "pp_dintero_dintero"
-  // The collection Medusa opened for the edited order: not paid yet, nothing authorized on it.
-  const target = (order.payment_collections ?? [])
-    .filter((c) => c.status === "not_paid" && (c.payments ?? []).length === 0)
-    .sort((a, b) => new Date(b.created_at).getTime() - new Date(a.created_at).getTime())[0]
+  const target = newCollectionOf(order)
   if (!target) throw new Error("Medusa opened no new payment collection for the edited order")
 
   const currency = String(target.currency_code ?? order.currency_code).toUpperCase()
@@ -101,9 +114,13 @@ async function moveOne(container: MedusaContainer, orderId: string, transactionI
   let tx: Transaction = await client.checkout.getTransaction(transactionId)
   if (tx.status !== "AUTHORIZED") throw new Error(`the transaction is ${tx.status}, not AUTHORIZED`)
   let held = tx.amount - capturedAmount(tx)
+  const others = await heldAuthorizations(client, order, target.id)
+  let split = amountToCollect(due, Math.min(due, held), others)
   const result: MovedAuthorization = { transaction_id: transactionId, payment_collection_id: target.id }
 
-  if (due > held && tx.payment_product_type && UPDATABLE_AUTHORIZATION.has(tx.payment_product_type)) {
+  // Raised only when nothing else of the order covers part of the difference: the raised authorization carries the
+  // edited order's lines, which add up to the order's outstanding amount, not to a part of it.
+  if (split.link > 0 && split.covered === 0 && tx.payment_product_type && UPDATABLE_AUTHORIZATION.has(tx.payment_product_type)) {
     // Dintero needs the full list of items when the transaction has items; they must add up to the new amount.
     // The order's total is the session's: the new amount is given explicitly.
     const lines = buildSessionOrder({ ...order, id: orderId, currency_code: currency, total: order.total ?? 0 }, { amount: fromMinorUnits(due, currency) })
@@ -120,9 +137,12 @@ async function moveOne(container: MedusaContainer, orderId: string, transactionI
     })
     result.raised = { from: held, to: due }
     held = tx.amount - capturedAmount(tx)
+    split = amountToCollect(due, Math.min(due, held), others)
   }
 
   const reused = Math.min(due, held)
+  await collectOnly(container, target, due, split.collection, currency)
+  if (split.covered > 0) result.covered = split.covered
   if (reused > 0) {
     await keptAuthorizationsIn(container).grantReuse(target.id, transactionId, reused)
     const session = await payments.createPaymentSession(target.id, {
@@ -134,42 +154,103 @@ async function moveOne(container: MedusaContainer, orderId: string, transactionI
     await payments.authorizePaymentSession(session.id, {})
     result.reused = reused
   }
-  if (due > reused) {
+  if (split.link > 0) {
     const session = await payments.createPaymentSession(target.id, {
       provider_id: providerId,
       currency_code: currency.toLowerCase(),
-      amount: fromMinorUnits(due - reused, currency),
+      amount: fromMinorUnits(split.link, currency),
       data: {},
     })
     const url = String(session.data?.checkout_url ?? "")
-    result.difference = { amount: due - reused, payment_session_id: session.id, checkout_url: url }
+    result.difference = { amount: split.link, payment_session_id: session.id, checkout_url: url }
   }
   return result
 }
 
 /**
- * An edit that raised the total of an order whose Dintero payment holds nothing more to move (captured, or
- * another payment): Medusa opened a collection for the difference. A Dintero session for it gives the merchant the
- * payment link the widget shows (GET /admin/dintero/orders/:id `payment_link`). Nothing when the collection already
- * has a Dintero session or a payment, or when the order was not paid with Dintero.
+ * An edit that raised the total of an order whose Dintero payment was not kept (captured in full or in part, or
+ * another payment): Medusa opened a collection for total − (captured − refunded). A Dintero session gives the
+ * merchant the payment link the widget shows (GET /admin/dintero/orders/:id `payment_link`), for that amount less
+ * what the order's part-captured authorizations can still capture (issue 9: the link asked the shopper for that rest
+ * a second time while the merchant could still capture it). The collection is lowered to what the link asks, so
+ * Medusa's payment records add up once the merchant captures the old rest and the link's payment; when the rest
+ * covers everything (an edit that lowered a part-captured order) no link is needed and the collection is cancelled.
+ * Runs again on every later edit: the amount starts from Medusa's outstanding amount (the order summary's pending
+ * difference, which our lowering does not change), so a second run subtracts nothing twice; an unpaid link of another
+ * amount (an earlier edit's) is withdrawn and replaced, so the link always asks for what the order now owes.
+ * Nothing when the order was not paid with Dintero.
  */
 async function openDifferenceSession(container: MedusaContainer, orderId: string): Promise<void> {
-  const order = await loadOrder(container, orderId)
+  const order = (await loadOrder(container, orderId, [...CAPTURE_FIELDS, "summary"])) as (OrderRow & { summary?: { pending_difference?: DecimalInput } | null }) | null
   const dintero = paymentsOf(order).find((p) => p.provider_id?.startsWith("pp_dintero"))
   if (!order || !dintero) return
-  const target = (order.payment_collections ?? [])
-    .filter((c) => c.status === "not_paid" && (c.payments ?? []).length === 0)
-    .sort((a, b) => new Date(b.created_at).getTime() - new Date(a.created_at).getTime())[0]
-  if (!target || (target.payment_sessions ?? []).some((ps) => ps.provider_id?.startsWith("pp_dintero") && ps.status === "pending")) return
+  const target = newCollectionOf(order)
+  if (!target) return
   const currency = String(target.currency_code ?? order.currency_code).toUpperCase()
-  const due = toMinorUnits(target.amount, currency)
-  if (due <= 0) return
-  await container.resolve<IPaymentModuleService>(Modules.PAYMENT).createPaymentSession(target.id, {
+  const pending = order.summary?.pending_difference
+  const due = toMinorUnits(pending ?? target.amount, currency)
+  const links = (target.payment_sessions ?? []).filter((ps) => isDinteroProviderId(ps.provider_id) && ps.status === "pending")
+  if (due <= 0 && links.length === 0) return
+  const config = dinteroConfiguration()
+  if (!config) throw new Error("no Dintero payment provider is configured")
+  const split = amountToCollect(Math.max(0, due), 0, await heldAuthorizations(dinteroClientFor(config), order, target.id))
+  const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
+  const current = links.filter((ps) => toMinorUnits(ps.amount ?? 0, currency) === split.link)
+  for (const stale of links.filter((ps) => !current.includes(ps))) await payments.deletePaymentSession(stale.id)
+  await collectOnly(container, target, toMinorUnits(target.amount, currency), split.collection, currency)
+  if (split.link === 0 || current.length > 0) return
+  await payments.createPaymentSession(target.id, {
     provider_id: dintero.provider_id,
     currency_code: currency.toLowerCase(),
-    amount: fromMinorUnits(due, currency),
+    amount: fromMinorUnits(split.link, currency),
     data: {},
   })
+}
+
+/** The fields heldAuthorizations reads on top of loadOrder's: each payment's captures. */
+const CAPTURE_FIELDS = ["payment_collections.payments.captures.id", "payment_collections.payments.captures.amount", "payment_collections.payments.captures.raw_amount", "payment_collections.payments.captures.created_at"]
+
+/** The collection Medusa opened for the edited order: not paid yet, nothing authorized on it (the newest). */
+function newCollectionOf(order: Pick<OrderRow, "payment_collections">): PaymentCollectionRow | undefined {
+  return (order.payment_collections ?? [])
+    .filter((c) => c.status === "not_paid" && (c.payments ?? []).length === 0)
+    .sort((a, b) => new Date(b.created_at).getTime() - new Date(a.created_at).getTime())[0]
+}
+
+/**
+ * The order's live Dintero payments outside the new collection that Medusa still lets the merchant capture, each
+ * with its Checkout transaction as Dintero reports it now (Medusa's own view cannot tell a refunded part capture or
+ * a released rest). A kept authorization is not among them: Medusa cancelled its payment.
+ */
+async function heldAuthorizations(client: DinteroClient, order: Pick<OrderRow, "payment_collections" | "currency_code">, targetId: string): Promise<HeldAuthorization[]> {
+  const held: HeldAuthorization[] = []
+  for (const collection of order.payment_collections ?? []) {
+    if (collection.id === targetId) continue
+    for (const payment of collection.payments ?? []) {
+      const transactionId = transactionIdOf(payment)
+      if (payment.canceled_at || !isDinteroPayment(payment) || !transactionId) continue
+      const currency = String(payment.currency_code ?? order.currency_code).toUpperCase()
+      const remaining = toMinorUnits(payment.amount, currency) - (payment.captures ?? []).reduce((sum, c) => sum + minor(c, currency), 0)
+      if (remaining <= 0) continue
+      const tx = await client.checkout.getTransaction(transactionId)
+      held.push({ medusa_remaining: remaining, status: tx.status, amount: tx.amount, captured: capturedAmount(tx) })
+    }
+  }
+  return held
+}
+
+/**
+ * Lowers the new collection from Medusa's outstanding amount to what the shopper is asked for through it (reused
+ * authorization + payment link), the rest being captured on the authorizations that still hold it; cancels it when
+ * nothing is asked (a collection Medusa would show as owed forever). Nothing when nothing is covered elsewhere.
+ */
+async function collectOnly(container: MedusaContainer, target: PaymentCollectionRow, due: number, collection: number, currency: string) {
+  if (collection === due) return
+  // The collection has no payment and no session yet (newCollectionOf): cancelling it is its status alone, which is
+  // all Medusa's cancelPaymentCollectionWorkflow (not exported) would change on it.
+  await container
+    .resolve<IPaymentModuleService>(Modules.PAYMENT)
+    .updatePaymentCollections(target.id, collection > 0 ? { amount: fromMinorUnits(collection, currency) } : { status: PaymentCollectionStatus.CANCELED })
 }
 
 async function notify(container: MedusaContainer, orderId: string, key: string, message: string) {
