@@ -85,6 +85,8 @@ export interface EditDraft {
   snapshot: MirrorSnapshot
   reversed: ReversedLine[]
   added: MirroredLine[]
+  /** What the merchant should read about this draft: Medusa lines below zero, recorded at zero (atLeastZero). */
+  notes: string[]
 }
 
 /** An authorization/capture/refund/cancellation body (contract: OrdersPaymentOperationCreate) as the mirror sends it. */
@@ -147,7 +149,8 @@ export function buildEditDraft(dinteroOrderId: string, previous: MirrorSnapshot,
   // The session's negative lines stand as long as the payment does, as reductions of Medusa lines (carryReduction):
   // a line that stays as recorded keeps its reduction; what reversed lines carried moves to the lines this edit
   // sends anyway, and only what those cannot carry makes an unchanged line change.
-  const medusa = currentLines(current)
+  const notes: string[] = []
+  const medusa = currentLines(current, notes)
   let moving = 0
   for (const old of previous.lines) moving += old.checkout_reduction ?? 0
   const changed: Omit<MirroredLine, "line_id">[] = []
@@ -211,6 +214,7 @@ export function buildEditDraft(dinteroOrderId: string, previous: MirrorSnapshot,
     snapshot: { lines, next_line_id: nextLineId },
     reversed,
     added,
+    notes,
   }
 }
 
@@ -272,8 +276,8 @@ export function buildPaymentOperation(
   }
 }
 
-/** The order's lines as the Orders API would record them now (without line ids). */
-function currentLines(order: OrderForMirror): Omit<MirroredLine, "line_id">[] {
+/** The order's lines as the Orders API would record them now (without line ids); `notes` gets what the merchant should read. */
+function currentLines(order: OrderForMirror, notes: string[] = []): Omit<MirroredLine, "line_id">[] {
   const currency = currencyOf(order)
   const minor = (value: DecimalInput) => toMinorUnits(value, currency)
 
@@ -282,31 +286,48 @@ function currentLines(order: OrderForMirror): Omit<MirroredLine, "line_id">[] {
     // An order edit that removes an item leaves it at quantity 0: for the mirror it is gone.
     .filter(({ quantity }) => quantity !== 0)
     .map(({ item, quantity }) => {
-      const gross = minor(item.total)
+      const description = nonEmpty(item.title) ?? nonEmpty(item.product_title) ?? item.id
+      const { gross, tax } = atLeastZero(minor(item.total), minor(item.tax_total), description, currency, notes)
       const alias = variantLabel(item)
       return {
         medusa_id: item.id,
         id: articleId(item),
         quantity,
         gross_amount: gross,
-        tax_lines: ordersTaxLines(item.tax_lines, gross, minor(item.tax_total)),
-        description: nonEmpty(item.title) ?? nonEmpty(item.product_title) ?? item.id,
+        tax_lines: ordersTaxLines(item.tax_lines, gross, tax),
+        description,
         ...(alias && { description_alias: alias }),
       }
     })
 
   const shipping = inCreationOrder(order.shipping_methods ?? []).map((method) => {
-    const gross = minor(method.total)
+    const description = nonEmpty(method.name) ?? "Shipping"
+    const { gross, tax } = atLeastZero(minor(method.total), minor(method.tax_total), description, currency, notes)
     return {
       medusa_id: `${SHIPPING_MEDUSA_PREFIX}${method.id}`,
       id: nonEmpty(method.shipping_option_id) ?? method.id,
       quantity: 1,
       gross_amount: gross,
-      tax_lines: ordersTaxLines(method.tax_lines, gross, minor(method.tax_total)),
-      description: nonEmpty(method.name) ?? "Shipping",
+      tax_lines: ordersTaxLines(method.tax_lines, gross, tax),
+      description,
     }
   })
   return [...items, ...shipping]
+}
+
+/**
+ * A Medusa line total below zero is recorded as a zero line. Medusa can leave one: after an edit lowers the quantity
+ * of an item that a fixed promotion discounts, the adjustment can exceed what the line is still worth (ledger
+ * property, seed 1234 path 4: a NOK line at −0.47). The Orders API carries negative amounts only on reversal lines
+ * (ORDERS spec, Dintero's order-edit guide; whether a plain negative line is accepted is open, docs/dintero-contract.md,
+ * and the emulator refuses it), so the line is worth nothing there rather than less; the money it held moves to the refund-remaining line like any other reduction (plan-edit.ts). Its tax goes with it.
+ */
+function atLeastZero(gross: number, tax: number, name: string, currency: string, notes: string[]): { gross: number; tax: number } {
+  if (gross >= 0) return { gross, tax }
+  notes.push(
+    `Medusa's line "${name}" totals ${gross} (minor units, ${currency}), below zero (a discount larger than the line); the Orders API has no negative lines, so it is recorded at 0 and what it held goes to the refund-remaining line`
+  )
+  return { gross: 0, tax: 0 }
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   ordersTaxLines,
 } from "../orders"
 import { LineItemInput } from "../lines"
+import { planEditPayments } from "../orders-mirror/plan-edit"
 
 /**
  * The JSON bodies of Dintero's guide "Update an order where existing items are reversed and new items are added"
@@ -336,6 +337,34 @@ describe("buildEditDraft", () => {
     const stale: MirrorSnapshot = { ...initial, next_line_id: 2 }
     const edit = buildEditDraft("ORD1", stale, order([a], [ship]))!
     expect(edit.body.order.items[0].line_id).toBe(4)
+  })
+
+  it("records a Medusa line below zero at 0: its held money goes to the refund-remaining line, not a negative new line", () => {
+    // Ledger property seed 1234 path 4 (NOK, 40 % and fixed promotions, 98 % refund, edit 2 → 1): Medusa left the
+    // line at −0.4675 NOK; the Orders API takes negative amounts only on reversal lines.
+    const pute: LineItemInput = { id: "ordli_pute", title: "Pute 1", variant_sku: "PUTE-1", quantity: 2, total: "0.63", tax_total: "0.126", tax_lines: [{ rate: 25 }], created_at: "2026-01-01T00:00:00Z" }
+    const freeShip = { id: "ordsm_1", name: "Posten", total: 0, tax_total: 0, tax_lines: [{ rate: 25 }] }
+    const before = buildInitialDraft(order([pute], [freeShip]), { generateOrderId: true }).snapshot
+    const edit = buildEditDraft("ORD1", before, order([{ ...pute, quantity: 1, total: "-0.4675", tax_total: "-0.0935" }], [freeShip]))!
+    expect(edit.body.order.items).toEqual([
+      expect.objectContaining({ line_id: 3, quantity: 2, gross_amount: -63, tax_lines: [{ amount: -13, percentage: 25 }], related_item: { line_id: 1, type: "reversed" } }),
+      expect.objectContaining({ line_id: 4, quantity: 1, gross_amount: 0, tax_lines: [{ amount: 0, percentage: 25 }] }),
+    ])
+    expect(edit.notes).toEqual([expect.stringContaining('"Pute 1" totals -47 (minor units, NOK), below zero')])
+    const plan = planEditPayments({
+      reversed: edit.reversed,
+      added: edit.added,
+      payments: ["T1"],
+      authorized: (_tx, line) => (line === 1 ? 63 : 0),
+      captured: (_tx, line) => (line === 1 ? 63 : 0),
+      nextLineId: edit.snapshot.next_line_id,
+      reversedTax: [[{ percentage: 25 }]],
+      currency: "NOK",
+    })
+    expect(plan.refundRemaining).toEqual(expect.objectContaining({ line_id: 5, gross_amount: 63 }))
+    expect(plan.unauthorized).toBe(0)
+    // The same order edited again (nothing changed) is no draft: the zero line is what the mirror recorded.
+    expect(buildEditDraft("ORD1", edit.snapshot, order([{ ...pute, quantity: 1, total: "-0.4675", tax_total: "-0.0935" }], [freeShip]))).toBeNull()
   })
 
   it("validates its inputs", () => {

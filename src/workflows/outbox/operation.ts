@@ -139,6 +139,8 @@ export const OPERATION_SCHEMAS = {
         records: z.array(editRecord),
         unauthorized: minor,
         notes: z.array(z.string()).optional(),
+        /** Lines recorded differently from Medusa's total (mapping/orders.ts atLeastZero), for the operation's note. */
+        line_notes: z.array(z.string()).optional(),
         state: mirrorStateSchema,
       }),
     ]),

@@ -340,6 +340,7 @@ describe("planOrderEdit", () => {
     snapshot: { lines: [snapLine(1, 1000)], next_line_id: 4 },
     reversed: [{ line_id: 3, reverses_line_id: 2, medusa_id: "ordli_2", gross_amount: -500 }],
     added: [],
+    notes: [],
   })
 
   it("reverses the removed line's money onto a refund-remaining line and updates the ledger", () => {

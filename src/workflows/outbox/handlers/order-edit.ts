@@ -76,7 +76,15 @@ export function planOrderEdit(input: {
       ? [{ line_id: payments.refundRemaining.line_id, medusa_id: "", role: "refund_remaining" as const, gross_amount: payments.refundRemaining.gross_amount, from_edit: true }]
       : []),
   ]
-  return { draft, voided, records: payments.records, unauthorized: payments.unauthorized, notes, state: { ...state, snapshot, lines } }
+  return {
+    draft,
+    voided,
+    records: payments.records,
+    unauthorized: payments.unauthorized,
+    notes,
+    ...(edit.notes.length > 0 && { line_notes: edit.notes }),
+    state: { ...state, snapshot, lines },
+  }
 }
 
 export async function mirrorOrderEdit(ctx: OperationContext<"order_edit">): Promise<Outcome> {
@@ -124,7 +132,7 @@ export async function mirrorOrderEdit(ctx: OperationContext<"order_edit">): Prom
       `${voidNotes.join("; ")}. Medusa opened a new payment collection for the order's full new total: the shopper must pay again (Medusa issue #14984). Capture before editing, or see docs/orders-mirror.md.`
     )
   }
-  const notes = [...voidNotes]
+  const notes = [...voidNotes, ...(plan.line_notes ?? [])]
   if (plan.unauthorized > 0) notes.push(`${plan.unauthorized} of the new lines awaits the payment of the difference (part authorization)`)
   return done(notes.length > 0 ? notes.join("; ") : undefined)
 }
