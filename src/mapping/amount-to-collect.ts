@@ -59,3 +59,21 @@ export function amountToCollect(due: number, reused: number, held: readonly Held
   const link = due - reused - covered
   return { collection: reused + link, covered, link }
 }
+
+/**
+ * How much of Medusa's outstanding amount `due` each kept authorization reuses, in the order given (the oldest
+ * first): each takes what it holds, up to what is still due. An order edited twice before capture can keep two
+ * authorizations (the first payment and the payment link of the first edit); all of them count before a new link is
+ * asked for (issue 9, ledger property seed 1234 path 63: only the first was reused, and the shopper was sent a second
+ * link while the first link's money was still held). A kept authorization that gets 0 is not needed by the order.
+ */
+export function reuseKept(due: number, held: readonly number[]): number[] {
+  assertMinor(due, "the outstanding amount")
+  let left = Math.max(0, due)
+  return held.map((h) => {
+    assertMinor(h, "the kept authorization's held amount")
+    const reused = Math.min(left, Math.max(0, h))
+    left -= reused
+    return reused
+  })
+}

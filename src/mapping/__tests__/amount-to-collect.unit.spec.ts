@@ -1,5 +1,5 @@
 import fc from "fast-check"
-import { amountToCollect, capturableRest, type HeldAuthorization } from "../amount-to-collect"
+import { amountToCollect, capturableRest, reuseKept, type HeldAuthorization } from "../amount-to-collect"
 
 /** 447.00 NOK authorized, 400.00 captured: 47.00 left on both sides. */
 const partlyCaptured: HeldAuthorization = { medusa_remaining: 4700, status: "PARTIALLY_CAPTURED", amount: 44700, captured: 40000 }
@@ -67,6 +67,41 @@ describe("amountToCollect", () => {
         expect(out.covered).toBeLessThanOrEqual(capturable)
         // The link asks for something only when every rest is counted.
         if (out.link > 0) expect(out.covered).toBe(capturable)
+      })
+    )
+  })
+})
+
+describe("reuseKept", () => {
+  it("counts every kept authorization before a link: the first link's money is reused, no second link (seed 1234 path 63)", () => {
+    // DKK: the order was paid 1321.79, an edit added 730.64 (paid through the link), the next edit removed 565.37:
+    // Medusa's new collection is 1487.06; the first payment and the first link together hold 2052.43.
+    const reuses = reuseKept(148706, [132179, 73064])
+    expect(reuses).toEqual([132179, 16527])
+    expect(amountToCollect(148706, reuses[0]! + reuses[1]!, [])).toEqual({ collection: 148706, covered: 0, link: 0 })
+  })
+
+  it("leaves a kept authorization the lowered total does not need at 0", () => {
+    expect(reuseKept(112174, [132179, 73064])).toEqual([112174, 0])
+    expect(reuseKept(0, [500])).toEqual([0])
+  })
+
+  it("refuses amounts that are not minor units", () => {
+    expect(() => reuseKept(100, [12.5])).toThrow(/held amount/)
+  })
+
+  it("property: the oldest first, none above what it holds, the total is the smaller of due and Σ held", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2_000_000 }), fc.array(fc.integer({ min: 0, max: 1_000_000 }), { maxLength: 4 }), (due, held) => {
+        const reuses = reuseKept(due, held)
+        const total = reuses.reduce((s, r) => s + r, 0)
+        expect(total).toBe(Math.min(due, held.reduce((s, h) => s + h, 0)))
+        reuses.forEach((r, i) => {
+          expect(r).toBeGreaterThanOrEqual(0)
+          expect(r).toBeLessThanOrEqual(held[i]!)
+          // A later one takes something only when every earlier one gave all it holds.
+          if (r > 0) for (let j = 0; j < i; j++) expect(reuses[j]).toBe(held[j])
+        })
       })
     )
   })

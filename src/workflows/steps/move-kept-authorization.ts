@@ -2,7 +2,7 @@ import type { IPaymentModuleService, MedusaContainer } from "@medusajs/framework
 import { ContainerRegistrationKeys, Modules, PaymentCollectionStatus } from "@medusajs/framework/utils"
 import { StepResponse, createStep } from "@medusajs/framework/workflows-sdk"
 import { capturedAmount, type DinteroClient, type Transaction, type TransactionItemRef } from "../../dintero"
-import { amountToCollect, type HeldAuthorization } from "../../mapping/amount-to-collect"
+import { amountToCollect, reuseKept, type HeldAuthorization } from "../../mapping/amount-to-collect"
 import { fromMinorUnits, toMinorUnits, type DecimalInput } from "../../mapping/money"
 import { buildSessionOrder } from "../../mapping/session"
 import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
@@ -66,11 +66,12 @@ export const moveKeptAuthorizationStep = createStep(
       .filter((p) => p.canceled_at && p.data?.kept_for_order_id === input.order_id && !live.has(txOf(p)))
       .map(txOf)
       .filter((tx): tx is string => tx !== undefined)
-    for (const transactionId of new Set<string>(kept)) {
+    const keptOnce = [...new Set<string>(kept)]
+    if (keptOnce.length > 0) {
       try {
-        moved.push(await moveOne(container, input.order_id, transactionId))
+        moved.push(...(await moveKept(container, input.order_id, keptOnce)))
       } catch (e) {
-        moved.push({ transaction_id: transactionId, problem: (e as Error).message })
+        moved.push(...keptOnce.map((transactionId) => ({ transaction_id: transactionId, problem: (e as Error).message })))
       }
     }
     if (kept.length === 0) {
@@ -97,54 +98,76 @@ export const moveKeptAuthorizationStep = createStep(
   }
 )
 
-async function moveOne(container: MedusaContainer, orderId: string, transactionId: string): Promise<MovedAuthorization> {
+/**
+ * Moves every kept authorization of the order onto the one collection Medusa opened: the oldest first, each reusing
+ * what it holds up to what is still due (reuseKept), then the other authorizations' rests, and only the rest goes to
+ * a payment link. A kept authorization the new total does not need is reported (a problem) and left held.
+ */
+async function moveKept(container: MedusaContainer, orderId: string, transactionIds: string[]): Promise<MovedAuthorization[]> {
   const config = dinteroConfiguration()
   if (!config) throw new Error("no Dintero payment provider is configured")
   const client = dinteroClientFor(config)
   const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
   const order = await loadOrder(container, orderId, ["display_id", ...CAPTURE_FIELDS])
   if (!order) throw new Error(`order ${orderId} not found`)
-  const original = paymentsOf(order).find((p) => p.data?.transaction_id === transactionId)
-  const providerId: string = original?.provider_id ?? "pp_dintero_dintero"
   const target = newCollectionOf(order)
   if (!target) throw new Error("Medusa opened no new payment collection for the edited order")
 
   const currency = String(target.currency_code ?? order.currency_code).toUpperCase()
   const due = toMinorUnits(target.amount, currency)
-  let tx: Transaction = await client.checkout.getTransaction(transactionId)
-  if (tx.status !== "AUTHORIZED") throw new Error(`the transaction is ${tx.status}, not AUTHORIZED`)
-  let held = tx.amount - capturedAmount(tx)
   const others = await heldAuthorizations(client, order, target.id)
-  let split = amountToCollect(due, Math.min(due, held), others)
-  const result: MovedAuthorization = { transaction_id: transactionId, payment_collection_id: target.id }
-
-  // Raised only when nothing else of the order covers part of the difference: the raised authorization carries the
-  // edited order's lines, which add up to the order's outstanding amount, not to a part of it.
-  if (split.link > 0 && split.covered === 0 && tx.payment_product_type && UPDATABLE_AUTHORIZATION.has(tx.payment_product_type)) {
-    // Dintero needs the full list of items when the transaction has items; they must add up to the new amount.
-    // The order's total is the session's: the new amount is given explicitly.
-    const lines = buildSessionOrder({ ...order, id: orderId, currency_code: currency, total: order.total ?? 0 }, { amount: fromMinorUnits(due, currency) })
-    const shipping: TransactionItemRef[] = []
-    if (lines.shipping_option) {
-      const { title, operator: _operator, delivery_method: _deliveryMethod, ...option } = lines.shipping_option
-      shipping.push({ ...option, description: title, quantity: 1, type: "shipping" })
+  const results: MovedAuthorization[] = []
+  const usable: { result: MovedAuthorization; held: number; providerId: string }[] = []
+  for (const transactionId of transactionIds) {
+    const result: MovedAuthorization = { transaction_id: transactionId, payment_collection_id: target.id }
+    results.push(result)
+    const tx: Transaction = await client.checkout.getTransaction(transactionId)
+    if (tx.status !== "AUTHORIZED") {
+      result.problem = `the transaction is ${tx.status}, not AUTHORIZED`
+      continue
     }
-    const items: TransactionItemRef[] = [...lines.items.map((item) => ({ ...item })), ...shipping]
-    tx = await client.checkout.updateAuthorization(transactionId, {
-      amount: due,
-      items,
-      reason: `Order ${order.display_id ?? orderId} edited`,
-    })
-    result.raised = { from: held, to: due }
-    held = tx.amount - capturedAmount(tx)
-    split = amountToCollect(due, Math.min(due, held), others)
+    const original = paymentsOf(order).find((p) => p.data?.transaction_id === transactionId)
+    usable.push({ result, held: tx.amount - capturedAmount(tx), providerId: original?.provider_id ?? "pp_dintero_dintero" })
   }
 
-  const reused = Math.min(due, held)
+  const first = usable[0]
+  let split = amountToCollect(due, Math.min(due, first?.held ?? 0), others)
+  // Raised only when one kept authorization alone would carry the order and nothing else covers part of the
+  // difference: the raised authorization carries the edited order's lines, which add up to the order's outstanding
+  // amount, not to a part of it.
+  if (first && usable.length === 1 && split.link > 0 && split.covered === 0) {
+    const tx = await client.checkout.getTransaction(first.result.transaction_id)
+    if (tx.payment_product_type && UPDATABLE_AUTHORIZATION.has(tx.payment_product_type)) {
+      // Dintero needs the full list of items when the transaction has items; they must add up to the new amount.
+      // The order's total is the session's: the new amount is given explicitly.
+      const lines = buildSessionOrder({ ...order, id: orderId, currency_code: currency, total: order.total ?? 0 }, { amount: fromMinorUnits(due, currency) })
+      const shipping: TransactionItemRef[] = []
+      if (lines.shipping_option) {
+        const { title, operator: _operator, delivery_method: _deliveryMethod, ...option } = lines.shipping_option
+        shipping.push({ ...option, description: title, quantity: 1, type: "shipping" })
+      }
+      const items: TransactionItemRef[] = [...lines.items.map((item) => ({ ...item })), ...shipping]
+      const raised = await client.checkout.updateAuthorization(first.result.transaction_id, {
+        amount: due,
+        items,
+        reason: `Order ${order.display_id ?? orderId} edited`,
+      })
+      first.result.raised = { from: first.held, to: due }
+      first.held = raised.amount - capturedAmount(raised)
+    }
+  }
+
+  const reuses = reuseKept(due, usable.map((u) => u.held))
+  split = amountToCollect(due, reuses.reduce((sum, r) => sum + r, 0), others)
   await collectOnly(container, target, due, split.collection, currency)
-  if (split.covered > 0) result.covered = split.covered
-  if (reused > 0) {
-    await keptAuthorizationsIn(container).grantReuse(target.id, transactionId, reused)
+  if (split.covered > 0 && first) first.result.covered = split.covered
+  for (const [i, { result, providerId }] of usable.entries()) {
+    const reused = reuses[i]!
+    if (reused === 0) {
+      result.problem = "the order's new total is covered by its other authorizations, so it was not needed"
+      continue
+    }
+    await keptAuthorizationsIn(container).grantReuse(target.id, result.transaction_id, reused)
     const session = await payments.createPaymentSession(target.id, {
       provider_id: providerId,
       currency_code: currency.toLowerCase(),
@@ -154,17 +177,17 @@ async function moveOne(container: MedusaContainer, orderId: string, transactionI
     await payments.authorizePaymentSession(session.id, {})
     result.reused = reused
   }
-  if (split.link > 0) {
+  if (split.link > 0 && first) {
     const session = await payments.createPaymentSession(target.id, {
-      provider_id: providerId,
+      provider_id: first.providerId,
       currency_code: currency.toLowerCase(),
       amount: fromMinorUnits(split.link, currency),
       data: {},
     })
     const url = String(session.data?.checkout_url ?? "")
-    result.difference = { amount: split.link, payment_session_id: session.id, checkout_url: url }
+    first.result.difference = { amount: split.link, payment_session_id: session.id, checkout_url: url }
   }
-  return result
+  return results
 }
 
 /**

@@ -299,6 +299,17 @@ describe("planPartAuthorization", () => {
     })
   })
 
+  it("a reuse of a recorded authorization that finds no open line is skipped, not a new hold (seed 1234 path 63)", () => {
+    // The payment link T2 (730.64) was recorded on the only open line (365.32) after an edit lowered it; Medusa's
+    // payment reusing T2 for 491.50 holds nothing more at Dintero.
+    const s = state({ payments: { pay_1: "T1", pay_link: "T2" } })
+    const r = records({ authorizations: [rec("T1", [[1, 1000]]), rec("T2", [[2, 500]])] })
+    expect(planPartAuthorization({ paymentId: "pay_reuse", transactionId: "T2", amount: 700, records: r, state: s })).toEqual({
+      status: "skipped",
+      reason: "reuses the authorization of Dintero transaction T2, already recorded; its further 200 fits no line left to authorize",
+    })
+  })
+
   it("needs action when no line has room", () => {
     const planned = planPartAuthorization({ paymentId: "pay_2", transactionId: "T2", amount: 300, records: records({ authorizations: [rec("T1", [[1, 1000], [2, 500]])] }), state: state() })
     expect(planned).toEqual({ status: "needs_action", reason: "payment pay_2 (300) matches no line left to authorize on the Dintero order" })

@@ -30,7 +30,8 @@ export function planPartAuthorization(input: {
 }): PartAuthorizationPlan {
   const { transactionId, records, state } = input
   let amount = input.amount
-  if (Object.values(state.payments).includes(transactionId)) {
+  const reuses = Object.values(state.payments).includes(transactionId)
+  if (reuses) {
     // The payment reuses an authorization the Dintero order already records (kept across an order edit): only
     // what it holds beyond that (a raised Klarna/Billie authorization) is a new authorization.
     amount -= heldBy(records, transactionId)
@@ -40,6 +41,12 @@ export function planPartAuthorization(input: {
   const cancelled = perLine(records, "cancellations")
   for (const v of state.pending_voids ?? []) for (const i of v.body.items) cancelled.set(i.line_id, at(cancelled, i.line_id) + i.amount)
   const { items, unplaced } = allocateAuthorization(liveLines(state), (l) => at(authorized, l) - at(cancelled, l), amount)
+  // A payment reusing a recorded authorization is not a new hold at Dintero: the transaction is already on the order,
+  // and what of it found no line was said by the payment that recorded it (an edit lowered the lines after a
+  // payment link was paid; ledger property seed 1234 path 63: the link's 730.64, then a reuse of it for 491.50).
+  if (items.length === 0 && reuses) {
+    return { status: "skipped", reason: `reuses the authorization of Dintero transaction ${transactionId}, already recorded; its further ${amount} fits no line left to authorize` }
+  }
   if (items.length === 0) return { status: "needs_action", reason: `payment ${input.paymentId} (${amount}) matches no line left to authorize on the Dintero order` }
   return { status: "planned", plan: { body: buildPaymentOperation(items, transactionId), unplaced } }
 }
