@@ -131,11 +131,13 @@ async function moveKept(container: MedusaContainer, orderId: string, transaction
   }
 
   const first = usable[0]
-  let split = amountToCollect(due, Math.min(due, first?.held ?? 0), others)
+  // None can be moved: the collection is left as Medusa opened it, and the notices say why.
+  if (!first) return results
+  let split = amountToCollect(due, Math.min(due, first.held), others)
   // Raised only when one kept authorization alone would carry the order and nothing else covers part of the
   // difference: the raised authorization carries the edited order's lines, which add up to the order's outstanding
   // amount, not to a part of it.
-  if (first && usable.length === 1 && split.link > 0 && split.covered === 0) {
+  if (usable.length === 1 && split.link > 0 && split.covered === 0) {
     const tx = await client.checkout.getTransaction(first.result.transaction_id)
     if (tx.payment_product_type && UPDATABLE_AUTHORIZATION.has(tx.payment_product_type)) {
       // Dintero needs the full list of items when the transaction has items; they must add up to the new amount.
@@ -160,7 +162,7 @@ async function moveKept(container: MedusaContainer, orderId: string, transaction
   const reuses = reuseKept(due, usable.map((u) => u.held))
   split = amountToCollect(due, reuses.reduce((sum, r) => sum + r, 0), others)
   await collectOnly(container, target, due, split.collection, currency)
-  if (split.covered > 0 && first) first.result.covered = split.covered
+  if (split.covered > 0) first.result.covered = split.covered
   for (const [i, { result, providerId }] of usable.entries()) {
     const reused = reuses[i]!
     if (reused === 0) {
@@ -177,7 +179,7 @@ async function moveKept(container: MedusaContainer, orderId: string, transaction
     await payments.authorizePaymentSession(session.id, {})
     result.reused = reused
   }
-  if (split.link > 0 && first) {
+  if (split.link > 0) {
     const session = await payments.createPaymentSession(target.id, {
       provider_id: first.providerId,
       currency_code: currency.toLowerCase(),
