@@ -97,7 +97,7 @@ export async function orderItems(admin: AdminApi, orderId: string) {
   // `items.quantity` alone comes back without the quantity (Medusa fills it from the item's detail row, which only
   // `*items` loads): the ledger property's quantity edits were all skipped for it.
   const { order } = await admin.ok("get", `/admin/orders/${orderId}?fields=id,*items`)
-  return order.items as { id: string; quantity: number; variant_id: string }[]
+  return order.items as { id: string; quantity: number; variant_id: string; title?: string; unit_price?: number | string }[]
 }
 
 export function dinteroOrder(emulator: Emulator, dinteroOrderId: string): any {
