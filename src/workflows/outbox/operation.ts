@@ -83,6 +83,25 @@ const editRecord: z.ZodType<EditRecord> = z.looseObject({
   items: z.array(z.looseObject({ line_id: z.number().int(), amount: minor })),
 })
 
+/** A capture's or a refund's Orders record: the same input and plan (one Medusa record, one Dintero record). */
+const paymentRecordOperation = {
+  input: z.looseObject({ payment_id: z.string(), record_id: z.string() }),
+  plan: z.looseObject({
+    body: paymentOperationBodySchema,
+    reference: z.string(),
+    event_found: z.boolean(),
+    /**
+     * The cancellation of what Checkout no longer captures: the rest a last capture released, or the rest a refund
+     * of a partly captured transaction left uncapturable.
+     */
+    release: paymentOperationBodySchema.optional(),
+    /** Planned from the mirror's recorded ledger (not from Dintero's records read back): a retry checks it. */
+    from_ledger: z.boolean().optional(),
+    /** With from_ledger: the Checkout transaction's status and this event as the plan saw them (a re-plan uses them). */
+    checkout_seen: checkoutSeen.optional(),
+  }),
+}
+
 /** What each kind's row holds: `input` written at enqueue, `plan` computed once on the first attempt. */
 export const OPERATION_SCHEMAS = {
   order_placed: {
@@ -99,32 +118,8 @@ export const OPERATION_SCHEMAS = {
     input: z.looseObject({ payment_id: z.string() }),
     plan: z.looseObject({ body: paymentOperationBodySchema, unplaced: minor }),
   },
-  capture: {
-    input: z.looseObject({ payment_id: z.string(), record_id: z.string() }),
-    plan: z.looseObject({
-      body: paymentOperationBodySchema,
-      reference: z.string(),
-      event_found: z.boolean(),
-      /** The cancellation of what Checkout released with this (last) capture, or no longer captures after a refund. */
-      release: paymentOperationBodySchema.optional(),
-      /** Planned from the mirror's recorded ledger (not from Dintero's records read back): a retry checks it. */
-      from_ledger: z.boolean().optional(),
-      /** With from_ledger: the Checkout transaction's status and this event as the plan saw them (a re-plan uses them). */
-      checkout_seen: checkoutSeen.optional(),
-    }),
-  },
-  refund: {
-    input: z.looseObject({ payment_id: z.string(), record_id: z.string() }),
-    plan: z.looseObject({
-      body: paymentOperationBodySchema,
-      reference: z.string(),
-      event_found: z.boolean(),
-      /** The cancellation of the rest a refund left uncapturable (a partly captured transaction refunded). */
-      release: paymentOperationBodySchema.optional(),
-      from_ledger: z.boolean().optional(),
-      checkout_seen: checkoutSeen.optional(),
-    }),
-  },
+  capture: paymentRecordOperation,
+  refund: paymentRecordOperation,
   order_edit: {
     input: z.looseObject({
       order_change_id: z.string().nullish(),
