@@ -117,7 +117,7 @@ async function moveKept(container: MedusaContainer, orderId: string, transaction
   const due = toMinorUnits(target.amount, currency)
   const others = await heldAuthorizations(client, order, target.id)
   const results: MovedAuthorization[] = []
-  const usable: { result: MovedAuthorization; held: number; providerId: string }[] = []
+  const usable: { result: MovedAuthorization; tx: Transaction; held: number; providerId: string }[] = []
   for (const transactionId of transactionIds) {
     const result: MovedAuthorization = { transaction_id: transactionId, payment_collection_id: target.id }
     results.push(result)
@@ -127,7 +127,7 @@ async function moveKept(container: MedusaContainer, orderId: string, transaction
       continue
     }
     const original = paymentsOf(order).find((p) => p.data?.transaction_id === transactionId)
-    usable.push({ result, held: tx.amount - capturedAmount(tx), providerId: original?.provider_id ?? "pp_dintero_dintero" })
+    usable.push({ result, tx, held: tx.amount - capturedAmount(tx), providerId: original?.provider_id ?? "pp_dintero_dintero" })
   }
 
   const first = usable[0]
@@ -138,7 +138,7 @@ async function moveKept(container: MedusaContainer, orderId: string, transaction
   // difference: the raised authorization carries the edited order's lines, which add up to the order's outstanding
   // amount, not to a part of it.
   if (usable.length === 1 && split.link > 0 && split.covered === 0) {
-    const tx = await client.checkout.getTransaction(first.result.transaction_id)
+    const { tx } = first
     if (tx.payment_product_type && UPDATABLE_AUTHORIZATION.has(tx.payment_product_type)) {
       // Dintero needs the full list of items when the transaction has items; they must add up to the new amount.
       // The order's total is the session's: the new amount is given explicitly.
