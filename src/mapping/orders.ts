@@ -7,6 +7,7 @@
  * snapshot of what it last sent and the next free line id.
  */
 import { DecimalInput, apportion, assertMinor, scaledToString, toMinorUnits, toScaledInteger } from "./money"
+import { reduced, spreadReduction } from "./orders-mirror/carry-reduction"
 import {
   LineItemInput,
   ShippingMethodInput,
@@ -122,8 +123,8 @@ export function buildInitialDraft(
   /** What the session's negative lines take off (positive, minor units): carried as reductions (carryReduction). */
   reduction = 0
 ): { body: OrdersDraftBody; snapshot: MirrorSnapshot } {
-  const medusa = currentLines(order)
-  carryReduction(medusa, reduction, [medusa])
+  const atTotals = currentLines(order)
+  const medusa = carryReduction(atTotals, new Array<number>(atTotals.length).fill(0), reduction, [atTotals.map((_, i) => i)])
   const lines = [...medusa, ...checkoutOnly].map((line, index) => ({ ...line, line_id: index + 1 }))
   return {
     body: {
@@ -150,22 +151,23 @@ export function buildEditDraft(dinteroOrderId: string, previous: MirrorSnapshot,
   // a line that stays as recorded keeps its reduction; what reversed lines carried moves to the lines this edit
   // sends anyway, and only what those cannot carry makes an unchanged line change.
   const notes: string[] = []
-  const medusa = currentLines(current, notes)
+  const atTotals = currentLines(current, notes)
   let moving = 0
   for (const old of previous.lines) moving += old.checkout_reduction ?? 0
-  const changed: Omit<MirroredLine, "line_id">[] = []
-  const unchanged: Omit<MirroredLine, "line_id">[] = []
-  medusa.forEach((line, index) => {
+  const carried = new Array<number>(atTotals.length).fill(0)
+  const changed: number[] = []
+  const unchanged: number[] = []
+  atTotals.forEach((line, index) => {
     const old = before.get(line.medusa_id)
     const kept = old?.checkout_reduction ?? 0
-    if (old && kept > 0 && kept <= reducible(line) && !recordedDifferently(old, reduced(line, kept))) {
-      medusa[index] = reduced(line, kept)
+    if (old && kept > 0 && kept <= line.gross_amount && !recordedDifferently(old, reduced(line, kept))) {
+      carried[index] = kept
       moving -= kept
-      unchanged.push(medusa[index])
-    } else if (old && !recordedDifferently(old, line)) unchanged.push(line)
-    else changed.push(line)
+      unchanged.push(index)
+    } else if (old && !recordedDifferently(old, line)) unchanged.push(index)
+    else changed.push(index)
   })
-  carryReduction(medusa, moving, [changed, unchanged])
+  const medusa = carryReduction(atTotals, carried, moving, [changed, unchanged])
   // The Checkout session's own positive lines (a rounding up) are Orders lines of their own, kept unchanged.
   const now = [...medusa, ...previous.lines.filter((line) => line.medusa_id.startsWith(CHECKOUT_MEDUSA_PREFIX))]
   const nowById = new Map(now.map((line) => [line.medusa_id, line]))
@@ -219,44 +221,24 @@ export function buildEditDraft(dinteroOrderId: string, previous: MirrorSnapshot,
 }
 
 /**
- * The Orders API shows negative amounts only on reversal lines (related_item.type "reversed"; ORDERS spec, Dintero's
- * order-edit guide); whether a plain negative line is accepted is open (docs/dintero-contract.md). So the session's
- * negative lines (a rounding down, a gift card larger than any one line) are carried as reductions of Medusa lines:
- * `amount` is taken off the lines of `groups`, group by group, LAST lines first, each down to its tax (an Orders
- * line's tax may not exceed its gross). Last lines, because Checkout's partial captures take first lines first and
- * its negative lines go with the final capture (src/mapping/allocation.ts): so early captures land line for line,
- * and the final one nets out on the lines that carry the reduction. Mutates `lines` (the lines of the groups are replaced in it by identity).
+ * The session's negative lines (a rounding down, a gift card) as reductions of the Medusa lines `atTotals`
+ * (spreadReduction, src/mapping/orders-mirror/carry-reduction.ts): `carried` is what each line keeps from the last
+ * record; `amount` more is spread over `groups`. The lines as they are recorded, each carrying its part.
  */
-function carryReduction(lines: Omit<MirroredLine, "line_id">[], amount: number, groups: Omit<MirroredLine, "line_id">[][]): void {
-  let left = amount
-  for (const group of groups) {
-    for (const line of [...group].reverse()) {
-      if (left <= 0) return
-      const part = Math.min(left, reducible(line))
-      if (part <= 0) continue
-      const index = lines.indexOf(line)
-      const base = line.gross_amount + (line.checkout_reduction ?? 0)
-      lines[index] = reduced({ ...line, gross_amount: base }, (line.checkout_reduction ?? 0) + part)
-      left -= part
-    }
-  }
+function carryReduction(
+  atTotals: Omit<MirroredLine, "line_id">[],
+  carried: number[],
+  amount: number,
+  groups: number[][]
+): Omit<MirroredLine, "line_id">[] {
+  const left = spreadReduction(atTotals, carried, amount, groups)
   if (left > 0) {
+    // Only a Checkout transaction worth less than 0 gets here (its lines cannot be worth less than 0 together).
     throw new OrdersMappingError(
-      `The Checkout session's gift card / rounding lines take off ${amount} (minor units), more than the order's lines can carry (${amount - left}); the Orders order cannot be worth what the shopper paid`
+      `The Checkout session's gift card / rounding lines take off ${amount} (minor units), more than the order's lines are worth (${amount - left}); the Orders order cannot be worth what the shopper paid`
     )
   }
-}
-
-/** What a line can still give up: its gross down to its tax. */
-function reducible(line: Omit<MirroredLine, "line_id">): number {
-  const tax = line.tax_lines.reduce((sum, t) => sum + t.amount, 0)
-  return Math.max(0, line.gross_amount - Math.max(0, tax))
-}
-
-/** `line` (at its Medusa total) carrying `reduction`. */
-function reduced(line: Omit<MirroredLine, "line_id">, reduction: number): Omit<MirroredLine, "line_id"> {
-  const { checkout_reduction: _dropped, ...rest } = line
-  return reduction > 0 ? { ...rest, gross_amount: line.gross_amount - reduction, checkout_reduction: reduction } : rest
+  return atTotals.map((line, index) => reduced(line, carried[index] ?? 0))
 }
 
 /** Body for Orders `authorizations` / `captures` / `refunds` / `cancellations`. */

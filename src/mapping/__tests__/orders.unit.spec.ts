@@ -110,20 +110,29 @@ describe("the seed: reverse an item and add a new one", () => {
   })
 })
 
-describe("a reduction the lines cannot carry", () => {
-  it("is an OrdersMappingError naming both amounts (the outbox stops on it instead of retrying)", () => {
-    // One line of 100.00 incl. 20.00 VAT carries at most 80.00 of a gift card.
+describe("a reduction beyond the lines' tax", () => {
+  it("takes the line below its tax with the VAT recomputed at its rate; only more than the lines are worth is an OrdersMappingError", () => {
+    // One line of 100.00 incl. 20.00 VAT: 80.00 of a gift card leave it at its tax; 1 øre more reaches into the tax.
     const lines = order([item("a", 1, "100", "20", "2026-01-01T00:00:00Z")])
-    expect(buildInitialDraft(lines, { generateOrderId: true }, [], 8000).body.order.items[0].gross_amount).toBe(2000)
+    expect(buildInitialDraft(lines, { generateOrderId: true }, [], 8000).body.order.items[0]).toEqual(
+      expect.objectContaining({ gross_amount: 2000, tax_lines: [{ amount: 2000, percentage: 25 }] })
+    )
+    // 19.99 incl. 25 % VAT holds 4.00 (3.998 rounded).
+    expect(buildInitialDraft(lines, { generateOrderId: true }, [], 8001).body.order.items[0]).toEqual(
+      expect.objectContaining({ gross_amount: 1999, tax_lines: [{ amount: 400, percentage: 25 }] })
+    )
+    expect(buildInitialDraft(lines, { generateOrderId: true }, [], 10000).body.order.items[0]).toEqual(
+      expect.objectContaining({ gross_amount: 0, tax_lines: [{ amount: 0, percentage: 25 }] })
+    )
     const refused = (() => {
       try {
-        buildInitialDraft(lines, { generateOrderId: true }, [], 8001)
+        buildInitialDraft(lines, { generateOrderId: true }, [], 10001)
       } catch (e) {
         return e
       }
     })()
     expect(refused).toBeInstanceOf(OrdersMappingError)
-    expect((refused as Error).message).toContain("take off 8001 (minor units), more than the order's lines can carry (8000)")
+    expect((refused as Error).message).toContain("take off 10001 (minor units), more than the order's lines are worth (10000)")
   })
 })
 

@@ -3,6 +3,7 @@
  * negative Orders line that reverses nothing (docs/orders-mirror.md "Negative session lines"), and Checkout's
  * captures, refunds and cancellations on them still land within every line's room, adding up exactly.
  */
+import fc from "fast-check"
 import { allocateCapture, allocateRefund } from "../../allocation"
 import { buildEditDraft, buildInitialDraft, type MirroredLine, type OrderForMirror } from "../../orders"
 import { allocateToOrders } from "../allocate"
@@ -90,9 +91,16 @@ describe("negative session lines in the Orders order", () => {
     for (const i of body.order.items) expect(total(i.tax_lines)).toBeLessThanOrEqual(i.gross_amount)
   })
 
-  it("refuses, naming the problem, a gift card the lines cannot carry", () => {
+  it("carries a gift card larger than the lines' net: below their tax, last lines first, VAT at their rate (issue 9)", () => {
+    // The lines are worth 24900 of which 19920 net: 20000 takes shipping 80 øre below its tax (900 incl. 25 % VAT: 180).
     const checkout = checkoutOf(giftCart, [giftCard(20000)])
-    expect(() => place(giftCart, checkout)).toThrow(/gift card \/ rounding lines take off 20000/)
+    const { body, snapshot } = place(giftCart, checkout)
+    expect(body.order.items.map((i) => [i.gross_amount, total(i.tax_lines)])).toEqual([[1000, 1000], [600, 600], [2400, 2400], [900, 180]])
+    expect(total(body.order.items)).toBe(checkoutTotal(checkout))
+    expect(snapshot.lines.map((l) => l.checkout_reduction)).toEqual([4000, 2400, 9600, 4000])
+    // A gift card leaving 1 øre: every line but the first at 0, kept as a line (no room: nothing lands on it).
+    const nearlyAll = place(giftCart, checkoutOf(giftCart, [giftCard(24899)]))
+    expect(nearlyAll.body.order.items.map((i) => [i.gross_amount, total(i.tax_lines)])).toEqual([[1, 0], [0, 0], [0, 0], [0, 0]])
   })
 
   it("keeps a positive rounding line as a line of its own", () => {
@@ -114,6 +122,10 @@ describe("negative session lines in the Orders order", () => {
     ["gift card, full capture, full refund", giftCart, [giftCard(10000)], [["capture", "rest"], ["refund", "rest"]]],
     ["gift card, partial captures", giftCart, [giftCard(10000)], [["capture", 6000], ["capture", 8000], ["capture", "rest"], ["refund", 12000]]],
     ["gift card, partial capture then cancel", giftCart, [giftCard(10000)], [["capture", 9999]]],
+    ["gift card beyond the VAT, full capture, refunds", giftCart, [giftCard(20000)], [["capture", "rest"], ["refund", 1234], ["refund", "rest"]]],
+    ["gift card beyond the VAT, partial captures, partial refund", giftCart, [giftCard(20000)], [["capture", 2000], ["capture", 1], ["capture", "rest"], ["refund", 4000]]],
+    ["gift card beyond the VAT, partial capture then cancel", giftCart, [giftCard(20000)], [["capture", 3000]]],
+    ["gift card leaving 1 øre", giftCart, [giftCard(24899)], [["capture", "rest"], ["refund", "rest"]]],
   ] as const)("%s: every step within each line's room, totals exact", (_name, cart, extra, steps) => {
     replay(cart, [...extra], steps.map(([k, a]) => [k, a]))
   })
@@ -159,5 +171,89 @@ describe("an edit after placement carries the reduction", () => {
     for (const l of edit.snapshot.lines as MirroredLine[]) expect(total(l.tax_lines)).toBeLessThanOrEqual(l.gross_amount)
     expect(edit.reversed.map((r) => r.medusa_id).sort()).toEqual(["a", "b", "c"].sort())
     expect(edit.snapshot.lines.find((l) => l.medusa_id === "shipping:sm_1")).toEqual(expect.objectContaining({ line_id: 4, checkout_reduction: 3920 }))
+  })
+
+  it("keeps a line carried below its tax as recorded when the edit changes another line", () => {
+    const snapshot = placedLines(giftCart, [giftCard(20000)])
+    const edited = order([["a", "50.00", 1, "10.00"], ["b", "30.00", 1, "6.00"], ["c", "120.00", 2, "24.00"], ["d", "10.00", 1, "2.00"]], ["sm_1", "49.00", "9.80"])
+    const edit = buildEditDraft("D1", snapshot, edited)!
+    expect(edit.reversed).toEqual([])
+    expect(edit.added.map((l) => [l.medusa_id, l.gross_amount])).toEqual([["d", 1000]])
+    expect(edit.snapshot.lines.find((l) => l.medusa_id === "shipping:sm_1")).toEqual(
+      expect.objectContaining({ line_id: 4, gross_amount: 900, tax_lines: [{ amount: 180, percentage: 25 }], checkout_reduction: 4000 })
+    )
+    expect(buildEditDraft("D1", edit.snapshot, edited)).toBeNull()
+  })
+
+  it("moves a reduction beyond the tax of a removed line to the lines the edit sends, then the others, never a negative line", () => {
+    const snapshot = placedLines(giftCart, [giftCard(20000)])
+    // c goes (it carried 9600): the new line d carries what it can, the rest makes unchanged lines change.
+    const edited = order([["a", "50.00", 1, "10.00"], ["b", "30.00", 1, "6.00"], ["d", "100.00", 1, "20.00"]], ["sm_1", "49.00", "9.80"])
+    const edit = buildEditDraft("D1", snapshot, edited)!
+    expect(total(edit.snapshot.lines)).toBe(5000 + 3000 + 10000 + 4900 - 20000)
+    expect(edit.body.order.items.every((i) => i.gross_amount >= 0 || i.related_item?.type === "reversed")).toBe(true)
+    for (const l of edit.snapshot.lines as MirroredLine[]) {
+      expect(l.gross_amount).toBeGreaterThanOrEqual(0)
+      expect(total(l.tax_lines)).toBeLessThanOrEqual(l.gross_amount)
+    }
+    expect(edit.snapshot.lines.reduce((s, l) => s + (l.checkout_reduction ?? 0), 0)).toBe(20000)
+  })
+})
+
+describe("property: a gift card up to the whole order, Checkout's captures and refunds in any parts", () => {
+  const priced = fc.integer({ min: 1, max: 500_00 }).map((gross) => ({ gross, tax: Math.round(gross / 5) }))
+  const cart = fc.record({ items: fc.array(priced, { minLength: 1, maxLength: 5 }), shipping: fc.option(priced, { nil: undefined }) })
+  /** NOK text of minor units (test data: whole øre, no floats on money). */
+  const nok = (minor: number) => `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, "0")}`
+
+  it("every step lands within each line's room, totals exact, never a negative line, VAT within each line", () => {
+    fc.assert(
+      fc.property(
+        cart.chain(({ items, shipping }) => {
+          const worth = items.reduce((s, i) => s + i.gross, 0) + (shipping?.gross ?? 0)
+          return fc.record({
+            items: fc.constant(items),
+            shipping: fc.constant(shipping),
+            card: fc.integer({ min: 1, max: worth - 1 }),
+            captures: fc.array(fc.integer({ min: 1, max: 1000 }), { minLength: 0, maxLength: 3 }),
+            refunds: fc.array(fc.integer({ min: 1, max: 1000 }), { minLength: 0, maxLength: 2 }),
+          })
+        }),
+        ({ items, shipping, card, captures, refunds }) => {
+          const o = order(
+            items.map((i, n) => [`i${n}`, nok(i.gross), 1, nok(i.tax)]),
+            shipping ? ["sm_1", nok(shipping.gross), nok(shipping.tax)] : undefined
+          )
+          const checkout = checkoutOf(o, [giftCard(card)])
+          const { body } = place(o, checkout)
+          expect(total(body.order.items)).toBe(checkoutTotal(checkout))
+          for (const i of body.order.items) {
+            expect(i.gross_amount).toBeGreaterThanOrEqual(0)
+            expect(total(i.tax_lines)).toBeLessThanOrEqual(i.gross_amount)
+          }
+          // Capture parts (per mille of what is left), then the rest; refund parts of what was captured.
+          const steps: Array<["capture" | "refund", number | "rest"]> = []
+          let open = checkoutTotal(checkout)
+          for (const permille of captures) {
+            const part = Math.floor((open * permille) / 1000)
+            if (part > 0 && part < open) {
+              steps.push(["capture", part])
+              open -= part
+            }
+          }
+          steps.push(["capture", "rest"])
+          let held = checkoutTotal(checkout)
+          for (const permille of refunds) {
+            const part = Math.floor((held * permille) / 1000)
+            if (part > 0 && part <= held) {
+              steps.push(["refund", part])
+              held -= part
+            }
+          }
+          replay(o, [giftCard(card)], steps)
+        }
+      ),
+      { numRuns: 200 }
+    )
   })
 })
