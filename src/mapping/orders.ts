@@ -235,7 +235,7 @@ function carryReduction(
   if (left > 0) {
     // Only a Checkout transaction worth less than 0 gets here (its lines cannot be worth less than 0 together).
     throw new OrdersMappingError(
-      `The Checkout session's gift card / rounding lines take off ${amount} (minor units), more than the order's lines are worth (${amount - left}); the Orders order cannot be worth what the shopper paid`
+      `The Checkout session's gift card / rounding lines take off ${amount} (minor units), more than the order's lines can still carry (${amount - left}); the Orders order cannot be worth what the shopper paid`
     )
   }
   return atTotals.map((line, index) => reduced(line, carried[index] ?? 0))

@@ -132,7 +132,7 @@ describe("a reduction beyond the lines' tax", () => {
       }
     })()
     expect(refused).toBeInstanceOf(OrdersMappingError)
-    expect((refused as Error).message).toContain("take off 10001 (minor units), more than the order's lines are worth (10000)")
+    expect((refused as Error).message).toContain("take off 10001 (minor units), more than the order's lines can still carry (10000)")
   })
 })
 

@@ -200,6 +200,25 @@ describe("an edit after placement carries the reduction", () => {
   })
 })
 
+describe("an edit that removes a line the gift card took to 0", () => {
+  const placed = () => place(giftCart, checkoutOf(giftCart, [giftCard(24899)])).snapshot
+
+  it("reverses it at 0 (no amount moves) and the order stays worth the transaction", () => {
+    expect(placed().lines.map((l) => l.gross_amount)).toEqual([1, 0, 0, 0])
+    // c (line 3, at 0, carrying 12000) goes and d comes: the lines the edit sends (d) carry what c carried.
+    const edited = order([["a", "50.00", 1, "10.00"], ["b", "30.00", 1, "6.00"], ["d", "150.00", 1, "30.00"]], ["sm_1", "49.00", "9.80"])
+    const edit = buildEditDraft("D1", placed(), edited)!
+    expect(edit.reversed.map((r) => [r.medusa_id, Math.abs(r.gross_amount)])).toEqual([["c", 0]])
+    expect(edit.added).toEqual([expect.objectContaining({ medusa_id: "d", gross_amount: 3000, checkout_reduction: 12000 })])
+    expect(total(edit.snapshot.lines)).toBe(1 + 3000)
+  })
+
+  it("is an OrdersMappingError only when the edit leaves lines worth less than the gift card itself (Medusa's total below 0)", () => {
+    const edited = order([["a", "50.00", 1, "10.00"], ["b", "30.00", 1, "6.00"]], ["sm_1", "49.00", "9.80"])
+    expect(() => buildEditDraft("D1", placed(), edited)).toThrow(/take off 12000 \(minor units\), more than the order's lines can still carry \(1\)/)
+  })
+})
+
 describe("property: a gift card up to the whole order, Checkout's captures and refunds in any parts", () => {
   const priced = fc.integer({ min: 1, max: 500_00 }).map((gross) => ({ gross, tax: Math.round(gross / 5) }))
   const cart = fc.record({ items: fc.array(priced, { minLength: 1, maxLength: 5 }), shipping: fc.option(priced, { nil: undefined }) })
