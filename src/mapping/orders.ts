@@ -98,7 +98,8 @@ export type PaymentOperationBody = OrdersPaymentOperationCreate & {
 }
 
 /**
- * Medusa's records cannot be written as a Dintero Orders record (e.g. a gift card the lines cannot carry): the same
+ * Medusa's records cannot be written as a Dintero Orders record (e.g. an edit that leaves lines worth less than the
+ * gift card the payment was reduced by): the same
  * data gives the same answer, so a retry changes nothing; the outbox stops and tells the merchant (needs_action).
  */
 export class OrdersMappingError extends Error {
