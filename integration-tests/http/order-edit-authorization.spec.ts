@@ -2,6 +2,7 @@ import { reconcileStore } from "../../src/workflows/reconcile/reconcile"
 import { dinteroTestSuite } from "../utils/dintero-test-suite"
 import { dinteroOrder, editOrder, ledgers, orderItems, settled, sleep, waitForMirror } from "./orders-mirror-helpers"
 import { openAuthorizations, orphans, threeLedgers } from "./ledger-helpers"
+import { keptAuthorizationsIn } from "../../src/modules/dintero-payments/kept-authorizations"
 
 jest.setTimeout(240_000)
 
@@ -335,9 +336,15 @@ const env = dinteroTestSuite({
     // paid link); a second edit that lowers the total below the first payment needs only the first. The second is
     // voided at Dintero at once, with the reason shown to the merchant, and a later cancel of the order voids the
     // first without touching the second again.
-    it("voids a kept authorization the edited order no longer needs, says why, and a later cancel voids each authorization once", async () => {
+    const voids = (id: string) => tx(id).events.filter((e: any) => e.event === "VOID" && e.success !== false).length
+    const voidPosts = (id: string) => env.emulator.requests.filter((r: any) => r.method === "POST" && r.path.endsWith(`/transactions/${id}/void`)).length
+
+    /**
+     * Two edits before capture: the first (447 → 845) reuses the first authorization for 447 and the shopper pays the
+     * link for 398; the second (one outdoor chair, no indoor chair: 248) needs only the first payment.
+     */
+    async function editedTwice() {
       const { orderId, transactionId } = await authorizedOrder()
-      // Edit 1: 447 → 845; the first authorization is reused for 447 and the shopper pays the link for 398.
       await editOrder(admin, orderId, { add: [{ variant_id: seeded.variants.indoor, quantity: 1 }] })
       const link = (await waitForMirror(admin, orderId, (m) => !!m.payment_link)).payment_link
       expect(link.amount).toBe(39800)
@@ -346,7 +353,6 @@ const env = dinteroTestSuite({
       await env.emulator.waitForCallbacks()
       await newCollection(orderId, (c) => c.id === link.payment_collection_id && c.status === "authorized")
 
-      // Edit 2: one outdoor chair and no indoor chair, 199 + 49 = 248, below the first payment's 447.
       const items = await orderItems(admin, orderId)
       const outdoor = items.find((i) => i.variant_id === seeded.variants.outdoor)!
       const indoor = items.find((i) => i.variant_id === seeded.variants.indoor)!
@@ -354,13 +360,16 @@ const env = dinteroTestSuite({
       const collection = await newCollection(orderId, (c) => c.id !== link.payment_collection_id && c.status === "authorized")
       expect(Number(collection.amount)).toBe(248)
       expect(collection.payments.map((p: any) => [p.data.transaction_id, p.data.amount, p.data.reused_authorization])).toEqual([[transactionId, 24800, true]])
+      return { orderId, transactionId, linkTx }
+    }
+
+    it("voids a kept authorization the edited order no longer needs, says why, and a later cancel voids each authorization once", async () => {
+      const { orderId, transactionId, linkTx } = await editedTwice()
 
       // The link's authorization backs nothing the order owes: voided at Dintero, once, without a person.
       for (let i = 0; i < 60 && tx(linkTx).status !== "AUTHORIZATION_VOIDED"; i++) await sleep(250)
       expect(tx(linkTx).status).toBe("AUTHORIZATION_VOIDED")
       expect(tx(transactionId).status).toBe("AUTHORIZED")
-      const voids = (id: string) => tx(id).events.filter((e: any) => e.event === "VOID" && e.success !== false).length
-      const voidPosts = (id: string) => env.emulator.requests.filter((r: any) => r.method === "POST" && r.path.endsWith(`/transactions/${id}/void`)).length
       expect([voids(linkTx), voidPosts(linkTx)]).toEqual([1, 1])
       // Medusa agrees: every payment naming it is cancelled and says it was voided; no live payment names it.
       const all = async () => (await collections(orderId)).flatMap((c) => c.payments ?? [])
@@ -413,6 +422,34 @@ const env = dinteroTestSuite({
       expect(Object.values(open.checkout).every((v) => v === 0)).toBe(true)
       expect(openInOrders(linkTx)).toBe(0)
       expect(await orphans(getContainer(), env.emulator)).toEqual([])
+    })
+
+    // The decision outlives the step: Dintero refuses the void (every attempt of the step), and the reconciliation
+    // (the worker's job every 5 minutes) voids it from the decision in the database, not from any process memory.
+    it("a release whose void failed in the step is carried out by the reconciliation", async () => {
+      env.emulator.faults.add({ method: "POST", path: "/checkout/v1/transactions/:id/void", kind: "status", status: 503, times: 4 } as any)
+      const { orderId, transactionId, linkTx } = await editedTwice()
+      // The step's four attempts (the first and the client's three retries) all answered 503.
+      for (let i = 0; i < 80 && voidPosts(linkTx) < 4; i++) await sleep(250)
+      expect(voidPosts(linkTx)).toBe(4)
+      const kept = keptAuthorizationsIn(getContainer())
+      expect((await kept.releases({ pending: true, orderId })).map((r) => [r.transactionId, r.amount])).toEqual([[linkTx, 39800]])
+      expect(tx(linkTx).status).toBe("AUTHORIZED")
+
+      const run = await reconcileStore(getContainer())
+      expect(run?.status).toBe("done")
+      expect(run!.repaired).toContainEqual({ what: "voided", order_id: orderId, ref: linkTx })
+      expect(tx(linkTx).status).toBe("AUTHORIZATION_VOIDED")
+      expect([voids(linkTx), voids(transactionId)]).toEqual([1, 0])
+      expect(await kept.releases({ pending: true, orderId })).toEqual([])
+      const mirror = await admin.ok("get", `/admin/dintero/orders/${orderId}`)
+      expect(mirror.operations.filter((o: any) => o.kind === "notice").map((o: any) => o.identity)).toEqual([`notice:released:${linkTx}`])
+      const ofLink = (await collections(orderId)).flatMap((c) => c.payments ?? []).filter((p: any) => p.data?.transaction_id === linkTx)
+      expect(ofLink.map((p: any) => [!!p.canceled_at, p.data.dintero_status])).toEqual(ofLink.map(() => [true, "AUTHORIZATION_VOIDED"]))
+      // Done once: the next run finds nothing to carry out.
+      const again = await reconcileStore(getContainer())
+      expect(again!.repaired.filter((r) => r.ref === linkTx)).toEqual([])
+      expect(voidPosts(linkTx)).toBe(5)
     })
 
     it("still voids when the merchant cancels the order later", async () => {

@@ -24,15 +24,14 @@ export type { ReleaseOutcome }
  */
 export async function carryOutRelease(container: MedusaContainer, release: ReleaseRecord, client = clientOrThrow()): Promise<ReleaseOutcome> {
   const kept = keptAuthorizationsIn(container)
-  const payments = (await loadOrderPaymentCollections(container, release.orderId))
-    .flatMap((c) => c.payments ?? [])
-    .filter((p) => isDinteroPayment(p) && transactionIdOf(p) === release.transactionId)
+  const all = (await loadOrderPaymentCollections(container, release.orderId)).flatMap((c) => c.payments ?? []).filter(isDinteroPayment)
+  const payments = all.filter((p) => transactionIdOf(p) === release.transactionId)
   const tx = await client.checkout.getTransaction(release.transactionId)
   const outcome = releaseOutcome({ status: tx.status, captured: capturedAmount(tx), inUseBy: payments.filter((p) => !p.canceled_at).map((p) => p.id) })
   let after: Transaction = tx
   if (outcome.kind === "void") after = await voidOnce(client, tx.id)
   await recordOnPayments(container, payments.filter((p) => p.canceled_at), after)
-  const covering = await coveringTransactions(container, release)
+  const covering = coveringTransactions(all, release.transactionId)
   await notice(container, release.orderId, `released:${release.transactionId}`, noticeText(outcome, release, after, covering))
   await kept.finishRelease(release.transactionId)
   return outcome
@@ -94,11 +93,9 @@ async function recordOnPayments(container: MedusaContainer, cancelled: PaymentRo
 }
 
 /** The Dintero transactions the order's live payments hold: what covers the order now. */
-async function coveringTransactions(container: MedusaContainer, release: ReleaseRecord): Promise<string[]> {
-  const live = (await loadOrderPaymentCollections(container, release.orderId))
-    .flatMap((c) => c.payments ?? [])
-    .filter((p) => isDinteroPayment(p) && !p.canceled_at)
-  return [...new Set(live.map(transactionIdOf).filter((t): t is string => !!t && t !== release.transactionId))]
+function coveringTransactions(payments: PaymentRow[], released: string): string[] {
+  const live = payments.filter((p) => !p.canceled_at)
+  return [...new Set(live.map(transactionIdOf).filter((t): t is string => !!t && t !== released))]
 }
 
 function noticeText(outcome: ReleaseOutcome, release: ReleaseRecord, tx: Transaction, covering: string[]): string {
