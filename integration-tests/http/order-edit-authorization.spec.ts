@@ -1,4 +1,5 @@
 import { reconcileStore } from "../../src/workflows/reconcile/reconcile"
+import { moveDinteroAuthorizationAfterEditWorkflow } from "../../src/workflows/mirror-order"
 import { dinteroTestSuite } from "../utils/dintero-test-suite"
 import { dinteroOrder, editOrder, ledgers, orderItems, settled, sleep, waitForMirror } from "./orders-mirror-helpers"
 import { openAuthorizations, orphans, threeLedgers } from "./ledger-helpers"
@@ -402,11 +403,22 @@ const env = dinteroTestSuite({
           0
         )
       expect(openInOrders(linkTx)).toBe(0)
+      // The Orders order never held it (a further payment is recorded at its first capture or refund; a kept one has
+      // none), so its void needs no Orders record (docs/orders-mirror.md). Should that change, the void must be
+      // recorded as a cancellation of the link's authorization.
+      const ofLinkInOrders = (["authorizations", "captures", "refunds", "cancellations"] as const).flatMap((k) =>
+        (l.order.operations[k] ?? []).filter((o: any) => o.payment_details?.payment_id === linkTx)
+      )
+      expect(ofLinkInOrders).toEqual([])
       expect(await orphans(getContainer(), env.emulator)).toEqual([])
       // A second delivery of the edit's event (or the reconciliation) changes nothing: no second void, no new notice.
+      await moveDinteroAuthorizationAfterEditWorkflow(getContainer()).run({ input: { order_id: orderId } })
       const run = await reconcileStore(getContainer())
       expect(run?.status).toBe("done")
       expect([voids(linkTx), voidPosts(linkTx)]).toEqual([1, 1])
+      expect((await admin.ok("get", `/admin/dintero/orders/${orderId}`)).operations.filter((o: any) => o.kind === "notice").map((o: any) => o.identity)).toEqual([
+        `notice:released:${linkTx}`,
+      ])
 
       // The merchant cancels the order: the first authorization is voided, the link's is not voided again.
       expect((await admin.cancelOrder(orderId)).status).toBe(200)
