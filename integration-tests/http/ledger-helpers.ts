@@ -150,14 +150,17 @@ export async function settleByJob(container: MedusaContainer, admin: AdminApi, o
 
 /**
  * The invariant over every transaction the emulator holds: one that holds money (or is ON_HOLD) belongs to exactly
- * one Medusa order — a payment naming it, or for ON_HOLD the order's pending payment session — unless it was
- * released (voided, refunded). Returns the offenders (empty when the invariant holds).
+ * one Medusa order — a live (not cancelled) payment naming it, or for ON_HOLD the order's pending payment session —
+ * unless it was released (voided, refunded). A payment Medusa cancelled does not hold money for its order: an
+ * authorization kept across an order edit counts through the payment that reuses it, and one the edited order no
+ * longer needs is voided (issue 9; it once stayed held, named only by its cancelled payments). Returns the
+ * offenders (empty when the invariant holds).
  */
 export async function orphans(container: MedusaContainer, emulator: Emulator) {
   const query = container.resolve("query")
   const { data: orders } = await query.graph({
     entity: "order",
-    fields: ["id", "payment_collections.payments.data", "payment_collections.payment_sessions.data"],
+    fields: ["id", "payment_collections.payments.data", "payment_collections.payments.canceled_at", "payment_collections.payment_sessions.data"],
   })
   const offenders: { tx: string; status: string; orders: number }[] = []
   for (const tx of emulator.state.transactions as any[]) {
@@ -165,7 +168,7 @@ export async function orphans(container: MedusaContainer, emulator: Emulator) {
     const holding = orders.filter((o: any) =>
       (o.payment_collections ?? []).some(
         (pc: any) =>
-          (pc.payments ?? []).some((p: any) => p.data?.transaction_id === tx.id) ||
+          (pc.payments ?? []).some((p: any) => !p.canceled_at && p.data?.transaction_id === tx.id) ||
           (tx.status === "ON_HOLD" && (pc.payment_sessions ?? []).some((s: any) => s.data?.dintero_session_id === tx.session_id))
       )
     )

@@ -56,6 +56,26 @@ moduleIntegrationTestRunner<DinteroPaymentsService>({
       expect(await fresh().takeReuse("pay_col_4")).toBeUndefined()
     })
 
+    // Issue 9: a kept authorization the edited order no longer needs is released. The decision is written before the
+    // void, so a process that dies in between leaves it for the reconciliation, however long that takes.
+    it("keeps a release decision, once per transaction and without expiry, until it is carried out", async () => {
+      await fresh().decideRelease("T12345678.link", "order_9", 39800)
+      await fresh().decideRelease("T12345678.link", "order_9", 39800)
+      await fresh().decideRelease("T12345678.other", "order_10", 100)
+      t += 30 * 24 * 3_600_000
+      const pending = { transactionId: "T12345678.link", orderId: "order_9", amount: 39800, done: false }
+      expect(await fresh().releases({ pending: true, orderId: "order_9" })).toEqual([pending])
+      expect(await fresh().releases({ transactionIds: ["T12345678.link", "T12345678.none"] })).toEqual([pending])
+      expect(await fresh().releases({ transactionIds: [] })).toEqual([])
+      await fresh().finishRelease("T12345678.link")
+      expect(await fresh().releases({ pending: true, orderId: "order_9" })).toEqual([])
+      // Carried out, it is still known: a later edit of the order does not reuse it.
+      expect(await fresh().releases({ transactionIds: ["T12345678.link"] })).toEqual([{ ...pending, done: true }])
+      expect((await fresh().releases({ pending: true })).map((r) => r.transactionId)).toEqual(["T12345678.other"])
+      // A release is not a keep mark: Medusa's cancel of the payment voids as usual.
+      expect(await fresh().keptFor("T12345678.link")).toBeUndefined()
+    })
+
     it("refuses a grant without a positive amount in minor units", async () => {
       await expect(fresh().grantReuse("pay_col_5", "T12345678.x", 12.5)).rejects.toThrow(/positive amount in minor units/)
     })

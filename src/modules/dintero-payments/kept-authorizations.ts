@@ -1,5 +1,6 @@
 import { container as appContainer } from "@medusajs/framework"
 import { DINTERO_PAYMENTS_MODULE } from "./module-name"
+import type { ReleaseRecord } from "./service"
 
 /**
  * Coordination for order edits on authorized, uncaptured Dintero payments (Medusa issue #14984).
@@ -11,7 +12,10 @@ import { DINTERO_PAYMENTS_MODULE } from "./module-name"
  *   2. the provider's cancelPayment then leaves a kept transaction authorized at Dintero and notes it on the payment
  *      data (`kept_for_order_id`); Medusa still cancels its own payment record;
  *   3. after the edit, a workflow grants the new payment collection the reuse of that transaction, and the
- *      provider's initiatePayment honours the grant (once).
+ *      provider's initiatePayment honours the grant (once);
+ *   4. a kept authorization the edited order does not need at all (its other kept authorizations cover the new
+ *      total) is released: the decision is written first, then the plugin voids it and marks the release done
+ *      (src/workflows/lib/release-kept-authorization.ts); the reconciliation carries out a decision left pending.
  * Marks and grants live in the database (module dintero-payments) for KEEP_MS after they were made: the confirm
  * request runs on a server while the workflow step and the provider call that read them may run in another process
  * (a worker, a retried or resumed step). Nothing a storefront sends can create one. An expired one is ignored; a
@@ -24,6 +28,8 @@ export interface ReuseGrant {
   amount: number
 }
 
+export type { ReleaseRecord }
+
 export interface KeptAuthorizations {
   /** Marks a transaction as kept for an order edit being confirmed. */
   keep(transactionId: string, orderId: string): Promise<void>
@@ -35,6 +41,12 @@ export interface KeptAuthorizations {
   grantReuse(paymentCollectionId: string, transactionId: string, amount: number): Promise<void>
   /** The collection's grant, if any; taken once. */
   takeReuse(paymentCollectionId: string): Promise<ReuseGrant | undefined>
+  /** Records (once) that the order no longer needs the transaction's kept authorization, `amount` held. */
+  decideRelease(transactionId: string, orderId: string, amount: number): Promise<void>
+  /** Release decisions: of these transactions, of one order, or all not carried out yet. */
+  releases(filter: { transactionIds?: string[]; orderId?: string; pending?: boolean }): Promise<ReleaseRecord[]>
+  /** The release is carried out. */
+  finishRelease(transactionId: string): Promise<void>
 }
 
 /** The records the store reads and writes (DinteroPaymentsService). */
@@ -44,6 +56,9 @@ export interface GrantRecords {
   releaseKept(orderId: string, now: Date): Promise<void>
   grantReuse(paymentCollectionId: string, transactionId: string, amount: number, now: Date, expiresAt: Date): Promise<void>
   takeReuse(paymentCollectionId: string, now: Date): Promise<ReuseGrant | undefined>
+  decideRelease(transactionId: string, orderId: string, amount: number, now: Date): Promise<void>
+  listReleases(filter: { transactionIds?: string[]; orderId?: string; pending?: boolean }): Promise<ReleaseRecord[]>
+  finishRelease(transactionId: string, now: Date): Promise<void>
 }
 
 export const KEEP_MS = 120_000
@@ -97,6 +112,14 @@ export function databaseKeptAuthorizations(
       await writer().grantReuse(paymentCollectionId, transactionId, amount, at(), until())
     },
     takeReuse: async (paymentCollectionId) => await records()?.takeReuse(paymentCollectionId, at()),
+    decideRelease: async (transactionId, orderId, amount) => {
+      if (!Number.isSafeInteger(amount) || amount < 0) {
+        throw new Error(`A release needs the held amount in minor units, got ${amount}`)
+      }
+      await writer().decideRelease(transactionId, orderId, amount, at())
+    },
+    releases: async (filter) => (await records()?.listReleases(filter)) ?? [],
+    finishRelease: async (transactionId) => await writer().finishRelease(transactionId, at()),
   }
 }
 

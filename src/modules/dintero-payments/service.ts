@@ -86,6 +86,79 @@ class DinteroPaymentsService extends MedusaService({ DinteroAuthorizationGrant }
     const row = rows[0]
     return row ? { transactionId: String(row.transaction_id), amount: Number(row.amount) } : undefined
   }
+
+  /**
+   * Records that the order no longer needs the kept authorization of `transactionId` (models/authorization-grant.ts,
+   * kind `release`). Once per transaction: a second decision (a second delivery of the event) adds nothing.
+   */
+  @InjectManager()
+  async decideRelease(
+    transactionId: string,
+    orderId: string,
+    amount: number,
+    now: Date,
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<void> {
+    await manager(sharedContext).execute(
+      `INSERT INTO ${TABLE} (id, kind, subject, transaction_id, order_id, amount, created_at, updated_at)
+       SELECT ?, 'release', ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (
+         SELECT 1 FROM ${TABLE} WHERE kind = 'release' AND subject = ? AND deleted_at IS NULL
+       )`,
+      [generateEntityId(undefined, "digr"), transactionId, transactionId, orderId, amount, now, now, transactionId]
+    )
+  }
+
+  /**
+   * Release decisions, oldest first: of the given transactions, of one order, or every one not carried out yet
+   * (`pending`). Pending ones are few (each is carried out within the step that decided it, unless it died).
+   */
+  @InjectManager()
+  async listReleases(
+    filter: { transactionIds?: string[]; orderId?: string; pending?: boolean },
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<ReleaseRecord[]> {
+    const where = [`kind = 'release'`, `deleted_at IS NULL`]
+    const params: unknown[] = []
+    if (filter.transactionIds) {
+      if (filter.transactionIds.length === 0) return []
+      where.push(`subject IN (${filter.transactionIds.map(() => "?").join(", ")})`)
+      params.push(...filter.transactionIds)
+    }
+    if (filter.orderId) {
+      where.push(`order_id = ?`)
+      params.push(filter.orderId)
+    }
+    if (filter.pending) where.push(`consumed_at IS NULL`)
+    const rows = await manager(sharedContext).execute(
+      `SELECT transaction_id, order_id, amount, consumed_at FROM ${TABLE} WHERE ${where.join(" AND ")} ORDER BY created_at, id`,
+      params
+    )
+    return rows.map((r) => ({
+      transactionId: String(r.transaction_id),
+      orderId: String(r.order_id),
+      amount: Number(r.amount),
+      done: r.consumed_at !== null && r.consumed_at !== undefined,
+    }))
+  }
+
+  /** The release of `transactionId` is carried out (voided, or nothing was left to void). */
+  @InjectManager()
+  async finishRelease(transactionId: string, now: Date, @MedusaContext() sharedContext: Context = {}): Promise<void> {
+    await manager(sharedContext).execute(
+      `UPDATE ${TABLE} SET consumed_at = ?, updated_at = ? WHERE kind = 'release' AND subject = ? AND ${OPEN}`,
+      [now, now, transactionId]
+    )
+  }
+}
+
+/** A release decision (kind `release`): the kept authorization of `transactionId`, no longer needed by `orderId`. */
+export interface ReleaseRecord {
+  transactionId: string
+  orderId: string
+  /** Minor units the authorization held when the release was decided. */
+  amount: number
+  /** Carried out: voided at Dintero (or found unvoidable and said so). */
+  done: boolean
 }
 
 function manager(context: Context): Manager {

@@ -21,6 +21,7 @@ import { Reader, type Candidate, type Lookbacks } from "./find"
 import { missingIdentities, transactionActions } from "./plan"
 import { finishRun, lastStoreRunEnd, pg, startRun, withStoreLock, type Finding, type Repaired, type RunRecord } from "./runs"
 import { settleDinteroPayment } from "./settle-payment"
+import { carryOutPendingReleases } from "../lib/release-kept-authorization"
 import { DEFAULT_WINDOW, windowFor, type ReconcileWindow, type WindowSettings } from "./window"
 
 export interface ReconcileSettings extends WindowSettings, Lookbacks {}
@@ -78,6 +79,7 @@ async function run(
     const svc = container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE)
     if (svc.mirrorOptions.ordersMirror) await repairOutbox(container, scope, reader, repaired, findings)
     dinteroCalls = await repairPayments(container, scope, reader, repaired, findings)
+    dinteroCalls += await carryOutReleases(container, scope, repaired, findings)
   } catch (e) {
     error = (e as Error)?.message ?? String(e)
   }
@@ -143,6 +145,21 @@ async function repairOutbox(container: MedusaContainer, scope: Scope, reader: Re
   )
   // Sent now, awaited (the pass is locked per order and never rejects); what fails waits for the retry job.
   for (const orderId of kicked) await processOrderOutbox(container, orderId)
+}
+
+/**
+ * Kept authorizations an edited order no longer needs whose void the order edit's step decided but did not carry out
+ * (its process died, Dintero failed): voided now, with the reason on the order (lib/release-kept-authorization.ts).
+ * Pending ones are looked at whatever the window: a decision is never lost by a run that missed it.
+ */
+async function carryOutReleases(container: MedusaContainer, scope: Scope, repaired: Repaired[], findings: Finding[]): Promise<number> {
+  const results = await carryOutPendingReleases(container, "order_id" in scope ? scope.order_id : undefined)
+  for (const { release, outcome, error } of results) {
+    if (error) findings.push({ what: "release_failed", ref: release.transactionId, detail: `order ${release.orderId}: ${error}` })
+    else if (outcome?.kind === "void" || outcome?.kind === "voided_already") repaired.push({ what: "voided", order_id: release.orderId, ref: release.transactionId })
+    else findings.push({ what: "release_not_voided", ref: release.transactionId, detail: `order ${release.orderId}: ${outcome?.kind}` })
+  }
+  return results.length
 }
 
 /** Dintero transactions Medusa did not hear about: settle owned sessions, void or report the unowned ones. */

@@ -3,6 +3,7 @@ import { ContainerRegistrationKeys, Modules, PaymentCollectionStatus } from "@me
 import { StepResponse, createStep } from "@medusajs/framework/workflows-sdk"
 import { capturedAmount, type DinteroClient, type Transaction, type TransactionItemRef } from "../../dintero"
 import { amountToCollect, reuseKept, type HeldAuthorization } from "../../mapping/amount-to-collect"
+import { unneededKept } from "../../mapping/kept-release"
 import { fromMinorUnits, toMinorUnits, type DecimalInput } from "../../mapping/money"
 import { buildSessionOrder } from "../../mapping/session"
 import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
@@ -21,6 +22,7 @@ import {
   type PaymentCollectionRow,
   type PaymentRow,
 } from "../lib/medusa-data"
+import { carryOutPendingReleases } from "../lib/release-kept-authorization"
 
 /** Payment methods whose authorized amount Dintero can raise after authorization (seed 004). */
 const UPDATABLE_AUTHORIZATION = new Set(["klarna.klarna", "klarna.billie"])
@@ -36,7 +38,11 @@ export interface MovedAuthorization {
   difference?: { amount: number; payment_session_id: string; checkout_url: string }
   /** Of Medusa's outstanding amount, what other authorizations of the order still capture (not asked again). */
   covered?: number
+  /** Not needed by the order's new total: its release is decided (lib/release-kept-authorization.ts). */
+  released?: "decided"
   problem?: string
+  /** What the merchant can do about the problem, when it is not the usual (capture or void from Backoffice). */
+  problemNext?: string
 }
 
 /**
@@ -49,6 +55,9 @@ export interface MovedAuthorization {
  *     for the difference; its checkout URL is the payment link the merchant sends (shown in the admin widget).
  * In every case money another authorization of the order still captures (a part-captured one, which Medusa counts
  * only for its captures) is not asked for again: see mapping/amount-to-collect.ts.
+ * A kept authorization the new total does not need at all (the older ones cover it) is voided at Dintero, with the
+ * reason in a notice (issue 9); the decision is in the database first, so the reconciliation finishes it if this
+ * process dies before the void.
  * Whatever cannot be done is written on the order's Dintero mirror as a needs_action notice for the merchant.
  * No compensation: the step does not throw (each failure becomes a notice), and undoing a move would release or
  * double the shopper's authorization; the notice tells the merchant what is left to do.
@@ -62,10 +71,14 @@ export const moveKeptAuthorizationStep = createStep(
     // Authorizations the provider kept for this order when Medusa cancelled their payment, not yet taken over by
     // another payment of the order (so a second delivery of the event moves nothing twice).
     const live = new Set(payments.filter((p) => !p.canceled_at).map(txOf))
-    const kept = payments
+    const keptAll = payments
       .filter((p) => p.canceled_at && p.data?.kept_for_order_id === input.order_id && !live.has(txOf(p)))
+      .sort((a, b) => new Date(a.created_at ?? 0).getTime() - new Date(b.created_at ?? 0).getTime())
       .map(txOf)
       .filter((tx): tx is string => tx !== undefined)
+    // One an earlier edit released (voided, or about to be) is no longer the order's to reuse.
+    const released = new Set((await keptAuthorizationsIn(container).releases({ transactionIds: [...new Set(keptAll)] })).map((r) => r.transactionId))
+    const kept = keptAll.filter((tx) => !released.has(tx))
     const keptOnce = [...new Set<string>(kept)]
     if (keptOnce.length > 0) {
       try {
@@ -73,6 +86,18 @@ export const moveKeptAuthorizationStep = createStep(
       } catch (e) {
         moved.push(...keptOnce.map((transactionId) => ({ transaction_id: transactionId, problem: (e as Error).message })))
       }
+    }
+    // Releases decided above (and any an earlier run left pending) are carried out now; one that fails stays
+    // decided in the database, and the reconciliation carries it out (lib/release-kept-authorization.ts).
+    const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
+    try {
+      for (const r of await carryOutPendingReleases(container, input.order_id)) {
+        const tx = r.release.transactionId
+        if (r.error) logger.warn(`[dintero] order ${input.order_id}: authorization ${tx}, no longer needed, is not voided yet (the reconciliation tries again): ${r.error}`)
+        else logger.info(`[dintero] order ${input.order_id}: authorization ${tx} released, no longer needed (${r.outcome?.kind})`)
+      }
+    } catch (e) {
+      logger.warn(`[dintero] order ${input.order_id}: its releases are left to the reconciliation: ${(e as Error).message}`)
     }
     if (kept.length === 0) {
       try {
@@ -86,22 +111,27 @@ export const moveKeptAuthorizationStep = createStep(
         )
       }
     }
-    for (const m of moved.filter((m) => m.problem)) {
+    // A release decided before a later part of the move failed still stands (the others cover the order): its own
+    // notice says what became of it.
+    const releasedNow = new Set((await keptAuthorizationsIn(container).releases({ orderId: input.order_id }).catch(() => [])).map((r) => r.transactionId))
+    for (const m of moved.filter((m) => m.problem && !releasedNow.has(m.transaction_id))) {
       await notify(
         container,
         input.order_id,
         `kept:${m.transaction_id}`,
-        `The Dintero authorization ${m.transaction_id} was kept when the order was edited, but could not be moved to the order's new payment collection: ${m.problem}. It is still authorized at Dintero: capture it from Dintero Backoffice or void it there.`
+        `The Dintero authorization ${m.transaction_id} was kept when the order was edited, but could not be moved to the order's new payment collection: ${m.problem}. ${m.problemNext ?? "It is still authorized at Dintero: capture it from Dintero Backoffice or void it there."}`
       )
     }
-    return new StepResponse(moved)
+    // What was moved (or not); the released ones are logged above.
+    return new StepResponse(moved.filter((m) => !releasedNow.has(m.transaction_id)))
   }
 )
 
 /**
  * Moves every kept authorization of the order onto the one collection Medusa opened: the oldest first, each reusing
  * what it holds up to what is still due (reuseKept), then the other authorizations' rests, and only the rest goes to
- * a payment link. A kept authorization the new total does not need is reported (a problem) and left held.
+ * a payment link. A kept authorization the new total does not need is released: decided here, voided by the step
+ * once the move is done (lib/release-kept-authorization.ts), with the reason in a notice on the order.
  */
 async function moveKept(container: MedusaContainer, orderId: string, transactionIds: string[]): Promise<MovedAuthorization[]> {
   const config = dinteroConfiguration()
@@ -124,6 +154,11 @@ async function moveKept(container: MedusaContainer, orderId: string, transaction
     const tx: Transaction = await client.checkout.getTransaction(transactionId)
     if (tx.status !== "AUTHORIZED") {
       result.problem = `the transaction is ${tx.status}, not AUTHORIZED`
+      // Captured in part outside Medusa (a kept authorization has no capture when it is kept): not voided either.
+      if (tx.status === "PARTIALLY_CAPTURED") {
+        result.problemNext =
+          "Its uncaptured rest stays authorized at Dintero and the plugin does not void it: Dintero cannot void the rest of a partly captured card authorization (only a final capture releases it). Capture the rest from Dintero Backoffice with a final capture, or let the authorization expire."
+      }
       continue
     }
     const original = paymentsOf(order).find((p) => p.data?.transaction_id === transactionId)
@@ -160,15 +195,19 @@ async function moveKept(container: MedusaContainer, orderId: string, transaction
   }
 
   const reuses = reuseKept(due, usable.map((u) => u.held))
+  // A kept authorization the others cover entirely backs no money the order needs: the release is decided (in the
+  // database) before anything else moves, so a process that dies from here on leaves it to be voided, not held.
+  const unneeded = new Set(unneededKept(usable.map((u) => u.result.transaction_id), reuses))
+  for (const u of usable.filter((u) => unneeded.has(u.result.transaction_id))) {
+    await keptAuthorizationsIn(container).decideRelease(u.result.transaction_id, orderId, u.held)
+    u.result.released = "decided"
+  }
   split = amountToCollect(due, reuses.reduce((sum, r) => sum + r, 0), others)
   await collectOnly(container, target, due, split.collection, currency)
   if (split.covered > 0) first.result.covered = split.covered
   for (const [i, { result, providerId }] of usable.entries()) {
     const reused = reuses[i]!
-    if (reused === 0) {
-      result.problem = "the order's new total is covered by its other authorizations, so it was not needed"
-      continue
-    }
+    if (reused === 0) continue
     await keptAuthorizationsIn(container).grantReuse(target.id, result.transaction_id, reused)
     const session = await payments.createPaymentSession(target.id, {
       provider_id: providerId,

@@ -3,7 +3,8 @@ import { Modules } from "@medusajs/framework/utils"
 import { StepResponse, createStep } from "@medusajs/framework/workflows-sdk"
 import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
 import type DinteroOrdersService from "../../modules/dintero-orders/service"
-import { dinteroSessionsOf, inRecordOrder, isDinteroPayment, loadOrderPayments, loadPayment, orderIdOfPayment, paymentsOf, type PaymentRow } from "../lib/medusa-data"
+import { keptAuthorizationsIn } from "../../modules/dintero-payments/kept-authorizations"
+import { dinteroSessionsOf, inRecordOrder, isDinteroPayment, loadOrderPayments, loadPayment, orderIdOfPayment, paymentsOf, transactionIdOf, type PaymentRow } from "../lib/medusa-data"
 import type { EnqueueInput, OperationToEnqueue } from "./enqueue-operations"
 
 async function latestConfirmedEditId(container: { resolve<T>(key: string): T }, orderId: string): Promise<string | undefined> {
@@ -117,10 +118,17 @@ export const resolveOrderCanceledStep = createStep(
     if (!(await isMirrored(container, input.order_id))) return new StepResponse(nothing())
     const order = await loadOrderPayments(container, input.order_id)
     const payments = await Promise.all(paymentsOf(order).filter(isDinteroPayment).map((p) => loadPayment(container, p.id)))
+    // A kept authorization an edit released (voided: the order no longer needed it) was never recorded on the Orders
+    // order (a further payment is recorded at its first capture or refund, and it has none), so its payments bring
+    // no authorization to record: recorded now, it would find no line left to authorize.
+    const txs = [...new Set(payments.map((p) => p && transactionIdOf(p)).filter((t): t is string => !!t))]
+    const released = new Set((await keptAuthorizationsIn(container).releases({ transactionIds: txs })).map((r) => r.transactionId))
+    const moneyless = (p: PaymentRow) => !(p.captures ?? []).length && !(p.refunds ?? []).length
+    const recordable = payments.filter((p): p is PaymentRow => !!p && !(released.has(transactionIdOf(p) ?? "") && moneyless(p)))
     return new StepResponse<EnqueueInput>({
       order_id: input.order_id,
       operations: [
-        ...payments.flatMap((p) => (p ? moneyOps(p, ["refund"]) : [])),
+        ...recordable.flatMap((p) => moneyOps(p, ["refund"])),
         { identity: `cancellation:${input.order_id}`, kind: "cancellation", input: { order_id: input.order_id } },
       ],
     })
