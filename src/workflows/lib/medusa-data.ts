@@ -105,6 +105,20 @@ export async function loadOrder(container: MedusaContainer, orderId: string, ext
   return (data[0] as OrderRow | undefined) ?? null
 }
 
+/**
+ * The order as loadOrder reads it, its payment collections taken from `payments` (read moments before by
+ * loadOrderPayments) instead of being read again: only the order's lines and totals are read.
+ */
+export async function loadOrderWith(
+  container: MedusaContainer,
+  orderId: string,
+  payments: Pick<OrderRow, "payment_collections">
+): Promise<OrderRow | null> {
+  const fields = ORDER_FIELDS.filter((f) => !f.startsWith("payment_collections."))
+  const { data } = await query(container).graph({ entity: "order", fields, filters: { id: orderId } })
+  const order = data[0] as OrderRow | undefined
+  return order ? { ...order, payment_collections: payments.payment_collections } : null
+}
 
 /**
  * An order's payment collections (PAYMENT_COLLECTION_FIELDS), for the glue that acts on its payments without the
