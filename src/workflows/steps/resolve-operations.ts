@@ -3,7 +3,7 @@ import { Modules } from "@medusajs/framework/utils"
 import { StepResponse, createStep } from "@medusajs/framework/workflows-sdk"
 import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
 import type DinteroOrdersService from "../../modules/dintero-orders/service"
-import { dinteroSessionsOf, inRecordOrder, isDinteroPayment, loadOrderPayments, loadPayment, orderIdOfPayment, paymentsOf, type OrderRow, type PaymentRow } from "../lib/medusa-data"
+import { dinteroSessionsOf, inRecordOrder, isDinteroPayment, loadOrderPayments, loadOrderPaymentsByLink, loadPayment, orderIdOfPayment, paymentsOf, type OrderRow, type PaymentRow } from "../lib/medusa-data"
 import type { EnqueueInput, OperationToEnqueue } from "./enqueue-operations"
 
 async function latestConfirmedEditId(container: { resolve<T>(key: string): T }, orderId: string): Promise<string | undefined> {
@@ -49,15 +49,15 @@ const moneyOps = (payment: PaymentRow, kinds: ("capture" | "refund")[]): Operati
 export async function resolveOrderPlaced(
   container: MedusaContainer,
   orderId: string
-): Promise<{ toEnqueue: EnqueueInput; payments: OrderRow | null }> {
+): Promise<{ toEnqueue: EnqueueInput; payments: Pick<OrderRow, "id" | "payment_collections"> | null }> {
   if (!enabled(container)) return { toEnqueue: nothing(), payments: null }
-  const order = await loadOrderPayments(container, orderId, { captures: true })
-  const payment = order && paymentsOf(order).find(isDinteroPayment)
+  const order = await loadOrderPaymentsByLink(container, orderId)
+  const payment = paymentsOf(order).find(isDinteroPayment)
   if (!payment) {
     // ON_HOLD: the order is placed before Dintero has decided, so before any payment exists. The mirror is
     // recorded now; its order_placed operation waits for the payment (handlers/order-placed.ts).
-    // (Paid with another provider: nothing to mirror.)
-    if (!order || paymentsOf(order).length || !dinteroSessionsOf(order).length) return { toEnqueue: nothing(), payments: order }
+    // (Paid with another provider, or no payment collection at all: nothing to mirror.)
+    if (paymentsOf(order).length || !dinteroSessionsOf(order).length) return { toEnqueue: nothing(), payments: order }
     return {
       toEnqueue: {
         order_id: orderId,
