@@ -9,8 +9,10 @@ export default async function dinteroOrderEdit({ event, container }: SubscriberA
   await enqueueThenSend(
     container,
     `the edit of order ${order_id}`,
-    () => mirrorOrderEditWorkflow(container).run({ input: { order_id, actions: (actions ?? []).map((a) => ({ action: a.action, order_change_id: a.order_change_id })) } }),
-    () => order_id
+    async () => {
+      await mirrorOrderEditWorkflow(container).run({ input: { order_id, actions: (actions ?? []).map((a) => ({ action: a.action, order_change_id: a.order_change_id })) } })
+      return { orderId: order_id }
+    }
   )
 }
 

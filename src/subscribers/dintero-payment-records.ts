@@ -11,17 +11,10 @@ import { enqueueThenSend } from "../workflows/lib/enqueue-then-send"
  */
 export default async function dinteroPaymentRecords({ event, container }: SubscriberArgs<{ id: string }>) {
   const kind = event.name === "payment.refunded" ? "refund" : "capture"
-  let orderId: string | null = null
-  await enqueueThenSend(
-    container,
-    `${kind}s of payment ${event.data.id}`,
-    async () => {
-      const { result } = await mirrorPaymentRecordsWorkflow(container).run({ input: { payment_id: event.data.id, kind } })
-      orderId = result.order_id ?? null
-      return result
-    },
-    async () => orderId ?? (await orderOf(container, event.data.id))
-  )
+  await enqueueThenSend(container, `${kind}s of payment ${event.data.id}`, async () => {
+    const { result } = await mirrorPaymentRecordsWorkflow(container).run({ input: { payment_id: event.data.id, kind } })
+    return { orderId: result.order_id ?? (await orderOf(container, event.data.id)) }
+  })
 }
 
 async function orderOf(container: MedusaContainer, paymentId: string): Promise<string | null> {

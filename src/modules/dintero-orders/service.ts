@@ -15,6 +15,32 @@ const LAPSED_CLAIM = `"status" = 'processing' and coalesce("claimed_until", "upd
 
 const DUE = ` and ("next_attempt_at" is null or "next_attempt_at" <= now())`
 
+/** An outbox row as an attempt reads it (claimOperationRow). */
+export interface ClaimedOperation {
+  id: string
+  order_id: string
+  identity: string
+  kind: OperationKind
+  status: OperationStatus
+  attempts: number
+  next_attempt_at: Date | string | null
+  input: unknown
+  plan: unknown
+  progress: unknown
+}
+
+/** The mirror row as an attempt reads it (takeRecordedLedgerWithMirror). */
+export interface MirrorRow {
+  id: string
+  order_id: string
+  dintero_order_id: string | null
+  currency_code: string | null
+  state: unknown
+}
+
+/** A JSON column's parameter: null stays SQL null. */
+const json = (value: unknown): string | null => (value == null ? null : JSON.stringify(value))
+
 class DinteroOrdersService extends MedusaService({ DinteroOrderMirror, DinteroOrderOperation }) {
   protected readonly moduleOptions_: DinteroOrdersOptions
   #client?: DinteroClient
@@ -108,24 +134,35 @@ class DinteroOrdersService extends MedusaService({ DinteroOrderMirror, DinteroOr
    * claiming at once: exactly one gets the row. Answers the attempt number, or null when someone else has the row
    * (or it is no longer due: its backoff has not elapsed, unless `ignoreBackoff`).
    */
-  @InjectManager()
   async claimOperation(
+    id: string,
+    claim: { owner: string; ttlMs: number; from: readonly OperationStatus[]; ignoreBackoff?: boolean }
+  ): Promise<number | null> {
+    return (await this.claimOperationRow(id, claim))?.attempts ?? null
+  }
+
+  /**
+   * claimOperation answering the claimed row itself, as it is now (plan and progress another pass saved included):
+   * the attempt needs no second read under its claim.
+   */
+  @InjectManager()
+  async claimOperationRow(
     id: string,
     claim: { owner: string; ttlMs: number; from: readonly OperationStatus[]; ignoreBackoff?: boolean },
     @MedusaContext() ctx: Context<EntityManager> = {}
-  ): Promise<number | null> {
+  ): Promise<ClaimedOperation | null> {
     const from = claim.from.filter((s) => s !== "processing")
-    const rows: { attempts: number }[] = await ctx.manager!.execute(
+    const rows: ClaimedOperation[] = await ctx.manager!.execute(
       `update "dintero_order_operation"
           set "status" = 'processing', "attempts" = "attempts" + 1, "claimed_by" = ?,
               "claimed_until" = now() + (? * interval '1 millisecond'), "updated_at" = now()
         where "id" = ? and "deleted_at" is null
           and (${from.length ? `("status" in (${from.map(() => "?").join(", ")})${claim.ignoreBackoff ? "" : DUE}) or ` : ""}(${LAPSED_CLAIM}))
-        returning "attempts"`,
+        returning "id", "order_id", "identity", "kind", "status", "attempts", "next_attempt_at", "input", "plan", "progress"`,
       [claim.owner, claim.ttlMs, id, ...from]
     )
     const [claimed] = rows
-    return claimed ? Number(claimed.attempts) : null
+    return claimed ? { ...claimed, attempts: Number(claimed.attempts) } : null
   }
 
   /**
@@ -176,23 +213,68 @@ class DinteroOrdersService extends MedusaService({ DinteroOrderMirror, DinteroOr
    * order has no mirror. Every attempt takes it before it sends anything: an attempt that dies or fails leaves no
    * ledger, and the next plan reads Dintero's records.
    */
+  async takeRecordedLedger(orderId: string, operationId: string, owner: string): Promise<{ recorded: unknown; version: number } | null> {
+    const taken = await this.takeRecordedLedgerWithMirror(orderId, operationId, owner)
+    return taken && { recorded: taken.recorded, version: taken.version }
+  }
+
+  /** takeRecordedLedger answering the mirror row too (as it is after the take): the attempt needs no second read. */
   @InjectManager()
-  async takeRecordedLedger(
+  async takeRecordedLedgerWithMirror(
     orderId: string,
     operationId: string,
     owner: string,
     @MedusaContext() ctx: Context<EntityManager> = {}
-  ): Promise<{ recorded: unknown; version: number } | null> {
-    const rows: { recorded: unknown; version: number }[] = await ctx.manager!.execute(
+  ): Promise<{ recorded: unknown; version: number; mirror: MirrorRow } | null> {
+    const rows: (MirrorRow & { recorded: unknown; version: number })[] = await ctx.manager!.execute(
       `update "dintero_order_mirror" m set "recorded" = null, "recorded_version" = m."recorded_version" + 1
          from (select "id", "recorded" from "dintero_order_mirror" where "order_id" = ? and "deleted_at" is null for update) old
         where m."id" = old."id"
           and exists (select 1 from "dintero_order_operation" o where o."id" = ? and o."claimed_by" = ? and o."status" = 'processing')
-        returning old."recorded" as "recorded", m."recorded_version" as "version"`,
+        returning old."recorded" as "recorded", m."recorded_version" as "version",
+                  m."id", m."order_id", m."dintero_order_id", m."currency_code", m."state"`,
       [orderId, operationId, owner]
     )
     const [taken] = rows
-    return taken ? { recorded: taken.recorded, version: Number(taken.version) } : null
+    if (!taken) return null
+    const { recorded, version, ...mirror } = taken
+    return { recorded, version: Number(version), mirror }
+  }
+
+  /**
+   * Saves an attempt's plan and progress on its row (one UPDATE; the ORM's update would read the row first and
+   * answer it serialized, for nothing).
+   */
+  @InjectManager()
+  async saveOperationWork(id: string, work: { plan: unknown; progress: unknown }, @MedusaContext() ctx: Context<EntityManager> = {}): Promise<void> {
+    await ctx.manager!.execute(
+      `update "dintero_order_operation" set "plan" = ?::jsonb, "progress" = ?::jsonb, "updated_at" = now() where "id" = ?`,
+      [json(work.plan), json(work.progress), id]
+    )
+  }
+
+  /** Saves what an attempt changed on the order's mirror (one UPDATE of only the given columns). */
+  @InjectManager()
+  async saveMirrorFields(
+    id: string,
+    update: Partial<Pick<MirrorRow, "dintero_order_id" | "currency_code" | "state">>,
+    @MedusaContext() ctx: Context<EntityManager> = {}
+  ): Promise<void> {
+    const sets: string[] = [`"updated_at" = now()`]
+    const values: unknown[] = []
+    if (update.dintero_order_id !== undefined) {
+      sets.push(`"dintero_order_id" = ?`)
+      values.push(update.dintero_order_id)
+    }
+    if (update.currency_code !== undefined) {
+      sets.push(`"currency_code" = ?`)
+      values.push(update.currency_code)
+    }
+    if (update.state !== undefined) {
+      sets.push(`"state" = ?::jsonb`)
+      values.push(json(update.state))
+    }
+    await ctx.manager!.execute(`update "dintero_order_mirror" set ${sets.join(", ")} where "id" = ?`, [...values, id])
   }
 
   /**

@@ -105,6 +105,20 @@ export async function loadOrder(container: MedusaContainer, orderId: string, ext
   return (data[0] as OrderRow | undefined) ?? null
 }
 
+/**
+ * The order as loadOrder reads it, its payment collections taken from `payments` (read moments before by
+ * loadOrderPayments) instead of being read again: only the order's lines and totals are read.
+ */
+export async function loadOrderWith(
+  container: MedusaContainer,
+  orderId: string,
+  payments: Pick<OrderRow, "payment_collections">
+): Promise<OrderRow | null> {
+  const fields = ORDER_FIELDS.filter((f) => !f.startsWith("payment_collections."))
+  const { data } = await query(container).graph({ entity: "order", fields, filters: { id: orderId } })
+  const order = data[0] as OrderRow | undefined
+  return order ? { ...order, payment_collections: payments.payment_collections } : null
+}
 
 /**
  * An order's payment collections (PAYMENT_COLLECTION_FIELDS), for the glue that acts on its payments without the
@@ -123,7 +137,7 @@ export async function loadOrderPaymentCollections(
 /**
  * The order's payment collections, payments and sessions only (ORDER_FIELDS without lines or totals): what deciding
  * which operations an event brings needs. Much cheaper than loadOrder: asking for no total spares Medusa computing
- * the order's totals (that read runs on every order.placed).
+ * the order's totals.
  */
 export async function loadOrderPayments(
   container: MedusaContainer,
@@ -136,6 +150,29 @@ export async function loadOrderPayments(
   const fields = ["id", "currency_code", "status", "version", ...ORDER_FIELDS.filter((f) => f.startsWith("payment_collections.")), ...captures]
   const { data } = await query(container).graph({ entity: "order", fields, filters: { id: orderId } })
   return (data[0] as OrderRow | undefined) ?? null
+}
+
+/**
+ * The order's payment collections, payments and sessions (and the payments' captures), read through the order's
+ * link to its collections and the Payment module only: the Order module is not asked at all. What `order.placed`
+ * needs to decide whether the order is the mirror's (it runs for every order, whatever paid it). An order without
+ * collections (or an unknown one) answers none.
+ */
+export async function loadOrderPaymentsByLink(container: MedusaContainer, orderId: string): Promise<Pick<OrderRow, "id" | "payment_collections">> {
+  const { data: links } = await query(container).graph({
+    entity: "order_payment_collection",
+    fields: ["payment_collection_id"],
+    filters: { order_id: orderId },
+  })
+  const ids = (links as { payment_collection_id?: string }[]).map((l) => l.payment_collection_id).filter((id): id is string => !!id)
+  if (!ids.length) return { id: orderId, payment_collections: [] }
+  const prefix = "payment_collections."
+  const fields = [
+    ...PAYMENT_COLLECTION_FIELDS.map((f) => f.slice(prefix.length)),
+    ...MONEY_FIELDS.map((f) => `payments.captures.${f}`),
+  ]
+  const { data } = await query(container).graph({ entity: "payment_collection", fields, filters: { id: ids } })
+  return { id: orderId, payment_collections: data as PaymentCollectionRow[] }
 }
 
 /**

@@ -5,6 +5,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import type { DinteroClient } from "../../dintero"
 import type { MirrorState } from "../../mapping/orders-mirror/state"
+import type { OrderRow } from "../lib/medusa-data"
 import type { OperationKind } from "../../modules/dintero-orders/models/order-operation"
 import type { MirrorOptions } from "../../modules/dintero-orders/options"
 import type { Operation, OperationPlan, Progress } from "./operation"
@@ -18,7 +19,19 @@ export interface Mirror {
   state: MirrorState | null
 }
 
+/**
+ * What the caller of a pass read moments before in the same job, for the pass to reuse instead of reading it again.
+ * Only a saving, never a source of truth: a pass started elsewhere (the scheduled job, a retry) has none and reads
+ * everything itself, and a handler uses a hint only where reading it again could not tell it more.
+ */
+export interface PassHints {
+  /** The order's payment collections, payments and sessions (loadOrderPayments), as the `order.placed` enqueue read them. */
+  orderPayments?: Pick<OrderRow, "id" | "payment_collections">
+}
+
 export interface OperationContext<K extends OperationKind> {
+  /** See PassHints; empty for passes nobody handed anything. */
+  readonly hints: PassHints
   readonly container: MedusaContainer
   readonly orderId: string
   readonly op: Operation<K>

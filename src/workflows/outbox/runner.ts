@@ -9,9 +9,10 @@ import type { MedusaContainer } from "@medusajs/framework/types"
 import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
 import type { OperationKind } from "../../modules/dintero-orders/models/order-operation"
 import type DinteroOrdersService from "../../modules/dintero-orders/service"
+import type { MirrorRow } from "../../modules/dintero-orders/service"
 import { CLAIM_TTL_MS } from "./claim"
 import { classifyError, classifyOutcome, type AttemptResult } from "./classify-failure"
-import type { Mirror, OperationContext } from "./context"
+import type { Mirror, OperationContext, PassHints } from "./context"
 import { mirrorCancellation } from "./handlers/cancellation"
 import { mirrorOrderEdit } from "./handlers/order-edit"
 import { mirrorOrderPlaced } from "./handlers/order-placed"
@@ -30,12 +31,19 @@ type Json = Record<string, unknown>
  * atomically (DinteroOrdersService.claimOperation): a row another pass holds stops this pass, whatever lock the
  * caller has or has not got. `owner` names this pass in the claims.
  */
-export async function runOrderOutbox(container: MedusaContainer, orderId: string, force: boolean, owner: string = randomUUID()): Promise<void> {
+export async function runOrderOutbox(
+  container: MedusaContainer,
+  orderId: string,
+  force: boolean,
+  owner: string = randomUUID(),
+  hints: PassHints = {}
+): Promise<void> {
   const svc = container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE)
-  const runner = new AttemptRunner(container, svc, orderId, owner, force)
-  const rows: OperationRow[] = await svc.listDinteroOrderOperations(
+  const runner = new AttemptRunner(container, svc, orderId, owner, force, hints)
+  // What deciding which rows are due needs; an attempt works on the row its claim answers.
+  const rows: Pick<OperationRow, "id" | "kind" | "status" | "next_attempt_at">[] = await svc.listDinteroOrderOperations(
     { order_id: orderId },
-    { order: { created_at: "ASC", sequence: "ASC" }, take: 1000 }
+    { select: ["id", "kind", "status", "next_attempt_at"], order: { created_at: "ASC", sequence: "ASC" }, take: 1000 }
   )
   for (const row of rows) {
     // Notices tell the merchant something; they wait for nobody and block nothing.
@@ -55,39 +63,38 @@ class AttemptRunner {
     private readonly svc: DinteroOrdersService,
     private readonly orderId: string,
     private readonly owner: string,
-    private readonly force: boolean
+    private readonly force: boolean,
+    private readonly hints: PassHints
   ) {
     // Without credentials the pass stops here (logged by the scheduler); the rows stay as they are.
     this.client = svc.getDinteroClient()
   }
 
   /** One attempt at one operation; true when it finished and the next may run (false too when it is not ours). */
-  async attempt(row: OperationRow): Promise<boolean> {
-    const attempts = await this.svc.claimOperation(row.id, {
+  async attempt(listed: { id: string }): Promise<boolean> {
+    // The claim answers the row as it is now: another pass may have moved it on (plan, progress) since this pass
+    // listed it, so the attempt continues from the claimed row, not the listed one.
+    const claimed = await this.svc.claimOperationRow(listed.id, {
       owner: this.owner,
       ttlMs: CLAIM_TTL_MS,
       from: this.force ? ["pending", "failed", "needs_action"] : ["pending"],
       ignoreBackoff: this.force,
     })
-    if (attempts === null) return false
-    // Read again under the claim: another pass may have moved the row on (plan, progress) since this pass listed it.
-    const claimedRows: OperationRow[] = await this.svc.listDinteroOrderOperations({ id: row.id })
-    const [claimed] = claimedRows
-    // Gone only if deleted since the claim a moment ago: nothing left to run.
-    if (!claimed) return false
-    row = claimed
+    if (claimed === null) return false
+    const attempts = claimed.attempts
+    const row: OperationRow = claimed
     // What the row holds, written back with every save of the plan or progress (typed once parsed).
     const stored = { plan: (row.plan ?? null) as Json | null, progress: (row.progress ?? {}) as Json }
     let result: AttemptResult
     const ctx = { attempts, maxAttempts: this.svc.mirrorOptions.maxAttempts, now: new Date() }
     // The recorded ledger is taken off the mirror before anything is sent, and put back (with what this attempt
     // added) only together with a done or skipped mark: a failed, stopped or dead attempt leaves none behind.
-    let taken: { recorded: unknown; version: number } | null = null
+    let taken: { recorded: unknown; version: number; mirror: MirrorRow } | null = null
     let ledger = new AttemptLedger(null, true)
     try {
-      taken = await this.svc.takeRecordedLedger(this.orderId, row.id, this.owner)
+      taken = await this.svc.takeRecordedLedgerWithMirror(this.orderId, row.id, this.owner)
       ledger = new AttemptLedger(parseRecordedTotals(taken?.recorded), hasProgress(row.progress))
-      const outcome = await this.outcomeOf(row, attempts, stored, ledger)
+      const outcome = await this.outcomeOf(row, attempts, stored, ledger, taken?.mirror)
       result = classifyOutcome(outcome, { ...ctx, now: new Date() })
     } catch (e) {
       result = classifyError(e, { ...ctx, now: new Date() })
@@ -105,8 +112,15 @@ class AttemptRunner {
     return proceed
   }
 
-  private async outcomeOf(row: OperationRow, attempts: number, stored: { plan: Json | null; progress: Json }, ledger: AttemptLedger): Promise<Outcome> {
-    const [mirrorRow] = await this.svc.listDinteroOrderMirrors({ order_id: this.orderId })
+  private async outcomeOf(
+    row: OperationRow,
+    attempts: number,
+    stored: { plan: Json | null; progress: Json },
+    ledger: AttemptLedger,
+    takenWith: MirrorRow | undefined
+  ): Promise<Outcome> {
+    // The mirror came with the ledger's take; read only when there was nothing to take (no mirror, claim lost).
+    const mirrorRow: MirrorRow | undefined = takenWith ?? (await this.svc.listDinteroOrderMirrors({ order_id: this.orderId }))[0]
     if (!mirrorRow) return needsAction("the order has no mirror row")
     const state = parseMirrorState(mirrorRow.state)
     if (!state.ok) return needsAction(state.reason)
@@ -139,7 +153,7 @@ class AttemptRunner {
 
   private contextFor<K extends OperationKind>(op: Operation<K>, mirror: Mirror, stored: { plan: Json | null; progress: Json }, ledger: AttemptLedger): OperationContext<K> {
     const svc = this.svc
-    const persist = () => svc.updateDinteroOrderOperations({ id: op.id, plan: stored.plan, progress: stored.progress })
+    const persist = () => svc.saveOperationWork(op.id, stored)
     const progressStore = {
       get progress(): Progress {
         return op.progress
@@ -151,6 +165,7 @@ class AttemptRunner {
       },
     }
     return {
+      hints: this.hints,
       container: this.container,
       orderId: this.orderId,
       op,
@@ -166,9 +181,7 @@ class AttemptRunner {
       setProgress: (key, value) => progressStore.set(key, value),
       async saveMirror(update) {
         Object.assign(mirror, update)
-        // A plain copy of the state: the JSON column's type is an open record, MirrorState a closed interface.
-        const { state, ...rest } = update
-        await svc.updateDinteroOrderMirrors({ id: mirror.id, ...rest, ...(state !== undefined && { state: state && { ...state } }) })
+        await svc.saveMirrorFields(mirror.id, update)
       },
       notice: (key, message) => svc.recordNotice(this.orderId, key, message),
     }

@@ -13,7 +13,10 @@ import { randomUUID } from "node:crypto"
 import type { ILockingModule, Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { CLAIM_TTL_MS } from "./claim"
+import type { PassHints } from "./context"
 import { runOrderOutbox } from "./runner"
+
+export type { PassHints } from "./context"
 
 /** Waiting longer for another pass is not needed: what it leaves due, the scheduled job sends within a minute. */
 const LOCK_WAIT_SECONDS = 60
@@ -28,10 +31,14 @@ export const outboxLockKey = (orderId: string) => `dintero-orders-outbox:${order
  * Processes the order's due operations (every stopped one too with `force`) under the order's lock. Never rejects:
  * a failure is logged and the rows stay as they are, for the next pass (the scheduled job runs every minute).
  */
-export function processOrderOutbox(container: MedusaContainer, orderId: string, opts: { force?: boolean } = {}): Promise<void> {
+export function processOrderOutbox(
+  container: MedusaContainer,
+  orderId: string,
+  opts: { force?: boolean; hints?: PassHints } = {}
+): Promise<void> {
   const pass = (async () => {
     try {
-      await withOrderLock(container, orderId, () => runOrderOutbox(container, orderId, opts.force === true, randomUUID()))
+      await withOrderLock(container, orderId, () => runOrderOutbox(container, orderId, opts.force === true, randomUUID(), opts.hints))
     } catch (e) {
       logger(container)?.warn(`[dintero] orders mirror of ${orderId}: pass not run (${(e as Error)?.message}); the scheduled job runs what is left`)
     }

@@ -1,10 +1,10 @@
-import type { IOrderModuleService } from "@medusajs/framework/types"
+import type { IOrderModuleService, MedusaContainer } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
 import { StepResponse, createStep } from "@medusajs/framework/workflows-sdk"
 import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
 import type DinteroOrdersService from "../../modules/dintero-orders/service"
 import { keptAuthorizationsIn } from "../../modules/dintero-payments/kept-authorizations"
-import { dinteroSessionsOf, inRecordOrder, isDinteroPayment, loadOrderPayments, loadPayment, orderIdOfPayment, paymentsOf, transactionIdOf, type PaymentRow } from "../lib/medusa-data"
+import { dinteroSessionsOf, inRecordOrder, isDinteroPayment, loadOrderPayments, loadOrderPaymentsByLink, loadPayment, orderIdOfPayment, paymentsOf, transactionIdOf, type OrderRow, type PaymentRow } from "../lib/medusa-data"
 import type { EnqueueInput, OperationToEnqueue } from "./enqueue-operations"
 
 async function latestConfirmedEditId(container: { resolve<T>(key: string): T }, orderId: string): Promise<string | undefined> {
@@ -43,31 +43,46 @@ const moneyOps = (payment: PaymentRow, kinds: ("capture" | "refund")[]): Operati
   ),
 ]
 
-/** order.placed: the order, then the captures already made (auto-capture at authorization). */
-export const resolveOrderPlacedStep = createStep(
-  "resolve-dintero-order-placed",
-  async (input: { order_id: string }, { container }) => {
-    if (!enabled(container)) return new StepResponse(nothing())
-    const order = await loadOrderPayments(container, input.order_id, { captures: true })
-    const payment = order && paymentsOf(order).find(isDinteroPayment)
-    if (!payment) {
-      // ON_HOLD: the order is placed before Dintero has decided, so before any payment exists. The mirror is
-      // recorded now; its order_placed operation waits for the payment (handlers/order-placed.ts).
-      // (Paid with another provider: nothing to mirror.)
-      if (!order || paymentsOf(order).length || !dinteroSessionsOf(order).length) return new StepResponse(nothing())
-      return new StepResponse<EnqueueInput>({
-        order_id: input.order_id,
-        operations: [{ identity: `order_placed:${input.order_id}`, kind: "order_placed", input: { order_id: input.order_id } }],
-      })
+/**
+ * order.placed: the order, then the captures already made (auto-capture at authorization). Answers the order's
+ * payments as read for this (`payments`), which the subscriber hands to the pass it runs next.
+ */
+export async function resolveOrderPlaced(
+  container: MedusaContainer,
+  orderId: string
+): Promise<{ toEnqueue: EnqueueInput; payments: Pick<OrderRow, "id" | "payment_collections"> | null }> {
+  if (!enabled(container)) return { toEnqueue: nothing(), payments: null }
+  const order = await loadOrderPaymentsByLink(container, orderId)
+  const payment = paymentsOf(order).find(isDinteroPayment)
+  if (!payment) {
+    // ON_HOLD: the order is placed before Dintero has decided, so before any payment exists. The mirror is
+    // recorded now; its order_placed operation waits for the payment (handlers/order-placed.ts).
+    // (Paid with another provider, or no payment collection at all: nothing to mirror.)
+    if (paymentsOf(order).length || !dinteroSessionsOf(order).length) return { toEnqueue: nothing(), payments: order }
+    return {
+      toEnqueue: {
+        order_id: orderId,
+        operations: [{ identity: `order_placed:${orderId}`, kind: "order_placed", input: { order_id: orderId } }],
+      },
+      payments: order,
     }
-    return new StepResponse<EnqueueInput>({
-      order_id: input.order_id,
+  }
+  return {
+    toEnqueue: {
+      order_id: orderId,
       operations: [
-        { identity: `order_placed:${input.order_id}`, kind: "order_placed", input: { order_id: input.order_id } },
+        { identity: `order_placed:${orderId}`, kind: "order_placed", input: { order_id: orderId } },
         ...moneyOps(payment, ["capture"]).slice(1),
       ],
-    })
+    },
+    payments: order,
   }
+}
+
+/** order.placed, as a step (the reconciliation's enqueue workflow). */
+export const resolveOrderPlacedStep = createStep(
+  "resolve-dintero-order-placed",
+  async (input: { order_id: string }, { container }) => new StepResponse((await resolveOrderPlaced(container, input.order_id)).toEnqueue)
 )
 
 /** payment.captured / payment.refunded carry only the payment id: every capture/refund row of it, deduplicated. */

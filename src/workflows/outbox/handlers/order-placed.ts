@@ -6,7 +6,7 @@ import type { Transaction } from "../../../dintero"
 import { buildInitialDraft, buildPaymentOperation } from "../../../mapping/orders"
 import { checkoutOnlyLines, checkoutReduction, mapCheckoutLines } from "../../../mapping/orders-mirror/checkout-lines"
 import type { MirrorState } from "../../../mapping/orders-mirror/state"
-import { dinteroSessionsOf, isDinteroPayment, loadOrder, paymentsOf, transactionIdOf, type OrderRow } from "../../lib/medusa-data"
+import { dinteroSessionsOf, isDinteroPayment, loadOrder, loadOrderWith, paymentsOf, transactionIdOf, type OrderRow } from "../../lib/medusa-data"
 import type { OperationContext } from "../context"
 import type { OperationPlan } from "../operation"
 import { done, needsAction, skipped, waitFor, type Outcome } from "../outcome"
@@ -72,10 +72,24 @@ export function sanitizeOrderId(id: string): string {
   return id.replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 64)
 }
 
+/**
+ * The order to plan from. The payments the `order.placed` enqueue read moments before in the same job are reused
+ * when they hold the Dintero payment with its transaction (a placed order's payment does not change what the plan
+ * takes from it: its id and transaction id); without them (a pass of the job or a retry, or no payment yet: ON_HOLD,
+ * whose hold may have ended since) the whole order is read.
+ */
+async function placedOrder(ctx: OperationContext<"order_placed">): Promise<OrderRow | null> {
+  const known = ctx.hints.orderPayments
+  if (known?.id === ctx.orderId && paymentsOf(known).some((p) => isDinteroPayment(p) && transactionIdOf(p))) {
+    return loadOrderWith(ctx.container, ctx.orderId, known)
+  }
+  return loadOrder(ctx.container, ctx.orderId)
+}
+
 export async function mirrorOrderPlaced(ctx: OperationContext<"order_placed">): Promise<Outcome> {
   let plan = ctx.op.plan
   if (!plan) {
-    const order = await loadOrder(ctx.container, ctx.orderId)
+    const order = await placedOrder(ctx)
     if (!order) return needsAction(`order ${ctx.orderId} not found`)
     const payment = paymentsOf(order).find((p) => isDinteroPayment(p) && transactionIdOf(p))
     const transactionId = payment && transactionIdOf(payment)
@@ -83,14 +97,14 @@ export async function mirrorOrderPlaced(ctx: OperationContext<"order_placed">): 
     const tx = await ctx.client.checkout.getTransaction(transactionId)
     plan = planOrderPlaced(order, payment, transactionId, tx, ctx.options)
     await ctx.setPlan(plan)
-    await ctx.saveMirror({ currency_code: plan.draft.order.currency })
   }
   let dinteroOrderId = ctx.mirror.dintero_order_id
   if (!dinteroOrderId) {
     const completed = await ctx.recorder.createAndCompleteDraft(plan.draft, null)
     if (!completed.ok) return needsAction(completed.needsAction)
     dinteroOrderId = completed.orderId
-    await ctx.saveMirror({ dintero_order_id: dinteroOrderId, state: plan.state })
+    // The currency with the order id: the mirror has both from the moment a Dintero order exists.
+    await ctx.saveMirror({ dintero_order_id: dinteroOrderId, currency_code: plan.draft.order.currency, state: plan.state })
   }
   const auth = {
     ...plan.authorization,
