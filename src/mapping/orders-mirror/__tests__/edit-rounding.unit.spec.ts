@@ -111,7 +111,7 @@ describe("an edit keeps the Orders order worth Medusa's total (issue 9, the open
     expect(part.plan.body.items.reduce((s, i) => s + i.amount, 0)).toBe(1883)
   })
 
-  it("later partial captures and a refund of both payments allocate without needs_action, the rounding line included", () => {
+  it("later partial captures of both payments and a refund of the link's allocate without needs_action, the rounding line included", () => {
     const m = mirror(placedFinding, editedFinding)
     const part = planPartAuthorization({ paymentId: "pay_2", transactionId: "T2", amount: m.link, records: m.records, state: m.state })
     if (part.status !== "planned") throw new Error(part.reason)
