@@ -120,6 +120,16 @@ export function toMinorUnits(amount: DecimalInput, currency: string): number {
 }
 
 /**
+ * Σ of Medusa's exact amounts, rounded ONCE to minor units (as Medusa's own total is: a sum of unrounded parts).
+ * Each part is taken at 24 decimals, beyond Medusa's 20 significant digits for any amount that is money.
+ */
+export function sumToMinorUnits(amounts: DecimalInput[], currency: string): number {
+  const places = 24
+  const sum = amounts.reduce<bigint>((acc, amount) => acc + toScaledInteger(amount, places), 0n)
+  return toMinorUnits(scaledToString(sum, places), currency)
+}
+
+/**
  * Dintero minor units → Medusa major units as a decimal string with the currency's fixed decimals
  * (39800 NOK → "398.00", 500 JPY → "500", 1234 KWD → "1.234"). Medusa's BigNumber accepts this text as is;
  * a string (not a float) keeps the value exact.

@@ -6,7 +6,7 @@
  * the line as it is now. Orders `line_id`s are integers that must never be reused, so the mirror keeps a
  * snapshot of what it last sent and the next free line id.
  */
-import { DecimalInput, apportion, assertMinor, scaledToString, toMinorUnits, toScaledInteger } from "./money"
+import { DecimalInput, apportion, assertMinor, scaledToString, sumToMinorUnits, toMinorUnits, toScaledInteger } from "./money"
 import { reduced, spreadReduction } from "./orders-mirror/carry-reduction"
 import {
   LineItemInput,
@@ -20,6 +20,7 @@ import {
   variantLabel,
 } from "./lines"
 
+import { ROUNDING_LINE_ID } from "./session"
 import type {
   OrdersDraftCreate,
   OrdersItem,
@@ -60,6 +61,24 @@ export interface MirroredLine {
 export interface MirrorSnapshot {
   lines: MirroredLine[]
   next_line_id: number
+  /**
+   * The Medusa order's rounding when these lines were recorded (orderRounding): what its total says beyond its rounded
+   * lines. An edit moves the Orders order's rounding by what it changed since (src/mapping/orders-mirror/edit-rounding.ts).
+   * Absent on snapshots recorded before it was kept.
+   */
+  rounding?: number
+}
+
+/**
+ * What the Orders order's rounding line must carry now, as the session's rounding line would (checkoutOnlyLines /
+ * checkoutReduction in src/mapping/orders-mirror/checkout-lines.ts): `lines`, the positive rounding line (none at 0);
+ * `reduction`, what a rounding below zero takes off the Medusa lines (carryReduction); `rounding`, orderRounding of the
+ * order the edit brings the lines to.
+ */
+export interface EditRounding {
+  rounding: number
+  lines: Omit<MirroredLine, "line_id">[]
+  reduction: number
 }
 
 /** An Orders draft line as the mirror builds it: the contract's item with the fields we always fill. */
@@ -112,6 +131,8 @@ export const SHIPPING_MEDUSA_PREFIX = "shipping:"
  * `checkout:<Checkout line id>`. They belong to the payment as placed, so edits carry them unchanged.
  */
 export const CHECKOUT_MEDUSA_PREFIX = "checkout:"
+/** The Orders line of the session's rounding line when it rounds up (checkoutOnlyLines). */
+export const ROUNDING_MEDUSA_ID = `${CHECKOUT_MEDUSA_PREFIX}${ROUNDING_LINE_ID}`
 
 /**
  * The first draft of an order: lines 1..n, items in creation order, then shipping methods, then `checkoutOnly`
@@ -132,8 +153,23 @@ export function buildInitialDraft(
       options: options.generateOrderId ? { generate_order_id: "ALPHANUMERIC_9" } : {},
       order: { currency: currencyOf(order), items: lines.map(draftItem) },
     },
-    snapshot: { lines, next_line_id: lines.length + 1 },
+    snapshot: { lines, next_line_id: lines.length + 1, rounding: orderRounding(order) },
   }
+}
+
+/**
+ * Medusa's rounding of an order: its total minus the sum of its line totals each rounded to minor units. Medusa keeps
+ * every amount unrounded (BigNumber, 20 significant digits) and its order total is the sum of the unrounded line
+ * totals (items and shipping, less credit lines), rounded only where money is paid. A line total has a fraction of a
+ * minor unit whenever prices exclude VAT (25 % of an odd øre) or a promotion is spread over the lines (a fixed amount
+ * `across` the items: amount × line subtotal / items subtotal); the lines, rounded one by one, then miss the total by
+ * up to half a minor unit each, in either direction. The Checkout session states it as its rounding line; an edit
+ * that changes a line changes it too (docs/orders-mirror.md, "Rounding after an edit").
+ */
+export function orderRounding(order: OrderForMirror): number {
+  const currency = currencyOf(order)
+  const totals = [...order.items.map((item) => item.total), ...(order.shipping_methods ?? []).map((method) => method.total)]
+  return sumToMinorUnits(totals, currency) - totals.reduce<number>((sum, total) => sum + toMinorUnits(total, currency), 0)
 }
 
 /**
@@ -142,7 +178,16 @@ export function buildInitialDraft(
  * amounts or its article id differ (a new description alone is cosmetic). Reversals come first (previous order), then the
  * new versions of changed lines and the added lines (current order).
  */
-export function buildEditDraft(dinteroOrderId: string, previous: MirrorSnapshot, current: OrderForMirror): EditDraft | null {
+export function buildEditDraft(
+  dinteroOrderId: string,
+  previous: MirrorSnapshot,
+  current: OrderForMirror,
+  /**
+   * The rounding line the edited Orders order needs (editRounding, src/mapping/orders-mirror/edit-rounding.ts), so
+   * that it stays worth Medusa's total to the øre; without it the previous rounding line is carried unchanged.
+   */
+  rounding?: EditRounding
+): EditDraft | null {
   if (!nonEmpty(dinteroOrderId)) throw new Error("buildEditDraft needs the Dintero order id")
   assertLineId(previous.next_line_id, "next_line_id")
   let nextLineId = Math.max(previous.next_line_id, ...previous.lines.map((line) => line.line_id + 1))
@@ -153,7 +198,7 @@ export function buildEditDraft(dinteroOrderId: string, previous: MirrorSnapshot,
   // sends anyway, and only what those cannot carry makes an unchanged line change.
   const notes: string[] = []
   const atTotals = currentLines(current, notes)
-  let moving = 0
+  let moving = rounding?.reduction ?? 0
   for (const old of previous.lines) moving += old.checkout_reduction ?? 0
   const carried = new Array<number>(atTotals.length).fill(0)
   const changed: number[] = []
@@ -169,8 +214,10 @@ export function buildEditDraft(dinteroOrderId: string, previous: MirrorSnapshot,
     else changed.push(index)
   })
   const medusa = carryReduction(atTotals, carried, moving, [changed, unchanged])
-  // The Checkout session's own positive lines (a rounding up) are Orders lines of their own, kept unchanged.
-  const now = [...medusa, ...previous.lines.filter((line) => line.medusa_id.startsWith(CHECKOUT_MEDUSA_PREFIX))]
+  // The Checkout session's own positive lines (a rounding up) are Orders lines of their own, kept unchanged; the
+  // rounding line takes the amount the edited order's rounding needs.
+  const sessionLines = previous.lines.filter((line) => line.medusa_id.startsWith(CHECKOUT_MEDUSA_PREFIX) && !(rounding && line.medusa_id === ROUNDING_MEDUSA_ID))
+  const now = [...medusa, ...sessionLines, ...(rounding?.lines ?? [])]
   const nowById = new Map(now.map((line) => [line.medusa_id, line]))
 
   const items: OrdersDraftItem[] = []
@@ -214,7 +261,7 @@ export function buildEditDraft(dinteroOrderId: string, previous: MirrorSnapshot,
   if (items.length === 0) return null
   return {
     body: { options: { order_id: dinteroOrderId }, order: { currency: currencyOf(current), items } },
-    snapshot: { lines, next_line_id: nextLineId },
+    snapshot: { lines, next_line_id: nextLineId, ...(rounding ? { rounding: rounding.rounding } : previous.rounding !== undefined && { rounding: previous.rounding }) },
     reversed,
     added,
     notes,

@@ -3,6 +3,7 @@
  * records that move held money from the reversed lines to the new ones (mapping/orders-mirror/plan-edit.ts).
  */
 import { buildEditDraft, buildPaymentOperation, type EditDraft, type MirrorSnapshot } from "../../../mapping/orders"
+import { editRounding } from "../../../mapping/orders-mirror/edit-rounding"
 import { at, perLine, type OrdersRecords } from "../../../mapping/orders-mirror/ledger"
 import { planEditPayments } from "../../../mapping/orders-mirror/plan-edit"
 import type { LedgerLine, MirrorState } from "../../../mapping/orders-mirror/state"
@@ -96,7 +97,7 @@ export async function mirrorOrderEdit(ctx: OperationContext<"order_edit">): Prom
     if (!order) return needsAction(`order ${ctx.orderId} not found`)
     const state = ctx.mirror.state
     if (!state) return needsAction("the order has not been mirrored yet")
-    const edit = buildEditDraft(dinteroOrderId, state.snapshot, order)
+    const edit = buildEditDraft(dinteroOrderId, state.snapshot, order, editRounding(state.snapshot, order))
     if (!edit) {
       await ctx.setPlan({ nothing: true })
       return done(NOTHING_CHANGED)
