@@ -8,8 +8,7 @@ import { DecimalInput, scaledToString, toScaledInteger } from "./money"
 
 /**
  * The fields of Medusa's line items and shipping methods that the types below name, for carts and orders alike:
- * what the glue asks `query.graph` for (orders: the provider for an order's outstanding amount, the mirror). A cart's
- * lines come from Medusa's cart module whole (src/providers/dintero/medusa-records.ts, CART_SELECT).
+ * what the glue asks `query.graph` for (the provider for carts, the mirror for orders).
  */
 export const LINE_FIELDS = [
   "items.id",

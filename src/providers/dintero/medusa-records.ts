@@ -1,5 +1,5 @@
 import { container as appContainer } from "@medusajs/framework"
-import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { LINE_FIELDS } from "../../mapping/lines"
 import { inRecordOrder } from "../../mapping/references"
 import type { OrderForOutstanding } from "../../mapping/outstanding"
@@ -121,18 +121,17 @@ export async function settleUnresolved(cradle: Cradle, paymentId: string, keep: 
   await paymentService(cradle).update({ id: paymentId, metadata: { [UNRESOLVED_KEY]: keep.length ? keep : "" } })
 }
 
-/**
- * The cart as the session mapping reads it (CartForSession), asked of Medusa's cart module directly: asking for a
- * total makes the module load the lines, shipping methods, their tax lines and adjustments and the credit lines, and
- * compute every total (the same read and computation `query.graph` runs for these fields, without its field parsing
- * and joining; the cart's own fields need no link to another module).
- */
-export const CART_SELECT = ["id", "currency_code", "email", "total", "tax_total", "credit_line_total"]
-export const CART_RELATIONS = ["shipping_address", "billing_address"]
-
-interface CartModule {
-  listCarts(filters: Record<string, unknown>, config: { select: string[]; relations: string[] }): Promise<CartForSession[]>
-}
+export const CART_FIELDS = [
+  "id",
+  "currency_code",
+  "email",
+  "total",
+  "tax_total",
+  "credit_line_total",
+  ...LINE_FIELDS,
+  "shipping_address.*",
+  "billing_address.*",
+]
 
 /** Medusa's query, as far as this file uses it: rows are plain JSON of the fields asked for. */
 interface Query {
@@ -159,11 +158,8 @@ export async function loadCartForPaymentCollection(paymentCollectionId: string):
   })
   const cartId = links[0]?.cart_id
   if (!cartId) return null
-  const carts = await (appContainer.resolve(Modules.CART) as CartModule).listCarts(
-    { id: cartId },
-    // Fresh arrays: the module rewrites the config it is given.
-    { select: [...CART_SELECT], relations: [...CART_RELATIONS] }
-  )
+  // CART_FIELDS are the fields CartForSession names.
+  const { data: carts } = await q.graph<CartForSession>({ entity: "cart", fields: CART_FIELDS, filters: { id: cartId } })
   return carts[0] ?? null
 }
 
