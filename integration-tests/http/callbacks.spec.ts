@@ -150,6 +150,115 @@ const env = dinteroTestSuite({
       expect(after.status).toBe("canceled")
     })
 
+    describe("a callback for an order already placed (the shortcut that reads no cart)", () => {
+      /** A paid cart whose callbacks Dintero has not delivered yet: the test sends them itself. */
+      async function paidWithCallbacksHeld(status: "AUTHORIZED" | "ON_HOLD") {
+        const { cart, session, dinteroSessionId } = await cartWithSession()
+        env.emulator.faults.add({ kind: "callback", mode: "drop", path: "*" } as any)
+        const paid = await env.emulator.pay(dinteroSessionId, status)
+        const params = {
+          transaction_id: paid.transaction!.id,
+          session_id: dinteroSessionId,
+          merchant_reference: cart.id,
+          time: new Date().toISOString(),
+        }
+        return { cart, session, params, txId: paid.transaction!.id }
+      }
+
+      /** What a callback could change: the orders of the cart, their payments (data, status) and the sessions. */
+      async function snapshot(cartId: string) {
+        const orders = await ordersForCart(cartId)
+        const order = orders[0] ? await admin.getOrder(orders[0]) : null
+        const collections = (order?.payment_collections ?? []).map((pc: any) => ({
+          id: pc.id,
+          status: pc.status,
+          payments: (pc.payments ?? []).map((p: any) => ({
+            id: p.id,
+            data: p.data,
+            captured_at: p.captured_at,
+            canceled_at: p.canceled_at,
+            captures: p.captures,
+            refunds: p.refunds,
+          })),
+          sessions: (pc.payment_sessions ?? []).map((s: any) => ({ id: s.id, status: s.status, data: s.data })),
+        }))
+        return { orders, metadata: order?.metadata ?? null, collections }
+      }
+
+      it("answers 200 from the order's payment and changes nothing; forged ones still change nothing", async () => {
+        const { cart, params, txId } = await paidWithCallbacksHeld("AUTHORIZED")
+        // The shopper's return places the order first (the normal case).
+        const completed = await store.completeCart(cart.id)
+        expect(completed.body.type).toBe("order")
+        const before = await snapshot(cart.id)
+        expect(before.orders).toHaveLength(1)
+        expect(before.collections[0].payments.map((p: any) => p.data.transaction_id)).toEqual([txId])
+
+        const first = await sendCallback(params, { secret: SECRET })
+        expect(first.status).toBe(200)
+        expect(first.data.result).toBe("already settled: the order holds this payment")
+        // Dintero's retry of the same callback, and the POST form: the same answer.
+        const again = await sendCallback(params, { secret: SECRET, method: "POST" })
+        expect(again.status).toBe(200)
+        expect(again.data.result).toBe("already settled: the order holds this payment")
+        // The query's values are only pointers: a merchant_reference naming another cart changes nothing either,
+        // since the transaction read from Dintero names this cart.
+        const otherCart = await cartWithSession()
+        const pointed = await sendCallback({ ...params, merchant_reference: otherCart.cart.id }, { secret: SECRET })
+        expect(pointed.status).toBe(200)
+        expect(await ordersForCart(otherCart.cart.id)).toHaveLength(0)
+
+        // Forged or replayed: refused before anything is read.
+        expect((await sendCallback(params)).status).toBe(401)
+        expect((await sendCallback(params, { secret: "not-the-secret" })).status).toBe(401)
+        expect((await sendCallback(params, { secret: SECRET, t: Math.floor(Date.now() / 1000) - 3600 })).status).toBe(401)
+
+        expect(await snapshot(cart.id)).toEqual(before)
+      })
+
+      it("still takes the full road when the transaction's status moved: ON_HOLD, then AUTHORIZED", async () => {
+        const { cart, params } = await paidWithCallbacksHeld("ON_HOLD")
+        const held = await sendCallback(params, { secret: SECRET })
+        expect(held.status).toBe(200)
+        expect(held.data.result).toBe("order placed, payment on hold")
+        const [orderId] = await ordersForCart(cart.id)
+        expect((await admin.getOrder(orderId)).payment_collections[0].payments ?? []).toHaveLength(0)
+
+        // The hold ends at Dintero (its callback held back): the order has no payment yet, so no shortcut.
+        await env.emulator.resolveOnHold(params.transaction_id, "AUTHORIZED")
+        const authorized = await sendCallback(params, { secret: SECRET })
+        expect(authorized.status).toBe(200)
+        expect(authorized.data.result).toBe("held payment authorized")
+        const order = await admin.getOrder(orderId)
+        expect(order.payment_collections[0].payments).toHaveLength(1)
+        expect(order.payment_collections[0].status).toBe("authorized")
+
+        // Now the order holds the payment: the next delivery takes the shortcut and changes nothing.
+        const before = await snapshot(cart.id)
+        const repeat = await sendCallback(params, { secret: SECRET })
+        expect(repeat.data.result).toBe("already settled: the order holds this payment")
+        expect(await snapshot(cart.id)).toEqual(before)
+      })
+
+      it("still takes the full road when Dintero voided the payment after the order was placed", async () => {
+        const { cart, params } = await paidWithCallbacksHeld("AUTHORIZED")
+        expect((await store.completeCart(cart.id)).body.type).toBe("order")
+        // A void done in Dintero's backoffice (the merchant's own API access): the transaction is no longer
+        // AUTHORIZED, so the callback is settled from the cart's records, not answered from the payment.
+        const client = new DinteroClient({
+          accountId: "T12345678",
+          clientId: "emulator-client",
+          clientSecret: "emulator-secret",
+          checkoutBaseUrl: env.emulator.checkoutBaseUrl,
+          apiBaseUrl: env.emulator.apiBaseUrl,
+        })
+        await client.checkout.voidTransaction(params.transaction_id)
+        const voided = await sendCallback(params, { secret: SECRET })
+        expect(voided.status).toBe(200)
+        expect(voided.data.result).toBe("authorization voided")
+      })
+    })
+
     describe("forged, malformed and replayed callbacks change nothing", () => {
       async function paidButNotCompleted() {
         const { cart, session, dinteroSessionId } = await cartWithSession()

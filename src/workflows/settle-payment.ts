@@ -102,6 +102,8 @@ export async function settleDinteroPayment(container: MedusaContainer, target: S
     }
   }
   const found = tx
+  const held = await orderHoldingPayment(container, found)
+  if (held) return { kind: "done", detail: "already settled: the order holds this payment", order_id: held }
   const locking = container.resolve(Modules.LOCKING)
   try {
     return await locking.execute(
@@ -112,6 +114,44 @@ export async function settleDinteroPayment(container: MedusaContainer, target: S
   } catch (e) {
     logger.error(`[dintero] settling transaction ${forLog(found.id)} failed, to be retried: ${(e as Error)?.message}`)
     return { kind: "retry", detail: "processing failed" }
+  }
+}
+
+/**
+ * The normal callback: the shopper's return completed the cart first, so the cart's order already holds a Medusa
+ * payment made from this very transaction, and the transaction (just re-read from Dintero) is still AUTHORIZED.
+ * settleTransaction would read the cart with its sessions and payments, take the lock, find that payment and do
+ * nothing; this answers the same from three indexed reads (the payment by its session, the cart's collection and
+ * order links) without the lock, since it writes nothing. The Medusa payment's transaction_id was written by
+ * authorizePayment after checking the transaction's session, reference, currency and amount (payment-status.ts), so
+ * a match means the work is done. Anything else (another status: ON_HOLD, captured or voided in Dintero's
+ * backoffice, declined; no payment yet; no order yet; an adopted session) takes the full road.
+ * Returns the order's id, or undefined.
+ */
+async function orderHoldingPayment(container: MedusaContainer, tx: Transaction): Promise<string | undefined> {
+  const cartId = tx.merchant_reference
+  const sessionId = tx.session?.metadata?.medusa_payment_session_id
+  if (tx.status !== "AUTHORIZED" || !cartId || merchantReferenceKind(cartId) !== "cart" || typeof sessionId !== "string") {
+    return undefined
+  }
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const payment = container.resolve(Modules.PAYMENT)
+  try {
+    const [payments, { data: collections }, { data: orders }] = await Promise.all([
+      payment.listPayments(
+        { payment_session_id: sessionId },
+        { select: ["id", "data", "payment_collection_id"] }
+      ) as unknown as Promise<{ data?: Record<string, unknown> | null; payment_collection_id?: string }[]>,
+      query.graph({ entity: "cart_payment_collection", fields: ["payment_collection_id"], filters: { cart_id: cartId } }),
+      query.graph({ entity: "order_cart", fields: ["order_id"], filters: { cart_id: cartId } }),
+    ])
+    const orderId = orders[0]?.order_id as string | undefined
+    const collectionId = collections[0]?.payment_collection_id as string | undefined
+    const held = payments.some((p) => p.data?.transaction_id === tx.id && !!collectionId && p.payment_collection_id === collectionId)
+    return held && orderId ? orderId : undefined
+  } catch {
+    // Only a shortcut: the full road reads the same records again and says what failed.
+    return undefined
   }
 }
 

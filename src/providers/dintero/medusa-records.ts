@@ -131,7 +131,6 @@ export const CART_FIELDS = [
   ...LINE_FIELDS,
   "shipping_address.*",
   "billing_address.*",
-  "customer.phone",
 ]
 
 /** Medusa's query, as far as this file uses it: rows are plain JSON of the fields asked for. */
