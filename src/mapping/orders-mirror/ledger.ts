@@ -47,6 +47,19 @@ export function heldBy(records: OrdersRecords, paymentId: string): number {
 }
 
 /**
+ * What a reused authorization already records on the Orders order, to tell a raise (Klarna/Billie) from a reuse.
+ * Before any capture, Σ authorized − cancelled (heldBy): a cancellation then is an edit's partial void, and a raise
+ * after it holds more again. Once the payment has captures, Σ authorized alone: a raise happens only on an uncaptured
+ * kept authorization, and a later cancellation is the release of the uncaptured rest (a final capture, or the first
+ * refund of a part capture), not room for more (ledger property seed 399800838 path 6).
+ */
+export function recordedForReuse(records: OrdersRecords, paymentId: string): number {
+  const captured = [...perLine(records, "captures", paymentId).values()].reduce((sum, amount) => sum + amount, 0)
+  if (captured === 0) return heldBy(records, paymentId)
+  return [...perLine(records, "authorizations", paymentId).values()].reduce((sum, amount) => sum + amount, 0)
+}
+
+/**
  * The per-line sums of an order's payment records, kept by the outbox next to the mirror (column `recorded`, see
  * docs/orders-mirror.md, "The recorded ledger"): kind → Dintero payment id → Orders line id → Σ amount of successful
  * records. Dintero's records as last read plus every record the plugin created since, so a capture or refund can be

@@ -299,6 +299,25 @@ describe("planPartAuthorization", () => {
     })
   })
 
+  it("a reuse of an authorization whose rest was released after a part capture is no raise (seed 399800838 path 6)", () => {
+    // T1 authorized 1500, 500 captured, then the first refund released the uncaptured 1000 (a cancellation). The
+    // order's cancel asks again about the payment reusing T1 for 1500: nothing is new at Dintero.
+    const r = records({
+      authorizations: [rec("T1", [[1, 1000], [2, 500]])],
+      captures: [rec("T1", [[1, 500]])],
+      refunds: [rec("T1", [[1, 480]])],
+      cancellations: [rec("T1", [[1, 500], [2, 500]])],
+    })
+    expect(heldBy(r, "T1")).toBe(500)
+    expect(planPartAuthorization({ paymentId: "pay_reuse", transactionId: "T1", amount: 1500, records: r, state: state() })).toEqual({
+      status: "skipped",
+      reason: "reuses the authorization of Dintero transaction T1, already recorded",
+    })
+    // A raise recorded before the capture counts too: 1600 authorized in all, the reuse asks 1600.
+    const raised = records({ ...r, authorizations: [...r.authorizations, rec("T1", [[2, 100]])] })
+    expect(planPartAuthorization({ paymentId: "pay_reuse", transactionId: "T1", amount: 1600, records: raised, state: state() }).status).toBe("skipped")
+  })
+
   it("a reuse of a recorded authorization that finds no open line is skipped, not a new hold (seed 1234 path 63)", () => {
     // The payment link T2 (730.64) was recorded on the only open line (365.32) after an edit lowered it; Medusa's
     // payment reusing T2 for 491.50 holds nothing more at Dintero.

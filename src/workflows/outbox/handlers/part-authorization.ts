@@ -5,7 +5,7 @@
 import { buildPaymentOperation } from "../../../mapping/orders"
 import { toMinorUnits } from "../../../mapping/money"
 import { allocateAuthorization } from "../../../mapping/orders-mirror/allocate"
-import { at, heldBy, perLine, type OrdersRecords } from "../../../mapping/orders-mirror/ledger"
+import { at, perLine, recordedForReuse, type OrdersRecords } from "../../../mapping/orders-mirror/ledger"
 import { liveLines, type MirrorState } from "../../../mapping/orders-mirror/state"
 import { isDinteroPayment, loadPayment } from "../../lib/medusa-data"
 import type { OperationContext } from "../context"
@@ -34,7 +34,7 @@ export function planPartAuthorization(input: {
   if (reuses) {
     // The payment reuses an authorization the Dintero order already records (kept across an order edit): only
     // what it holds beyond that (a raised Klarna/Billie authorization) is a new authorization.
-    amount -= heldBy(records, transactionId)
+    amount -= recordedForReuse(records, transactionId)
     if (amount <= 0) return { status: "skipped", reason: `reuses the authorization of Dintero transaction ${transactionId}, already recorded` }
   }
   const authorized = perLine(records, "authorizations")
