@@ -1,7 +1,8 @@
 import axios from "axios"
 import { Modules } from "@medusajs/framework/utils"
-import { DinteroClient, signCallback } from "../../src/dintero"
+import { signCallback } from "../../src/dintero"
 import { dinteroTestSuite } from "../utils/dintero-test-suite"
+import { merchantDinteroClient } from "../utils/environment"
 
 jest.setTimeout(180_000)
 
@@ -245,13 +246,7 @@ const env = dinteroTestSuite({
         expect((await store.completeCart(cart.id)).body.type).toBe("order")
         // A void done in Dintero's backoffice (the merchant's own API access): the transaction is no longer
         // AUTHORIZED, so the callback is settled from the cart's records, not answered from the payment.
-        const client = new DinteroClient({
-          accountId: "T12345678",
-          clientId: "emulator-client",
-          clientSecret: "emulator-secret",
-          checkoutBaseUrl: env.emulator.checkoutBaseUrl,
-          apiBaseUrl: env.emulator.apiBaseUrl,
-        })
+        const client = merchantDinteroClient(env.emulator)
         await client.checkout.voidTransaction(params.transaction_id)
         const voided = await sendCallback(params, { secret: SECRET })
         expect(voided.status).toBe(200)
@@ -300,13 +295,7 @@ const env = dinteroTestSuite({
 
         // A transaction made on the same Dintero account by someone else, pointing at this session but for
         // another amount and merchant reference.
-        const client = new DinteroClient({
-          accountId: "T12345678",
-          clientId: "emulator-client",
-          clientSecret: "emulator-secret",
-          checkoutBaseUrl: env.emulator.checkoutBaseUrl,
-          apiBaseUrl: env.emulator.apiBaseUrl,
-        })
+        const client = merchantDinteroClient(env.emulator)
         const foreign = await client.checkout.createSession({
           profile_id: "default",
           url: { return_url: "https://elsewhere.example/return" },

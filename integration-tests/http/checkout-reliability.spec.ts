@@ -1,8 +1,8 @@
 import axios from "axios"
 import { Modules } from "@medusajs/framework/utils"
 import { commitCapture } from "../../emulator/transaction-ops"
-import { DinteroClient } from "../../src/dintero"
 import { dinteroTestSuite } from "../utils/dintero-test-suite"
+import { merchantDinteroClient } from "../utils/environment"
 
 jest.setTimeout(180_000)
 
@@ -164,13 +164,7 @@ const env = dinteroTestSuite({
        */
       async function orphanSessionFor(cartId: string) {
         const known = dinteroSessions(cartId)[0]
-        const client = new DinteroClient({
-          accountId: "T12345678",
-          clientId: "emulator-client",
-          clientSecret: "emulator-secret",
-          checkoutBaseUrl: env.emulator.checkoutBaseUrl,
-          apiBaseUrl: env.emulator.apiBaseUrl,
-        })
+        const client = merchantDinteroClient(env.emulator)
         const created = await client.checkout.createSession({
           profile_id: "default",
           url: { return_url: known.url.return_url, callback_url: known.url.callback_url },

@@ -1,7 +1,7 @@
 import axios from "axios"
 import { createPromotionsWorkflow } from "@medusajs/medusa/core-flows"
-import { DinteroClient } from "../../src/dintero"
 import { dinteroTestSuite } from "../utils/dintero-test-suite"
+import { merchantDinteroClient } from "../utils/environment"
 
 jest.setTimeout(180_000)
 
@@ -221,13 +221,7 @@ const env = dinteroTestSuite({
 
     it("re-reads and re-allocates when a capture was made outside Medusa (Dintero Backoffice)", async () => {
       const { payment, transactionId } = await placedOrder(2)
-      const client = new DinteroClient({
-        accountId: "T12345678",
-        clientId: "emulator-client",
-        clientSecret: "emulator-secret",
-        checkoutBaseUrl: env.emulator.checkoutBaseUrl,
-        apiBaseUrl: env.emulator.apiBaseUrl,
-      })
+      const client = merchantDinteroClient(env.emulator)
       const itemLine = dinteroTx(transactionId).items.find((i: any) => i.id === "175938")
       await client.checkout.captureTransaction(transactionId, {
         amount: 39800,

@@ -218,6 +218,18 @@ medusaIntegrationTestRunner({
     const opsOf = (m: any, kind: string) => m.operations.filter((o: any) => o.kind === kind)
     const needingAction = (m: any) => m.operations.filter((o: any) => o.kind !== "notice" && !["done", "skipped"].includes(o.status))
 
+    /** Admin captures/refunds named "capture …"/"refund …", each answered 200 and followed by its mirror and agreement. */
+    async function moneyStepsAgree(orderId: string, mirror: any, steps: [string, () => Promise<{ status: number; body: any }>][]) {
+      for (const [name, call] of steps) {
+        const res = await call()
+        expect({ name, status: res.status, body: res.status === 200 ? null : res.body }).toEqual({ name, status: 200, body: null })
+        const kind = name.startsWith("capture") ? "capture" : "refund"
+        const done = opsOf(mirror, kind).length
+        ;({ mirror } = await expectAgreement(orderId, (m) => opsOf(m, kind).length > done, name))
+      }
+      return mirror
+    }
+
     /** After a step: the outbox settled by the job, nothing needs action, the ledgers equal per transaction. */
     async function expectAgreement(orderId: string, ready: (m: any) => boolean, label: string) {
       const mirror = await settleByJob(container, admin, orderId, ready)
@@ -459,13 +471,7 @@ medusaIntegrationTestRunner({
         ["refund an odd part", () => admin.refund(payment.id, payment.major(Math.floor(total / 7) + 3))],
         ["refund a second part", () => admin.refund(payment.id, payment.major(Math.floor(total / 5) + 1))],
       ]
-      for (const [name, call] of steps) {
-        const res = await call()
-        expect({ name, status: res.status, body: res.status === 200 ? null : res.body }).toEqual({ name, status: 200, body: null })
-        const kind = name.startsWith("capture") ? "capture" : "refund"
-        const done = opsOf(mirror, kind).length
-        ;({ mirror } = await expectAgreement(orderId, (m) => opsOf(m, kind).length > done, name))
-      }
+      mirror = await moneyStepsAgree(orderId, mirror, steps)
       const l = await threeLedgers(admin, env.emulator, orderId, mirror.dintero_order_mirror.dintero_order_id)
       expect(l.checkout[transactionId]).toEqual({ captured: total, refunded: Math.floor(total / 7) + 3 + Math.floor(total / 5) + 1 })
       // Every line's captures and refunds stay within the line, the rounding line included (the emulator refuses more).
@@ -518,13 +524,7 @@ medusaIntegrationTestRunner({
           ["capture the rest of the kept authorization", async () => admin.capture(kept.id, Number((await payments(orderId)).find((p: any) => p.id === kept.id).remaining))],
           ["refund the link's payment", () => admin.refund(linkPayment.id, linkPayment.major(link))],
         ]
-        for (const [name, call] of steps) {
-          const res = await call()
-          expect({ name, status: res.status, body: res.status === 200 ? null : res.body }).toEqual({ name, status: 200, body: null })
-          const kind = name.startsWith("capture") ? "capture" : "refund"
-          const done = opsOf(mirror, kind).length
-          ;({ mirror } = await expectAgreement(orderId, (m) => opsOf(m, kind).length > done, name))
-        }
+        mirror = await moneyStepsAgree(orderId, mirror, steps)
         // Every Orders line is captured within itself, the rounding line included (the emulator refuses more).
         for (const t of dOrder().line_totals) expect(Math.abs(t.captured)).toBeLessThanOrEqual(Math.abs(t.gross_amount))
       }

@@ -1,6 +1,6 @@
-import { DinteroClient } from "../../src/dintero"
 import { toMinorUnits } from "../../src/mapping/money"
 import { dinteroTestSuite } from "../utils/dintero-test-suite"
+import { merchantDinteroClient } from "../utils/environment"
 
 jest.setTimeout(240_000)
 
@@ -166,13 +166,7 @@ const env = dinteroTestSuite({
 
     it("records a void made outside Medusa (Dintero Backoffice) when the merchant cancels the order", async () => {
       const { orderId, paymentId, transactionId } = await placedOrder()
-      const backoffice = new DinteroClient({
-        accountId: "T12345678",
-        clientId: "emulator-client",
-        clientSecret: "emulator-secret",
-        checkoutBaseUrl: env.emulator.checkoutBaseUrl,
-        apiBaseUrl: env.emulator.apiBaseUrl,
-      })
+      const backoffice = merchantDinteroClient(env.emulator)
       await backoffice.checkout.voidTransaction(transactionId)
       backoffice.close()
       expect(tx(transactionId).status).toBe("AUTHORIZATION_VOIDED")

@@ -2,6 +2,7 @@ import net from "node:net"
 import type { AxiosInstance } from "axios"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulator"
+import { DinteroClient } from "../../src/dintero"
 import { AdminApi, StoreApi } from "../../scripts/lib/store-api"
 import { seedStore } from "../../scripts/lib/seed-store"
 
@@ -76,4 +77,15 @@ export async function seedAndLogin(api: AxiosInstance, container: MedusaContaine
   const admin = new AdminApi(api)
   await admin.login(seeded.admin.email, seeded.admin.password)
   return { seeded, store, admin }
+}
+
+/** The merchant's own API access to the emulator's account (what Dintero Backoffice does), outside Medusa. */
+export function merchantDinteroClient(emulator: Emulator): DinteroClient {
+  return new DinteroClient({
+    accountId: "T12345678",
+    clientId: "emulator-client",
+    clientSecret: "emulator-secret",
+    checkoutBaseUrl: emulator.checkoutBaseUrl,
+    apiBaseUrl: emulator.apiBaseUrl,
+  })
 }

@@ -10,7 +10,8 @@ import type { MirroredLine, MirrorSnapshot, OrdersDraftBody, OrdersDraftItem, Pa
 import type { EditRecord } from "../../mapping/orders-mirror/plan-edit"
 import type { RecordedTotals } from "../../mapping/orders-mirror/ledger"
 import type { LedgerLine, MirrorState } from "../../mapping/orders-mirror/state"
-import type { OperationKind, OperationStatus } from "../../modules/dintero-orders/models/order-operation"
+import type { OperationKind } from "../../modules/dintero-orders/models/order-operation"
+import type { ClaimedOperation } from "../../modules/dintero-orders/service"
 
 const minor = z.number().int()
 const taxLine = z.looseObject({ amount: minor, percentage: z.number() })
@@ -165,18 +166,7 @@ export type OperationInput<K extends OperationKind> = z.output<Schemas[K]["input
 export type OperationPlan<K extends OperationKind> = z.output<Schemas[K]["plan"]>
 
 /** A stored row as the module returns it (JSON columns untyped). */
-export interface OperationRow {
-  id: string
-  order_id: string
-  identity: string
-  kind: OperationKind
-  status: OperationStatus
-  attempts: number
-  next_attempt_at: Date | string | null
-  input: unknown
-  plan: unknown
-  progress: unknown
-}
+export type OperationRow = ClaimedOperation
 
 interface TypedFields<K extends OperationKind> {
   kind: K
