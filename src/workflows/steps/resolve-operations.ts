@@ -54,25 +54,16 @@ export async function resolveOrderPlaced(
   if (!enabled(container)) return { toEnqueue: nothing(), payments: null }
   const order = await loadOrderPaymentsByLink(container, orderId)
   const payment = paymentsOf(order).find(isDinteroPayment)
-  if (!payment) {
-    // ON_HOLD: the order is placed before Dintero has decided, so before any payment exists. The mirror is
-    // recorded now; its order_placed operation waits for the payment (handlers/order-placed.ts).
-    // (Paid with another provider, or no payment collection at all: nothing to mirror.)
-    if (paymentsOf(order).length || !dinteroSessionsOf(order).length) return { toEnqueue: nothing(), payments: order }
-    return {
-      toEnqueue: {
-        order_id: orderId,
-        operations: [{ identity: `order_placed:${orderId}`, kind: "order_placed", input: { order_id: orderId } }],
-      },
-      payments: order,
-    }
-  }
+  // ON_HOLD: the order is placed before Dintero has decided, so before any payment exists. The mirror is recorded
+  // now; its order_placed operation waits for the payment (handlers/order-placed.ts).
+  // (Paid with another provider, or no payment collection at all: nothing to mirror.)
+  if (!payment && (paymentsOf(order).length || !dinteroSessionsOf(order).length)) return { toEnqueue: nothing(), payments: order }
   return {
     toEnqueue: {
       order_id: orderId,
       operations: [
         { identity: `order_placed:${orderId}`, kind: "order_placed", input: { order_id: orderId } },
-        ...moneyOps(payment, ["capture"]).slice(1),
+        ...(payment ? moneyOps(payment, ["capture"]).slice(1) : []),
       ],
     },
     payments: order,
