@@ -43,6 +43,33 @@ const outDir = join(root, ".tmp", "jest")
 rmSync(outDir, { recursive: true, force: true })
 mkdirSync(outDir, { recursive: true })
 
+/** Files that run alone, after the rest of their tier (see jestRuns). */
+const ALONE = {
+  // With two files at a time, the ledger property's seed 1234 met a 1 øre difference in what stays authorized (its
+  // 21st run, a SEK order edited before capture; README, "Fixed finding (seen once, in a CI run … that other test runs
+  // slowed)"). Until that is explained it runs alone, as it always has.
+  http: ["integration-tests/http/ledger-property.spec.ts"],
+}
+
+/**
+ * The jest runs of a tier (each writes .tmp/jest/<name>.json). Unit and contract: two workers. Module and package
+ * suites: one file at a time (the package tier's pack.spec runs its two stores side by side itself). HTTP suites: two
+ * files at a time, each booting Medusa in its own database (named after the jest worker) with its own emulator and
+ * ports (much of a file's time is waiting for callbacks, subscribers and the mirror's job), then the files of ALONE
+ * one at a time. Extra arguments naming files (a targeted run) run those in one run, one file at a time.
+ */
+function jestRuns(tier) {
+  if (tier === "unit" || tier === "contract") return [{ name: tier, workers: ["--maxWorkers=2"], files: [] }]
+  const alone = ALONE[tier] ?? []
+  const targeted = extra.some((a) => !a.startsWith("-"))
+  if (tier !== "http" || targeted) return [{ name: tier, workers: ["--runInBand"], files: [] }]
+  const ignore = ["/node_modules/", ...alone].map((f) => `--testPathIgnorePatterns=${f}`)
+  return [
+    { name: tier, workers: ["--maxWorkers=2", ...ignore], files: [] },
+    ...alone.map((f) => ({ name: `${tier}-${f.split("/").pop().replace(/\.spec\.[jt]s$/, "")}`, workers: ["--runInBand"], files: [f] })),
+  ]
+}
+
 let passed = 0
 let failed = 0
 let exitCode = 0
@@ -91,50 +118,51 @@ for (const tier of selected) {
     if (code !== 0) exitCode = 1
     continue
   }
-  const outputFile = join(outDir, `${tier}.json`)
-  // HTTP and module suites boot Medusa (CPU heavy): one file at a time. Unit and contract suites run in parallel.
-  const serial = tier === "http" || tier === "modules" || tier === "package"
-  const args = [
-    join(root, "node_modules", "jest", "bin", "jest.js"),
-    "--json",
-    `--outputFile=${outputFile}`,
-    "--forceExit",
-    ...(serial ? ["--runInBand"] : ["--maxWorkers=2"]),
-    ...extra,
-  ]
   console.log(`\n[test] ── ${tier} ──`)
-  const code = await new Promise((resolve) => {
-    const child = spawn(process.execPath, args, {
-      cwd: root,
-      stdio: "inherit",
-      env: {
-        ...process.env,
-        ...(db?.env ?? {}),
-        TEST_TYPE: tier,
-        MEDUSA_DISABLE_TELEMETRY: "true",
-        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --experimental-vm-modules`.trim(),
-      },
+  for (const { name, workers, files } of jestRuns(tier)) {
+    const outputFile = join(outDir, `${name}.json`)
+    const args = [
+      join(root, "node_modules", "jest", "bin", "jest.js"),
+      "--json",
+      `--outputFile=${outputFile}`,
+      "--forceExit",
+      ...workers,
+      ...extra,
+      ...files,
+    ]
+    const code = await new Promise((resolve) => {
+      const child = spawn(process.execPath, args, {
+        cwd: root,
+        stdio: "inherit",
+        env: {
+          ...process.env,
+          ...(db?.env ?? {}),
+          TEST_TYPE: tier,
+          MEDUSA_DISABLE_TELEMETRY: "true",
+          NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --experimental-vm-modules`.trim(),
+        },
+      })
+      child.on("exit", (c, s) => resolve(c ?? (s ? 1 : 0)))
     })
-    child.on("exit", (c, s) => resolve(c ?? (s ? 1 : 0)))
-  })
-  if (existsSync(outputFile)) {
-    const result = JSON.parse(readFileSync(outputFile, "utf8"))
-    passed += result.numPassedTests
-    failed += result.numFailedTests
-    // A suite that fails to load counts as a failure even though it ran no test.
-    const brokenSuites = result.numRuntimeErrorTestSuites ?? 0
-    if (brokenSuites > 0) {
-      failed += brokenSuites
-      console.log(`[test] ${tier}: ${brokenSuites} suite(s) failed to run`)
+    if (existsSync(outputFile)) {
+      const result = JSON.parse(readFileSync(outputFile, "utf8"))
+      passed += result.numPassedTests
+      failed += result.numFailedTests
+      // A suite that fails to load counts as a failure even though it ran no test.
+      const brokenSuites = result.numRuntimeErrorTestSuites ?? 0
+      if (brokenSuites > 0) {
+        failed += brokenSuites
+        console.log(`[test] ${name}: ${brokenSuites} suite(s) failed to run`)
+      }
+      if (result.numTotalTests === 0) {
+        console.log(`[test] ${name}: no tests found`)
+      }
+    } else {
+      failed += 1
+      console.log(`[test] ${name}: jest wrote no result (exit ${code})`)
     }
-    if (result.numTotalTests === 0) {
-      console.log(`[test] ${tier}: no tests found`)
-    }
-  } else {
-    failed += 1
-    console.log(`[test] ${tier}: jest wrote no result (exit ${code})`)
+    if (code !== 0) exitCode = 1
   }
-  if (code !== 0) exitCode = 1
 }
 
 await stopDb()

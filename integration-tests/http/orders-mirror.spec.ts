@@ -1,3 +1,5 @@
+import { DINTERO_ORDERS_MODULE } from "../../src/modules/dintero-orders"
+import type DinteroOrdersService from "../../src/modules/dintero-orders/service"
 import { dinteroTestSuite } from "../utils/dintero-test-suite"
 import {
   dinteroOrder,
@@ -25,6 +27,25 @@ const env = dinteroTestSuite({
       const l = await ledgers(admin, env.emulator, orderId, dinteroOrderId)
       expect({ checkout: l.checkout, orders: l.orders }).toEqual({ checkout: l.medusa, orders: l.medusa })
       return l
+    }
+
+    /**
+     * Waits until `ready` holds while the scheduled job (every second here) does the sending. Whenever an operation
+     * waits for its backoff (pending, tried, next_attempt_at still ahead, nothing in progress), moves the clock past
+     * it: its next_attempt_at becomes now, so the job's next run sends it, as the job would 10-20 s later.
+     */
+    async function throughBackoffs(orderId: string, ready: (m: any) => boolean) {
+      const svc = getContainer().resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE)
+      const waiting = (m: any) =>
+        m.operations.some((o: any) => o.status === "processing")
+          ? []
+          : m.operations.filter((o: any) => o.status === "pending" && o.attempts > 0 && o.next_attempt_at && new Date(o.next_attempt_at).getTime() > Date.now())
+      for (let round = 0; round < 10; round++) {
+        const m = await waitForMirror(admin, orderId, (x) => ready(x) || waiting(x).length > 0)
+        if (ready(m)) return m
+        await svc.updateDinteroOrderOperations(waiting(m).map((o: any) => ({ id: o.id, next_attempt_at: new Date() })))
+      }
+      throw new Error(`the mirror of ${orderId} did not get ready within 10 backoffs`)
     }
 
     it("mirrors the seed scenario: placed, captured, item replaced (reversal line 2, new line 3)", async () => {
@@ -203,8 +224,9 @@ const env = dinteroTestSuite({
       let mirror = await waitForMirror(admin, placed.orderId, (m) => m.operations[0]?.status === "pending" && m.operations[0].attempts === 1)
       expect(mirror.operations[0].last_error).toContain("503")
       expect(mirror.operations[0].next_attempt_at).toBeTruthy()
-      // Nobody presses Retry: the job sends each attempt once its backoff (10 s, then 20 s, ±20 %) has elapsed.
-      mirror = await waitForMirror(admin, placed.orderId, settled(1), 90_000)
+      // Nobody presses Retry: the job sends each attempt once its backoff (10 s, then 20 s, ±20 %: a unit test of
+      // classify-failure) has elapsed; the clock is moved past each one instead of waiting for it.
+      mirror = await throughBackoffs(placed.orderId, settled(1))
       expect(mirror.operations[0].status).toBe("done")
       expect(mirror.operations[0].attempts).toBeGreaterThan(1)
       const dinteroOrderId = mirror.dintero_order_mirror.dintero_order_id
@@ -217,12 +239,7 @@ const env = dinteroTestSuite({
       env.emulator.faults.add({ method: "POST", path: `${shopping}/orders/:oid/captures`, kind: "status", status: 502, times: 1 } as any)
       const [item] = await orderItems(admin, placed.orderId)
       await editOrder(admin, placed.orderId, { update: [{ item_id: item.id, quantity: 1 }] })
-      mirror = await waitForMirror(
-        admin,
-        placed.orderId,
-        (m) => ops(m, "order_edit").length === 1 && SETTLED.has(ops(m, "order_edit")[0].status),
-        90_000
-      )
+      mirror = await throughBackoffs(placed.orderId, (m) => ops(m, "order_edit").length === 1 && SETTLED.has(ops(m, "order_edit")[0].status))
       expect(ops(mirror, "order_edit")[0].status).toBe("done")
       expect(ops(mirror, "order_edit")[0].attempts).toBeGreaterThan(1)
       const order = dinteroOrder(env.emulator, dinteroOrderId)
