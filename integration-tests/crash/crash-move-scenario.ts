@@ -129,6 +129,15 @@ async function main() {
       sessions: emulator.state.sessions.length,
     }
     if (reused) {
+      // Run again (the admin Retry reconciles the order whole): the move is done, nothing changes.
+      const retry = await admin.ok("post", `/admin/dintero/orders/${orderId}/retry`, {})
+      const live = (await collections(orderId)).flatMap((c) => c.payments ?? []).filter((p: any) => !p.canceled_at)
+      result.again = {
+        status: retry.reconciliation.status,
+        repaired: retry.reconciliation.repaired,
+        findings: retry.reconciliation.findings,
+        live_payments: live.map((p: any) => [p.data?.transaction_id, Number(p.amount)]),
+      }
       // The merchant captures: the 248.00 is captured, the removed chair's 199.00 released by the final capture.
       const capture = await admin.capture(reused.id)
       result.capture_status = capture.status

@@ -50,6 +50,8 @@ describe("crash: SIGKILL inside an order edit's move of a kept authorization", (
     expect(result.reused).toEqual({ amount: 248, data_amount: 24800, reused_authorization: true, collection_status: "authorized", collection_amount: 248 })
     expect(result.repaired).toContainEqual(expect.objectContaining({ what: "moved", ref: expect.stringContaining(result.transaction_id) }))
     expect(result.sessions).toBe(1)
+    // Running it again (the admin Retry's run for the order) changes nothing: still the one payment, nothing repaired.
+    expect(result.again).toEqual({ status: "done", repaired: [], findings: [], live_payments: [[result.transaction_id, 248]] })
 
     // Captured: the 199.00 the edit removed is released with the final capture; Medusa, Checkout and the Orders API
     // agree to the øre on the order's new total.
