@@ -3,6 +3,7 @@ import { moduleIntegrationTestRunner } from "@medusajs/test-utils"
 import { DINTERO_PAYMENTS_MODULE } from "../../src/modules/dintero-payments"
 import type DinteroPaymentsService from "../../src/modules/dintero-payments/service"
 import { KEEP_MS, databaseKeptAuthorizations } from "../../src/modules/dintero-payments/kept-authorizations"
+import { idFloor } from "../../src/workflows/reconcile/window"
 
 jest.setTimeout(60_000)
 
@@ -74,6 +75,28 @@ moduleIntegrationTestRunner<DinteroPaymentsService>({
       expect((await fresh().releases({ pending: true })).map((r) => r.transactionId)).toEqual(["T12345678.other"])
       // A release is not a keep mark: Medusa's cancel of the payment voids as usual.
       expect(await fresh().keptFor("T12345678.link")).toBeUndefined()
+    })
+
+    it("keeps why a release was decided", async () => {
+      await fresh().decideRelease("T12345678.nocol", "order_11", 44700, "no_open_collection")
+      expect(await fresh().releases({ orderId: "order_11" })).toEqual([
+        { transactionId: "T12345678.nocol", orderId: "order_11", amount: 44700, reason: "no_open_collection", done: false },
+      ])
+    })
+
+    // The reconciliation's candidates for a move a dead process left undone: orders whose keep marks were made from
+    // an id on (ids are time-ordered) and are over (the confirm request released them, or they expired).
+    it("names the orders whose keep marks from an id on are over, not those still open or older", async () => {
+      await fresh().keep("T12345678.before", "order_20")
+      await fresh().release("order_20")
+      await new Promise((r) => setTimeout(r, 5))
+      const from = idFloor("digr", new Date())
+      await fresh().keep("T12345678.released", "order_21")
+      await fresh().keep("T12345678.open", "order_22")
+      await fresh().release("order_21")
+      expect(await fresh().keptOrdersFrom(from)).toEqual(["order_21"])
+      t += KEEP_MS
+      expect((await fresh().keptOrdersFrom(from)).sort()).toEqual(["order_21", "order_22"])
     })
 
     it("refuses a grant without a positive amount in minor units", async () => {

@@ -1,5 +1,6 @@
 import { container as appContainer } from "@medusajs/framework"
 import { DINTERO_PAYMENTS_MODULE } from "./module-name"
+import type { KeptReleaseReason } from "../../mapping/kept-move"
 import type { ReleaseRecord } from "./service"
 
 /**
@@ -41,8 +42,13 @@ export interface KeptAuthorizations {
   grantReuse(paymentCollectionId: string, transactionId: string, amount: number): Promise<void>
   /** The collection's grant, if any; taken once. */
   takeReuse(paymentCollectionId: string): Promise<ReuseGrant | undefined>
-  /** Records (once) that the order no longer needs the transaction's kept authorization, `amount` held. */
-  decideRelease(transactionId: string, orderId: string, amount: number): Promise<void>
+  /** Records (once) that the order no longer needs the transaction's kept authorization, `amount` held, and why. */
+  decideRelease(transactionId: string, orderId: string, amount: number, reason?: KeptReleaseReason): Promise<void>
+  /**
+   * The orders with keep marks from id `fromId` on (ids are time-ordered) that are over now (released by the end of
+   * the confirm request, or expired): the order edits whose move has had its chance (the reconciliation's candidates).
+   */
+  keptOrdersFrom(fromId: string): Promise<string[]>
   /** Release decisions: of these transactions, of one order, or all not carried out yet. */
   releases(filter: { transactionIds?: string[]; orderId?: string; pending?: boolean }): Promise<ReleaseRecord[]>
   /** The release is carried out. */
@@ -56,8 +62,9 @@ export interface GrantRecords {
   releaseKept(orderId: string, now: Date): Promise<void>
   grantReuse(paymentCollectionId: string, transactionId: string, amount: number, now: Date, expiresAt: Date): Promise<void>
   takeReuse(paymentCollectionId: string, now: Date): Promise<ReuseGrant | undefined>
-  decideRelease(transactionId: string, orderId: string, amount: number, now: Date): Promise<void>
+  decideRelease(transactionId: string, orderId: string, amount: number, now: Date, reason?: KeptReleaseReason): Promise<void>
   listReleases(filter: { transactionIds?: string[]; orderId?: string; pending?: boolean }): Promise<ReleaseRecord[]>
+  keptOrdersFrom(fromId: string, now: Date): Promise<string[]>
   finishRelease(transactionId: string, now: Date): Promise<void>
 }
 
@@ -112,13 +119,14 @@ export function databaseKeptAuthorizations(
       await writer().grantReuse(paymentCollectionId, transactionId, amount, at(), until())
     },
     takeReuse: async (paymentCollectionId) => await records()?.takeReuse(paymentCollectionId, at()),
-    decideRelease: async (transactionId, orderId, amount) => {
+    decideRelease: async (transactionId, orderId, amount, reason) => {
       if (!Number.isSafeInteger(amount) || amount < 0) {
         throw new Error(`A release needs the held amount in minor units, got ${amount}`)
       }
-      await writer().decideRelease(transactionId, orderId, amount, at())
+      await writer().decideRelease(transactionId, orderId, amount, at(), reason)
     },
     releases: async (filter) => (await records()?.listReleases(filter)) ?? [],
+    keptOrdersFrom: async (fromId) => (await records()?.keptOrdersFrom(fromId, at())) ?? [],
     finishRelease: async (transactionId) => await writer().finishRelease(transactionId, at()),
   }
 }

@@ -1,5 +1,6 @@
 import type { Context } from "@medusajs/framework/types"
 import { InjectManager, MedusaContext, MedusaService, generateEntityId } from "@medusajs/framework/utils"
+import type { KeptReleaseReason } from "../../mapping/kept-move"
 import { DinteroAuthorizationGrant } from "./models/authorization-grant"
 
 type Manager = { execute(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]> }
@@ -97,15 +98,31 @@ class DinteroPaymentsService extends MedusaService({ DinteroAuthorizationGrant }
     orderId: string,
     amount: number,
     now: Date,
+    reason: string | undefined = undefined,
     @MedusaContext() sharedContext: Context = {}
   ): Promise<void> {
     await manager(sharedContext).execute(
-      `INSERT INTO ${TABLE} (id, kind, subject, transaction_id, order_id, amount, created_at, updated_at)
-       SELECT ?, 'release', ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (
+      `INSERT INTO ${TABLE} (id, kind, subject, transaction_id, order_id, amount, reason, created_at, updated_at)
+       SELECT ?, 'release', ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (
          SELECT 1 FROM ${TABLE} WHERE kind = 'release' AND subject = ? AND deleted_at IS NULL
        )`,
-      [generateEntityId(undefined, "digr"), transactionId, transactionId, orderId, amount, now, now, transactionId]
+      [generateEntityId(undefined, "digr"), transactionId, transactionId, orderId, amount, reason ?? null, now, now, transactionId]
     )
+  }
+
+  /**
+   * Orders with a keep mark whose id is `fromId` or later (ids are time-ordered, `digr_<ULID>`: read through the
+   * primary key, so the cost follows the marks made since, not the table's history) that is over at `now`: released
+   * (the confirm request ended) or expired (its process died).
+   */
+  @InjectManager()
+  async keptOrdersFrom(fromId: string, now: Date, @MedusaContext() sharedContext: Context = {}): Promise<string[]> {
+    const rows = await manager(sharedContext).execute(
+      `SELECT DISTINCT order_id FROM ${TABLE} WHERE id >= ? AND kind = 'keep' AND deleted_at IS NULL AND order_id IS NOT NULL
+         AND (consumed_at IS NOT NULL OR expires_at <= ?)`,
+      [fromId, now]
+    )
+    return rows.map((r) => String(r.order_id))
   }
 
   /**
@@ -130,13 +147,14 @@ class DinteroPaymentsService extends MedusaService({ DinteroAuthorizationGrant }
     }
     if (filter.pending) where.push(`consumed_at IS NULL`)
     const rows = await manager(sharedContext).execute(
-      `SELECT transaction_id, order_id, amount, consumed_at FROM ${TABLE} WHERE ${where.join(" AND ")} ORDER BY created_at, id`,
+      `SELECT transaction_id, order_id, amount, reason, consumed_at FROM ${TABLE} WHERE ${where.join(" AND ")} ORDER BY created_at, id`,
       params
     )
     return rows.map((r) => ({
       transactionId: String(r.transaction_id),
       orderId: String(r.order_id),
       amount: Number(r.amount),
+      ...(r.reason ? { reason: String(r.reason) as KeptReleaseReason } : {}),
       done: r.consumed_at !== null && r.consumed_at !== undefined,
     }))
   }
@@ -157,6 +175,8 @@ export interface ReleaseRecord {
   orderId: string
   /** Minor units the authorization held when the release was decided. */
   amount: number
+  /** Why it is not needed (none on decisions recorded before reasons were: `covered`). */
+  reason?: KeptReleaseReason
   /** Carried out: voided at Dintero (or found unvoidable and said so). */
   done: boolean
 }

@@ -102,7 +102,10 @@ function noticeText(outcome: ReleaseOutcome, release: ReleaseRecord, tx: Transac
   const currency = (tx.currency ?? "").toUpperCase()
   const held = `${fromMinorUnits(release.amount, currency)} ${currency}`
   const by = covering.length > 0 ? `its other authorization${covering.length > 1 ? "s" : ""} (${covering.join(", ")})` : "its other authorizations"
-  const why = `after an order edit, the order's new total is covered by ${by}, so this authorization was not needed`
+  const why =
+    release.reason === "no_open_collection"
+      ? `after an order edit, the order has no unpaid payment collection to move it to (Medusa opened none for the edited order, or it was paid or cancelled otherwise), so this authorization backs no money the order still asks for`
+      : `after an order edit, the order's new total is covered by ${by}, so this authorization was not needed`
   const what = `The Dintero authorization ${release.transactionId} (${held})`
   switch (outcome.kind) {
     case "void":

@@ -8,6 +8,7 @@ import { isDinteroPayment, loadOrder, loadPayment, paymentsOf } from "../lib/med
 import type { SessionView } from "./plan"
 import { merchantReferenceKind } from "../../mapping/merchant-reference"
 import { idFloor, type ReconcileWindow } from "./window"
+import { keptAuthorizationsIn } from "../../modules/dintero-payments/kept-authorizations"
 
 export interface OrderPlacedCandidate { identity: string; what: "order_placed"; order_id: string }
 export interface PaymentRecordCandidate { identity: string; what: "capture" | "refund"; payment_id: string; order_id?: string }
@@ -25,10 +26,14 @@ export interface CartSessions {
   sessions: (SessionView & { merchant_reference: string })[]
 }
 
-/** How far before the window an edit may have been opened and a Dintero session created and still matter. */
+/**
+ * How far before the window an edit may have been opened, a Dintero session created, and an order edit's keep mark
+ * made (a mark still open at one run is looked at by the next: it ends within KEEP_MS) and still matter.
+ */
 export interface Lookbacks {
   editMs: number
   sessionMs: number
+  keptMs: number
 }
 
 export class Reader {
@@ -164,6 +169,17 @@ export class Reader {
     const recent = (s: { id: string }) => "order_id" in scope || s.id >= idFloor("payses", scope.window.from)
     const open = (s: { status: string }) => ["pending", "requires_more", "error"].includes(s.status)
     return [...byCart.values()].filter((c) => c.sessions.some((s) => open(s) || recent(s)))
+  }
+
+  /**
+   * Orders edited in the window (or the one order) whose kept authorizations may still wait for their move: those
+   * with a keep mark made since the window's start (less `keptMs`) that is over (the confirm request ended, or its
+   * process died). Keep marks are made only by order edits of authorized Dintero payments, so these are few.
+   */
+  async keptMoveOrders(scope: { window: ReconcileWindow; lookbacks: Lookbacks } | { order_id: string }): Promise<string[]> {
+    if ("order_id" in scope) return [scope.order_id]
+    const from = idFloor("digr", new Date(scope.window.from.getTime() - scope.lookbacks.keptMs))
+    return this.count(await keptAuthorizationsIn(this.container).keptOrdersFrom(from))
   }
 
   /**

@@ -22,6 +22,8 @@ import { missingIdentities, transactionActions } from "./plan"
 import { finishRun, lastStoreRunEnd, pg, startRun, withStoreLock, type Finding, type Repaired, type RunRecord } from "./runs"
 import { settleDinteroPayment } from "./settle-payment"
 import { carryOutPendingReleases } from "../lib/release-kept-authorization"
+import { finishKeptMove, keptToMove, moveKept, withKeptMoveLock, type MovedAuthorization } from "../lib/move-kept-authorization"
+import { KEEP_MS, keptAuthorizationsIn } from "../../modules/dintero-payments/kept-authorizations"
 import { DEFAULT_WINDOW, windowFor, type ReconcileWindow, type WindowSettings } from "./window"
 
 export interface ReconcileSettings extends WindowSettings, Lookbacks {}
@@ -34,6 +36,8 @@ export const DEFAULT_SETTINGS: ReconcileSettings = {
   ...(Number.isFinite(overlapFromEnv) && overlapFromEnv >= 0 && process.env.DINTERO_RECONCILE_OVERLAP_MS ? { overlapMs: overlapFromEnv } : {}),
   editMs: 7 * 24 * 3_600_000,
   sessionMs: 24 * 3_600_000,
+  // A keep mark still open at one run ends within KEEP_MS; twice that covers a run that started just before it did.
+  keptMs: 2 * KEEP_MS,
 }
 
 export type RunSummary = Omit<RunRecord, "finished_at" | "error" | "repaired" | "findings"> & {
@@ -79,6 +83,7 @@ async function run(
     const svc = container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE)
     if (svc.mirrorOptions.ordersMirror) await repairOutbox(container, scope, reader, repaired, findings)
     dinteroCalls = await repairPayments(container, scope, reader, repaired, findings)
+    dinteroCalls += await finishKeptMoves(container, scope, reader, repaired, findings)
     dinteroCalls += await carryOutReleases(container, scope, repaired, findings)
   } catch (e) {
     error = (e as Error)?.message ?? String(e)
@@ -145,6 +150,53 @@ async function repairOutbox(container: MedusaContainer, scope: Scope, reader: Re
   )
   // Sent now, awaited (the pass is locked per order and never rejects); what fails waits for the retry job.
   for (const orderId of kicked) await processOrderOutbox(container, orderId)
+}
+
+/**
+ * Order edits whose move of the kept authorizations never happened (the process died after Medusa cancelled the kept
+ * payment and before the move reused or released it; the event is not delivered again): the same move the order
+ * edit's step makes (lib/move-kept-authorization.ts, one decision: mapping/kept-move.ts), under the same lock, from
+ * what Medusa and the plugin's records say is left: reused on the order's open collection, or released with the
+ * reason in a notice. An order whose kept authorizations were all moved or released needs no Dintero call.
+ */
+async function finishKeptMoves(container: MedusaContainer, scope: Scope, reader: Reader, repaired: Repaired[], findings: Finding[]): Promise<number> {
+  let calls = 0
+  for (const orderId of await reader.keptMoveOrders(scope)) {
+    try {
+      if ((await keptToMove(container, orderId)).length === 0) continue
+      const finished = await withKeptMoveLock(container, orderId, async () => {
+        // Read again under the lock: a late step (or another run) may have moved them meanwhile.
+        const kept = await keptToMove(container, orderId)
+        if (kept.length === 0) return null
+        // A mark still open: the confirm request is running (Medusa may not have opened the new collection yet), and
+        // its own step moves them.
+        const marks = keptAuthorizationsIn(container)
+        for (const tx of kept) if (await marks.keptFor(tx)) return null
+        calls += kept.length
+        let moved: MovedAuthorization[]
+        try {
+          moved = await moveKept(container, orderId, kept)
+        } catch (e) {
+          moved = kept.map((transactionId) => ({ transaction_id: transactionId, problem: (e as Error)?.message ?? String(e) }))
+        }
+        return await finishKeptMove(container, orderId, moved)
+      })
+      if (!finished) continue
+      for (const m of finished.moved) {
+        if (m.reused) repaired.push({ what: "moved", order_id: orderId, ref: `${m.transaction_id} ${m.payment_collection_id}` })
+        if (m.problem) findings.push({ what: "kept_not_moved", ref: m.transaction_id, detail: `order ${orderId}: ${m.problem}` })
+      }
+      for (const { release, outcome, error } of finished.releases) {
+        calls++
+        if (error) findings.push({ what: "release_failed", ref: release.transactionId, detail: `order ${release.orderId}: ${error}` })
+        else if (outcome?.kind === "void" || outcome?.kind === "voided_already") repaired.push({ what: "voided", order_id: release.orderId, ref: release.transactionId })
+        else findings.push({ what: "release_not_voided", ref: release.transactionId, detail: `order ${release.orderId}: ${outcome?.kind}` })
+      }
+    } catch (e) {
+      findings.push({ what: "move_failed", ref: orderId, detail: (e as Error)?.message ?? String(e) })
+    }
+  }
+  return calls
 }
 
 /**

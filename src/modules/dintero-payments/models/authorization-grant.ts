@@ -23,6 +23,8 @@ export const DinteroAuthorizationGrant = model
     /** Minor units the reusing payment may take (reuse), or the released authorization held (release). */
     amount: model.number().nullable(),
     expires_at: model.dateTime().nullable(),
+    /** Why a release was decided (`covered`, `no_open_collection`: mapping/kept-move.ts); said in its notice. */
+    reason: model.text().nullable(),
     /** Set when a reuse grant was taken, a keep mark released, or a release carried out (voided). */
     consumed_at: model.dateTime().nullable(),
   })
