@@ -1,5 +1,6 @@
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { DINTERO_ORDERS_MODULE } from "../../src/modules/dintero-orders"
-import { reconcileStore } from "../../src/workflows/reconcile/reconcile"
+import { DEFAULT_SETTINGS, reconcileStore, reconcileStoreWhenDue } from "../../src/workflows/reconcile/reconcile"
 import { dinteroTestSuite } from "../utils/dintero-test-suite"
 import { dinteroOrder, editOrder, orderItems, placeOrder, settled, waitForMirror } from "./orders-mirror-helpers"
 
@@ -123,6 +124,51 @@ const env = dinteroTestSuite({
       ])
       const again = await reconcileStore(container)
       expect(again!.repaired).toEqual([])
+    })
+
+    // Last in the file: it records runs in the future (removed again), which later store-wide runs would start from.
+    it("goes over an incomplete run's window again, for at most a day; a clean run moves the cursor on; the job runs when due", async () => {
+      const container = getContainer()
+      const db = container.resolve(ContainerRegistrationKeys.PG_CONNECTION)
+      const now = new Date(Date.now() + 10 * 24 * 3_600_000)
+      const ago = (ms: number) => new Date(now.getTime() - ms)
+      const hour = 3_600_000
+      const overlap = DEFAULT_SETTINGS.overlapMs
+      const ids: string[] = []
+      const record = async (status: string, end: Date) => {
+        const id = `direc_test_${ids.length}`
+        ids.push(id)
+        await db("dintero_reconciliation_run").insert({ id, scope: "store", order_id: null, window_from: ago(48 * hour), window_to: end, status, finished_at: end })
+      }
+      try {
+        await record("done", ago(3 * hour))
+        await record("incomplete", ago(2 * hour))
+        await record("incomplete", ago(hour))
+        // The last clean run's end, not the incomplete runs after it.
+        const retried = await reconcileStore(container, { now })
+        expect(retried!.window_from).toEqual(new Date(ago(3 * hour).getTime() - overlap))
+        expect(retried!.status).toBe("done")
+
+        // That run was clean: the next one starts from it.
+        const next = await reconcileStore(container, { now: new Date(now.getTime() + 60_000) })
+        expect(next!.window_from).toEqual(new Date(now.getTime() - overlap))
+        ids.push(retried!.id, next!.id)
+
+        // The scheduled job's tick: due an interval after the last recorded start (`next`, at now + 1 min), not before.
+        const schedule = { intervalMs: 5 * 60_000, tickMs: 60_000 }
+        expect(await reconcileStoreWhenDue(container, schedule, new Date(now.getTime() + 4 * 60_000))).toBeNull()
+        const due = await reconcileStoreWhenDue(container, schedule, new Date(now.getTime() + 6 * 60_000))
+        expect(due?.window_from).toEqual(new Date(now.getTime() + 60_000 - overlap))
+        ids.push(due!.id)
+
+        // Incomplete for more than a day: a day before the last finished run, not further back.
+        await record("incomplete", new Date(now.getTime() + 30 * hour))
+        const bounded = await reconcileStore(container, { now: new Date(now.getTime() + 31 * hour) })
+        ids.push(bounded!.id)
+        expect(bounded!.window_from).toEqual(new Date(now.getTime() + 30 * hour - 24 * hour - overlap))
+      } finally {
+        await db("dintero_reconciliation_run").whereIn("id", ids).delete()
+      }
     })
   },
 })

@@ -55,6 +55,10 @@ export function useDinteroEnvironment(
     setEnv("MEDUSA_ADMIN_DISABLED", "true")
     // Callbacks at once: the tests drive the races between callback and return themselves.
     setEnv("DINTERO_CALLBACK_DELAY_SECONDS", "0")
+    // The scheduled reconciliation (due at its first tick when no run is recorded) stays out of the way: these tests
+    // start runs themselves, and tests of lost events need it not to repair them first. A file may set its own.
+    setEnv("DINTERO_RECONCILE_INTERVAL_MS", String(3_600_000))
+    setEnv("DINTERO_RECONCILE_TICK_MS", String(3_600_000))
     for (const [k, v] of Object.entries(opts.env ?? {})) setEnv(k, v)
   })
   beforeEach(() => {

@@ -21,6 +21,13 @@ export const ordersRetryIntervalMs = () => intervalFromEnv("DINTERO_ORDERS_RETRY
 export const RECONCILE_JOB = "dintero-reconcile"
 /** DINTERO_RECONCILE_INTERVAL_MS, default 5 minutes. */
 export const reconcileIntervalMs = () => intervalFromEnv("DINTERO_RECONCILE_INTERVAL_MS", 5 * 60_000)
+/**
+ * How often the reconciliation job looks whether a run is due (at most every minute): a run is due once the last one
+ * started an interval ago, as recorded in the database, so a process that (re)starts runs one within a minute when
+ * the last run is that old, and restarts more frequent than the interval do not put it off.
+ * DINTERO_RECONCILE_TICK_MS overrides it (tests that start runs themselves keep the job out of the way with it).
+ */
+export const reconcileTickMs = () => intervalFromEnv("DINTERO_RECONCILE_TICK_MS", Math.min(reconcileIntervalMs(), 60_000))
 
 /** Medusa registers a scheduled job as a workflow of this id (@medusajs/framework's JobLoader). */
 export const jobWorkflowId = (jobName: string) => `job-${jobName}`

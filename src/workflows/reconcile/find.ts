@@ -154,7 +154,7 @@ export class Reader {
     ).filter(isDinteroPayment)
     const byCart = new Map<string, CartSessions>()
     for (const s of sessions) {
-      const data = (s.data ?? {}) as { dintero_session_id?: string; merchant_reference?: string }
+      const data = (s.data ?? {}) as { dintero_session_id?: string; merchant_reference?: string; declined_transaction_id?: string }
       if (!data.merchant_reference) continue
       const cart = byCart.get(data.merchant_reference) ?? { cart_id: data.merchant_reference, sessions: [] }
       cart.sessions.push({
@@ -163,6 +163,7 @@ export class Reader {
         amount: s.amount,
         dintero_session_id: data.dintero_session_id,
         merchant_reference: data.merchant_reference,
+        ...(data.declined_transaction_id && { declined_transaction_id: data.declined_transaction_id }),
       })
       byCart.set(data.merchant_reference, cart)
     }

@@ -22,6 +22,8 @@ export interface SessionView {
   status: string
   dintero_session_id?: string
   amount: unknown
+  /** The Dintero transaction whose decline this session records (settle-payment.ts, recordDecline), if any. */
+  declined_transaction_id?: string
 }
 
 export interface TransactionView {
@@ -68,7 +70,10 @@ export function transactionActions(
     if (!OPEN.has(session.status) && !completionCutOff) continue
     if (HOLDS_MONEY.has(tx.status)) actions.push({ kind: "settle_authorized", session, transaction: tx })
     else if (tx.status === "ON_HOLD") actions.push({ kind: "settle_on_hold", session, transaction: tx })
-    else if (ENDED_WITHOUT_MONEY.has(tx.status) && session.status !== "error") {
+    else if (ENDED_WITHOUT_MONEY.has(tx.status) && session.status !== "error" && !session.declined_transaction_id) {
+      // A decline already recorded on a cart without an order leaves the session `pending` on purpose (the shopper
+      // may pay again on the same page): it is settled, not settled again on every run (nor flipped between two
+      // declined attempts of the same page).
       actions.push({ kind: "settle_failed", session, transaction: tx })
     }
   }

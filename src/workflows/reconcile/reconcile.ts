@@ -19,12 +19,12 @@ import {
 } from "../mirror-order"
 import { Reader, type Candidate, type Lookbacks } from "./find"
 import { missingIdentities, transactionActions } from "./plan"
-import { finishRun, lastStoreRunEnd, pg, startRun, withStoreLock, type Finding, type Repaired, type RunRecord } from "./runs"
+import { finishRun, lastStoreRunEnds, lastStoreRunStart, pg, startRun, withStoreLock, type Finding, type Repaired, type RunRecord } from "./runs"
 import { settleDinteroPayment } from "./settle-payment"
 import { carryOutPendingReleases } from "../lib/release-kept-authorization"
 import { finishKeptMove, keptToMove, moveKept, withKeptMoveLock, type MovedAuthorization } from "../lib/move-kept-authorization"
 import { KEEP_MS, keptAuthorizationsIn } from "../../modules/dintero-payments/kept-authorizations"
-import { DEFAULT_WINDOW, windowFor, type ReconcileWindow, type WindowSettings } from "./window"
+import { cursorFrom, DEFAULT_WINDOW, reconcileDue, windowFor, type ReconcileWindow, type WindowSettings } from "./window"
 
 export interface ReconcileSettings extends WindowSettings, Lookbacks {}
 
@@ -54,15 +54,35 @@ export async function reconcileStore(
   const db = pg(container)
   const settings = opts.settings ?? DEFAULT_SETTINGS
   return withStoreLock(db, async () => {
-    const window = windowFor(opts.now ?? new Date(), await lastStoreRunEnd(db), settings)
+    const window = windowFor(opts.now ?? new Date(), cursorFrom(await lastStoreRunEnds(db)), settings)
     return run(container, { window, lookbacks: settings }, { scope: "store", order_id: null, window_from: window.from, window_to: window.to })
   })
+}
+
+/**
+ * The scheduled job's tick: a store-wide run when one is due (window.ts, reconcileDue), judged from the runs recorded
+ * in the database, so every process's ticks and restarts share one clock. Null when none was due or another process
+ * is running one.
+ */
+export async function reconcileStoreWhenDue(
+  container: MedusaContainer,
+  schedule: { intervalMs: number; tickMs: number },
+  now: Date = new Date()
+): Promise<RunSummary | null> {
+  if (!reconcileDue(await lastStoreRunStart(pg(container)), now, schedule.intervalMs, schedule.tickMs)) return null
+  return reconcileStore(container, { now })
 }
 
 /** A run for one order (admin Retry): the order, its payments, edits, cancellation and its carts' Dintero transactions. */
 export async function reconcileOrder(container: MedusaContainer, orderId: string, now: Date = new Date()): Promise<RunSummary> {
   return run(container, { order_id: orderId }, { scope: "order", order_id: orderId, window_from: now, window_to: now })
 }
+
+/**
+ * Findings of a repair that failed and may succeed when tried again (Dintero or the database answered with an error):
+ * the run ends `incomplete` and the next runs go over its window again. The others need a person and are not retried.
+ */
+const RETRIED = new Set(["repair_failed", "settle_failed", "void_failed", "release_failed", "move_failed"])
 
 type Scope = { window: ReconcileWindow; lookbacks: Lookbacks } | { order_id: string }
 
@@ -91,7 +111,7 @@ async function run(
   const summary: RunSummary = {
     id,
     ...record,
-    status: error ? "failed" : "done",
+    status: error ? "failed" : findings.some((f) => RETRIED.has(f.what)) ? "incomplete" : "done",
     rows_read: reader.rows,
     dintero_calls: dinteroCalls,
     repaired,

@@ -13,7 +13,8 @@ export interface RunRecord {
   order_id: string | null
   window_from: Date
   window_to: Date
-  status: "running" | "done" | "failed"
+  /** `incomplete`: finished, but a repair failed; the next runs go over its window again (window.ts, cursorFrom). */
+  status: "running" | "done" | "incomplete" | "failed"
   rows_read: number
   dintero_calls: number
   repaired: Repaired[] | null
@@ -42,12 +43,17 @@ const STORE_LOCK_KEY = 742_031_911
 
 export const pg = (container: MedusaContainer) => container.resolve(ContainerRegistrationKeys.PG_CONNECTION) as Knex
 
-export async function lastStoreRunEnd(db: Knex): Promise<Date | null> {
-  const row = await db(TABLE)
-    .where({ scope: "store", status: "done" })
-    .whereNull("deleted_at")
-    .orderBy("window_to", "desc")
-    .first("window_to")
+/** The ends of the last clean (`done`) and the last finished (`done` or `incomplete`) store-wide runs. */
+export async function lastStoreRunEnds(db: Knex): Promise<{ clean: Date | null; latest: Date | null }> {
+  const last = (statuses: string[]) =>
+    db(TABLE).where({ scope: "store" }).whereIn("status", statuses).whereNull("deleted_at").orderBy("window_to", "desc").first("window_to")
+  const [clean, latest] = await Promise.all([last(["done"]), last(["done", "incomplete"])])
+  return { clean: clean ? new Date(clean.window_to) : null, latest: latest ? new Date(latest.window_to) : null }
+}
+
+/** When the last store-wide run started (its `window_to`), whatever its end: the scheduled job's clock. */
+export async function lastStoreRunStart(db: Knex): Promise<Date | null> {
+  const row = await db(TABLE).where({ scope: "store" }).whereNull("deleted_at").orderBy("window_to", "desc").first("window_to")
   return row ? new Date(row.window_to) : null
 }
 

@@ -38,8 +38,31 @@ export interface WindowSettings {
 
 export const DEFAULT_WINDOW: WindowSettings = { overlapMs: 5 * 60_000, firstRunLookbackMs: 7 * 24 * 3_600_000 }
 
+/** How long a repair that failed (a run that ended `incomplete`) keeps the next runs' windows open behind it. */
+export const RETRY_FAILED_MS = 24 * 3_600_000
+
+/**
+ * The end the next window starts from: the last store-wide run that finished with nothing left to retry (`clean`),
+ * so a repair that failed is tried again by every later run; but never more than `retryMs` before the last finished
+ * run (`latest`, clean or not), so one repair that keeps failing does not make every run re-read the store's history.
+ * It stays a finding in its run's record, and the admin Retry on its order runs it again.
+ */
+export function cursorFrom(ends: { clean: Date | null; latest: Date | null }, retryMs: number = RETRY_FAILED_MS): Date | null {
+  const floor = ends.latest ? ends.latest.getTime() - retryMs : null
+  if (ends.clean === null) return floor === null ? null : new Date(floor)
+  return floor !== null && ends.clean.getTime() < floor ? new Date(floor) : ends.clean
+}
+
 /** The window of a run starting at `now`, given the end of the last finished run (null: first run). */
 export function windowFor(now: Date, lastEnd: Date | null, settings: WindowSettings = DEFAULT_WINDOW): ReconcileWindow {
   const from = lastEnd ? new Date(lastEnd.getTime() - settings.overlapMs) : new Date(now.getTime() - settings.firstRunLookbackMs)
   return { from: from.getTime() > now.getTime() ? now : from, to: now }
+}
+
+/**
+ * Whether the job's tick at `now` starts a store-wide run: none ever started, or the last one started at least an
+ * interval ago (less half a tick, so that a tick a little early does not put the run off by a whole tick).
+ */
+export function reconcileDue(lastStart: Date | null, now: Date, intervalMs: number, tickMs: number): boolean {
+  return lastStart === null || now.getTime() - lastStart.getTime() >= intervalMs - tickMs / 2
 }

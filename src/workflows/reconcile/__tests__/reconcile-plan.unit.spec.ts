@@ -1,6 +1,6 @@
 import { merchantReferenceKind } from "../../../mapping/merchant-reference"
 import { missingIdentities, transactionActions, type SessionView } from "../plan"
-import { idFloor, ulidTime, windowFor } from "../window"
+import { cursorFrom, idFloor, reconcileDue, ulidTime, windowFor } from "../window"
 
 describe("reconciliation window", () => {
   it("encodes time as the ULID prefix Medusa ids start with (sorts like time)", () => {
@@ -17,6 +17,43 @@ describe("reconciliation window", () => {
     const settings = { overlapMs: 60_000, firstRunLookbackMs: 3_600_000 }
     expect(windowFor(now, new Date("2026-11-29T09:55:00Z"), settings)).toEqual({ from: new Date("2026-11-29T09:54:00Z"), to: now })
     expect(windowFor(now, null, settings).from).toEqual(new Date("2026-11-29T09:00:00Z"))
+  })
+})
+
+describe("reconciliation cursor: a failed repair is tried again by the next runs, for a bounded time", () => {
+  const at = (hhmm: string) => new Date(`2026-11-29T${hhmm}:00Z`)
+  const day = 24 * 3_600_000
+
+  it("starts from the last clean run, also when later runs ended incomplete", () => {
+    expect(cursorFrom({ clean: at("09:50"), latest: at("09:55") }, day)).toEqual(at("09:50"))
+    expect(cursorFrom({ clean: at("09:55"), latest: at("09:55") }, day)).toEqual(at("09:55"))
+  })
+
+  it("never more than the retry bound before the last finished run; none at all: the first run's lookback", () => {
+    const hour = 3_600_000
+    expect(cursorFrom({ clean: at("07:00"), latest: at("09:55") }, hour)).toEqual(at("08:55"))
+    expect(cursorFrom({ clean: null, latest: at("09:55") }, hour)).toEqual(at("08:55"))
+    expect(cursorFrom({ clean: null, latest: null }, hour)).toBeNull()
+  })
+})
+
+describe("reconciliation schedule: the job ticks every minute, a run is due an interval after the last one started", () => {
+  const at = (mmss: string) => new Date(`2026-11-29T10:${mmss}Z`)
+  const interval = 5 * 60_000
+  const tick = 60_000
+
+  it("is due with no run recorded, and at the tick an interval after the last start, not a tick before", () => {
+    expect(reconcileDue(null, at("00:00"), interval, tick)).toBe(true)
+    expect(reconcileDue(at("00:00"), at("04:00"), interval, tick)).toBe(false)
+    expect(reconcileDue(at("00:00"), at("05:00"), interval, tick)).toBe(true)
+    // A tick that fires a little early is not put off by a whole tick.
+    expect(reconcileDue(at("00:00"), at("04:45"), interval, tick)).toBe(true)
+  })
+
+  it("a process started 2 minutes after the last run runs at its first tick past the interval, not 5 minutes after its start", () => {
+    const started = at("02:00")
+    const ticks = [1, 2, 3, 4, 5].map((n) => new Date(started.getTime() + n * tick))
+    expect(ticks.map((t) => reconcileDue(at("00:00"), t, interval, tick))).toEqual([false, false, true, true, true])
   })
 })
 
@@ -50,6 +87,18 @@ describe("reconciliation plan", () => {
       { id: "tx2", session_id: "T2", status: "DECLINED" },
     ])
     expect(actions.map((a) => [a.kind, a.transaction.id])).toEqual([["settle_authorized", "tx1"]])
+  })
+
+  it("leaves a decline it already recorded alone (the session stays pending so the shopper can pay again)", () => {
+    const recorded = { ...s("payses_1", "pending", "T1"), declined_transaction_id: "tx1" }
+    const tx = { id: "tx1", session_id: "T1", status: "DECLINED" }
+    expect(transactionActions([recorded], [tx], { has_order: false })).toEqual([])
+    // Another declined attempt on the same page adds nothing the session does not say already.
+    expect(transactionActions([recorded], [tx, { id: "tx2", session_id: "T1", status: "FAILED" }], { has_order: false })).toEqual([])
+    // Positive control: the same decline not yet recorded is settled.
+    expect(transactionActions([s("payses_1", "pending", "T1")], [tx], { has_order: false }).map((a) => a.kind)).toEqual(["settle_failed"])
+    // Money after a recorded decline (paid on the second try) is still settled.
+    expect(transactionActions([recorded], [tx, { id: "tx3", session_id: "T1", status: "AUTHORIZED" }], { has_order: false }).map((a) => a.kind)).toEqual(["settle_authorized"])
   })
 
   it("reports money held by a Dintero session no Medusa session owns, not ended ones", () => {
