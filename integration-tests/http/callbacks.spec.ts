@@ -3,6 +3,8 @@ import { Modules } from "@medusajs/framework/utils"
 import { signCallback } from "../../src/dintero"
 import { dinteroTestSuite } from "../utils/dintero-test-suite"
 import { merchantDinteroClient } from "../utils/environment"
+import { holdThenFail } from "./hold-failed-helpers"
+import { waitForMirror } from "./orders-mirror-helpers"
 
 jest.setTimeout(180_000)
 
@@ -123,6 +125,15 @@ const env = dinteroTestSuite({
       order = await admin.getOrder(orders[0])
       expect(order.payment_collections[0].payments).toHaveLength(1)
       expect(order.payment_collections[0].status).toBe("authorized")
+    })
+
+    // Issue 9: a failed hold is shown on the order (Medusa's payment status, the widget's route), and the mirror records it.
+    it("ON_HOLD that ends FAILED: the order says not paid, the widget's route shows the failed hold, the mirror needs action", async () => {
+      const { orderId, transactionId } = await holdThenFail(store, admin, env.emulator, seeded, getContainer())
+      // The mirror's waiting operation looks again at the next pass (the job's, or the admin's Retry as here).
+      await admin.ok("post", `/admin/dintero/orders/${orderId}/retry`, {})
+      const mirror = await waitForMirror(admin, orderId, (m) => m.operations[0]?.status === "needs_action")
+      expect(mirror.operations[0].last_error).toContain(`${transactionId} was on hold and ended FAILED: the order is not paid`)
     })
 
     it("records a declined payment on the payment session, keeps it payable and creates no order", async () => {

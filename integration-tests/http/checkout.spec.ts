@@ -2,6 +2,7 @@ import axios from "axios"
 import { createPromotionsWorkflow } from "@medusajs/medusa/core-flows"
 import { dinteroTestSuite } from "../utils/dintero-test-suite"
 import { merchantDinteroClient } from "../utils/environment"
+import { holdThenFail } from "./hold-failed-helpers"
 
 jest.setTimeout(180_000)
 
@@ -267,6 +268,17 @@ const env = dinteroTestSuite({
       expect(orders).toHaveLength(1)
       const order = await admin.getOrder(orders[0].order_id)
       expect(order.payment_collections[0].payments[0].amount).toBe(248)
+    })
+
+    // Issue 9: with the Orders mirror off nothing else tells the merchant; Medusa's order and the widget's route do.
+    it("ON_HOLD that ends FAILED with the mirror off: the order says not paid, the widget's route shows the failed hold, and the order can be cancelled", async () => {
+      const { orderId } = await holdThenFail(store, admin, env.emulator, seeded, getContainer())
+      const mirror = await admin.ok("get", `/admin/dintero/orders/${orderId}`)
+      expect([mirror.dintero_order_mirror, mirror.operations]).toEqual([null, []])
+      // What the widget tells the merchant to do: cancelling the order is Medusa's own road.
+      await admin.ok("post", `/admin/orders/${orderId}/cancel`, {})
+      const order = await admin.getOrder(orderId)
+      expect([order.status, order.payment_status]).toEqual(["canceled", "canceled"])
     })
 
     it("never prints the client secret or an access token", async () => {

@@ -1,5 +1,5 @@
 import type { BigNumberInput, BigNumberValue, MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys, Modules, PaymentActions } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, Modules, PaymentActions, PaymentCollectionStatus } from "@medusajs/framework/utils"
 import {
   capturePaymentWorkflow,
   completeCartWorkflow,
@@ -59,6 +59,7 @@ interface PaymentRow {
 
 interface Collection {
   id: string
+  status?: string
   amount: unknown
   currency_code: string
   payment_sessions: SessionRow[]
@@ -176,7 +177,7 @@ async function settleTransaction(container: MedusaContainer, client: DinteroClie
   const status = tx.status
 
   if (status === "DECLINED" || status === "FAILED") {
-    return await recordDecline(container, tx, ownSession, !!cart.order_id)
+    return await recordDecline(container, tx, ownSession, !!cart.order_id, collection)
   }
   if (status === "AUTHORIZATION_VOIDED") {
     if (ownSession && ownSession.status !== "authorized" && ownSession.status !== "captured") {
@@ -320,7 +321,8 @@ async function recordDecline(
   container: MedusaContainer,
   tx: Transaction,
   session: SessionRow | undefined,
-  ordered: boolean
+  ordered: boolean,
+  collection?: Collection
 ): Promise<SettleOutcome> {
   if (!session) return { kind: "never", detail: `declined attempt ${tx.id} of a session this cart no longer holds` }
   if (session.status === "authorized" || session.status === "captured") {
@@ -338,7 +340,28 @@ async function recordDecline(
     // An ON_HOLD payment that failed after the order was placed cannot be paid again on that page.
     ordered ? "error" : session.status
   )
+  if (ordered && collection && (await failHeldCollection(container, collection, session))) {
+    return { kind: "done", detail: `${tx.status.toLowerCase()} recorded; the order's payment collection failed` }
+  }
   return { kind: "done", detail: `${tx.status.toLowerCase()} recorded` }
+}
+
+/**
+ * The order was placed while its Dintero payment was ON_HOLD (Medusa keeps the collection `awaiting`, and the order's
+ * payment_status says "awaiting"), and the hold ended FAILED: nothing is awaited any more. The collection is marked
+ * `failed`, Medusa's own status for it, through the Payment module (no Medusa workflow sets it; cancelling the
+ * collection would say the merchant cancelled). Medusa's order payment status then reads "not_paid". Only when the
+ * collection holds nothing else that may still pay: no live payment, no other session authorized or on hold.
+ * Idempotent (a retried callback writes nothing new). Returns whether the collection is now `failed`.
+ */
+async function failHeldCollection(container: MedusaContainer, collection: Collection, failed: SessionRow): Promise<boolean> {
+  if (collection.payments.some((p) => !p.canceled_at)) return false
+  const stillPaying = new Set(["authorized", "captured", "pending_authorization"])
+  if (collection.payment_sessions.some((s) => s.id !== failed.id && stillPaying.has(s.status))) return false
+  if (collection.status !== "failed") {
+    await container.resolve(Modules.PAYMENT).updatePaymentCollections(collection.id, { status: PaymentCollectionStatus.FAILED })
+  }
+  return true
 }
 
 function errorOf(tx: Transaction): string | undefined {
@@ -496,6 +519,7 @@ async function cartOf(
 /** A payment collection's fields the settlement decides on: its sessions, and its payments with their captures. */
 const COLLECTION_FIELDS = [
   "id",
+  "status",
   "amount",
   "currency_code",
   "payment_sessions.id",

@@ -5,6 +5,7 @@ export type {
   DinteroFailure,
   DinteroPaymentView,
   DinteroSettingsView,
+  HeldPaymentView,
   MirrorOperationView,
   OrderMirrorResponse,
   OrderPaymentsResponse,

@@ -3,7 +3,7 @@ import type { DetailWidgetProps, HttpTypes } from "@medusajs/framework/types"
 import { Badge, Button, Container, Copy, Heading, StatusBadge, Text, toast } from "@medusajs/ui"
 import { formatMinor } from "../lib/money"
 import { errorMessage, useOrderMirror, useOrderPayments, useRefreshOrder, useRetryOrderMirror } from "../lib/queries"
-import type { DinteroPaymentView, MirrorOperationView } from "../lib/types"
+import type { DinteroPaymentView, HeldPaymentView, MirrorOperationView } from "../lib/types"
 
 type StatusColor = "green" | "red" | "blue" | "orange" | "grey" | "purple"
 
@@ -122,6 +122,52 @@ function Payment({ payment }: { payment: DinteroPaymentView }) {
   )
 }
 
+/**
+ * A Dintero payment Medusa has no payment for: on hold at Dintero (the order was placed while it was), or a hold
+ * that failed. Read from the payment session (GET /admin/dintero/payments), so it shows with the Orders mirror off.
+ */
+function HeldPayment({ held }: { held: HeldPaymentView }) {
+  const failed = held.state === "hold_failed"
+  return (
+    <div className="px-6 py-4" data-testid="dintero-held-payment" data-state={held.state}>
+      <Row label="Transaction" testId="dintero-held-transaction-id">
+        {held.transaction_id ?? "–"}
+      </Row>
+      <Row label="Status" testId="dintero-held-status">
+        <StatusBadge color={failed ? "red" : "orange"}>{held.dintero_status ?? (failed ? "FAILED" : "ON_HOLD")}</StatusBadge>
+      </Row>
+      {held.currency && (
+        <Row label="Amount" testId="dintero-held-amount">
+          {formatMinor(held.amount, held.currency)}
+        </Row>
+      )}
+      <div className="pt-2">
+        {failed ? (
+          <Message tone="error" testId="dintero-hold-failed">
+            Payment on hold failed at Dintero{held.reason ? `: ${held.reason}` : ""}. {held.next_step}
+          </Message>
+        ) : (
+          <Message tone="muted" testId="dintero-on-hold">
+            Payment on hold at Dintero. {held.next_step}
+          </Message>
+        )}
+      </div>
+      {held.backoffice_url && (
+        <div className="pt-2">
+          <a
+            href={held.backoffice_url}
+            target="_blank"
+            rel="noreferrer"
+            className="txt-compact-small-plus text-ui-fg-interactive hover:text-ui-fg-interactive-hover"
+          >
+            Open in Dintero Backoffice ({held.environment === "production" ? "production" : "test"}) ↗
+          </a>
+        </div>
+      )}
+    </div>
+  )
+}
+
 /** The Orders API mirror as GET /admin/dintero/orders/:id returns it; read defensively (fields may be added). */
 function Mirror({ orderId }: { orderId: string }) {
   const { data, error, isPending } = useOrderMirror(orderId)
@@ -231,7 +277,8 @@ const DinteroOrderWidget = ({ data: order }: DetailWidgetProps<HttpTypes.AdminOr
   const { data, error, isPending, isFetching } = useOrderPayments(order.id)
   const refresh = useRefreshOrder(order.id)
   const payments = data?.payments ?? []
-  const environment = payments.find((p) => p.environment)?.environment
+  const held = data?.held_payments ?? []
+  const environment = payments.find((p) => p.environment)?.environment ?? held.find((h) => h.environment)?.environment
 
   return (
     <Container className="divide-y p-0" data-testid="dintero-widget">
@@ -260,7 +307,7 @@ const DinteroOrderWidget = ({ data: order }: DetailWidgetProps<HttpTypes.AdminOr
             {errorMessage(error)}
           </Message>
         </div>
-      ) : payments.length === 0 ? (
+      ) : payments.length === 0 && held.length === 0 ? (
         <div className="px-6 py-4">
           <Message tone="muted" testId="dintero-empty">
             This order has no Dintero payment.
@@ -268,6 +315,9 @@ const DinteroOrderWidget = ({ data: order }: DetailWidgetProps<HttpTypes.AdminOr
         </div>
       ) : (
         <>
+          {held.map((h) => (
+            <HeldPayment key={h.payment_session_id} held={h} />
+          ))}
           {payments.map((p) => (
             <Payment key={p.payment_id} payment={p} />
           ))}

@@ -59,10 +59,38 @@ export interface DinteroPaymentView {
   dintero_error: DinteroFailure | null
 }
 
+/**
+ * A Dintero payment of the order that Medusa holds no payment for (read from the payment session's data): the
+ * order was placed while the transaction was ON_HOLD (`on_hold`), or that hold ended FAILED or DECLINED
+ * (`hold_failed`: the order is not paid).
+ */
+export interface HeldPaymentView {
+  payment_session_id: string
+  payment_collection_id: string
+  /** Medusa's status of the payment collection: `awaiting` while on hold, `failed` once the hold failed. */
+  payment_collection_status: string | null
+  state: "on_hold" | "hold_failed"
+  dintero_session_id: string | null
+  transaction_id: string | null
+  /** The transaction status the plugin last saw (ON_HOLD, FAILED, DECLINED). */
+  dintero_status: string | null
+  /** Minor units, as sent to Dintero. */
+  amount: number | null
+  currency: string | null
+  /** Why the hold failed, as Dintero reported it (`hold_failed` only). */
+  reason: string | null
+  /** What the merchant should do now. */
+  next_step: string
+  environment: "test" | "production" | null
+  backoffice_url: string | null
+}
+
 /** GET /admin/dintero/payments?order_id= */
 export interface OrderPaymentsResponse {
   order_id: string
   payments: DinteroPaymentView[]
+  /** Dintero payments on hold, or whose hold failed: no Medusa payment exists for them. */
+  held_payments: HeldPaymentView[]
 }
 
 /** A line the Orders API mirror sent (reversed lines and refund-remaining lines included). */
