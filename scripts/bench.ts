@@ -17,7 +17,7 @@
  * (captures, refunds and voids per provider, default 10), BENCH_HISTORY_OPS (operations on one payment, default 51). The defaults keep a run near 5 minutes on a busy 2-core
  * machine (Medusa's cart workflows cost ~1 s of CPU per checkout there).
  */
-import { mkdirSync, writeFileSync } from "node:fs"
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs"
 import os from "node:os"
 import path from "node:path"
 import { startDevStore, type DevStore } from "./lib/dev-store"
@@ -30,7 +30,7 @@ import { pluginWorkBench } from "./lib/bench-plugin-work"
 import { historyBench } from "./lib/bench-history"
 
 /** The parts of a run (BENCH_PARTS, default all); `plugin` needs no store, the split topology runs `throughput` only. */
-const PARTS = ["plugin", "tokens", "requests", "throughput", "admin", "history", "reconcile"] as const
+const PARTS = ["plugin", "tokens", "requests", "throughput", "phases", "admin", "history", "reconcile"] as const
 type Part = (typeof PARTS)[number]
 
 const DINTERO = "pp_dintero_dintero"
@@ -41,6 +41,7 @@ const params = {
   checkouts_per_provider: envInt("BENCH_CHECKOUTS", 20),
   concurrency: envInt("BENCH_CONCURRENCY", 4),
   warmup_per_provider: envInt("BENCH_WARMUP", 4, 0),
+  phase_checkouts_per_provider: envInt("BENCH_PHASE_CHECKOUTS", 12),
   blocks_per_provider: envInt("BENCH_BLOCKS", 4),
   token_operations: envInt("BENCH_TOKEN_OPS", 200),
   admin_operations_per_provider: envInt("BENCH_ADMIN_OPS", 10),
@@ -347,6 +348,7 @@ async function checkoutBlock(dev: DevStore, meters: Meters, provider: Provider, 
   await settle(dev.emulator)
   const window = new RequestWindow(dev.emulator)
   const cpu0 = sampleCpu(meters)
+  const mono0 = monotonicUs()
   const t0 = nowMs()
   const checkouts = await runPool(size, params.concurrency, () => checkout(dev, provider))
   const wall = nowMs() - t0
@@ -355,6 +357,7 @@ async function checkoutBlock(dev: DevStore, meters: Meters, provider: Provider, 
   const drained = nowMs() - t0
   await settle(dev.emulator)
   const cpu = cpuDelta(cpu0, sampleCpu(meters))
+  recordProfileWindow({ provider, checkouts: size, start_us: mono0, end_us: monotonicUs() })
   return { provider, checkouts, wall_ms: wall, drained_ms: drained, cpu, requests: window.count() }
 }
 
@@ -538,6 +541,58 @@ async function adminPhase(dev: DevStore, meters: Meters, orders: Record<Provider
       "(no amount), refund of 50 NOK on the captured payments, cancel of other authorized orders (void). CPU measured " +
       "until the emulator was quiet, so Dintero's event callbacks and their processing count against the Dintero side.",
     ...result,
+  }
+}
+
+// ------------------------------------------------------------------ phases: where a checkout's server CPU goes
+
+const PHASES = ["cart", "initiate", "pay", "complete", "after"] as const
+
+/**
+ * One checkout at a time, alternating the providers, the server's CPU (/proc) read between the storefront's steps:
+ * the cart (address, shipping), `initiate` (the payment session), `pay` (Dintero's page: the emulator, nothing on the
+ * server), `complete` (the cart's completion: authorize, the order) and `after` (what runs once the order is placed:
+ * `order.placed`'s subscribers, Dintero's callback), until the emulator is quiet. Nothing else runs, so each window's
+ * CPU is that step's. Run with a short callback delay (DINTERO_CALLBACK_DELAY_SECONDS=2) so `after` is short, but long
+ * enough that the shopper's return places the order first, as it does in production. /proc counts in 10 ms ticks: the
+ * means over many checkouts are the figures, not one window.
+ */
+async function phasesPart(dev: DevStore, meters: Meters) {
+  const server = meters.processes.server
+  for (const provider of [DINTERO, SYSTEM] as Provider[]) await checkout(dev, provider)
+  await settle(dev.emulator)
+  const samples: Record<Provider, Record<string, number[]>> = { [DINTERO]: {}, [SYSTEM]: {} }
+  for (let i = 0; i < params.phase_checkouts_per_provider; i++) {
+    for (const provider of (i % 2 === 0 ? [DINTERO, SYSTEM] : [SYSTEM, DINTERO]) as Provider[]) {
+      const marks = [server.read()]
+      const cart = await dev.store.prepareCart(cartInput(dev))
+      marks.push(server.read())
+      const { session } = await dev.store.initiatePaymentSession(cart.id, provider)
+      marks.push(server.read())
+      if (provider === DINTERO) await payOnDintero(dev, session)
+      marks.push(server.read())
+      orderOf(await dev.store.completeCart(cart.id), cart.id)
+      marks.push(server.read())
+      await new Promise((r) => setTimeout(r, 500))
+      await settle(dev.emulator, 500)
+      marks.push(server.read())
+      PHASES.forEach((phase, k) => (samples[provider][phase] ??= []).push(marks[k + 1] - marks[k]))
+    }
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
+  const rows = Object.fromEntries(
+    [...PHASES, "total"].map((phase) => {
+      const of = (p: Provider) =>
+        phase === "total" ? PHASES.reduce((s, ph) => s + mean(samples[p][ph]), 0) : mean(samples[p][phase])
+      return [phase, { [DINTERO]: round(of(DINTERO), 1), [SYSTEM]: round(of(SYSTEM), 1), difference: round(of(DINTERO) - of(SYSTEM), 1) }]
+    })
+  )
+  for (const [phase, r] of Object.entries(rows)) progress(`phase ${phase}: ${JSON.stringify(r)}`)
+  return {
+    description:
+      "server CPU ms per checkout by step, one checkout at a time (means over " +
+      `${params.phase_checkouts_per_provider} checkouts per provider; /proc ticks of 10 ms)`,
+    by_phase: rows,
   }
 }
 
@@ -775,6 +830,18 @@ function cpuProfileEnv(): Record<string, string> {
   return { BENCH_CPU_PROF_DIR: path.resolve(dir), NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${preload}`.trim() }
 }
 
+/** The monotonic clock V8's CPU profiles time their samples with (CLOCK_MONOTONIC, in microseconds). */
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n)
+
+/**
+ * With BENCH_CPU_PROF_DIR, each checkout block's window on the profiles' clock goes to <dir>/blocks.jsonl, so the
+ * samples of Dintero blocks and system blocks can be told apart (scripts/profile-blocks.ts).
+ */
+function recordProfileWindow(w: { provider: Provider; checkouts: number; start_us: number; end_us: number }): void {
+  const dir = process.env.BENCH_CPU_PROF_DIR
+  if (dir) appendFileSync(path.join(dir, "blocks.jsonl"), JSON.stringify(w) + "\n")
+}
+
 /** The dev topology: every phase on the dev store (one process). */
 async function devTopology() {
   progress("booting the dev store (database, migrations, seed, medusa start, emulator)")
@@ -802,6 +869,7 @@ async function devTopology() {
       ? await paymentHistory(dev, meters).catch((e) => ({ failed: String((e as Error)?.message ?? e), targets: undefined }))
       : undefined
     const reconciliation = runs("reconcile") ? await reconcileBench(dev, progress) : undefined
+    const phases = runs("phases") ? await phasesPart(dev, meters) : undefined
     return {
       boot_ms: round(bootMs),
       medusa_processes: processes.described,
@@ -811,6 +879,7 @@ async function devTopology() {
         ...(reconciliation ? { reconciliation_cost_independent_of_history: reconciliation.target } : {}),
       } as Record<string, any>,
       checkout_throughput: throughput,
+      checkout_phases: phases,
       requests_per_operation: perOperation,
       token_requests_during_concurrent_operations: tokens,
       admin_operations: admin,

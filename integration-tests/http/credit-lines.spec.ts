@@ -4,7 +4,7 @@ import { toMinorUnits } from "../../src/mapping/money"
 import { CREDIT_LINE_ID } from "../../src/mapping/session"
 import { mirrorOrderPlacedWorkflow } from "../../src/workflows/mirror-order"
 import { dinteroTestSuite } from "../utils/dintero-test-suite"
-import { dinteroOrder } from "./orders-mirror-helpers"
+import { dinteroOrder, editOrder, orderItems } from "./orders-mirror-helpers"
 import { openAuthorizations, orphans, settleByJob, threeLedgers } from "./ledger-helpers"
 
 /**
@@ -219,6 +219,89 @@ const env = dinteroTestSuite({
       const { ledgers } = await expectAgreement(orderId, (m) => opsOf(m, "refund").length >= 1, "refund")
       expect(ledgers.medusa).toEqual({ [transactionId]: { captured: 4700, refunded: 1234 } })
       expect(ledgers.order.operations.refunds.map((r: any) => r.items)).toEqual([[{ line_id: 1, amount: 1234 }]])
+      expect(await orphans(container, env.emulator)).toEqual([])
+    })
+
+    /**
+     * An order edit that lowers the lines below the gift card (issue 9). Medusa 2.21 confirms it with the order total
+     * below 0 (its totals subtract the credit lines, unclamped) and a pending difference of total − (captured −
+     * refunded); createOrUpdateOrderPaymentCollectionWorkflow then opens no payment collection and cancels none (it
+     * does either only for an amount pending above 0), so the Dintero payment stands as it was: captured, the
+     * merchant refunds it; authorized, it is released when Medusa cancels the payment (here with the order). The
+     * mirror records the Orders lines at 0, what the payment held on a refund-remaining line, and a notice naming the
+     * credit Dintero does not hold.
+     */
+    it.each([
+      { label: "below the card, captured, then refunded", card: 400, paid: 4700, total: -15200, capture: true, beyond: 15200 },
+      { label: "below the card, before capture, then the order cancelled", card: 400, paid: 4700, total: -15200, capture: false, beyond: 15200 },
+      { label: "to exactly the card (total 0), captured, then refunded", card: 248, paid: 19900, total: 0, capture: true, beyond: 0 },
+    ])("an order edit that lowers the lines $label: Orders lines at 0, the Dintero payment released in full, all ledgers agreeing", async (c) => {
+      // 2 × 199.00 + 49.00 = 447.00 NOK; the edit takes one chair off: 248.00 NOK of lines.
+      const prepared = await store.prepareCart({
+        regionId: seeded.regionId,
+        shippingOptionId: seeded.shippingOptionId,
+        items: [{ variant_id: seeded.variants.outdoor, quantity: 2 }],
+      })
+      const cart = await applyGiftCard(prepared.id, c.card, `gcard_edit_${c.card}_${c.capture}`)
+      expect(NOK(cart.total)).toBe(c.paid)
+      const { session } = await store.initiatePaymentSession(cart.id)
+      const paid = await env.emulator.pay(session.data.dintero_session_id, "AUTHORIZED")
+      const transactionId = paid.transaction!.id as string
+      const completed = await store.completeCart(cart.id)
+      expect(completed.body.type).toBe("order")
+      await env.emulator.waitForCallbacks()
+      const orderId = completed.body.order.id as string
+      const payment = (await admin.getOrder(orderId)).payment_collections[0].payments[0]
+      const { mirror } = await expectAgreement(orderId, (m) => opsOf(m, "order_placed").length === 1, `${c.label}: placed`)
+      const dinteroOrderId = mirror.dintero_order_mirror.dintero_order_id
+      if (c.capture) {
+        expect((await admin.capture(payment.id)).status).toBe(200)
+        await expectAgreement(orderId, (m) => opsOf(m, "capture").length === 1, `${c.label}: captured`)
+      }
+
+      const [chairs] = await orderItems(admin, orderId)
+      await editOrder(admin, orderId, { update: [{ item_id: chairs!.id, quantity: 1 }] })
+      // Medusa's own reading of the edited order: its total below 0 (or 0), nothing asked of the shopper, the payment
+      // untouched (no new payment collection, the old one not cancelled).
+      const edited = await admin.getOrderWithItems(orderId)
+      expect(NOK(edited.total)).toBe(c.total)
+      expect(NOK(edited.summary.pending_difference)).toBe(c.total - (c.capture ? c.paid : 0))
+      const after = await admin.getOrder(orderId)
+      expect(after.payment_collections.map((pc: any) => [pc.status, pc.payments.map((p: any) => [p.id, p.canceled_at ?? null])])).toEqual([
+        [c.capture ? "completed" : "authorized", [[payment.id, null]]],
+      ])
+
+      // The mirror records the edit (it stopped with needs_action before): every Orders line at 0, never below, what
+      // the payment held on the refund-remaining line, and the three ledgers agreeing.
+      const { mirror: afterEdit } = await expectAgreement(orderId, (m) => opsOf(m, "order_edit").length === 1, `${c.label}: edited`)
+      expect(opsOf(afterEdit, "order_edit").map((o: any) => o.status)).toEqual(["done"])
+      const ordersOrder = dinteroOrder(env.emulator, dinteroOrderId)
+      const standing = ordersOrder.items.filter((i: any) => !i.related_item && !afterEdit.dintero_order_mirror.lines.some((l: any) => l.line_id === i.line_id && l.reversed_by != null))
+      // The chairs' line and shipping (reversed and sent anew where the edit changed them) at 0; the refund-remaining line.
+      expect(standing.filter((i: any) => i.id !== "refund-remaining").map((i: any) => i.gross_amount)).toEqual([0, 0])
+      expect(standing.filter((i: any) => i.id === "refund-remaining").map((i: any) => i.gross_amount)).toEqual([c.paid])
+      expect(ordersOrder.items.filter((i: any) => i.gross_amount < 0 && !i.related_item)).toEqual([])
+      const notices = opsOf(afterEdit, "notice").map((o: any) => o.last_error ?? o.input?.message ?? "")
+      if (c.beyond > 0) {
+        expect(notices).toEqual([expect.stringContaining(`Dintero does not hold the ${(c.beyond / 100).toFixed(2)} NOK`)])
+        expect(notices[0]).toContain(`The ${(c.paid / 100).toFixed(2)} NOK the shopper paid through Dintero is no longer needed`)
+      } else expect(notices).toEqual([])
+
+      // What follows: the merchant refunds the captured payment in full, or cancels the order (Medusa voids the payment).
+      if (c.capture) {
+        expect((await admin.refund(payment.id, c.paid / 100)).status).toBe(200)
+        const { ledgers } = await expectAgreement(orderId, (m) => opsOf(m, "refund").length === 1, `${c.label}: refunded`)
+        expect(ledgers.medusa).toEqual({ [transactionId]: { captured: c.paid, refunded: c.paid } })
+        const refundRemaining = ordersOrder.items.find((i: any) => i.id === "refund-remaining").line_id
+        expect(ledgers.order.operations.refunds.map((r: any) => r.items)).toEqual([[{ line_id: refundRemaining, amount: c.paid }]])
+      } else {
+        expect((await admin.cancelOrder(orderId)).status).toBe(200)
+        const { ledgers } = await expectAgreement(orderId, (m) => opsOf(m, "cancellation").length === 1, `${c.label}: cancelled`)
+        expect(tx(transactionId).status).toBe("AUTHORIZATION_VOIDED")
+        expect(ledgers.medusa).toEqual({ [transactionId]: { captured: 0, refunded: 0 } })
+        const open = openAuthorizations(env.emulator, ledgers.order, ledgers.txIds)
+        expect(open).toEqual({ checkout: { [transactionId]: 0 }, orders: { [transactionId]: 0 } })
+      }
       expect(await orphans(container, env.emulator)).toEqual([])
     })
 

@@ -67,6 +67,12 @@ export interface MirrorSnapshot {
    * Absent on snapshots recorded before it was kept.
    */
   rounding?: number
+  /**
+   * The part of the session's negative lines no line could carry when these lines were recorded (an edit that lowered
+   * the lines below the gift card; EditDraft.credit_beyond_lines): it still stands, so a later edit that raises the
+   * lines carries it again. Absent when 0.
+   */
+  credit_beyond_lines?: number
 }
 
 /**
@@ -107,6 +113,12 @@ export interface EditDraft {
   added: MirroredLine[]
   /** What the merchant should read about this draft: Medusa lines below zero, recorded at zero (atLeastZero). */
   notes: string[]
+  /**
+   * What the session's negative lines (a gift card / store credit) take off beyond everything the edited lines are
+   * worth (minor units, > 0 only then): Medusa's order total is this much below 0. The lines are recorded at 0 and
+   * this part is no Dintero money (docs/orders-mirror.md, "An edit below the gift card").
+   */
+  credit_beyond_lines?: number
 }
 
 /** An authorization/capture/refund/cancellation body (contract: OrdersPaymentOperationCreate) as the mirror sends it. */
@@ -117,9 +129,9 @@ export type PaymentOperationBody = OrdersPaymentOperationCreate & {
 }
 
 /**
- * Medusa's records cannot be written as a Dintero Orders record (e.g. an edit that leaves lines worth less than the
- * gift card the payment was reduced by): the same
- * data gives the same answer, so a retry changes nothing; the outbox stops and tells the merchant (needs_action).
+ * Medusa's records cannot be written as a Dintero Orders record (e.g. a placement whose Checkout transaction would be
+ * worth less than 0): the same data gives the same answer, so a retry changes nothing; the outbox stops and tells
+ * the merchant (needs_action).
  */
 export class OrdersMappingError extends Error {
   override name = "OrdersMappingError"
@@ -146,7 +158,7 @@ export function buildInitialDraft(
   reduction = 0
 ): { body: OrdersDraftBody; snapshot: MirrorSnapshot } {
   const atTotals = currentLines(order)
-  const medusa = carryReduction(atTotals, new Array<number>(atTotals.length).fill(0), reduction, [atTotals.map((_, i) => i)])
+  const { lines: medusa } = carryReduction(atTotals, new Array<number>(atTotals.length).fill(0), reduction, [atTotals.map((_, i) => i)])
   const lines = [...medusa, ...checkoutOnly].map((line, index) => ({ ...line, line_id: index + 1 }))
   return {
     body: {
@@ -200,6 +212,7 @@ export function buildEditDraft(
   const atTotals = currentLines(current, notes)
   let moving = rounding?.reduction ?? 0
   for (const old of previous.lines) moving += old.checkout_reduction ?? 0
+  moving += previous.credit_beyond_lines ?? 0
   const carried = new Array<number>(atTotals.length).fill(0)
   const changed: number[] = []
   const unchanged: number[] = []
@@ -213,7 +226,8 @@ export function buildEditDraft(
     } else if (old && !recordedDifferently(old, line)) unchanged.push(index)
     else changed.push(index)
   })
-  const medusa = carryReduction(atTotals, carried, moving, [changed, unchanged])
+  // An edit may leave the lines worth less than the gift card (Medusa's total below 0): they all go to 0, never below.
+  const { lines: medusa, beyond } = carryReduction(atTotals, carried, moving, [changed, unchanged], { clamp: true })
   // The Checkout session's own positive lines (a rounding up) are Orders lines of their own, kept unchanged; the
   // rounding line takes the amount the edited order's rounding needs.
   const sessionLines = previous.lines.filter((line) => line.medusa_id.startsWith(CHECKOUT_MEDUSA_PREFIX) && !(rounding && line.medusa_id === ROUNDING_MEDUSA_ID))
@@ -261,32 +275,41 @@ export function buildEditDraft(
   if (items.length === 0) return null
   return {
     body: { options: { order_id: dinteroOrderId }, order: { currency: currencyOf(current), items } },
-    snapshot: { lines, next_line_id: nextLineId, ...(rounding ? { rounding: rounding.rounding } : previous.rounding !== undefined && { rounding: previous.rounding }) },
+    snapshot: {
+      lines,
+      next_line_id: nextLineId,
+      ...(rounding ? { rounding: rounding.rounding } : previous.rounding !== undefined && { rounding: previous.rounding }),
+      ...(beyond > 0 && { credit_beyond_lines: beyond }),
+    },
     reversed,
     added,
     notes,
+    ...(beyond > 0 && { credit_beyond_lines: beyond }),
   }
 }
 
 /**
  * The session's negative lines (a rounding down, a gift card) as reductions of the Medusa lines `atTotals`
  * (spreadReduction, src/mapping/orders-mirror/carry-reduction.ts): `carried` is what each line keeps from the last
- * record; `amount` more is spread over `groups`. The lines as they are recorded, each carrying its part.
+ * record; `amount` more is spread over `groups`. The lines as they are recorded, each carrying its part, and what
+ * they could not carry (`beyond`). A placement cannot leave any (its Checkout transaction is worth at least 0): it
+ * throws. An edit (`clamp`) can, when it lowers the lines below the gift card: every line is then at 0 and `beyond`
+ * is the part of the credit the order no longer has lines for.
  */
 function carryReduction(
   atTotals: Omit<MirroredLine, "line_id">[],
   carried: number[],
   amount: number,
-  groups: number[][]
-): Omit<MirroredLine, "line_id">[] {
-  const left = spreadReduction(atTotals, carried, amount, groups)
-  if (left > 0) {
-    // Only a Checkout transaction worth less than 0 gets here (its lines cannot be worth less than 0 together).
+  groups: number[][],
+  options: { clamp?: boolean } = {}
+): { lines: Omit<MirroredLine, "line_id">[]; beyond: number } {
+  const beyond = spreadReduction(atTotals, carried, amount, groups)
+  if (beyond > 0 && !options.clamp) {
     throw new OrdersMappingError(
-      `The Checkout session's gift card / rounding lines take off ${amount} (minor units), more than the order's lines can still carry (${amount - left}); the Orders order cannot be worth what the shopper paid`
+      `The Checkout session's gift card / rounding lines take off ${amount} (minor units), more than the order's lines can still carry (${amount - beyond}); the Orders order cannot be worth what the shopper paid`
     )
   }
-  return atTotals.map((line, index) => reduced(line, carried[index] ?? 0))
+  return { lines: atTotals.map((line, index) => reduced(line, carried[index] ?? 0)), beyond }
 }
 
 /** Body for Orders `authorizations` / `captures` / `refunds` / `cancellations`. */

@@ -137,6 +137,8 @@ export const OPERATION_SCHEMAS = {
         notes: z.array(z.string()).optional(),
         /** Lines recorded differently from Medusa's total (mapping/orders.ts atLeastZero), for the operation's note. */
         line_notes: z.array(z.string()).optional(),
+        /** The gift card / store credit beyond the edited lines (mapping/orders.ts EditDraft), for the merchant's notice. */
+        credit_beyond_lines: minor.optional(),
         state: mirrorStateSchema,
       }),
     ]),

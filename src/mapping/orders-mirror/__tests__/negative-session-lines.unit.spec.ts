@@ -212,16 +212,59 @@ describe("an edit that removes a line the gift card took to 0", () => {
     expect(edit.added).toEqual([expect.objectContaining({ medusa_id: "d", gross_amount: 3000, checkout_reduction: 12000 })])
     expect(total(edit.snapshot.lines)).toBe(1 + 3000)
   })
+})
 
-  it("is an OrdersMappingError only when the edit leaves lines worth less than the gift card itself (Medusa's total below 0)", () => {
-    const edited = order([["a", "50.00", 1, "10.00"], ["b", "30.00", 1, "6.00"]], ["sm_1", "49.00", "9.80"])
-    expect(() => buildEditDraft("D1", placed(), edited)).toThrow(/take off 12000 \(minor units\), more than the order's lines can still carry \(1\)/)
+describe("an edit that lowers the lines below the gift card (Medusa's order total below 0)", () => {
+  const placed = () => place(giftCart, checkoutOf(giftCart, [giftCard(24899)])).snapshot
+  // c goes: 50.00 + 30.00 + 49.00 = 129.00 of lines against a card of 248.99, Medusa's total −119.99.
+  const below = order([["a", "50.00", 1, "10.00"], ["b", "30.00", 1, "6.00"]], ["sm_1", "49.00", "9.80"])
+
+  it("records every line at 0 (never negative, tax 0) and the credit the lines no longer carry, instead of stopping", () => {
+    const edit = buildEditDraft("D1", placed(), below)!
+    expect(edit.credit_beyond_lines).toBe(11999)
+    expect(edit.snapshot.credit_beyond_lines).toBe(11999)
+    expect(edit.snapshot.lines.map((l) => [l.medusa_id, l.gross_amount, total(l.tax_lines.map((t) => ({ amount: t.amount })))])).toEqual([
+      ["a", 0, 0],
+      ["b", 0, 0],
+      ["shipping:sm_1", 0, 0],
+    ])
+    // Only reversal lines are negative: a (at 1 øre) changes to 0, c goes (at 0); b and shipping stay as recorded.
+    expect(edit.body.order.items.filter((i) => i.gross_amount < 0 && !i.related_item)).toEqual([])
+    expect(edit.reversed.map((r) => [r.medusa_id, Math.abs(r.gross_amount)])).toEqual([["a", 1], ["c", 0]])
+    expect(edit.added.map((l) => [l.medusa_id, l.gross_amount, l.checkout_reduction])).toEqual([["a", 0, 5000]])
+  })
+
+  it("to exactly the gift card: every line at 0 and nothing beyond", () => {
+    const exactly = order([["a", "50.00", 1, "10.00"], ["b", "30.00", 1, "6.00"], ["d", "119.99", 1, "24.00"]], ["sm_1", "49.00", "9.80"])
+    const edit = buildEditDraft("D1", placed(), exactly)!
+    expect(edit.credit_beyond_lines).toBeUndefined()
+    expect(edit.snapshot.credit_beyond_lines).toBeUndefined()
+    expect(edit.snapshot.lines.map((l) => l.gross_amount)).toEqual([0, 0, 0, 0])
+    expect(total(edit.snapshot.lines.map((l) => ({ amount: l.checkout_reduction ?? 0 })))).toBe(24899)
+  })
+
+  it("keeps the part beyond the lines, so a later edit that raises them carries the whole card again", () => {
+    const first = buildEditDraft("D1", placed(), below)!
+    const raised = order([["a", "50.00", 1, "10.00"], ["b", "30.00", 1, "6.00"], ["e", "120.00", 2, "24.00"]], ["sm_1", "49.00", "9.80"])
+    const second = buildEditDraft("D1", first.snapshot, raised)!
+    // Worth Medusa's total again (249.00 − 248.99), to the øre.
+    expect(total(second.snapshot.lines)).toBe(1)
+    expect(second.credit_beyond_lines).toBeUndefined()
+    expect(second.snapshot.credit_beyond_lines).toBeUndefined()
+    expect(second.snapshot.lines.every((l) => l.gross_amount >= 0)).toBe(true)
+  })
+
+  it("a placement still cannot be worth less than 0: that stays an OrdersMappingError", () => {
+    expect(() => place(below, checkoutOf(below, [giftCard(12901)]))).toThrow(/take off 12901 \(minor units\), more than the order's lines can still carry \(12900\)/)
   })
 })
 
 describe("property: a gift card up to the whole order, Checkout's captures and refunds in any parts", () => {
   const priced = fc.integer({ min: 1, max: 500_00 }).map((gross) => ({ gross, tax: Math.round(gross / 5) }))
-  const cart = fc.record({ items: fc.array(priced, { minLength: 1, maxLength: 5 }), shipping: fc.option(priced, { nil: undefined }) })
+  // At least 2 øre in all: the gift card is drawn from 1 to the cart's worth - 1 (a 1 øre cart has no such card).
+  const cart = fc
+    .record({ items: fc.array(priced, { minLength: 1, maxLength: 5 }), shipping: fc.option(priced, { nil: undefined }) })
+    .filter(({ items, shipping }) => items.reduce((s, i) => s + i.gross, 0) + (shipping?.gross ?? 0) >= 2)
   /** NOK text of minor units (test data: whole øre, no floats on money). */
   const nok = (minor: number) => `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, "0")}`
 

@@ -5,7 +5,8 @@
 import { buildEditDraft, buildPaymentOperation, type EditDraft, type MirrorSnapshot } from "../../../mapping/orders"
 import { editRounding } from "../../../mapping/orders-mirror/edit-rounding"
 import { at, perLine, type OrdersRecords } from "../../../mapping/orders-mirror/ledger"
-import { planEditPayments } from "../../../mapping/orders-mirror/plan-edit"
+import { REFUND_REMAINING_ID, planEditPayments } from "../../../mapping/orders-mirror/plan-edit"
+import { creditBeyondLinesNotice } from "../../../mapping/orders-mirror/credit-beyond-lines"
 import type { LedgerLine, MirrorState } from "../../../mapping/orders-mirror/state"
 import { loadOrder } from "../../lib/medusa-data"
 import type { OperationContext } from "../context"
@@ -84,6 +85,7 @@ export function planOrderEdit(input: {
     unauthorized: payments.unauthorized,
     notes,
     ...(edit.notes.length > 0 && { line_notes: edit.notes }),
+    ...(edit.credit_beyond_lines !== undefined && { credit_beyond_lines: edit.credit_beyond_lines }),
     state: { ...state, snapshot, lines },
   }
 }
@@ -134,6 +136,12 @@ export async function mirrorOrderEdit(ctx: OperationContext<"order_edit">): Prom
     )
   }
   const notes = [...voidNotes, ...(plan.line_notes ?? [])]
+  if (plan.credit_beyond_lines) {
+    const released = plan.draft.order.items.find((item) => item.id === REFUND_REMAINING_ID)?.gross_amount ?? 0
+    const notice = creditBeyondLinesNotice({ beyond: plan.credit_beyond_lines, released, currency: plan.draft.order.currency })
+    await ctx.notice(`credit-beyond-lines:${dinteroOrderId}:${ctx.op.identity}`, notice)
+    notes.push(notice)
+  }
   if (plan.unauthorized > 0) notes.push(`${plan.unauthorized} of the new lines awaits the payment of the difference (part authorization)`)
   return done(notes.length > 0 ? notes.join("; ") : undefined)
 }
