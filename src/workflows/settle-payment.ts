@@ -256,7 +256,7 @@ async function settleTransaction(
   try {
     ;({ result } = await completeCartWorkflow(container).run({ input: { id: cart.id } }))
   } catch (e) {
-    return await completionFailed(container, client, tx, cart.id, session.id, e, clock)
+    return await completionFailed(container, client, tx, cart.id, session, e, clock)
   }
   const orderId = (result as { id?: string })?.id
   if (status === "CAPTURED" && orderId) {
@@ -277,13 +277,13 @@ async function completionFailed(
   client: DinteroClient,
   tx: Transaction,
   cartId: string,
-  sessionId: string,
+  attempted: SessionRow,
   error: unknown,
   clock: Clock
 ): Promise<SettleOutcome> {
   const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
-  const session = await sessionById(container, sessionId)
-  if (!session) throw error
+  // Read again: the row read before the attempt may be older than what the attempt (or a reset above) wrote.
+  const session = (await sessionById(container, attempted.id)) ?? attempted
   const failure = nextCompletionFailure(readCompletionFailure(session.data?.completion_failure), tx.id, (error as Error)?.message ?? error, clock.now)
   await updateSessionRecord(container, session, { completion_failure: failure }, session.status)
   if (!releaseDue(failure, clock.now, clock.releaseAfterMinutes)) {
