@@ -25,7 +25,14 @@ const MAX_ERROR_CHARS = 300
 /** An error message as it may be stored and shown (the session data reaches the storefront): one line, bounded. */
 export function storableError(message: unknown): string {
   const text = typeof message === "string" ? message : String(message ?? "unknown error")
-  const clean = text.replace(/[\u0000-\u001f\u007f]+/g, " ").trim() || "unknown error"
+  let clean = ""
+  for (const ch of text) {
+    const code = ch.charCodeAt(0)
+    const control = code < 0x20 || code === 0x7f
+    if (!control) clean += ch
+    else if (!clean.endsWith(" ")) clean += " " // a run of control characters becomes one space
+  }
+  clean = clean.trim() || "unknown error"
   return clean.length > MAX_ERROR_CHARS ? `${clean.slice(0, MAX_ERROR_CHARS)}...` : clean
 }
 
