@@ -11,6 +11,14 @@ import { merchantReferenceKind } from "../mapping/merchant-reference"
 import { fromMinorUnits, toMinorUnits, type DecimalInput } from "../mapping/money"
 import { forLog, isDinteroId } from "../providers/dintero/callback"
 import { heldStatus, preferredTransaction } from "../mapping/status"
+import {
+  DEFAULT_RELEASE_AFTER_MINUTES,
+  nextCompletionFailure,
+  readCompletionFailure,
+  releaseDue,
+  uncompletableReason,
+  type CompletionFailure,
+} from "../mapping/completion-failure"
 import { dinteroClientFor, dinteroConfiguration } from "../lib/dintero-registry"
 import { verifiedTransactions } from "../lib/verified-transactions"
 import { DEFAULT_DINTERO_PROVIDER_ID, isDinteroProviderId } from "../providers/dintero/provider-id"
@@ -32,11 +40,26 @@ import { DEFAULT_DINTERO_PROVIDER_ID, isDinteroProviderId } from "../providers/d
  * `retry` (a retry can fix it: the callback answers 5xx so Dintero calls again).
  */
 export type SettleOutcome =
-  | { kind: "done"; detail: string; order_id?: string }
+  | { kind: "done"; detail: string; order_id?: string; released?: Released }
   | { kind: "never"; detail: string }
   | { kind: "retry"; detail: string }
 
 export type SettleTarget = { transactionId: string } | { dinteroSessionId: string }
+
+/** Money given back because the paid cart could never be completed: what, how and why (for the merchant). */
+export interface Released {
+  transaction_id: string
+  action: "voided" | "refunded" | "already released"
+  amount: number
+  currency: string
+  reason: string
+}
+
+/** The settlement's clock (injected by the reconciliation and tests) and how long a failing completion is retried. */
+interface Clock {
+  now: Date
+  releaseAfterMinutes: number
+}
 
 interface SessionRow {
   id: string
@@ -68,7 +91,11 @@ interface Collection {
 
 const LOCK_TIMEOUT_SECONDS = 30
 
-export async function settleDinteroPayment(container: MedusaContainer, target: SettleTarget): Promise<SettleOutcome> {
+export async function settleDinteroPayment(
+  container: MedusaContainer,
+  target: SettleTarget,
+  opts: { now?: Date } = {}
+): Promise<SettleOutcome> {
   const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
   const options = dinteroConfiguration()
   if (!options) return { kind: "retry", detail: "the Dintero provider is not configured in this process" }
@@ -109,7 +136,11 @@ export async function settleDinteroPayment(container: MedusaContainer, target: S
   try {
     return await locking.execute(
       `dintero-settle:${found.merchant_reference ?? found.session_id}`,
-      () => settleTransaction(container, client, found),
+      () =>
+        settleTransaction(container, client, found, {
+          now: opts.now ?? new Date(),
+          releaseAfterMinutes: options.releaseUncompletableCartAfterMinutes ?? DEFAULT_RELEASE_AFTER_MINUTES,
+        }),
       { timeout: LOCK_TIMEOUT_SECONDS }
     )
   } catch (e) {
@@ -163,7 +194,12 @@ async function transactionOfSession(client: DinteroClient, dinteroSessionId: str
   return best ? await client.checkout.getTransaction(best.id, { includes: ["session"] }) : null
 }
 
-async function settleTransaction(container: MedusaContainer, client: DinteroClient, tx: Transaction): Promise<SettleOutcome> {
+async function settleTransaction(
+  container: MedusaContainer,
+  client: DinteroClient,
+  tx: Transaction,
+  clock: Clock
+): Promise<SettleOutcome> {
   const cart = await cartOf(container, tx.merchant_reference)
   if (!cart) {
     return await settleWithoutCart(container, tx)
@@ -180,7 +216,8 @@ async function settleTransaction(container: MedusaContainer, client: DinteroClie
     return await recordDecline(container, tx, ownSession, !!cart.order_id, collection)
   }
   if (status === "AUTHORIZATION_VOIDED") {
-    if (ownSession && ownSession.status !== "authorized" && ownSession.status !== "captured") {
+    const recorded = ownSession?.status === "canceled" && ownSession.data?.dintero_status === status && ownSession.data?.transaction_id === tx.id
+    if (ownSession && !recorded && ownSession.status !== "authorized" && ownSession.status !== "captured") {
       await updateSessionRecord(container, ownSession, { dintero_status: status, transaction_id: tx.id }, "canceled")
     }
     return { kind: "done", detail: "authorization voided" }
@@ -216,13 +253,96 @@ async function settleTransaction(container: MedusaContainer, client: DinteroClie
     await deletePaymentSessionsWorkflow(container).run({ input: { ids: others } })
   }
   verifiedTransactions.remember(tx)
-  const { result } = await completeCartWorkflow(container).run({ input: { id: cart.id } })
+  let result: unknown
+  try {
+    ;({ result } = await completeCartWorkflow(container).run({ input: { id: cart.id } }))
+  } catch (e) {
+    return await completionFailed(container, client, tx, cart.id, session, e, clock)
+  }
   const orderId = (result as { id?: string })?.id
   if (status === "CAPTURED" && orderId) {
     // Auto-capture at once (e.g. Swish): Medusa recorded the capture while authorizing; make sure it did.
     await recordDinteroCapture(container, tx, (await collectionById(container, collection.id))!)
   }
   return { kind: "done", detail: status === "ON_HOLD" ? "order placed, payment on hold" : "order placed", order_id: orderId }
+}
+
+/**
+ * The paid cart's completion failed. The failure is recorded on the payment session (the first one's time is kept:
+ * the bound counts from it, in the database, whichever process tries next). Before the bound: retried (the callback
+ * answers 503, the reconciliation tries again), so a restock or a fix still gives the order. After it: the money is
+ * released (releaseUncompletable).
+ */
+async function completionFailed(
+  container: MedusaContainer,
+  client: DinteroClient,
+  tx: Transaction,
+  cartId: string,
+  attempted: SessionRow,
+  error: unknown,
+  clock: Clock
+): Promise<SettleOutcome> {
+  const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
+  // Read again: the row read before the attempt may be older than what the attempt (or a reset above) wrote.
+  const session = (await sessionById(container, attempted.id)) ?? attempted
+  const failure = nextCompletionFailure(readCompletionFailure(session.data?.completion_failure), tx.id, (error as Error)?.message ?? error, clock.now)
+  await updateSessionRecord(container, session, { completion_failure: failure }, session.status)
+  if (!releaseDue(failure, clock.now, clock.releaseAfterMinutes)) {
+    logger.warn(
+      `[dintero] cart ${forLog(cartId)} paid by ${forLog(tx.id)} could not be completed (attempt ${failure.attempts} since ${failure.first_failed_at}; ` +
+        `released after ${clock.releaseAfterMinutes} minutes unless it completes): ${forLog(failure.last_error)}`
+    )
+    return { kind: "retry", detail: `the cart could not be completed: ${failure.last_error}` }
+  }
+  return await releaseUncompletable(container, client, tx, cartId, failure, clock)
+}
+
+/**
+ * Gives back the money of a cart that could not be completed for longer than the bound, under the lock Medusa's
+ * completeCartWorkflow takes (its key is the cart id), after reading again whether an order now holds the payment: a
+ * completion that succeeded at the last moment wins and nothing is released. The transaction is read again from
+ * Dintero (a compensation may have voided it already). The reason goes to the cart's `dintero_released_payments`
+ * (release) and the payment session, which ends `canceled` with it in `dintero_error`.
+ */
+async function releaseUncompletable(
+  container: MedusaContainer,
+  client: DinteroClient,
+  tx: Transaction,
+  cartId: string,
+  failure: CompletionFailure,
+  clock: Clock
+): Promise<SettleOutcome> {
+  const locking = container.resolve(Modules.LOCKING)
+  return await locking.execute(
+    cartId,
+    async (): Promise<SettleOutcome> => {
+      const cart = await cartOf(container, cartId)
+      const own = cart?.collection?.payment_sessions.find((s) => s.data?.dintero_session_id === tx.session_id)
+      if (cart?.order_id && cart.collection) return await settleForOrder(container, client, tx, cart.order_id, cart.collection, own)
+      const current = await client.checkout.getTransaction(tx.id, { includes: ["session"] })
+      const reason = uncompletableReason(failure, current.amount, current.currency, clock.releaseAfterMinutes)
+      const outcome = await release(container, client, current, { cartId }, reason)
+      const released = outcome.released
+      if (own) {
+        const fresh = (await sessionById(container, own.id)) ?? own
+        const status = released.action === "refunded" ? "REFUNDED" : released.action === "voided" ? "AUTHORIZATION_VOIDED" : current.status
+        await updateSessionRecord(
+          container,
+          fresh,
+          { dintero_status: status, transaction_id: current.id, dintero_error: `payment ${released.action}: ${reason}` },
+          "canceled"
+        )
+      }
+      return outcome
+    },
+    { timeout: LOCK_TIMEOUT_SECONDS, expire: 2 * LOCK_TIMEOUT_SECONDS }
+  )
+}
+
+async function sessionById(container: MedusaContainer, id: string): Promise<SessionRow | undefined> {
+  const payment = container.resolve(Modules.PAYMENT)
+  const [session] = (await payment.listPaymentSessions({ id })) as unknown as SessionRow[]
+  return session
 }
 
 /** The cart is already an order: this payment is the order's, completes an ON_HOLD one, or is one too many. */
@@ -379,9 +499,9 @@ async function release(
   tx: Transaction,
   where: { orderId?: string; cartId?: string },
   reason: string
-): Promise<SettleOutcome> {
+): Promise<SettleOutcome & { kind: "done"; released: Released }> {
   const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
-  let action: "voided" | "refunded" | "already released"
+  let action: Released["action"]
   switch (tx.status) {
     case "AUTHORIZED":
     case "ON_HOLD":
@@ -414,7 +534,11 @@ async function release(
   }
   await noteOn(container, where, entry)
   logger.warn(`[dintero] transaction ${forLog(tx.id)} ${action}: ${reason}`)
-  return { kind: "done", detail: `${action}: ${reason}` }
+  return {
+    kind: "done",
+    detail: `${action}: ${reason}`,
+    released: { transaction_id: tx.id, action, amount: tx.amount, currency: tx.currency, reason },
+  }
 }
 
 /** What Dintero holds captured and not refunded (the one event-sum rule, src/dintero/transactions.ts). */

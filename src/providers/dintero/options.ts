@@ -9,6 +9,7 @@ import {
 } from "../../dintero/option-fields"
 import { DINTERO_CURRENCIES, profileConflicts } from "../../mapping/payment-profile"
 import { assertReturnUrlTemplate } from "../../mapping/return-url"
+import { DEFAULT_RELEASE_AFTER_MINUTES } from "../../mapping/completion-failure"
 
 /**
  * Options of the Dintero payment provider, validated at boot. A bad option stops Medusa with a message naming it;
@@ -111,6 +112,17 @@ export const dinteroOptionsSchema = z
       .min(0, "must be between 0 and 60")
       .max(60, "must be between 0 and 60")
       .default(10),
+    /**
+     * Minutes a paid cart may keep failing to complete (stock gone after payment, a variant deleted, a price change)
+     * before the plugin stops trying and releases the money: voids the authorization (refunds a capture) with the
+     * reason recorded (settle-payment.ts). Counted from the first failed attempt, recorded in the database.
+     */
+    releaseUncompletableCartAfterMinutes: z
+      .number({ error: "must be a number of minutes" })
+      .int("must be a whole number of minutes")
+      .min(5, "must be at least 5 minutes")
+      .max(60 * 24 * 7, "must be at most 7 days (10080 minutes)")
+      .default(DEFAULT_RELEASE_AFTER_MINUTES),
   })
   .strict()
   // Dintero refuses plain-http callback URLs for live accounts, and a localhost URL is one Dintero cannot reach:

@@ -49,6 +49,13 @@ export const paymentDataSchema = z.object({
   reused_authorization: z.boolean().optional(),
   /** The authorization was left in place at Dintero when Medusa cancelled this payment for an order edit. */
   kept_for_order_id: z.string().optional(),
+  /**
+   * The paid cart's completion keeps failing: since when, for which transaction, the last error (written by the
+   * settlement only, mapping/completion-failure.ts; listed here so a storefront-sent value never survives a create).
+   */
+  completion_failure: z
+    .object({ transaction_id: z.string(), first_failed_at: z.string(), last_error: z.string(), attempts: z.number().int() })
+    .optional(),
 })
 
 export type DinteroPaymentData = z.infer<typeof paymentDataSchema>

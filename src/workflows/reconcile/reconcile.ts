@@ -55,7 +55,7 @@ export async function reconcileStore(
   const settings = opts.settings ?? DEFAULT_SETTINGS
   return withStoreLock(db, async () => {
     const window = windowFor(opts.now ?? new Date(), cursorFrom(await lastStoreRunEnds(db)), settings)
-    return run(container, { window, lookbacks: settings }, { scope: "store", order_id: null, window_from: window.from, window_to: window.to })
+    return run(container, { window, lookbacks: settings }, { scope: "store", order_id: null, window_from: window.from, window_to: window.to }, window.to)
   })
 }
 
@@ -75,7 +75,7 @@ export async function reconcileStoreWhenDue(
 
 /** A run for one order (admin Retry): the order, its payments, edits, cancellation and its carts' Dintero transactions. */
 export async function reconcileOrder(container: MedusaContainer, orderId: string, now: Date = new Date()): Promise<RunSummary> {
-  return run(container, { order_id: orderId }, { scope: "order", order_id: orderId, window_from: now, window_to: now })
+  return run(container, { order_id: orderId }, { scope: "order", order_id: orderId, window_from: now, window_to: now }, now)
 }
 
 /**
@@ -89,7 +89,8 @@ type Scope = { window: ReconcileWindow; lookbacks: Lookbacks } | { order_id: str
 async function run(
   container: MedusaContainer,
   scope: Scope,
-  record: Pick<RunRecord, "scope" | "order_id" | "window_from" | "window_to">
+  record: Pick<RunRecord, "scope" | "order_id" | "window_from" | "window_to">,
+  now: Date
 ): Promise<RunSummary> {
   const db = pg(container)
   const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
@@ -102,7 +103,7 @@ async function run(
   try {
     const svc = container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE)
     if (svc.mirrorOptions.ordersMirror) await repairOutbox(container, scope, reader, repaired, findings)
-    dinteroCalls = await repairPayments(container, scope, reader, repaired, findings)
+    dinteroCalls = await repairPayments(container, scope, reader, repaired, findings, now)
     dinteroCalls += await finishKeptMoves(container, scope, reader, repaired, findings)
     dinteroCalls += await carryOutReleases(container, scope, repaired, findings)
   } catch (e) {
@@ -240,7 +241,8 @@ async function repairPayments(
   scope: Scope,
   reader: Reader,
   repaired: Repaired[],
-  findings: Finding[]
+  findings: Finding[],
+  now: Date
 ): Promise<number> {
   const svc = container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE)
   const carts = await reader.cartsToCheck(scope)
@@ -256,7 +258,15 @@ async function repairPayments(
       if (action.kind !== "orphan") {
         const how = action.kind === "settle_authorized" ? "authorized" : action.kind === "settle_on_hold" ? "on_hold" : "failed"
         try {
-          await settleDinteroPayment(container, action.transaction)
+          const outcome = await settleDinteroPayment(container, action.transaction, now)
+          const released = outcome.kind === "done" ? outcome.released : undefined
+          if (released) {
+            // Money given back (e.g. a paid cart that could not be completed for longer than the bound): the reason is
+            // the merchant's to see, in the run's findings as well as on the cart and its payment session.
+            repaired.push({ what: released.action === "refunded" ? "refunded" : "voided", ref: released.transaction_id })
+            findings.push({ what: "payment_released", ref: released.transaction_id, detail: `cart ${cart.cart_id}: ${released.action}: ${released.reason}` })
+            continue
+          }
           repaired.push({ what: "settled", ref: `${action.session.id} ${how} (${action.transaction.id})` })
           orderId ??= await reader.orderOfReference(cart.cart_id)
         } catch (e) {

@@ -25,7 +25,7 @@ export interface RunRecord {
 
 /** One thing the run put right: the outbox identity it enqueued or the payment session it settled. */
 export interface Repaired {
-  what: "order_placed" | "capture" | "refund" | "order_edit" | "cancellation" | "settled" | "voided" | "moved"
+  what: "order_placed" | "capture" | "refund" | "order_edit" | "cancellation" | "settled" | "voided" | "refunded" | "moved"
   order_id?: string
   ref: string
 }

@@ -5,11 +5,16 @@
  * and the next run tries again.
  */
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { settleDinteroPayment as settle } from "../settle-payment"
+import { settleDinteroPayment as settle, type SettleOutcome } from "../settle-payment"
 import type { TransactionView } from "./plan"
 
-export async function settleDinteroPayment(container: MedusaContainer, transaction: Pick<TransactionView, "id">): Promise<string> {
-  const outcome = await settle(container, { transactionId: transaction.id })
+export async function settleDinteroPayment(
+  container: MedusaContainer,
+  transaction: Pick<TransactionView, "id">,
+  now: Date = new Date()
+): Promise<Exclude<SettleOutcome, { kind: "retry" }>> {
+  // The run's clock: how long a failing completion has lasted is measured against it (settle-payment.ts).
+  const outcome = await settle(container, { transactionId: transaction.id }, { now })
   if (outcome.kind === "retry") throw new Error(outcome.detail)
-  return outcome.detail
+  return outcome
 }

@@ -21,6 +21,7 @@ describe("Dintero provider options", () => {
       autoCapture: false,
       sessionLifetimeMinutes: 240,
       callbackDelaySeconds: 10,
+      releaseUncompletableCartAfterMinutes: 30,
     })
     expect(parsed.callbackSecret).toBeUndefined()
   })
@@ -39,6 +40,9 @@ describe("Dintero provider options", () => {
     [{ sessionLifetimeMinutes: 2 }, /option "sessionLifetimeMinutes" must be at least 5 minutes/],
     [{ callbackDelaySeconds: 61 }, /option "callbackDelaySeconds" must be between 0 and 60/],
     [{ callbackSecret: "" }, /option "callbackSecret" must not be empty/],
+    [{ releaseUncompletableCartAfterMinutes: 1 }, /option "releaseUncompletableCartAfterMinutes" must be at least 5 minutes/],
+    [{ releaseUncompletableCartAfterMinutes: 12.5 }, /option "releaseUncompletableCartAfterMinutes" must be a whole number of minutes/],
+    [{ releaseUncompletableCartAfterMinutes: "30" }, /option "releaseUncompletableCartAfterMinutes" must be a number of minutes/],
     [{ clientsecret: "typo" }, /unknown option\(s\) "clientsecret"/],
   ])("stops boot naming the bad option: %j", (patch, message) => {
     const options = { ...valid, ...patch }
