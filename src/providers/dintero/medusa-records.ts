@@ -1,5 +1,6 @@
 import { container as appContainer } from "@medusajs/framework"
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import { listLinkRows } from "../../lib/link-rows"
 import { LINE_FIELDS } from "../../mapping/lines"
 import { inRecordOrder } from "../../mapping/references"
 import type { OrderForOutstanding } from "../../mapping/outstanding"
@@ -151,13 +152,15 @@ function query(): Query | null {
 export async function loadCartForPaymentCollection(paymentCollectionId: string): Promise<CartForSession | null> {
   const q = query()
   if (!q) return null
-  const { data: links } = await q.graph<{ cart_id?: string }>({
-    entity: "cart_payment_collection",
-    fields: ["cart_id"],
-    filters: { payment_collection_id: paymentCollectionId },
-  })
+  const links = await listLinkRows(
+    appContainer,
+    { module: Modules.CART, key: "cart_id" },
+    { module: Modules.PAYMENT, key: "payment_collection_id" },
+    { payment_collection_id: paymentCollectionId },
+    ["cart_id"]
+  )
   const cartId = links[0]?.cart_id
-  if (!cartId) return null
+  if (typeof cartId !== "string" || !cartId) return null
   // CART_FIELDS are the fields CartForSession names.
   const { data: carts } = await q.graph<CartForSession>({ entity: "cart", fields: CART_FIELDS, filters: { id: cartId } })
   return carts[0] ?? null
