@@ -21,6 +21,7 @@ import {
 } from "../mapping/completion-failure"
 import { dinteroClientFor, dinteroConfiguration } from "../lib/dintero-registry"
 import { verifiedTransactions } from "../lib/verified-transactions"
+import { listLinkRows } from "../lib/link-rows"
 import { DEFAULT_DINTERO_PROVIDER_ID, isDinteroProviderId } from "../providers/dintero/provider-id"
 
 /**
@@ -153,11 +154,13 @@ export async function settleDinteroPayment(
  * The normal callback: the shopper's return completed the cart first, so the cart's order already holds a Medusa
  * payment made from this very transaction, and the transaction (just re-read from Dintero) is still AUTHORIZED.
  * settleTransaction would read the cart with its sessions and payments, take the lock, find that payment and do
- * nothing; this answers the same from three indexed reads (the payment by its session, the cart's collection and
- * order links) without the lock, since it writes nothing. The Medusa payment's transaction_id was written by
- * authorizePayment after checking the transaction's session, reference, currency and amount (payment-status.ts), so
- * a match means the work is done. Anything else (another status: ON_HOLD, captured or voided in Dintero's
- * backoffice, declined; no payment yet; no order yet; an adopted session) takes the full road.
+ * nothing; this answers the same from two indexed reads without the lock, since it writes nothing: the payment of
+ * the Medusa session the Dintero session names, and the order its payment collection belongs to. The Medusa
+ * payment's transaction_id was written by authorizePayment after checking the transaction's session, reference (the
+ * cart that owns that collection), currency and amount (payment-status.ts), and Medusa links a collection to an
+ * order only when it completes the collection's cart, so a match means the work is done. Anything else (another
+ * status: ON_HOLD, captured or voided in Dintero's backoffice, declined; no payment yet; no order yet; an adopted
+ * session) takes the full road.
  * Returns the order's id, or undefined.
  */
 async function orderHoldingPayment(container: MedusaContainer, tx: Transaction): Promise<string | undefined> {
@@ -166,21 +169,22 @@ async function orderHoldingPayment(container: MedusaContainer, tx: Transaction):
   if (tx.status !== "AUTHORIZED" || !cartId || merchantReferenceKind(cartId) !== "cart" || typeof sessionId !== "string") {
     return undefined
   }
-  const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const payment = container.resolve(Modules.PAYMENT)
   try {
-    const [payments, { data: collections }, { data: orders }] = await Promise.all([
-      payment.listPayments(
-        { payment_session_id: sessionId },
-        { select: ["id", "data", "payment_collection_id"] }
-      ) as unknown as Promise<{ data?: Record<string, unknown> | null; payment_collection_id?: string }[]>,
-      query.graph({ entity: "cart_payment_collection", fields: ["payment_collection_id"], filters: { cart_id: cartId } }),
-      query.graph({ entity: "order_cart", fields: ["order_id"], filters: { cart_id: cartId } }),
-    ])
-    const orderId = orders[0]?.order_id as string | undefined
-    const collectionId = collections[0]?.payment_collection_id as string | undefined
-    const held = payments.some((p) => p.data?.transaction_id === tx.id && !!collectionId && p.payment_collection_id === collectionId)
-    return held && orderId ? orderId : undefined
+    const payments = (await container.resolve(Modules.PAYMENT).listPayments(
+      { payment_session_id: sessionId },
+      { select: ["id", "data", "payment_collection_id"] }
+    )) as unknown as { data?: Record<string, unknown> | null; payment_collection_id?: string }[]
+    const collectionId = payments.find((p) => p.data?.transaction_id === tx.id)?.payment_collection_id
+    if (!collectionId) return undefined
+    const links = await listLinkRows(
+      container,
+      { module: Modules.ORDER, key: "order_id" },
+      { module: Modules.PAYMENT, key: "payment_collection_id" },
+      { payment_collection_id: collectionId },
+      ["order_id"]
+    )
+    const orderId = links[0]?.order_id
+    return typeof orderId === "string" ? orderId : undefined
   } catch {
     // Only a shortcut: the full road reads the same records again and says what failed.
     return undefined
@@ -683,3 +687,4 @@ export async function dinteroProviderId(container: MedusaContainer): Promise<str
   providerIdCache = ids.includes(DEFAULT_DINTERO_PROVIDER_ID) ? DEFAULT_DINTERO_PROVIDER_ID : ids[0] ?? DEFAULT_DINTERO_PROVIDER_ID
   return providerIdCache
 }
+
