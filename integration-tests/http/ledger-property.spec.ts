@@ -543,9 +543,13 @@ medusaIntegrationTestRunner({
       let { mirror } = await expectAgreement(orderId, (m) => opsOf(m, "order_placed").length === 1, "placed")
 
       const item = (await orderItems(admin, orderId)).find((it) => it.variant_id === oddVariant)!
-      await withEventsLost(container, () => editOrder(admin, orderId, { update: [{ item_id: item.id, quantity: 2 }] }))
-      expect(await payOutstanding(orderId)).toBe(true)
-      // Positive control: the edit's event was lost, so the outbox holds no edit before the link's capture.
+      // Subscribers run after the edit's HTTP answer: the mirror stays off until the link exists, which the edit's
+      // other subscriber (the kept authorization's move, same event) makes, so the event was delivered while it was off.
+      await withEventsLost(container, async () => {
+        await editOrder(admin, orderId, { update: [{ item_id: item.id, quantity: 2 }] })
+        expect(await payOutstanding(orderId)).toBe(true)
+      })
+      // The event was delivered (the link above) and lost for the mirror: the outbox holds no edit before the capture.
       expect(opsOf(await admin.ok("get", `/admin/dintero/orders/${orderId}`), "order_edit")).toEqual([])
 
       const linkPayment = (await payments(orderId)).find((p: any) => p.data?.transaction_id !== transactionId)!
