@@ -3,6 +3,7 @@ import type { AdminApi, StoreApi } from "../../scripts/lib/store-api"
 import type { SeededMarket, SeededStore } from "../../scripts/lib/seed-store"
 import type { Emulator } from "../../emulator"
 import { toMinorUnits, type DecimalInput } from "../../src/mapping/money"
+import { DINTERO_ORDERS_MODULE } from "../../src/modules/dintero-orders"
 
 export const SETTLED = new Set(["done", "skipped", "failed", "needs_action"])
 
@@ -25,6 +26,20 @@ export async function waitForMirror(admin: AdminApi, orderId: string, ready: (m:
 /** Every operation settled and at least `count` of them. */
 export const settled = (count: number) => (m: any) =>
   m.operations.length >= count && m.operations.every((o: any) => SETTLED.has(o.status))
+
+/**
+ * "The event never reached the subscriber": the mirror's subscribers find the mirror switched off while `fn` runs
+ * (as after a crash between Medusa's commit and the in-memory event), and it is switched on again afterwards.
+ */
+export async function withEventsLost<T>(container: any, fn: () => Promise<T>): Promise<T> {
+  const svc = container.resolve(DINTERO_ORDERS_MODULE) as { moduleOptions_: { ordersMirror: boolean } }
+  svc.moduleOptions_.ordersMirror = false
+  try {
+    return await fn()
+  } finally {
+    svc.moduleOptions_.ordersMirror = true
+  }
+}
 
 /** Drops the product's shipping profile so a cart needs no shipping method (the seed's order has only the item). */
 export async function withoutShipping(container: any, seeded: SeededStore) {

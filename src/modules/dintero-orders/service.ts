@@ -110,18 +110,33 @@ class DinteroOrdersService extends MedusaService({ DinteroOrderMirror, DinteroOr
       status?: "pending" | "needs_action"
       input?: Record<string, unknown> | null
       last_error?: string | null
+      /** When Medusa's fact happened; the row's `created_at` (its place in the order's queue) is taken from it. */
+      happened_at?: Date | null
     }[],
     @MedusaContext() ctx: Context<EntityManager> = {}
   ): Promise<string[]> {
     if (!rows.length) return []
     const values: unknown[] = []
+    const tuples: string[] = []
     for (const r of rows) {
       values.push(generateEntityId(undefined, "diop"), orderId, r.identity, r.kind, r.sequence, r.status ?? "pending")
       values.push(r.input == null ? null : JSON.stringify(r.input), r.last_error ?? null)
+      if (!r.happened_at) {
+        tuples.push(`(?, ?, ?, ?, ?, ?, ?::jsonb, ?, now())`)
+        continue
+      }
+      // The runner takes an order's rows in `created_at` order: a row for a fact Medusa recorded earlier (an edit
+      // whose event was handled late) takes its place by that fact, never later than now and never before the
+      // order's order_placed row (which mirrors the order as it is when it runs, so an edit before it changes nothing).
+      values.push(r.happened_at, orderId)
+      tuples.push(
+        `(?, ?, ?, ?, ?, ?, ?::jsonb, ?, least(now(), greatest(?::timestamptz, (select max(p."created_at") + interval '1 millisecond'
+           from "dintero_order_operation" p where p."order_id" = ? and p."kind" = 'order_placed' and p."deleted_at" is null))))`
+      )
     }
     const created: { id: string }[] = await ctx.manager!.execute(
-      `insert into "dintero_order_operation" ("id", "order_id", "identity", "kind", "sequence", "status", "input", "last_error")
-       values ${rows.map(() => "(?, ?, ?, ?, ?, ?, ?::jsonb, ?)").join(", ")}
+      `insert into "dintero_order_operation" ("id", "order_id", "identity", "kind", "sequence", "status", "input", "last_error", "created_at")
+       values ${tuples.join(", ")}
        on conflict do nothing returning "id"`,
       values
     )

@@ -23,6 +23,8 @@ export interface AttemptResult {
   proceed: boolean
   /** Worth a warning in the log. */
   log: boolean
+  /** The pass lists the order's rows again before going on (rows were enqueued before this one). */
+  relist?: boolean
 }
 
 export interface AttemptContext {
@@ -60,6 +62,9 @@ export function classifyOutcome(outcome: Outcome, ctx: AttemptContext): AttemptR
         proceed: false,
         log: false,
       }
+    case "behind":
+      // Due at once: the rows it is behind sort before it, so no pass reaches it again before they are finished.
+      return { status: "pending", last_error: outcome.reason.slice(0, 2000), next_attempt_at: null, proceed: false, log: false, relist: true }
   }
 }
 

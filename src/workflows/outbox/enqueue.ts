@@ -14,6 +14,12 @@ export interface OperationToEnqueue {
   kind: OperationKind
   input?: Record<string, unknown>
   status?: "pending" | "needs_action"
+  /**
+   * When Medusa's fact happened, if the row is to be ordered by it rather than by when its event was handled (an
+   * order edit: see DinteroOrdersService.enqueueOperations and docs/orders-mirror.md, "Edits before the payments
+   * that pay for them").
+   */
+  happened_at?: Date
 }
 
 export interface EnqueueInput {
@@ -68,7 +74,7 @@ export async function writeOutboxRows(container: MedusaContainer, input: Enqueue
   const fresh = input.operations.filter((o, i, all) => all.findIndex((x) => x.identity === o.identity) === i)
   return container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE).enqueueOperations(
     orderId,
-    fresh.map((o, sequence) => ({ identity: o.identity, kind: o.kind, sequence, status: o.status ?? "pending", input: o.input ?? null }))
+    fresh.map((o, sequence) => ({ identity: o.identity, kind: o.kind, sequence, status: o.status ?? "pending", input: o.input ?? null, happened_at: o.happened_at ?? null }))
   )
 }
 

@@ -40,6 +40,15 @@ export async function runOrderOutbox(
 ): Promise<void> {
   const svc = container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE)
   const runner = new AttemptRunner(container, svc, orderId, owner, force, hints)
+  // An operation may enqueue rows that sort before it (outcome `behind`): the rows are listed again, a few times at
+  // most (each listing follows an enqueue; a bound keeps a bug from looping a pass forever).
+  for (let listing = 0; listing < 4; listing++) {
+    if ((await passOverRows(svc, runner, orderId, force)) !== "relist") return
+  }
+}
+
+/** One walk over the order's rows as listed now. */
+async function passOverRows(svc: DinteroOrdersService, runner: AttemptRunner, orderId: string, force: boolean): Promise<Step> {
   // What deciding which rows are due needs; an attempt works on the row its claim answers.
   const rows: Pick<OperationRow, "id" | "kind" | "status" | "next_attempt_at">[] = await svc.listDinteroOrderOperations(
     { order_id: orderId },
@@ -48,12 +57,17 @@ export async function runOrderOutbox(
   for (const row of rows) {
     // Notices tell the merchant something; they wait for nobody and block nothing.
     if (row.status === "done" || row.status === "skipped" || row.kind === "notice") continue
-    if ((row.status === "failed" || row.status === "needs_action") && !force) return
-    if (!force && row.status === "pending" && row.next_attempt_at && new Date(row.next_attempt_at).getTime() > Date.now()) return
+    if ((row.status === "failed" || row.status === "needs_action") && !force) return "stop"
+    if (!force && row.status === "pending" && row.next_attempt_at && new Date(row.next_attempt_at).getTime() > Date.now()) return "stop"
     // A `processing` row is claimed below only when its claim has lapsed; otherwise another pass has it.
-    if (!(await runner.attempt(row))) return
+    const step = await runner.attempt(row)
+    if (step !== "next") return step
   }
+  return "stop"
 }
+
+/** After an attempt: on to the next row, stop the pass, or list the rows again. */
+type Step = "next" | "stop" | "relist"
 
 class AttemptRunner {
   private readonly client
@@ -70,8 +84,8 @@ class AttemptRunner {
     this.client = svc.getDinteroClient()
   }
 
-  /** One attempt at one operation; true when it finished and the next may run (false too when it is not ours). */
-  async attempt(listed: { id: string }): Promise<boolean> {
+  /** One attempt at one operation; "next" when it finished and the next may run ("stop" too when it is not ours). */
+  async attempt(listed: { id: string }): Promise<Step> {
     // The claim answers the row as it is now: another pass may have moved it on (plan, progress) since this pass
     // listed it, so the attempt continues from the claimed row, not the listed one.
     const claimed = await this.svc.claimOperationRow(listed.id, {
@@ -80,7 +94,7 @@ class AttemptRunner {
       from: this.force ? ["pending", "failed", "needs_action"] : ["pending"],
       ignoreBackoff: this.force,
     })
-    if (claimed === null) return false
+    if (claimed === null) return "stop"
     const attempts = claimed.attempts
     const row: OperationRow = claimed
     // What the row holds, written back with every save of the plan or progress (typed once parsed).
@@ -99,17 +113,17 @@ class AttemptRunner {
     } catch (e) {
       result = classifyError(e, { ...ctx, now: new Date() })
     }
-    const { proceed, log, ...outcome } = result
+    const { proceed, log, relist, ...outcome } = result
     const kept = taken && (outcome.status === "done" || outcome.status === "skipped") ? ledger.after() : null
     const keep = kept && taken ? { orderId: this.orderId, version: taken.version, recorded: { ...kept } } : undefined
     if (!(await this.svc.finishOperation(row.id, this.owner, outcome, keep))) {
       logger(this.container)?.warn(`[dintero] orders mirror ${row.identity} (attempt ${attempts}): the claim lapsed before the attempt ended; its result is left to the pass that took it over`)
-      return false
+      return "stop"
     }
     if (log) {
       logger(this.container)?.warn(`[dintero] orders mirror ${row.identity} (attempt ${attempts}) ${result.status}: ${result.last_error}`)
     }
-    return proceed
+    return proceed ? "next" : relist ? "relist" : "stop"
   }
 
   private async outcomeOf(

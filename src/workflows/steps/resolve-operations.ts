@@ -7,13 +7,22 @@ import { keptAuthorizationsIn } from "../../modules/dintero-payments/kept-author
 import { dinteroSessionsOf, inRecordOrder, isDinteroPayment, loadOrderPayments, loadOrderPaymentsByLink, loadPayment, orderIdOfPayment, paymentsOf, transactionIdOf, type OrderRow, type PaymentRow } from "../lib/medusa-data"
 import type { EnqueueInput, OperationToEnqueue } from "./enqueue-operations"
 
-async function latestConfirmedEditId(container: { resolve<T>(key: string): T }, orderId: string): Promise<string | undefined> {
+/**
+ * The edit's confirmed order change: the one named, or else the order's latest confirmed edit. Its `confirmed_at`
+ * orders the edit's row among the order's operations (enqueue.ts, `happened_at`).
+ */
+async function confirmedEdit(
+  container: { resolve<T>(key: string): T },
+  orderId: string,
+  changeId: string | undefined
+): Promise<{ id: string; confirmed_at: Date | null } | undefined> {
   const orders = container.resolve<IOrderModuleService>(Modules.ORDER)
   const changes = await orders.listOrderChanges(
-    { order_id: orderId, status: "confirmed" },
-    { select: ["id", "change_type"], order: { confirmed_at: "DESC" } }
+    changeId ? { id: changeId } : { order_id: orderId, status: "confirmed" },
+    { select: ["id", "change_type", "confirmed_at"], order: { confirmed_at: "DESC" } }
   )
-  return changes.find((change) => change.change_type === "edit")?.id
+  const change = changeId ? changes[0] : changes.find((c) => c.change_type === "edit")
+  return change && { id: change.id, confirmed_at: change.confirmed_at ? new Date(change.confirmed_at) : null }
 }
 
 /** The mirror is on (credentials configured, not switched off). */
@@ -94,27 +103,40 @@ export const resolvePaymentRecordsStep = createStep(
   }
 )
 
-/** order-edit.confirmed: one operation per order version; the draft is computed against the mirror's snapshot. */
+/**
+ * order-edit.confirmed: one operation per order version; the draft is computed against the mirror's snapshot. Called
+ * by its step (the subscriber, the reconciliation) and by a further payment's authorization that finds the edit it
+ * pays for not enqueued yet (outbox/edits-first.ts).
+ */
+export async function resolveOrderEdit(
+  container: MedusaContainer,
+  input: { order_id: string; actions?: { action?: string; order_change_id?: string }[] }
+): Promise<EnqueueInput> {
+  if (!(await isMirrored(container, input.order_id))) return nothing()
+  const order = await loadOrderPayments(container, input.order_id)
+  // The edit's identity is its order change, whoever enqueues it (this subscriber or the reconciliation): the
+  // event's actions do not always carry the change id, so the order's latest confirmed edit names it then.
+  const change = await confirmedEdit(container, input.order_id, input.actions?.find((a) => a.order_change_id)?.order_change_id)
+  const changeId = change?.id
+  return {
+    order_id: input.order_id,
+    operations: [
+      {
+        identity: `order_edit:${changeId ?? `${input.order_id}:v${order?.version ?? "?"}`}`,
+        kind: "order_edit",
+        input: { order_change_id: changeId, version: order?.version },
+        // In the queue where Medusa confirmed it, whenever its event is handled: a payment made for the edited order
+        // is mirrored after the edit (docs/orders-mirror.md, "Edits before the payments that pay for them").
+        ...(change?.confirmed_at && { happened_at: change.confirmed_at }),
+      },
+    ],
+  }
+}
+
 export const resolveOrderEditStep = createStep(
   "resolve-dintero-order-edit",
-  async (input: { order_id: string; actions?: { action?: string; order_change_id?: string }[] }, { container }) => {
-    if (!(await isMirrored(container, input.order_id))) return new StepResponse(nothing())
-    const order = await loadOrderPayments(container, input.order_id)
-    // The edit's identity is its order change, whoever enqueues it (this subscriber or the reconciliation): the
-    // event's actions do not always carry the change id, so the order's latest confirmed edit names it then.
-    const changeId =
-      input.actions?.find((a) => a.order_change_id)?.order_change_id ?? (await latestConfirmedEditId(container, input.order_id))
-    return new StepResponse<EnqueueInput>({
-      order_id: input.order_id,
-      operations: [
-        {
-          identity: `order_edit:${changeId ?? `${input.order_id}:v${order?.version ?? "?"}`}`,
-          kind: "order_edit",
-          input: { order_change_id: changeId, version: order?.version },
-        },
-      ],
-    })
-  }
+  async (input: { order_id: string; actions?: { action?: string; order_change_id?: string }[] }, { container }) =>
+    new StepResponse<EnqueueInput>(await resolveOrderEdit(container, input))
 )
 
 /** order.canceled: refunds Medusa made while cancelling first, then the release of what is still authorized. */

@@ -3,7 +3,7 @@ import { nextAttemptDelayMs } from "../../../mapping/orders-mirror/backoff"
 import { classifyError, classifyOutcome, describeError, isPermanentDinteroError } from "../classify-failure"
 import { ordersRetryIntervalMs } from "../../../lib/scheduled-jobs"
 import { OrdersMappingError } from "../../../mapping/orders"
-import { done, needsAction, retryLater, skipped, waitFor } from "../outcome"
+import { behind, done, needsAction, retryLater, skipped, waitFor } from "../outcome"
 
 const now = new Date("2026-01-01T00:00:00.000Z")
 const ctx = { attempts: 1, maxAttempts: 8, now, random: () => 0.5 }
@@ -37,6 +37,16 @@ describe("classifyOutcome", () => {
     expect(r.next_attempt_at).toEqual(new Date(now.getTime() + nextAttemptDelayMs(1, () => 0.5)))
     expect(r.next_attempt_at).toEqual(new Date(now.getTime() + 10_000))
     expect(classifyOutcome(retryLater("waiting"), { ...ctx, attempts: 8 })).toMatchObject({ status: "failed", next_attempt_at: null, proceed: false })
+  })
+})
+
+describe("behind (an authorization behind an edit it enqueued)", () => {
+  it("stays pending and due at once, never failed for its attempt count, and asks the pass to list the rows again", () => {
+    for (const attempts of [1, 8, 500]) {
+      expect(classifyOutcome(behind("the edit first"), { ...ctx, attempts })).toEqual({
+        status: "pending", last_error: "the edit first", next_attempt_at: null, proceed: false, log: false, relist: true,
+      })
+    }
   })
 })
 

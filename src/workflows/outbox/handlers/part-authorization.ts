@@ -9,9 +9,10 @@ import { at, perLine, recordedForReuse, type OrdersRecords } from "../../../mapp
 import { liveLines, type MirrorState } from "../../../mapping/orders-mirror/state"
 import { isDinteroPayment, loadPayment } from "../../lib/medusa-data"
 import type { OperationContext } from "../context"
+import { editsToMirrorFirst } from "../edits-first"
 import type { OperationPlan } from "../operation"
 import type { OrdersRecorder } from "../orders-recorder"
-import { WAITING_FOR_DINTERO_ORDER, done, needsAction, skipped, type Outcome } from "../outcome"
+import { WAITING_FOR_DINTERO_ORDER, behind, done, needsAction, skipped, type Outcome } from "../outcome"
 import { transactionOf } from "./transaction-of"
 
 export type PartAuthorizationPlan =
@@ -66,6 +67,11 @@ export async function mirrorPartAuthorization(ctx: OperationContext<"authorizati
     if (!payment || !isDinteroPayment(payment)) return skipped("not a Dintero payment")
     const transactionId = transactionOf(payment, ctx.mirror.state)
     if (!transactionId) return needsAction(`payment ${payment.id} has no Dintero transaction`)
+    // Planned on lines older than the order this payment pays for, it would find the wrong lines: the order's edits
+    // confirmed before it are mirrored first (outbox/edits-first.ts). Checked only before planning: a stored plan
+    // was made on the right lines.
+    const edits = await editsToMirrorFirst(ctx.container, ctx.orderId, ctx.op.id)
+    if (edits.length) return behind(`waiting for the order's edit to be mirrored first (${edits.join(", ")})`)
     const amount = toMinorUnits(payment.amount, payment.currency_code)
     const records = await ctx.recorder.readRecords(dinteroOrderId)
     const state = ctx.mirror.state
@@ -80,7 +86,15 @@ export async function mirrorPartAuthorization(ctx: OperationContext<"authorizati
   }
   await ctx.recorder.recordAuthorization(dinteroOrderId, "authorization", plan.body)
   await recordPendingVoids(ctx, ctx.recorder, dinteroOrderId)
-  return done(plan.unplaced > 0 ? `${plan.unplaced} of the payment exceeds the lines' open amount and is not recorded` : undefined)
+  if (plan.unplaced > 0) {
+    // With the order's edits mirrored, a part that fits no line is money Checkout holds and the Orders order does not
+    // show: the merchant is told (a notice, which blocks nothing), and what fitted stays recorded. Not needs_action on
+    // this row: a retry would plan and send the same again, and the payment's captures behind it would wait for nothing.
+    const message = `${plan.unplaced} (minor units) of payment ${paymentId} (Dintero ${plan.body.payment_details.payment_id}) exceeds the Orders lines' open amount and is not recorded on Dintero order ${dinteroOrderId}; Checkout holds it`
+    await ctx.notice(`unplaced-${paymentId}`, message)
+    return done(message)
+  }
+  return done()
 }
 
 /** Cancellations of authorizations Medusa voided at an edit, deferred until another payment holds money. */
