@@ -1,24 +1,9 @@
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { DINTERO_ORDERS_MODULE } from "../../src/modules/dintero-orders"
 import { DEFAULT_SETTINGS, reconcileStore, reconcileStoreWhenDue } from "../../src/workflows/reconcile/reconcile"
 import { dinteroTestSuite } from "../utils/dintero-test-suite"
-import { dinteroOrder, editOrder, orderItems, placeOrder, settled, waitForMirror } from "./orders-mirror-helpers"
+import { dinteroOrder, editOrder, orderItems, placeOrder, settled, waitForMirror, withEventsLost } from "./orders-mirror-helpers"
 
 jest.setTimeout(240_000)
-
-/**
- * "The event never reached the subscriber": the mirror's subscribers find the mirror switched off while `fn` runs
- * (as after a crash between Medusa's commit and the in-memory event), and it is switched on again afterwards.
- */
-async function withEventsLost<T>(container: any, fn: () => Promise<T>): Promise<T> {
-  const svc = container.resolve(DINTERO_ORDERS_MODULE) as { moduleOptions_: { ordersMirror: boolean } }
-  svc.moduleOptions_.ordersMirror = false
-  try {
-    return await fn()
-  } finally {
-    svc.moduleOptions_.ordersMirror = true
-  }
-}
 
 // The scheduled run stays out of the way: these tests start runs themselves.
 const env = dinteroTestSuite({
