@@ -6,38 +6,13 @@
  * the reconciliation (at boot, every 3 s there) the order is paid by the kept authorization, nobody retrying anything,
  * and after the capture Medusa, the Checkout transaction and the Orders API agree to the øre.
  */
-import { spawn } from "node:child_process"
-import path from "node:path"
+import { runCrashScenario } from "../crash/run-scenario"
 
 jest.setTimeout(900_000)
 
-const ROOT = path.resolve(__dirname, "..", "..")
-
-function runScenario(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(path.join(ROOT, "node_modules", ".bin", "ts-node"), ["--transpile-only", "integration-tests/crash/crash-move-scenario.ts"], {
-      cwd: ROOT,
-      env: process.env,
-      stdio: ["ignore", "pipe", "pipe"],
-    })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.on("data", (c) => (stdout += c))
-    child.stderr.on("data", (c) => {
-      stderr += c
-      process.stderr.write(c)
-    })
-    child.on("close", (code) => resolve({ code, stdout, stderr }))
-  })
-}
-
 describe("crash: SIGKILL inside an order edit's move of a kept authorization", () => {
   it("after the restart, the reconciliation reuses the kept authorization for the edited order; the three ledgers agree", async () => {
-    const run = await runScenario()
-    const line = run.stdout.split("\n").find((l) => l.startsWith("CRASH_MOVE_RESULT "))
-    if (!line) throw new Error(`the crash scenario gave no result (exit ${run.code}):\n${run.stderr.slice(-4000)}`)
-    process.stderr.write(`${line}\n`)
-    const result = JSON.parse(line.slice("CRASH_MOVE_RESULT ".length))
+    const result = await runCrashScenario<any>("crash-move-scenario.ts", "CRASH_MOVE_RESULT")
     // Positive control: the kill came inside the hole. Medusa had cancelled the payment and the provider kept its
     // authorization; the collection Medusa opened for the new total had no payment; no reuse or release was recorded.
     expect(result.at_kill.transaction_status).toBe("AUTHORIZED")
