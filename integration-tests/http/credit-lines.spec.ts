@@ -43,6 +43,15 @@ const env = dinteroTestSuite({
     const ordersOf = (orderId: string) => (env.emulator.state.orders as any[]).filter((o) => o.metadata?.medusa_order_id === orderId)
 
     /** After a step: the outbox settled through the retry job, nothing needs action, the three ledgers and what stays authorized agree. */
+    /** Pays the cart's Dintero session on the emulator and completes the cart: one order, its callbacks delivered. */
+    async function payAndComplete(cartId: string, dinteroSessionId: string) {
+      const paid = await env.emulator.pay(dinteroSessionId, "AUTHORIZED")
+      const completed = await store.completeCart(cartId)
+      expect(completed.body.type).toBe("order")
+      await env.emulator.waitForCallbacks()
+      return { transactionId: paid.transaction!.id as string, orderId: completed.body.order.id as string }
+    }
+
     async function expectAgreement(orderId: string, ready: (m: any) => boolean, label: string) {
       const mirror = await settleByJob(container, admin, orderId, ready)
       expect({ label, unfinished: unfinished(mirror).map((o: any) => [o.kind, o.status, o.last_error]) }).toEqual({ label, unfinished: [] })
@@ -89,12 +98,7 @@ const env = dinteroTestSuite({
         ])
         expect(dinteroSession.order.vat_amount).toBe(16900) // the lines' VAT, untouched by the credit
 
-        const paid = await env.emulator.pay(session.data.dintero_session_id, "AUTHORIZED")
-        const transactionId = paid.transaction!.id as string
-        const completed = await store.completeCart(cart.id)
-        expect(completed.body.type).toBe("order")
-        await env.emulator.waitForCallbacks()
-        const orderId = completed.body.order.id as string
+        const { transactionId, orderId } = await payAndComplete(cart.id, session.data.dintero_session_id)
         const order = await admin.getOrder(orderId)
         expect(NOK(order.total)).toBe(34445)
         const payment = order.payment_collections[0].payments[0]
@@ -178,12 +182,7 @@ const env = dinteroTestSuite({
       const { session } = await store.initiatePaymentSession(cart.id)
       const dinteroSession = (env.emulator.state.sessions as any[]).find((s) => s.id === session.data.dintero_session_id)
       expect(dinteroSession.order.amount).toBe(4700)
-      const paid = await env.emulator.pay(session.data.dintero_session_id, "AUTHORIZED")
-      const transactionId = paid.transaction!.id as string
-      const completed = await store.completeCart(cart.id)
-      expect(completed.body.type).toBe("order")
-      await env.emulator.waitForCallbacks()
-      const orderId = completed.body.order.id as string
+      const { transactionId, orderId } = await payAndComplete(cart.id, session.data.dintero_session_id)
       const payment = (await admin.getOrder(orderId)).payment_collections[0].payments[0]
 
       // The Orders order is worth what the shopper paid: shipping (last) and then the chairs give up all they hold
@@ -245,12 +244,7 @@ const env = dinteroTestSuite({
       const cart = await applyGiftCard(prepared.id, c.card, `gcard_edit_${c.card}_${c.capture}`)
       expect(NOK(cart.total)).toBe(c.paid)
       const { session } = await store.initiatePaymentSession(cart.id)
-      const paid = await env.emulator.pay(session.data.dintero_session_id, "AUTHORIZED")
-      const transactionId = paid.transaction!.id as string
-      const completed = await store.completeCart(cart.id)
-      expect(completed.body.type).toBe("order")
-      await env.emulator.waitForCallbacks()
-      const orderId = completed.body.order.id as string
+      const { transactionId, orderId } = await payAndComplete(cart.id, session.data.dintero_session_id)
       const payment = (await admin.getOrder(orderId)).payment_collections[0].payments[0]
       const { mirror } = await expectAgreement(orderId, (m) => opsOf(m, "order_placed").length === 1, `${c.label}: placed`)
       const dinteroOrderId = mirror.dintero_order_mirror.dintero_order_id
