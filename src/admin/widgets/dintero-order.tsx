@@ -59,6 +59,24 @@ function Message({ tone, children, testId }: { tone: "error" | "muted"; children
   )
 }
 
+/** The transaction in Dintero's Backoffice; the environment is named so a test-mode order is never mistaken for real money. */
+function BackofficeLink({ url, environment, testId }: { url?: string | null; environment?: string | null; testId: string }) {
+  if (!url) return null
+  return (
+    <div className="pt-2">
+      <a
+        href={url}
+        target="_blank"
+        rel="noreferrer"
+        className="txt-compact-small-plus text-ui-fg-interactive hover:text-ui-fg-interactive-hover"
+        data-testid={testId}
+      >
+        Open in Dintero Backoffice ({environment === "production" ? "production" : "test"}) ↗
+      </a>
+    </div>
+  )
+}
+
 function Payment({ payment }: { payment: DinteroPaymentView }) {
   const tx = payment.transaction
   const currency = tx?.currency ?? payment.medusa.currency_code ?? ""
@@ -105,19 +123,7 @@ function Payment({ payment }: { payment: DinteroPaymentView }) {
           </Message>
         </div>
       ) : null}
-      {payment.backoffice_url && (
-        <div className="pt-2">
-          <a
-            href={payment.backoffice_url}
-            target="_blank"
-            rel="noreferrer"
-            className="txt-compact-small-plus text-ui-fg-interactive hover:text-ui-fg-interactive-hover"
-            data-testid="dintero-backoffice-link"
-          >
-            Open in Dintero Backoffice ({payment.environment === "production" ? "production" : "test"}) ↗
-          </a>
-        </div>
-      )}
+      <BackofficeLink url={payment.backoffice_url} environment={payment.environment} testId="dintero-backoffice-link" />
     </div>
   )
 }
@@ -152,18 +158,7 @@ function HeldPayment({ held }: { held: HeldPaymentView }) {
           </Message>
         )}
       </div>
-      {held.backoffice_url && (
-        <div className="pt-2">
-          <a
-            href={held.backoffice_url}
-            target="_blank"
-            rel="noreferrer"
-            className="txt-compact-small-plus text-ui-fg-interactive hover:text-ui-fg-interactive-hover"
-          >
-            Open in Dintero Backoffice ({held.environment === "production" ? "production" : "test"}) ↗
-          </a>
-        </div>
-      )}
+      <BackofficeLink url={held.backoffice_url} environment={held.environment} testId="dintero-held-backoffice-link" />
     </div>
   )
 }
