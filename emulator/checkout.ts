@@ -160,17 +160,44 @@ export function checkoutRouter(ctx: EmulatorContext): Router {
 
   // ---- transactions ----
 
+  // GET /transactions (SPEC-TS:8163, `transactions_get`): filters session_id[], merchant_reference, status[],
+  // created_at.gte/lte (ISO 8601); `limit` 1..100, default 10; `starting_after` = the last id of the previous page.
+  // The spec does not say the list's order: the emulator lists oldest first, and clients must not depend on it.
   router.get("/transactions", (req, res) => {
     const sessionIds = queryValues(req, "session_id")
     const refs = queryValues(req, "merchant_reference")
     const statuses = queryValues(req, "status")
-    const list = [...ctx.transactions.values()].filter(
-      (tx) =>
+    const bound = (key: string): number | undefined | null => {
+      const raw = req.query[key]
+      if (raw === undefined) return undefined
+      const at = Date.parse(String(raw))
+      return Number.isNaN(at) ? null : at
+    }
+    const gte = bound("created_at.gte")
+    const lte = bound("created_at.lte")
+    if (gte === null) return sendFieldErrors(res, [{ path: "created_at.gte", message: "is not an ISO 8601 date-time" }])
+    if (lte === null) return sendFieldErrors(res, [{ path: "created_at.lte", message: "is not an ISO 8601 date-time" }])
+    const limit = req.query.limit === undefined ? 10 : Number(req.query.limit)
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+      return sendFieldErrors(res, [{ path: "limit", message: "must be an integer from 1 to 100" }])
+    }
+    // A page starts after the given transaction's place in the whole list, so that one whose status changed between
+    // two pages does not move the next page's start.
+    const all = [...ctx.transactions.values()]
+    const after = req.query.starting_after === undefined ? undefined : String(req.query.starting_after)
+    const from = after === undefined ? 0 : all.findIndex((tx) => tx.id === after) + 1
+    if (after !== undefined && from === 0) return sendFieldErrors(res, [{ path: "starting_after", message: "is not a transaction of this account" }])
+    const matching = all.slice(from).filter((tx) => {
+      const created = Date.parse(tx.created_at)
+      return (
         (!sessionIds.length || sessionIds.includes(tx.session_id)) &&
         (!refs.length || refs.includes(tx.merchant_reference)) &&
-        (!statuses.length || statuses.includes(tx.status))
-    )
-    res.json(list.map((tx) => viewTransaction(tx, req)))
+        (!statuses.length || statuses.includes(tx.status)) &&
+        (gte === undefined || created >= gte) &&
+        (lte === undefined || created <= lte)
+      )
+    })
+    res.json(matching.slice(0, limit).map((tx) => viewTransaction(tx, req)))
   })
 
   router.get("/transactions/:id", (req, res) => {

@@ -876,7 +876,12 @@ async function devTopology() {
       targets: {
         ...targets(perOperation, tokens, throughput),
         ...(history?.targets ?? {}),
-        ...(reconciliation ? { reconciliation_cost_independent_of_history: reconciliation.target } : {}),
+        ...(reconciliation
+          ? {
+              reconciliation_cost_independent_of_history: reconciliation.target,
+              reconciliation_dintero_requests_independent_of_open_sessions: reconciliation.dintero_target,
+            }
+          : {}),
       } as Record<string, any>,
       checkout_throughput: throughput,
       checkout_phases: phases,
@@ -962,6 +967,11 @@ async function main(): Promise<void> {
       `(rows read ${reconciliation.small_history.rows_read} -> ${reconciliation.large_history.rows_read}, PostgreSQL tuples ` +
       `${reconciliation.small_history.db_tuples_read} -> ${reconciliation.large_history.db_tuples_read}, ` +
       `${reconciliation.small_history.wall_ms} -> ${reconciliation.large_history.wall_ms} ms, with ${reconciliation.large_history.history_orders} more orders)`)
+  }
+  if (reconciliation && t.reconciliation_dintero_requests_independent_of_open_sessions) {
+    progress(`target reconciliation Dintero requests independent of open sessions: ` +
+      `${mark(t.reconciliation_dintero_requests_independent_of_open_sessions.met)} (${reconciliation.small_history.dintero_calls} -> ` +
+      `${reconciliation.open_sessions.dintero_calls} with ${reconciliation.open_sessions.open_sessions} abandoned carts)`)
   }
   for (const [key, label] of [
     ["dintero_throughput_at_least_95_percent_of_system", "dev topology"],

@@ -129,6 +129,20 @@ describe("Dintero client contract: checkout sessions and transactions", () => {
       expect(none).toEqual([])
     })
 
+    it("lists every transaction created since a moment, page by page", async () => {
+      // The emulator runs in this process, on this clock: the earlier tests' transactions are all older than `since`.
+      await new Promise((resolve) => setTimeout(resolve, 2))
+      const since = new Date()
+      const made: string[] = []
+      for (let i = 0; i < 5; i++) made.push((await paidTransaction(client, emulator)).transactionId)
+      const { transactions, requests } = await client.checkout.listTransactionsCreatedSince(since, 2)
+      expect(transactions.map((t) => t.id).sort()).toEqual([...made].sort())
+      // Pages of 2: 2 + 2 + 1, the short page ends it.
+      expect(requests).toBe(3)
+      const none = await client.checkout.listTransactionsCreatedSince(new Date(Date.now() + 60_000))
+      expect(none).toEqual({ transactions: [], requests: 1 })
+    })
+
     it("captures partially, refuses an over-capture, captures the rest and refunds", async () => {
       const { transactionId } = await paidTransaction(client, emulator)
       const first = await client.checkout.captureTransaction(transactionId, {

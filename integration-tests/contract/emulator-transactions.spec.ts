@@ -172,6 +172,25 @@ describe("queries", () => {
     expect(await list(`?status=CAPTURED&status=AUTHORIZED`)).toEqual([t1.id, t2.id])
   })
 
+  it("GET /transactions pages by limit and starting_after, filters by created_at, and refuses bad values (SPEC-TS:8163)", async () => {
+    const before = new Date(Date.now() - 1000).toISOString()
+    const ids: string[] = []
+    for (let i = 0; i < 12; i++) ids.push((await a.paidTransaction(sessionBody())).id)
+    const get = (q: string) => a.http.get(`${em.checkoutBaseUrl}/transactions${q}`, { headers: a.headers, validateStatus: () => true })
+    const idsOf = async (q: string) => (await get(q)).data.map((t: { id: string }) => t.id)
+    // Dintero's default page is 10 transactions.
+    expect(await idsOf("")).toEqual(ids.slice(0, 10))
+    expect(await idsOf(`?limit=5&starting_after=${ids[4]}`)).toEqual(ids.slice(5, 10))
+    expect(await idsOf(`?limit=100&starting_after=${ids[10]}`)).toEqual(ids.slice(11))
+    expect(await idsOf(`?limit=100&created_at.gte=${encodeURIComponent(before)}`)).toEqual(ids)
+    const later = new Date(Date.now() + 60_000).toISOString()
+    expect(await idsOf(`?created_at.gte=${encodeURIComponent(later)}`)).toEqual([])
+    expect(await idsOf(`?limit=100&created_at.lte=${encodeURIComponent(later)}`)).toEqual(ids)
+    for (const bad of ["?limit=0", "?limit=101", "?limit=x", "?created_at.gte=yesterday", "?starting_after=T1.nope"]) {
+      expect({ bad, status: (await get(bad)).status }).toEqual({ bad, status: 400 })
+    }
+  })
+
   it("auto_capture pays straight to CAPTURED with a CAPTURE event of all lines", async () => {
     const tx = await a.paidTransaction(sessionBody({ configuration: { auto_capture: true } }))
     expect(tx.status).toBe("CAPTURED")

@@ -33,7 +33,11 @@ export interface ReconcileBench {
   description: string
   small_history: ReconcileRunCost
   large_history: ReconcileRunCost
+  /** The third run: after as many abandoned carts (a Dintero session still open, never paid) from the last hours. */
+  open_sessions: ReconcileRunCost & { open_sessions: number }
   target: { target: string; met: boolean }
+  /** Dintero requests per run do not follow the carts whose session is still open (abandoned carts). */
+  dintero_target: { target: string; met: boolean }
 }
 
 /** Time-ordered part of a Medusa id (ULID: 48-bit milliseconds in 10 Crockford base-32 characters). */
@@ -112,6 +116,30 @@ async function insertHistory(dev: DevStore, n: number): Promise<void> {
   })
 }
 
+/**
+ * Inserts `n` abandoned carts' payment sessions, created an hour ago: a Dintero session each (as far as Medusa knows),
+ * still `pending`, never paid. The store-wide run looks at every cart with a session that may still be paid.
+ */
+async function insertOpenSessions(dev: DevStore, n: number): Promise<void> {
+  const recent = ulidTime(Date.now() - 3_600_000)
+  const id = `'payses_${recent}' || lpad(g::text, 16, '0')`
+  await withDb(dev.databaseUrl, async (c) => {
+    const [session] = (
+      await c.query(`select id from payment_session where provider_id like '%dintero%' and deleted_at is null and data ? 'merchant_reference' limit 1`)
+    ).rows
+    if (!session) throw new Error("no Dintero payment session to model the open sessions on")
+    await copyRows(c, "payment_session", session.id, n, {
+      id,
+      status: `'pending'`,
+      authorized_at: "null",
+      data: `jsonb_set(src.data, '{merchant_reference}', to_jsonb('cart_abandoned' || lpad(g::text, 16, '0')))`,
+      created_at: `now() - interval '1 hour'`,
+      updated_at: `now() - interval '1 hour'`,
+    })
+    await c.query("analyze")
+  })
+}
+
 /** PostgreSQL's count of tuples read so far, all user tables (backends publish their counts within ~10 s). */
 async function tuplesRead(dev: DevStore): Promise<number> {
   return await withDb(dev.databaseUrl, async (c) => {
@@ -174,6 +202,11 @@ export async function reconcileBench(dev: DevStore, progress: (line: string) => 
   await insertHistory(dev, history)
   const large = await measuredRun(dev, fresh, history, "large")
   progress(`reconciliation, ${history} more orders of history: ${JSON.stringify(large)}`)
+  const abandoned = envInt("BENCH_RECONCILE_OPEN_SESSIONS", 500)
+  progress(`reconciliation: inserting ${abandoned} abandoned carts' open Dintero sessions (created an hour ago)`)
+  await insertOpenSessions(dev, abandoned)
+  const open = { ...(await measuredRun(dev, fresh, history, "open")), open_sessions: abandoned }
+  progress(`reconciliation, ${abandoned} open sessions: ${JSON.stringify(open)}`)
   // Independent of history: same rows read (± the other work's noise), and PostgreSQL reads far fewer tuples than
   // the history holds (a scan of the inserted orders alone would read `history` tuples).
   const met =
@@ -183,9 +216,16 @@ export async function reconcileBench(dev: DevStore, progress: (line: string) => 
       `Two store-wide runs (POST /admin/dintero/reconciliation), each after ${fresh} new Dintero orders; before the second, ` +
       `${history} already-reconciled orders with a capture, a payment session, a mirror and an outbox row each are inserted ` +
       "directly, created 30 days ago. rows_read: rows the run read through Medusa's modules and the outbox (its record); " +
-      "db_tuples_read: PostgreSQL's sequential + index tuple reads during the run, all tables (background jobs may add some).",
+      "db_tuples_read: PostgreSQL's sequential + index tuple reads during the run, all tables (background jobs may add some). " +
+      "A third run follows the insertion of abandoned carts' open Dintero sessions from the last hours: its dintero_calls " +
+      "must not grow with them.",
     small_history: small,
     large_history: large,
+    open_sessions: open,
+    dintero_target: {
+      target: `Dintero requests per run independent of the carts with an open session: the same with ${abandoned} abandoned carts (one page of transactions per 100 created in the last day)`,
+      met: open.dintero_calls <= small.dintero_calls,
+    },
     target: {
       target: `cost independent of history: rows read within 10 % and PostgreSQL tuples read growing by < ${history / 10} with ${history} more orders`,
       met,

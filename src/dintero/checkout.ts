@@ -22,6 +22,9 @@ import type {
   TransactionListQuery,
 } from "./types"
 
+/** The largest page `GET /transactions` gives (SPEC-TS:8163, `limit` 1..100). */
+const PAGE_SIZE = 100
+
 /**
  * What `updateSession` accepts: the update schema's order fields, plus `merchant_reference`, which the update schema
  * does not have (SPEC-TS:2983; it is fixed at creation) - callers may pass the order they built for creation.
@@ -182,13 +185,36 @@ export class CheckoutApi {
           session_id: query.session_id,
           merchant_reference: query.merchant_reference,
           status: query.status,
+          "created_at.gte": query["created_at.gte"],
+          "created_at.lte": query["created_at.lte"],
           limit: query.limit,
+          starting_after: query.starting_after,
         },
         retry: "idempotent",
       },
       TransactionListSchema,
       "the transaction list"
     )
+  }
+
+  /**
+   * Every transaction created at or after `since`, page by page (100 a page, `starting_after` the last id read), with
+   * the number of requests it took (`pageSize` is for tests: the paging is the same at 100). It stops at a short page, or at a page that brings no new id (a server that
+   * ignored `starting_after` would otherwise be read for ever).
+   */
+  async listTransactionsCreatedSince(since: Date, pageSize: number = PAGE_SIZE): Promise<{ transactions: Transaction[]; requests: number }> {
+    const seen = new Map<string, Transaction>()
+    let requests = 0
+    let after: string | undefined
+    for (;;) {
+      const page = await this.listTransactions({ "created_at.gte": since.toISOString(), limit: pageSize, starting_after: after })
+      requests++
+      const fresh = page.filter((tx) => !seen.has(tx.id))
+      for (const tx of fresh) seen.set(tx.id, tx)
+      if (page.length < pageSize || !fresh.length) break
+      after = page[page.length - 1]?.id
+    }
+    return { transactions: [...seen.values()], requests }
   }
 
   /**

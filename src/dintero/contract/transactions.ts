@@ -159,10 +159,16 @@ export const AuthorizationUpdate = z.looseObject({
 })
 export type AuthorizationUpdate = z.infer<typeof AuthorizationUpdate>
 
-/** Query of `GET /transactions` (SPEC-TS:8163): session_id[], merchant_reference, status[], limit 1..100. */
+/**
+ * Query of `GET /transactions` (SPEC-TS:8163): session_id[], merchant_reference, status[], created_at.gte/lte
+ * (ISO 8601), limit 1..100 (default 10), starting_after (the last id of the previous page).
+ */
 export interface TransactionListQuery {
   session_id?: string
   merchant_reference?: string
   status?: TransactionStatus | TransactionStatus[]
+  "created_at.gte"?: string
+  "created_at.lte"?: string
   limit?: number
+  starting_after?: string
 }

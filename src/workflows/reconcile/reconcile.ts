@@ -8,6 +8,7 @@
  */
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import type { Transaction } from "../../dintero"
 import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
 import type DinteroOrdersService from "../../modules/dintero-orders/service"
 import { processOrderOutbox } from "../outbox/schedule"
@@ -235,6 +236,24 @@ async function carryOutReleases(container: MedusaContainer, scope: Scope, repair
   return results.length
 }
 
+/**
+ * How far Dintero's clock may be behind ours: a transaction's `created_at` is Dintero's, the window's bounds are this
+ * process's.
+ */
+const CLOCK_SKEW_MS = 5 * 60_000
+
+function groupByReference(transactions: Transaction[]): Map<string, Transaction[]> {
+  const out = new Map<string, Transaction[]>()
+  for (const tx of transactions) {
+    const ref = tx.merchant_reference
+    if (!ref) continue
+    const list = out.get(ref) ?? []
+    list.push(tx)
+    out.set(ref, list)
+  }
+  return out
+}
+
 /** Dintero transactions Medusa did not hear about: settle owned sessions, void or report the unowned ones. */
 async function repairPayments(
   container: MedusaContainer,
@@ -249,10 +268,27 @@ async function repairPayments(
   if (!carts.length) return 0
   const client = svc.getDinteroClient()
   let calls = 0
+  // A store-wide run reads Dintero's transactions created since the oldest session it checks, in pages of 100: its
+  // requests follow the transactions of the last day, not the number of carts with a session still open (abandoned
+  // ones included). A run for one order reads that order's carts one by one.
+  let byReference: Map<string, Transaction[]> | undefined
+  if ("window" in scope) {
+    const since = new Date(scope.window.from.getTime() - scope.lookbacks.sessionMs - CLOCK_SKEW_MS)
+    const listed = await client.checkout.listTransactionsCreatedSince(since)
+    calls += listed.requests
+    reader.rows += listed.transactions.length
+    byReference = groupByReference(listed.transactions)
+  }
   for (const cart of carts) {
-    calls++
-    const transactions = await client.checkout.listTransactions({ merchant_reference: cart.cart_id })
-    reader.rows += transactions.length
+    let transactions: Transaction[]
+    if (byReference) {
+      transactions = byReference.get(cart.cart_id) ?? []
+      if (!transactions.length) continue
+    } else {
+      calls++
+      transactions = await client.checkout.listTransactions({ merchant_reference: cart.cart_id, limit: 100 })
+      reader.rows += transactions.length
+    }
     let orderId = await reader.orderOfReference(cart.cart_id)
     for (const action of transactionActions(cart.sessions, transactions, { has_order: !!orderId })) {
       if (action.kind !== "orphan") {
