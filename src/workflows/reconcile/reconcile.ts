@@ -276,7 +276,6 @@ async function repairPayments(
     const since = new Date(scope.window.from.getTime() - scope.lookbacks.sessionMs - CLOCK_SKEW_MS)
     const listed = await client.checkout.listTransactionsCreatedSince(since)
     calls += listed.requests
-    reader.rows += listed.transactions.length
     byReference = groupByReference(listed.transactions)
   }
   for (const cart of carts) {
@@ -287,8 +286,9 @@ async function repairPayments(
     } else {
       calls++
       transactions = await client.checkout.listTransactions({ merchant_reference: cart.cart_id, limit: 100 })
-      reader.rows += transactions.length
     }
+    // Rows read counts the transactions of the carts looked at (the others of the day's list are skipped unread).
+    reader.rows += transactions.length
     let orderId = await reader.orderOfReference(cart.cart_id)
     for (const action of transactionActions(cart.sessions, transactions, { has_order: !!orderId })) {
       if (action.kind !== "orphan") {
