@@ -386,6 +386,7 @@ async function idleRate(dev: DevStore, meters: Meters, ms: number): Promise<Reco
   // Five slices, each process's busiest left out: a scheduled job (the retry every minute, the reconciliation) that
   // happens to run in one slice does not count as idle spending.
   const slices: { seconds: number; ms: Record<string, number> }[] = []
+  const mono0 = monotonicUs()
   for (let i = 0; i < 5; i++) {
     const t0 = nowMs()
     const cpu0 = sampleCpu(meters)
@@ -393,6 +394,8 @@ async function idleRate(dev: DevStore, meters: Meters, ms: number): Promise<Reco
     const cpu = cpuDelta(cpu0, sampleCpu(meters))
     slices.push({ seconds: (nowMs() - t0) / 1000, ms: cpu.by_process })
   }
+  const dir = process.env.BENCH_CPU_PROF_DIR
+  if (dir) appendFileSync(path.join(dir, "idle.jsonl"), JSON.stringify({ start_us: mono0, end_us: monotonicUs() }) + "\n")
   return Object.fromEntries(
     Object.keys(slices[0].ms).map((name) => {
       const busiest = slices.reduce((b, s) => (s.ms[name] / s.seconds > b.ms[name] / b.seconds ? s : b))
