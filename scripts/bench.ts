@@ -14,7 +14,9 @@
  *
  * Env: BENCH_CHECKOUTS (per provider, default 20), BENCH_CONCURRENCY (default 4), BENCH_WARMUP (per provider,
  * default 4), BENCH_BLOCKS (blocks per provider, default 4), BENCH_TOKEN_OPS (default 200), BENCH_ADMIN_OPS
- * (captures, refunds and voids per provider, default 10), BENCH_HISTORY_OPS (operations on one payment, default 51). The defaults keep a run near 5 minutes on a busy 2-core
+ * (captures, refunds and voids per provider, default 10), BENCH_HISTORY_OPS (operations on one payment, default 51),
+ * BENCH_IDLE_MS (the quiet window before the checkout blocks that reads each process's idle CPU rate, default 10000;
+ * 0 skips it). The defaults keep a run near 5 minutes on a busy 2-core
  * machine (Medusa's cart workflows cost ~1 s of CPU per checkout there).
  */
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs"
@@ -43,6 +45,7 @@ const params = {
   warmup_per_provider: envInt("BENCH_WARMUP", 4, 0),
   phase_checkouts_per_provider: envInt("BENCH_PHASE_CHECKOUTS", 12),
   blocks_per_provider: envInt("BENCH_BLOCKS", 4),
+  idle_ms: envInt("BENCH_IDLE_MS", 10_000, 0),
   token_operations: envInt("BENCH_TOKEN_OPS", 200),
   admin_operations_per_provider: envInt("BENCH_ADMIN_OPS", 10),
   cart_preparation_concurrency: 8,
@@ -340,8 +343,12 @@ interface BlockResult {
   checkouts: Checkout[]
   wall_ms: number
   drained_ms: number
+  /** From the first CPU sample to the last: the window the block's CPU was read over (idle waits included). */
+  window_ms: number
   cpu: CpuSample
   requests: RequestCount
+  /** Dintero's callbacks delivered in the block and how many attempts they took (more than one: Medusa asked for a retry). */
+  callbacks: { deliveries: number; attempts: number; statuses: Record<string, number> }
 }
 
 async function checkoutBlock(dev: DevStore, meters: Meters, provider: Provider, size: number): Promise<BlockResult> {
@@ -350,6 +357,7 @@ async function checkoutBlock(dev: DevStore, meters: Meters, provider: Provider, 
   const cpu0 = sampleCpu(meters)
   const mono0 = monotonicUs()
   const t0 = nowMs()
+  const callbacks0 = dev.emulator.callbacks.length
   const checkouts = await runPool(size, params.concurrency, () => checkout(dev, provider))
   const wall = nowMs() - t0
   // The callbacks' processing belongs to the Dintero block's cost: wait for Medusa to have answered them all.
@@ -357,8 +365,44 @@ async function checkoutBlock(dev: DevStore, meters: Meters, provider: Provider, 
   const drained = nowMs() - t0
   await settle(dev.emulator)
   const cpu = cpuDelta(cpu0, sampleCpu(meters))
+  const windowMs = nowMs() - t0
   recordProfileWindow({ provider, checkouts: size, start_us: mono0, end_us: monotonicUs() })
-  return { provider, checkouts, wall_ms: wall, drained_ms: drained, cpu, requests: window.count() }
+  const delivered = dev.emulator.callbacks.slice(callbacks0)
+  const statuses: Record<string, number> = {}
+  for (const a of delivered.flatMap((d) => d.attempts)) statuses[String(a.status ?? a.error)] = (statuses[String(a.status ?? a.error)] ?? 0) + 1
+  const callbacks = { deliveries: delivered.length, attempts: delivered.reduce((n, d) => n + d.attempts.length, 0), statuses }
+  return { provider, checkouts, wall_ms: wall, drained_ms: drained, window_ms: windowMs, cpu, requests: window.count(), callbacks }
+}
+
+/**
+ * What each Medusa process spends with nothing to do (timers, the job scheduler, connections kept alive), in ms of CPU
+ * per second: read over a quiet window before the blocks. A Dintero block waits about 10 s for its callbacks (Dintero
+ * calls 10 s after the payment), so it is read over a longer window than the system block of the same checkouts, and
+ * the idle spending of that wait lands in its CPU per checkout. Reported beside the figures, not subtracted from them.
+ * /proc counts in 10 ms ticks: the four slices kept read the rate to about 1.3 ms per second.
+ */
+async function idleRate(dev: DevStore, meters: Meters, ms: number): Promise<Record<string, number>> {
+  await settle(dev.emulator)
+  // Five slices, each process's busiest left out: a scheduled job (the retry every minute, the reconciliation) that
+  // happens to run in one slice does not count as idle spending.
+  const slices: { seconds: number; ms: Record<string, number> }[] = []
+  const mono0 = monotonicUs()
+  for (let i = 0; i < 5; i++) {
+    const t0 = nowMs()
+    const cpu0 = sampleCpu(meters)
+    await new Promise((r) => setTimeout(r, ms / 5))
+    const cpu = cpuDelta(cpu0, sampleCpu(meters))
+    slices.push({ seconds: (nowMs() - t0) / 1000, ms: cpu.by_process })
+  }
+  const dir = process.env.BENCH_CPU_PROF_DIR
+  if (dir) appendFileSync(path.join(dir, "idle.jsonl"), JSON.stringify({ start_us: mono0, end_us: monotonicUs() }) + "\n")
+  return Object.fromEntries(
+    Object.keys(slices[0].ms).map((name) => {
+      const busiest = slices.reduce((b, s) => (s.ms[name] / s.seconds > b.ms[name] / b.seconds ? s : b))
+      const kept = slices.filter((s) => s !== busiest)
+      return [name, round(kept.reduce((a, s) => a + s.ms[name], 0) / kept.reduce((a, s) => a + s.seconds, 0), 2)]
+    })
+  )
 }
 
 function blockSizes(total: number, blocks: number): number[] {
@@ -373,6 +417,8 @@ async function throughputPhase(dev: DevStore, meters: Meters) {
     warmOrders[provider] = await runPool(params.warmup_per_provider, params.concurrency, () => checkout(dev, provider))
   }
   await settle(dev.emulator)
+  const idle = params.idle_ms > 0 ? await idleRate(dev, meters, params.idle_ms) : undefined
+  if (idle) progress(`idle CPU, ms per second: ${JSON.stringify(idle)}`)
 
   // ABBA order (D S S D D S ...) so drift over the run (other load on the machine, JIT, a growing database)
   // falls on both providers alike.
@@ -402,6 +448,13 @@ async function throughputPhase(dev: DevStore, meters: Meters) {
     const tokenRequests = mine.reduce((s, b) => s + b.requests.token_requests, 0)
     const byRoute: Record<string, number> = {}
     for (const request of mine.flatMap((b) => b.requests.requests)) byRoute[request] = (byRoute[request] ?? 0) + 1
+    const windowMs = mine.reduce((s, b) => s + b.window_ms, 0)
+    const callbacks = mine.reduce(
+      (s, b) => ({ deliveries: s.deliveries + b.callbacks.deliveries, attempts: s.attempts + b.callbacks.attempts }),
+      { deliveries: 0, attempts: 0 }
+    )
+    const callbackStatuses: Record<string, number> = {}
+    for (const b of mine) for (const [k, n] of Object.entries(b.callbacks.statuses)) callbackStatuses[k] = (callbackStatuses[k] ?? 0) + n
     const total: LatencySummary = summarize(checkouts.map((c) => c.total_ms))
     const payment: LatencySummary = summarize(checkouts.map((c) => c.payment_ms))
     return {
@@ -420,6 +473,17 @@ async function throughputPhase(dev: DevStore, meters: Meters) {
       /** Per checkout; in the split topology work left over from one block may land in the next block's window. */
       dintero_requests_per_checkout_by_route: Object.fromEntries(Object.entries(byRoute).map(([r, n]) => [r, round(n / checkouts.length, 2)])),
       block_checkouts_per_second: mine.map((b) => round((b.checkouts.length * 1000) / b.wall_ms, 2)),
+      /** The blocks' CPU windows (checkouts, the wait for the callbacks, the emulator going quiet), per checkout. */
+      cpu_window_ms_per_checkout: round(windowMs / checkouts.length, 1),
+      callbacks: { ...callbacks, answers: callbackStatuses },
+      ...(idle
+        ? {
+            /** The idle rate over the blocks' windows, per checkout: what the process would have spent doing nothing. */
+            idle_cpu_ms_per_checkout_by_process: Object.fromEntries(
+              Object.entries(idle).map(([n, rate]) => [n, round((rate * windowMs) / 1000 / checkouts.length, 1)])
+            ),
+          }
+        : {}),
     }
   }
   const dintero = byProvider(DINTERO)
@@ -436,8 +500,25 @@ async function throughputPhase(dev: DevStore, meters: Meters) {
     const [d, s] = [DINTERO, SYSTEM].map((p) => blocks.filter((b) => b.provider === p)[i])
     return round(serverCpuOf(s) / serverCpuOf(d), 3)
   })
+  // The same pairs as a difference (Dintero minus system, ms of server CPU per checkout), with the mean's standard
+  // error over the pairs: how far apart two runs of the same code may land (other load moves whole blocks).
+  const pairServerCpuDifferences = sizes.map((_, i) => {
+    const [d, s] = [DINTERO, SYSTEM].map((p) => blocks.filter((b) => b.provider === p)[i])
+    return round(serverCpuOf(d) - serverCpuOf(s), 1)
+  })
+  const meanOf = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
+  const differenceMean = meanOf(pairServerCpuDifferences)
+  const differenceSe =
+    pairServerCpuDifferences.length > 1
+      ? Math.sqrt(
+          pairServerCpuDifferences.reduce((a, x) => a + (x - differenceMean) ** 2, 0) /
+            (pairServerCpuDifferences.length - 1) /
+            pairServerCpuDifferences.length
+        )
+      : NaN
   const serverMs = (r: ReturnType<typeof byProvider>) => r.cpu_per_checkout.medusa_ms_by_process?.server ?? r.cpu_per_checkout.medusa_ms
   const workerMs = (r: ReturnType<typeof byProvider>) => r.cpu_per_checkout.medusa_ms_by_process?.worker
+  const idleShare = (r: ReturnType<typeof byProvider>) => r.idle_cpu_ms_per_checkout_by_process?.server ?? 0
   const orders: Record<Provider, string[]> = {
     [DINTERO]: [...warmOrders[DINTERO], ...blocks.filter((b) => b.provider === DINTERO).flatMap((b) => b.checkouts)].map((c) => c.orderId),
     [SYSTEM]: [...warmOrders[SYSTEM], ...blocks.filter((b) => b.provider === SYSTEM).flatMap((b) => b.checkouts)].map((c) => c.orderId),
@@ -460,6 +541,21 @@ async function throughputPhase(dev: DevStore, meters: Meters) {
       server_process_cpu_ms_per_checkout: { [DINTERO]: serverMs(dintero), [SYSTEM]: serverMs(system) },
       server_side_throughput_ratio_from_cpu: round(serverMs(system) / serverMs(dintero), 3),
       paired_block_server_cpu_ratios: pairServerCpuRatios,
+      paired_block_server_cpu_difference_ms: pairServerCpuDifferences,
+      server_cpu_difference_ms_per_checkout: { mean: round(differenceMean, 1), standard_error: round(differenceSe, 1) },
+      ...(idle
+        ? {
+            idle_cpu_ms_per_second_by_process: idle,
+            /**
+             * Not the judged figure: the same ratio with each provider's idle share (idle rate x its blocks' windows)
+             * taken off, i.e. what the checkouts themselves cost, the Dintero block's wait for its callbacks excluded.
+             */
+            server_side_throughput_ratio_from_cpu_net_of_idle: round(
+              (serverMs(system) - idleShare(system)) / (serverMs(dintero) - idleShare(dintero)),
+              3
+            ),
+          }
+        : {}),
       ...(workerMs(dintero) !== undefined
         ? {
             worker_process_cpu_ms_per_checkout: { [DINTERO]: workerMs(dintero), [SYSTEM]: workerMs(system) },
@@ -803,6 +899,13 @@ function throughputTarget(throughput: any) {
     server_side_ratio_from_cpu: ratio,
     server_process_cpu_ms_per_checkout: throughput.server_process_cpu_ms_per_checkout,
     paired_block_server_cpu_ratios: throughput.paired_block_server_cpu_ratios,
+    server_cpu_difference_ms_per_checkout: throughput.server_cpu_difference_ms_per_checkout,
+    ...(throughput.idle_cpu_ms_per_second_by_process
+      ? {
+          idle_cpu_ms_per_second_by_process: throughput.idle_cpu_ms_per_second_by_process,
+          server_side_ratio_from_cpu_net_of_idle: throughput.server_side_throughput_ratio_from_cpu_net_of_idle,
+        }
+      : {}),
     ...(throughput.worker_process_cpu_ms_per_checkout
       ? {
           worker_process_cpu_ms_per_checkout: throughput.worker_process_cpu_ms_per_checkout,
@@ -981,6 +1084,7 @@ async function main(): Promise<void> {
     if (!target) continue
     progress(`target Dintero server-side throughput >= 0.95 x system, ${label}: ${mark(target.met)} ` +
       `(server CPU ratio ${target.server_side_ratio_from_cpu}, paired blocks ${target.paired_block_server_cpu_ratios.join(" ")}; ` +
+      `Dintero's extra server CPU per checkout ${target.server_cpu_difference_ms_per_checkout.mean} ± ${target.server_cpu_difference_ms_per_checkout.standard_error} ms (standard error over the pairs); ` +
       `wall-clock ratio ${target.wall_clock_ratio} [${mark(target.wall_clock_met)}], median of paired blocks ${target.wall_clock_median_paired_block_ratio}` +
       `${target.worker_process_cpu_ms_per_checkout ? `; worker CPU ms/checkout ${JSON.stringify(target.worker_process_cpu_ms_per_checkout)}` : ""})`)
   }
