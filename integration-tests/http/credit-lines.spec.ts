@@ -233,7 +233,7 @@ const env = dinteroTestSuite({
      */
     it.each([
       { label: "below the card, captured, then refunded", card: 400, paid: 4700, total: -15200, capture: true, beyond: 15200 },
-      { label: "below the card, before capture, then the order cancelled", card: 400, paid: 4700, total: -15200, capture: false, beyond: 15200 },
+      { label: "below the card, before capture: released by the plugin itself, then the order cancelled", card: 400, paid: 4700, total: -15200, capture: false, beyond: 15200 },
       { label: "to exactly the card (total 0), captured, then refunded", card: 248, paid: 19900, total: 0, capture: true, beyond: 0 },
     ])("an order edit that lowers the lines $label: Orders lines at 0, the Dintero payment released in full, all ledgers agreeing", async (c) => {
       // 2 × 199.00 + 49.00 = 447.00 NOK; the edit takes one chair off: 248.00 NOK of lines.
