@@ -4,7 +4,7 @@ import { toMinorUnits } from "../../src/mapping/money"
 import { CREDIT_LINE_ID } from "../../src/mapping/session"
 import { mirrorOrderPlacedWorkflow } from "../../src/workflows/mirror-order"
 import { dinteroTestSuite } from "../utils/dintero-test-suite"
-import { dinteroOrder, editOrder, orderItems } from "./orders-mirror-helpers"
+import { dinteroOrder, editOrder, orderItems, sleep } from "./orders-mirror-helpers"
 import { openAuthorizations, orphans, settleByJob, threeLedgers } from "./ledger-helpers"
 
 /**
@@ -225,14 +225,15 @@ const env = dinteroTestSuite({
      * An order edit that lowers the lines below the gift card (issue 9). Medusa 2.21 confirms it with the order total
      * below 0 (its totals subtract the credit lines, unclamped) and a pending difference of total − (captured −
      * refunded); createOrUpdateOrderPaymentCollectionWorkflow then opens no payment collection and cancels none (it
-     * does either only for an amount pending above 0), so the Dintero payment stands as it was: captured, the
-     * merchant refunds it; authorized, it is released when Medusa cancels the payment (here with the order). The
-     * mirror records the Orders lines at 0, what the payment held on a refund-remaining line, and a notice naming the
-     * credit Dintero does not hold.
+     * does either only for an amount pending above 0), so Medusa leaves the Dintero payment as it was: captured, the
+     * merchant refunds it; authorized, the order needs nothing from it any more, so the plugin releases it by itself
+     * (issue 9: Medusa cancels the payment, Dintero voids it, a notice for information says why, and the Orders order
+     * records the cancellation through the outbox). The mirror records the Orders lines at 0, what the payment held on
+     * a refund-remaining line, and a notice naming the credit Dintero does not hold.
      */
     it.each([
       { label: "below the card, captured, then refunded", card: 400, paid: 4700, total: -15200, capture: true, beyond: 15200 },
-      { label: "below the card, before capture, then the order cancelled", card: 400, paid: 4700, total: -15200, capture: false, beyond: 15200 },
+      { label: "below the card, before capture: released by the plugin itself, then the order cancelled", card: 400, paid: 4700, total: -15200, capture: false, beyond: 15200 },
       { label: "to exactly the card (total 0), captured, then refunded", card: 248, paid: 19900, total: 0, capture: true, beyond: 0 },
     ])("an order edit that lowers the lines $label: Orders lines at 0, the Dintero payment released in full, all ledgers agreeing", async (c) => {
       // 2 × 199.00 + 49.00 = 447.00 NOK; the edit takes one chair off: 248.00 NOK of lines.
@@ -260,14 +261,24 @@ const env = dinteroTestSuite({
       const edited = await admin.getOrderWithItems(orderId)
       expect(NOK(edited.total)).toBe(c.total)
       expect(NOK(edited.summary.pending_difference)).toBe(c.total - (c.capture ? c.paid : 0))
-      const after = await admin.getOrder(orderId)
-      expect(after.payment_collections.map((pc: any) => [pc.status, pc.payments.map((p: any) => [p.id, p.canceled_at ?? null])])).toEqual([
-        [c.capture ? "completed" : "authorized", [[payment.id, null]]],
-      ])
+      if (c.capture) {
+        const after = await admin.getOrder(orderId)
+        expect(after.payment_collections.map((pc: any) => [pc.status, pc.payments.map((p: any) => [p.id, p.canceled_at ?? null])])).toEqual([
+          ["completed", [[payment.id, null]]],
+        ])
+      } else {
+        // Nothing is owed through Dintero any more: the authorization is voided by the plugin itself, once, and Medusa's
+        // payment is cancelled and says so (no person had to cancel anything).
+        for (let i = 0; i < 60 && tx(transactionId).status !== "AUTHORIZATION_VOIDED"; i++) await sleep(250)
+        expect(tx(transactionId).status).toBe("AUTHORIZATION_VOIDED")
+        const payments = (await admin.getOrder(orderId)).payment_collections.flatMap((pc: any) => pc.payments)
+        expect(payments.map((p: any) => [p.id, !!p.canceled_at, p.data?.dintero_status])).toEqual([[payment.id, true, "AUTHORIZATION_VOIDED"]])
+      }
 
       // The mirror records the edit (it stopped with needs_action before): every Orders line at 0, never below, what
       // the payment held on the refund-remaining line, and the three ledgers agreeing.
-      const { mirror: afterEdit } = await expectAgreement(orderId, (m) => opsOf(m, "order_edit").length === 1, `${c.label}: edited`)
+      const released = (m: any) => m.operations.some((o: any) => o.identity === `cancellation:released:${transactionId}`)
+      const { mirror: afterEdit, ledgers: editedLedgers } = await expectAgreement(orderId, (m) => opsOf(m, "order_edit").length === 1 && (c.capture || released(m)), `${c.label}: edited`)
       expect(opsOf(afterEdit, "order_edit").map((o: any) => o.status)).toEqual(["done"])
       const ordersOrder = dinteroOrder(env.emulator, dinteroOrderId)
       const standing = ordersOrder.items.filter((i: any) => !i.related_item && !afterEdit.dintero_order_mirror.lines.some((l: any) => l.line_id === i.line_id && l.reversed_by != null))
@@ -275,7 +286,9 @@ const env = dinteroTestSuite({
       expect(standing.filter((i: any) => i.id !== "refund-remaining").map((i: any) => i.gross_amount)).toEqual([0, 0])
       expect(standing.filter((i: any) => i.id === "refund-remaining").map((i: any) => i.gross_amount)).toEqual([c.paid])
       expect(ordersOrder.items.filter((i: any) => i.gross_amount < 0 && !i.related_item)).toEqual([])
-      const notices = opsOf(afterEdit, "notice").map((o: any) => o.last_error ?? o.input?.message ?? "")
+      const notices = opsOf(afterEdit, "notice")
+        .filter((o: any) => o.identity.startsWith("notice:credit-beyond-lines:"))
+        .map((o: any) => o.last_error ?? o.input?.message ?? "")
       if (c.beyond > 0) {
         expect(notices).toEqual([expect.stringContaining(`Dintero does not hold the ${(c.beyond / 100).toFixed(2)} NOK`)])
         expect(notices[0]).toContain(`The ${(c.paid / 100).toFixed(2)} NOK the shopper paid through Dintero is no longer needed`)
@@ -289,12 +302,21 @@ const env = dinteroTestSuite({
         const refundRemaining = ordersOrder.items.find((i: any) => i.id === "refund-remaining").line_id
         expect(ledgers.order.operations.refunds.map((r: any) => r.items)).toEqual([[{ line_id: refundRemaining, amount: c.paid }]])
       } else {
+        // The release, said for information (nothing is left to do), and recorded on the Orders order: nothing stays
+        // authorized there either, the refund-remaining line's 47.00 cancelled.
+        const notice = afterEdit.operations.find((o: any) => o.identity === `notice:released:${transactionId}`)
+        expect([notice?.status, notice?.last_error]).toEqual(["skipped", expect.stringContaining("asks nothing more of the shopper")])
+        expect(afterEdit.operations.filter((o: any) => o.identity.startsWith("notice:voided:"))).toEqual([])
+        expect(editedLedgers.medusa).toEqual({ [transactionId]: { captured: 0, refunded: 0 } })
+        expect(openAuthorizations(env.emulator, editedLedgers.order, editedLedgers.txIds)).toEqual({ checkout: { [transactionId]: 0 }, orders: { [transactionId]: 0 } })
+        const cancelled = editedLedgers.order.operations.cancellations.filter((x: any) => x.payment_details?.payment_id === transactionId)
+        expect(cancelled.map((x: any) => x.items.reduce((sum: number, i: any) => sum + i.amount, 0))).toEqual([c.paid])
+        // A later cancel of the order voids nothing again and finds nothing left to cancel on the Orders order.
         expect((await admin.cancelOrder(orderId)).status).toBe(200)
-        const { ledgers } = await expectAgreement(orderId, (m) => opsOf(m, "cancellation").length === 1, `${c.label}: cancelled`)
-        expect(tx(transactionId).status).toBe("AUTHORIZATION_VOIDED")
+        const { ledgers } = await expectAgreement(orderId, (m) => opsOf(m, "cancellation").length === 2, `${c.label}: cancelled`)
+        expect(tx(transactionId).events.filter((e: any) => e.event === "VOID" && e.success !== false)).toHaveLength(1)
         expect(ledgers.medusa).toEqual({ [transactionId]: { captured: 0, refunded: 0 } })
-        const open = openAuthorizations(env.emulator, ledgers.order, ledgers.txIds)
-        expect(open).toEqual({ checkout: { [transactionId]: 0 }, orders: { [transactionId]: 0 } })
+        expect(openAuthorizations(env.emulator, ledgers.order, ledgers.txIds)).toEqual({ checkout: { [transactionId]: 0 }, orders: { [transactionId]: 0 } })
       }
       expect(await orphans(container, env.emulator)).toEqual([])
     })

@@ -1,8 +1,11 @@
-import { reconcileStore } from "../../src/workflows/reconcile/reconcile"
+import type { IPaymentModuleService } from "@medusajs/framework/types"
+import { Modules } from "@medusajs/framework/utils"
+import { TEST_FAULT_POINT_ENV } from "../../src/lib/test-fault-point"
+import { reconcileOrder, reconcileStore } from "../../src/workflows/reconcile/reconcile"
 import { moveDinteroAuthorizationAfterEditWorkflow } from "../../src/workflows/mirror-order"
 import { dinteroTestSuite } from "../utils/dintero-test-suite"
 import { dinteroOrder, editOrder, ledgers, orderItems, settled, sleep, waitForMirror } from "./orders-mirror-helpers"
-import { openAuthorizations, orphans, threeLedgers } from "./ledger-helpers"
+import { openAuthorizations, orphans, settleByJob, threeLedgers } from "./ledger-helpers"
 import { keptAuthorizationsIn } from "../../src/modules/dintero-payments/kept-authorizations"
 
 jest.setTimeout(240_000)
@@ -381,6 +384,8 @@ const env = dinteroTestSuite({
       let mirror = await waitForMirror(admin, orderId, (m) => m.operations.some((o: any) => o.kind === "notice" && o.identity.includes(linkTx)))
       const notices = mirror.operations.filter((o: any) => o.kind === "notice")
       expect(notices.map((o: any) => o.identity)).toEqual([`notice:released:${linkTx}`])
+      // For information: nothing is left for the merchant to do (not needs_action, which asks for a person).
+      expect(notices[0].status).toBe("skipped")
       expect(notices[0].last_error).toContain(`voided`)
       expect(notices[0].last_error).toContain(transactionId)
       expect(notices[0].last_error).not.toContain("could not be moved")
@@ -462,6 +467,107 @@ const env = dinteroTestSuite({
       const again = await reconcileStore(getContainer())
       expect(again!.repaired.filter((r) => r.ref === linkTx)).toEqual([])
       expect(voidPosts(linkTx)).toBe(5)
+    })
+
+    /** Runs `fn` with the test fault point `point` throwing (src/lib/test-fault-point.ts), then unsets it. */
+    async function withFaultPoint<T>(point: string, fn: () => Promise<T>): Promise<T> {
+      process.env[TEST_FAULT_POINT_ENV] = `${point}:throw`
+      try {
+        return await fn()
+      } finally {
+        delete process.env[TEST_FAULT_POINT_ENV]
+      }
+    }
+    const notice = (m: any, key: string) => m.operations.find((o: any) => o.identity === `notice:${key}`)
+
+    // Issue 9: a move that stopped half-way. The kept authorization is reused on the new collection, and the step
+    // fails before it opens the payment link for the rest (the link's fault point throws there; a crash there leaves
+    // the same records). The reconciliation resumes it from the records: the link is opened once, nothing is reused
+    // twice, and the order ends paid by both.
+    it("a move that stopped between the reuse and the payment link is finished by the reconciliation", async () => {
+      const { orderId, transactionId } = await authorizedOrder()
+      const half = await withFaultPoint("move-kept-authorization-link", async () => {
+        await editOrder(admin, orderId, { add: [{ variant_id: seeded.variants.indoor, quantity: 1 }] })
+        // The step is over once it has said the move stopped (it writes that last).
+        await waitForMirror(admin, orderId, (m) => !!notice(m, `kept:${transactionId}`))
+        return await newCollection(orderId, (c) => (c.payments ?? []).some((p: any) => !p.canceled_at && p.data?.transaction_id === transactionId))
+      })
+      // The half state: reused (447.00 of the 845.00), no payment link for the 398.00 rest, no second Dintero session.
+      expect(Number(half.amount)).toBe(845)
+      expect(half.payments.map((p: any) => [p.data.transaction_id, p.data.amount, p.data.reused_authorization])).toEqual([[transactionId, 44700, true]])
+      expect((half.payment_sessions ?? []).filter((ps: any) => ps.status === "pending")).toEqual([])
+      expect((await admin.ok("get", `/admin/dintero/orders/${orderId}`)).payment_link).toBeNull()
+      expect(env.emulator.state.sessions).toHaveLength(1)
+
+      const run = await reconcileOrder(getContainer(), orderId)
+      expect(run.status).toBe("done")
+      expect(run.repaired).toEqual([{ what: "moved", order_id: orderId, ref: `${transactionId} ${half.id}` }])
+      const mirror = await admin.ok("get", `/admin/dintero/orders/${orderId}`)
+      expect(mirror.payment_link).toMatchObject({ amount: 39800, currency: "NOK", payment_collection_id: half.id })
+      expect(env.emulator.state.sessions).toHaveLength(2)
+      const collection = (await collections(orderId)).find((c) => c.id === half.id)
+      expect(collection.payments.filter((p: any) => !p.canceled_at).map((p: any) => p.data.transaction_id)).toEqual([transactionId])
+      // Done once: the next run finds nothing left of the move.
+      const again = await reconcileOrder(getContainer(), orderId)
+      expect([again.status, again.repaired, again.findings]).toEqual(["done", [], []])
+      expect(env.emulator.state.sessions).toHaveLength(2)
+
+      // The shopper pays the link, the merchant captures both: the three ledgers agree on 845.00.
+      const linkSession = (env.emulator.state.sessions as any[]).find((s) => mirror.payment_link.url.endsWith(s.id))
+      const paid = await env.emulator.pay(linkSession.id, "AUTHORIZED")
+      await env.emulator.waitForCallbacks()
+      const after = await newCollection(orderId, (c) => c.id === half.id && c.status === "authorized")
+      for (const p of after.payments) expect((await admin.capture(p.id)).status).toBe(200)
+      expect([tx(transactionId).status, tx(paid.transaction!.id).status]).toEqual(["CAPTURED", "CAPTURED"])
+      const settledMirror = await settleByJob(getContainer(), admin, orderId, (m) => m.operations.filter((o: any) => o.kind === "capture").length === 2)
+      const l = await threeLedgers(admin, env.emulator, orderId, settledMirror.dintero_order_mirror.dintero_order_id)
+      expect(l.medusa).toEqual({ [transactionId]: { captured: 44700, refunded: 0 }, [paid.transaction!.id]: { captured: 39800, refunded: 0 } })
+      expect([l.checkout, l.orders]).toEqual([l.medusa, l.medusa])
+    })
+
+    // Issue 9: the step died before the move, and since then the collection Medusa opened was cancelled otherwise:
+    // the kept authorization backs nothing the order asks for. The reconciliation releases it (no_open_collection),
+    // says so for information, and the Orders order records the release through the outbox (a cancellation of what
+    // it still had authorized for that payment), so nothing stays authorized there that Dintero released.
+    it("a kept authorization with no unpaid collection to move to is released, and the Orders order records the release", async () => {
+      const { orderId, transactionId } = await authorizedOrder()
+      const [item] = await orderItems(admin, orderId)
+      // The step throws at its fault point whenever it runs (before or after the collection is cancelled): kept set
+      // until the reconciliation is over, so the step cannot move it late.
+      const mirror = await withFaultPoint("move-kept-authorization", async () => {
+        await editOrder(admin, orderId, { update: [{ item_id: item.id, quantity: 1 }] })
+        const open = await newCollection(orderId, (c) => c.status === "not_paid" && Number(c.amount) === 248)
+        // Positive control: nothing of the move happened.
+        expect(open.payments ?? []).toEqual([])
+        expect(tx(transactionId).status).toBe("AUTHORIZED")
+        // Cancelled otherwise (its status alone, as Medusa's cancelPaymentCollectionWorkflow sets it on a collection
+        // with nothing on it).
+        await getContainer().resolve<IPaymentModuleService>(Modules.PAYMENT).updatePaymentCollections(open.id, { status: "canceled" } as any)
+
+        const run = await reconcileOrder(getContainer(), orderId)
+        expect(run.status).toBe("done")
+        expect(run.repaired).toContainEqual({ what: "voided", order_id: orderId, ref: transactionId })
+        expect(tx(transactionId).status).toBe("AUTHORIZATION_VOIDED")
+        expect(voids(transactionId)).toBe(1)
+        return await settleByJob(getContainer(), admin, orderId, (m) => m.operations.some((o: any) => o.identity === `cancellation:released:${transactionId}`) && m.operations.some((o: any) => o.kind === "order_edit"))
+      })
+      expect(mirror.operations.filter((o: any) => o.kind !== "notice" && !["done", "skipped"].includes(o.status)).map((o: any) => [o.identity, o.last_error])).toEqual([])
+      const released = notice(mirror, `released:${transactionId}`)
+      expect([released.status, released.last_error]).toEqual(["skipped", expect.stringContaining("no unpaid payment collection")])
+      // The edit's record does not take the release for Medusa's void of issue #14984 (no "pay again" notice).
+      expect(mirror.operations.filter((o: any) => o.identity.startsWith("notice:voided:"))).toEqual([])
+
+      const l = await threeLedgers(admin, env.emulator, orderId, mirror.dintero_order_mirror.dintero_order_id)
+      expect(l.medusa).toEqual({ [transactionId]: { captured: 0, refunded: 0 } })
+      expect([l.checkout, l.orders]).toEqual([l.medusa, l.medusa])
+      const authorizations = openAuthorizations(env.emulator, l.order, l.txIds)
+      expect(authorizations).toEqual({ checkout: { [transactionId]: 0 }, orders: { [transactionId]: 0 } })
+      // What the Orders order had authorized for it (447.00, moved by the edit onto its new lines) is cancelled.
+      const cancelledThere = l.order.operations.cancellations
+        .filter((c: any) => c.payment_details?.payment_id === transactionId)
+        .reduce((sum: number, c: any) => sum + c.items.reduce((s: number, i: any) => s + i.amount, 0), 0)
+      expect(cancelledThere).toBe(44700)
+      expect(await orphans(getContainer(), env.emulator)).toEqual([])
     })
 
     it("still voids when the merchant cancels the order later", async () => {

@@ -25,9 +25,12 @@ export interface KeptTransaction {
  * Why a kept authorization is released (stored with the decision, said in the notice):
  * - `covered`: the order's other kept authorizations cover its new total;
  * - `no_open_collection`: the order has no unpaid payment collection to move it to (Medusa opened none, or it was
- *   paid or cancelled otherwise since), so it backs no money the order still asks for.
+ *   paid or cancelled otherwise since), so it backs no money the order still asks for;
+ * - `order_needs_nothing`: not a kept one but a live authorization nothing was captured on, of an order an edit left
+ *   owing nothing (Medusa's outstanding amount at or below 0, e.g. an edit below the gift card: Medusa opens no
+ *   collection and cancels nothing), see unneededLive (./kept-release.ts).
  */
-export type KeptReleaseReason = "covered" | "no_open_collection"
+export type KeptReleaseReason = "covered" | "no_open_collection" | "order_needs_nothing"
 
 export interface KeptMovePlan {
   /** Kept authorizations that cannot be moved (not AUTHORIZED): left at Dintero, the merchant told why. */

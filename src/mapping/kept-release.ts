@@ -76,3 +76,36 @@ function partlyCaptured(status: string) {
     reason: `it is ${status} at Dintero (captured in part outside Medusa), and Dintero cannot void the uncaptured rest of a partly captured card authorization: capture the rest from Dintero Backoffice with a final capture, or let the authorization expire.`,
   }
 }
+
+/** One live (not cancelled) Dintero payment of the order, as Medusa and the Checkout transaction see it. */
+export interface LiveAuthorization {
+  transaction_id: string
+  /** What Medusa captured on the payment, minor units. */
+  medusa_captured: number
+  status: TransactionStatus | string
+  amount: number
+  captured: number
+}
+
+/**
+ * After an order edit Medusa opened no payment collection for: the live authorizations the order needs nothing from.
+ * Medusa's outstanding amount `pending` (total − (captured − refunded), minor units) at or below 0 means the order
+ * asks nothing more of the shopper, so an authorization nothing was captured on backs no money it needs: it is
+ * released (`order_needs_nothing`), `held` being what it holds. One with a capture is left alone (the rest of a part
+ * capture is released only by a final capture, and what was paid beyond is Medusa's to refund); so is any while
+ * something is still outstanding, and any that is not AUTHORIZED (nothing a void could release).
+ */
+export function unneededLive(pending: number, live: readonly LiveAuthorization[]): { transaction_id: string; held: number }[] {
+  assertMinor(pending, "the outstanding amount")
+  for (const a of live) {
+    assertMinor(a.medusa_captured, "Medusa's captured amount")
+    assertMinor(a.amount, "the authorized amount")
+    assertMinor(a.captured, "the captured amount")
+  }
+  if (pending > 0) return []
+  const seen = new Set<string>()
+  return live
+    .filter((a) => a.status === "AUTHORIZED" && a.captured === 0 && a.medusa_captured === 0)
+    .filter((a) => !seen.has(a.transaction_id) && seen.add(a.transaction_id))
+    .map((a) => ({ transaction_id: a.transaction_id, held: a.amount }))
+}

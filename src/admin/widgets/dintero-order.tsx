@@ -230,7 +230,8 @@ function Mirror({ orderId }: { orderId: string }) {
                   {op.kind}
                 </Text>
                 <StatusBadge color={OPERATION_COLORS[op.status] ?? "grey"}>
-                  {op.status}
+                  {/* A notice for information only (nothing left to do) is recorded skipped: DinteroOrdersService.recordNotice. */}
+                  {op.kind === "notice" && op.status === "skipped" ? "info" : op.status}
                   {op.attempts > 1 ? ` · ${op.attempts} attempts` : ""}
                 </StatusBadge>
               </div>

@@ -1,6 +1,6 @@
 import fc from "fast-check"
 import { reuseKept } from "../amount-to-collect"
-import { releaseOutcome, unneededKept } from "../kept-release"
+import { releaseOutcome, unneededKept, unneededLive } from "../kept-release"
 
 describe("unneededKept", () => {
   it("is the kept authorizations the older ones cover entirely (an edit that lowered the total below the first payment)", () => {
@@ -63,5 +63,40 @@ describe("releaseOutcome", () => {
     for (const status of ["DECLINED", "FAILED"]) {
       expect([status, releaseOutcome({ status, captured: 0, inUseBy: [] }).kind]).toEqual([status, "nothing_held"])
     }
+  })
+})
+
+describe("unneededLive", () => {
+  const live = (transaction_id: string, over: Partial<Parameters<typeof unneededLive>[1][number]> = {}) => ({
+    transaction_id,
+    medusa_captured: 0,
+    status: "AUTHORIZED",
+    amount: 4700,
+    captured: 0,
+    ...over,
+  })
+
+  it("releases an uncaptured authorization of an order an edit left owing nothing (below the gift card, before capture)", () => {
+    // 447.00 with a 400.00 card: 47.00 authorized; the edit takes a chair off: Medusa's outstanding amount is -152.00.
+    expect(unneededLive(-15200, [live("T.1")])).toEqual([{ transaction_id: "T.1", held: 4700 }])
+    // Exactly nothing owed: the authorization backs nothing either.
+    expect(unneededLive(0, [live("T.1")])).toEqual([{ transaction_id: "T.1", held: 4700 }])
+    // One payment per transaction is released once.
+    expect(unneededLive(0, [live("T.1"), live("T.1")])).toEqual([{ transaction_id: "T.1", held: 4700 }])
+  })
+
+  it("releases nothing while the order still owes something", () => {
+    expect(unneededLive(1, [live("T.1")])).toEqual([])
+  })
+
+  it("leaves what was captured on (in Medusa or at Dintero) and what is not AUTHORIZED", () => {
+    expect(unneededLive(-100, [live("T.medusa", { medusa_captured: 2000 }), live("T.dintero", { captured: 2000, status: "PARTIALLY_CAPTURED" }), live("T.void", { status: "AUTHORIZATION_VOIDED" }), live("T.free")])).toEqual([
+      { transaction_id: "T.free", held: 4700 },
+    ])
+  })
+
+  it("refuses amounts that are not minor units", () => {
+    expect(() => unneededLive(0.5, [])).toThrow(/minor units|integer/)
+    expect(() => unneededLive(0, [live("T.1", { amount: 47.5 })])).toThrow(/minor units|integer/)
   })
 })

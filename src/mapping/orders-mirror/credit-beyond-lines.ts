@@ -22,7 +22,7 @@ export function creditBeyondLinesNotice(input: {
   const dintero =
     released > 0
       ? `The ${money(released)} the shopper paid through Dintero is no longer needed by the order and is recorded as remaining: ` +
-        `refund it in Medusa once captured (before capture, Medusa releases it when the payment is cancelled, e.g. with the order). `
+        `refund it in Medusa once captured (before capture, the plugin voids the authorization by itself and says so in its own notice). `
       : ""
   return (
     `The edit left the order's lines worth ${money(beyond)} less than its gift card / store credit (Medusa's order total is -${money(beyond)}); ` +

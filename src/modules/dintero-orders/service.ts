@@ -8,6 +8,13 @@ import { DinteroOrderOperation, type OperationKind, type OperationStatus } from 
 import { parseDinteroOrdersOptions, type DinteroOrdersOptions, type MirrorOptions } from "./options"
 
 /**
+ * A notice's status: `needs_action` when the merchant must do something (the widget shows it red and offers Retry),
+ * `skipped` when it is for information only (nothing is left to do, e.g. an authorization the plugin released by
+ * itself): shown muted, finished like any skipped operation.
+ */
+export type NoticeStatus = "needs_action" | "skipped"
+
+/**
  * A `processing` row whose claim has lapsed (its pass died). Rows left `processing` by a version without claims
  * count as lapsed two minutes after their last update.
  */
@@ -62,12 +69,14 @@ class DinteroOrdersService extends MedusaService({ DinteroOrderMirror, DinteroOr
   }
 
   /**
-   * A `needs_action` row the merchant sees in the order's mirror (widget and admin API). Created once per key:
-   * repeating the same notice adds nothing, also when two processes record it at once.
+   * A notice row the merchant sees in the order's mirror (widget and admin API): `needs_action` (the default) when the
+   * merchant must act, `skipped` when it only says what happened and nothing is left to do (shown muted, not offered
+   * for Retry: see NoticeStatus). Created once per key: repeating the same notice adds nothing, also when two
+   * processes record it at once.
    */
-  async recordNotice(orderId: string, key: string, message: string): Promise<void> {
+  async recordNotice(orderId: string, key: string, message: string, status: NoticeStatus = "needs_action"): Promise<void> {
     await this.enqueueOperations(orderId, [
-      { identity: `notice:${key}`, kind: "notice", status: "needs_action", sequence: 0, last_error: message, input: { message } },
+      { identity: `notice:${key}`, kind: "notice", status, sequence: 0, last_error: message, input: { message } },
     ])
   }
 
@@ -107,7 +116,7 @@ class DinteroOrdersService extends MedusaService({ DinteroOrderMirror, DinteroOr
       identity: string
       kind: OperationKind
       sequence: number
-      status?: "pending" | "needs_action"
+      status?: "pending" | "needs_action" | "skipped"
       input?: Record<string, unknown> | null
       last_error?: string | null
       /** When Medusa's fact happened; the row's `created_at` (its place in the order's queue) is taken from it. */

@@ -81,6 +81,8 @@ export interface PaymentCollectionRow {
   created_at: string | Date
   payments?: PaymentRow[]
   payment_sessions?: PaymentSessionRow[]
+  /** Read only where asked for (`payment_collections.metadata`): an order edit's move keeps its progress there. */
+  metadata?: Record<string, unknown> | null
 }
 
 /** The order as ORDER_FIELDS reads it. */

@@ -11,7 +11,8 @@ import { ContainerRegistrationKeys, Modules, PaymentCollectionStatus } from "@me
 import { capturedAmount, type DinteroClient, type TransactionItemRef } from "../../dintero"
 import type { HeldAuthorization } from "../../mapping/amount-to-collect"
 import { planKeptMove, type KeptTransaction } from "../../mapping/kept-move"
-import { fromMinorUnits, toMinorUnits } from "../../mapping/money"
+import { unneededLive, type LiveAuthorization } from "../../mapping/kept-release"
+import { fromMinorUnits, toMinorUnits, type DecimalInput } from "../../mapping/money"
 import { buildSessionOrder } from "../../mapping/session"
 import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
 import type DinteroOrdersService from "../../modules/dintero-orders/service"
@@ -29,6 +30,8 @@ import {
   type PaymentRow,
 } from "./medusa-data"
 import { carryOutPendingReleases } from "./release-kept-authorization"
+import { testFaultPoint } from "../../lib/test-fault-point"
+import { isDinteroProviderId } from "../../providers/dintero/provider-id"
 
 export interface MovedAuthorization {
   transaction_id: string
@@ -70,15 +73,18 @@ export async function withKeptMoveLock<T>(container: MedusaContainer, orderId: s
   return await locking.execute(keptMoveLockKey(orderId), job, { timeout: LOCK_WAIT_SECONDS, expire: LOCK_EXPIRE_SECONDS })
 }
 
+/** The order's payment collections with what a move reads of them: payments, sessions and their metadata. */
+const MOVE_COLLECTION_FIELDS = ["payment_collections.metadata"]
+
 /**
- * The order's kept authorizations still to move, oldest first: Dintero transactions whose Medusa payment the
+ * The order's kept authorizations not yet taken over, oldest first: Dintero transactions whose Medusa payment the
  * provider kept for this order when Medusa cancelled it (`kept_for_order_id`), that no live payment of the order names
- * (not taken over yet) and whose release was not decided (an earlier edit's released one is no longer the order's).
- * No Dintero call.
+ * (or only one of `target`, the collection a move is still going to) and whose release was not decided (an earlier
+ * edit's released one is no longer the order's). No Dintero call.
  */
-export async function keptToMove(container: MedusaContainer, orderId: string): Promise<string[]> {
-  const payments = (await loadOrderPaymentCollections(container, orderId)).flatMap((c) => c.payments ?? [])
-  const live = new Set(payments.filter((p) => !p.canceled_at).map(transactionIdOf))
+async function keptOf(container: MedusaContainer, orderId: string, collections: PaymentCollectionRow[], target?: string): Promise<string[]> {
+  const payments = collections.flatMap((c) => (c.payments ?? []).map((p) => ({ ...p, payment_collection_id: c.id })))
+  const live = new Set(payments.filter((p) => !p.canceled_at && p.payment_collection_id !== target).map(transactionIdOf))
   const kept = payments
     .filter((p) => p.canceled_at && p.data?.kept_for_order_id === orderId && !live.has(transactionIdOf(p)))
     .sort((a, b) => new Date(a.created_at ?? 0).getTime() - new Date(b.created_at ?? 0).getTime())
@@ -89,33 +95,106 @@ export async function keptToMove(container: MedusaContainer, orderId: string): P
   return once.filter((tx) => !released.has(tx))
 }
 
+/** The order's kept authorizations no payment has taken over yet (oldest first). No Dintero call. */
+export async function keptToMove(container: MedusaContainer, orderId: string): Promise<string[]> {
+  return keptOf(container, orderId, await loadOrderPaymentCollections(container, orderId))
+}
+
 /**
- * Moves the given kept authorizations (oldest first) as planKeptMove decides: the releases are decided (in the
- * database) before anything else moves, so a process that dies from there on leaves them to be voided, not held;
- * then the collection's amount, the reuse grants and their payments, and the payment link for the rest. The
- * releases themselves are carried out by finishKeptMove.
+ * What is left of the order's move, from Medusa's and this plugin's records: kept authorizations no payment took over
+ * yet, and whether a move began on a collection and did not finish (a process that died, or a step that failed,
+ * between its writes). No Dintero call.
  */
-export async function moveKept(container: MedusaContainer, orderId: string, transactionIds: string[]): Promise<MovedAuthorization[]> {
+export async function moveLeft(container: MedusaContainer, orderId: string): Promise<{ kept: string[]; unfinished: boolean; transactions: string[] }> {
+  const collections = await loadOrderPaymentCollections(container, orderId, MOVE_COLLECTION_FIELDS)
+  const unfinished = unfinishedTarget(collections)
+  return {
+    kept: await keptOf(container, orderId, collections),
+    unfinished: !!unfinished,
+    // What the move covers: with an unfinished one, also the kept ones already reused on its collection.
+    transactions: await keptOf(container, orderId, collections, unfinished?.id),
+  }
+}
+
+/**
+ * Where a move keeps its progress: on the collection it moves to (`metadata.dintero_kept_move`, minor units), written
+ * in one update with the collection's new amount before any authorization is reused on it, and marked `done` by the
+ * move's last write. Each write after the first is found done or not from Medusa's records (a payment of the
+ * collection naming the transaction, a pending session for it, the payment link's session), so a move that stopped
+ * anywhere is resumed by the next run (the reconciliation) without doing anything twice.
+ */
+export const MOVE_MARK = "dintero_kept_move"
+export interface MoveMark {
+  /** Medusa's outstanding amount the collection was opened for (what the move splits). */
+  due: number
+  /** The amount the move set on the collection (reused + link). */
+  amount: number
+  done?: boolean
+}
+
+export function moveMarkOf(collection: Pick<PaymentCollectionRow, "metadata">): MoveMark | undefined {
+  const mark = collection.metadata?.[MOVE_MARK] as Partial<MoveMark> | undefined
+  if (!mark || typeof mark !== "object" || !Number.isSafeInteger(mark.due) || !Number.isSafeInteger(mark.amount)) return undefined
+  return { due: mark.due!, amount: mark.amount!, ...(mark.done === true && { done: true }) }
+}
+
+/**
+ * The newest collection a move began on and did not finish, while Medusa's amount on it is still the one the move set
+ * (a later edit that reset it opened the move anew) and it is neither cancelled nor captured.
+ */
+function unfinishedTarget(collections: PaymentCollectionRow[]): PaymentCollectionRow | undefined {
+  return collections
+    .filter((c) => {
+      const mark = moveMarkOf(c)
+      if (!mark || mark.done || c.status === "canceled" || c.status === "completed") return false
+      return toMinorUnits(c.amount, String(c.currency_code ?? "").toUpperCase()) === mark.amount
+    })
+    .sort((a, b) => new Date(b.created_at).getTime() - new Date(a.created_at).getTime())[0]
+}
+
+/**
+ * Moves the order's kept authorizations (oldest first) as planKeptMove decides, onto the collection Medusa opened for
+ * the edited order, or resumes a move that stopped half-way (unfinishedTarget): the releases are decided (in the
+ * database) before anything else moves, so a process that dies from there on leaves them to be voided, not held;
+ * then the collection's amount with the move's mark, each reuse (grant, session, payment) not found done, the payment
+ * link for the rest unless its session is there, and the mark `done`. The releases themselves are carried out by
+ * finishKeptMove. Reports what this run did (a resumed run: only what it added).
+ */
+export async function moveKept(container: MedusaContainer, orderId: string): Promise<MovedAuthorization[]> {
   const config = dinteroConfiguration()
   if (!config) throw new Error("no Dintero payment provider is configured")
   const client = dinteroClientFor(config)
   const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
   const kept = keptAuthorizationsIn(container)
-  const order = await loadOrder(container, orderId, ["display_id", ...CAPTURE_FIELDS])
+  const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
+  const order = await loadOrder(container, orderId, ["display_id", ...CAPTURE_FIELDS, ...MOVE_COLLECTION_FIELDS])
   if (!order) throw new Error(`order ${orderId} not found`)
-  const target = newCollectionOf(order)
+  const resumed = unfinishedTarget(order.payment_collections ?? [])
+  const target = resumed ?? newCollectionOf(order)
   const currency = String(target?.currency_code ?? order.currency_code).toUpperCase()
-  const due = target ? toMinorUnits(target.amount, currency) : null
+  const due = resumed ? moveMarkOf(resumed)!.due : target ? toMinorUnits(target.amount, currency) : null
   const others = target ? await heldAuthorizations(client, order, target.id) : []
+  // Taken over already (a resumed move): planned with what the payment reuses, which reproduces its share (oldest
+  // first, each up to what is still due), whatever was captured on it since; not read from Dintero again.
+  const onTarget = (target?.payments ?? []).filter((p) => !p.canceled_at && isDinteroPayment(p))
+  const reusedBy = new Map(onTarget.map((p) => [transactionIdOf(p), p] as const))
+  const transactionIds = await keptOf(container, orderId, order.payment_collections ?? [], target?.id)
   const transactions: KeptTransaction[] = []
   for (const transactionId of transactionIds) {
+    const reused = reusedBy.get(transactionId)
+    if (reused) {
+      const amount = toMinorUnits(reused.amount, currency)
+      transactions.push({ transaction_id: transactionId, status: "AUTHORIZED", amount, captured: 0 })
+      continue
+    }
     const tx = await client.checkout.getTransaction(transactionId)
     transactions.push({ transaction_id: tx.id, status: tx.status, amount: tx.amount, captured: capturedAmount(tx), payment_product_type: tx.payment_product_type })
   }
   const results = new Map<string, MovedAuthorization>(transactionIds.map((id) => [id, { transaction_id: id, ...(target && { payment_collection_id: target.id }) }]))
   const result = (id: string) => results.get(id)!
+  const report = () => [...results.values()]
 
-  let plan = planKeptMove({ due, kept: transactions, others })
+  let plan = planKeptMove({ due, kept: transactions, others, raised: !!resumed })
   if (plan.raise && target) {
     const { transaction_id: raisedId, from, to } = plan.raise
     // Dintero needs the full list of items when the transaction has items; they must add up to the new amount.
@@ -137,34 +216,96 @@ export async function moveKept(container: MedusaContainer, orderId: string, tran
     await kept.decideRelease(r.transaction_id, orderId, r.held, r.reason)
     result(r.transaction_id).released = "decided"
   }
-  if (!target || !plan.split) return [...results.values()]
+  if (!target || !plan.split || due === null) return report()
 
   const split = plan.split
-  await collectOnly(container, target, toMinorUnits(target.amount, currency), split.collection, currency)
+  if (!resumed) await markMove(container, target, { due, amount: split.collection }, currency)
   const first = plan.reuse[0]
   if (split.covered > 0 && first) result(first.transaction_id).covered = split.covered
   const providerOf = (transactionId: string) => paymentsOf(order).find((p) => transactionIdOf(p) === transactionId)?.provider_id ?? "pp_dintero_dintero"
+  const sessions = (target.payment_sessions ?? []).filter((ps) => isDinteroProviderId(ps.provider_id))
   for (const { transaction_id: transactionId, amount } of plan.reuse) {
-    await kept.grantReuse(target.id, transactionId, amount)
-    const session = await payments.createPaymentSession(target.id, {
-      provider_id: providerOf(transactionId),
-      currency_code: currency.toLowerCase(),
-      amount: fromMinorUnits(amount, currency),
-      data: {},
-    })
-    await payments.authorizePaymentSession(session.id, {})
+    if (reusedBy.has(transactionId)) continue
+    // A session that took the grant over and whose payment was not made yet (the move stopped in between).
+    const open = sessions.find((ps) => ps.status !== "authorized" && ps.data?.reused_authorization === true && ps.data?.transaction_id === transactionId)
+    let sessionId = open?.id
+    if (!sessionId) {
+      await kept.grantReuse(target.id, transactionId, amount)
+      sessionId = (
+        await payments.createPaymentSession(target.id, {
+          provider_id: providerOf(transactionId),
+          currency_code: currency.toLowerCase(),
+          amount: fromMinorUnits(amount, currency),
+          data: {},
+        })
+      ).id
+    }
+    await payments.authorizePaymentSession(sessionId, {})
     result(transactionId).reused = amount
   }
+  await testFaultPoint("move-kept-authorization-link", (line) => logger.warn(line))
   if (split.link > 0 && first) {
-    const session = await payments.createPaymentSession(target.id, {
-      provider_id: providerOf(first.transaction_id),
-      currency_code: currency.toLowerCase(),
-      amount: fromMinorUnits(split.link, currency),
-      data: {},
-    })
-    result(first.transaction_id).difference = { amount: split.link, payment_session_id: session.id, checkout_url: String(session.data?.checkout_url ?? "") }
+    const link = sessions.find((ps) => ps.status === "pending" && ps.data?.reused_authorization !== true && toMinorUnits(ps.amount ?? 0, currency) === split.link)
+    if (!link) {
+      const session = await payments.createPaymentSession(target.id, {
+        provider_id: providerOf(first.transaction_id),
+        currency_code: currency.toLowerCase(),
+        amount: fromMinorUnits(split.link, currency),
+        data: {},
+      })
+      result(first.transaction_id).difference = { amount: split.link, payment_session_id: session.id, checkout_url: String(session.data?.checkout_url ?? "") }
+    }
   }
-  return [...results.values()]
+  await markMove(container, target, { due, amount: split.collection, done: true }, currency)
+  return report()
+}
+
+/**
+ * Writes the move's mark on its collection. The first (not done) sets the collection's amount to what the shopper is
+ * asked for through it in the same update (collectOnly's lowering), or cancels a collection that asks nothing.
+ */
+async function markMove(container: MedusaContainer, target: PaymentCollectionRow, mark: MoveMark, currency: string) {
+  const metadata = { ...(target.metadata ?? {}), [MOVE_MARK]: mark }
+  const update =
+    mark.done || mark.amount === mark.due
+      ? { metadata }
+      : mark.amount > 0
+        ? { amount: fromMinorUnits(mark.amount, currency), metadata }
+        : { status: PaymentCollectionStatus.CANCELED, metadata }
+  await container.resolve<IPaymentModuleService>(Modules.PAYMENT).updatePaymentCollections(target.id, update)
+  target.metadata = metadata
+}
+
+/**
+ * An edit that left the order owing nothing (Medusa's outstanding amount at or below 0, e.g. below the gift card or
+ * store credit) opens no payment collection and cancels no payment: the live Dintero authorizations nothing was
+ * captured on back no money the order needs (unneededLive, mapping/kept-release.ts). Their release is decided here
+ * (reason `order_needs_nothing`, in the database) and carried out by finishKeptMove: Medusa cancels the payment (its
+ * provider voids the authorization), the notice says why, and the Orders order records the cancellation through the
+ * outbox. Nothing while Medusa has a collection open for the order, or a move is left: those are the move's.
+ * Answers the transactions whose release it decided.
+ */
+export async function releaseUnneeded(container: MedusaContainer, orderId: string): Promise<string[]> {
+  const order = (await loadOrder(container, orderId, [...CAPTURE_FIELDS, ...MOVE_COLLECTION_FIELDS, "summary"])) as (OrderRow & { summary?: { pending_difference?: DecimalInput } | null }) | null
+  const pendingDifference = order?.summary?.pending_difference
+  if (!order || pendingDifference === undefined || pendingDifference === null) return []
+  const live = paymentsOf(order).filter((p) => !p.canceled_at && isDinteroPayment(p) && transactionIdOf(p))
+  if (live.length === 0 || newCollectionOf(order) || unfinishedTarget(order.payment_collections ?? [])) return []
+  const currency = String(order.currency_code).toUpperCase()
+  const pending = toMinorUnits(pendingDifference, currency)
+  if (pending > 0) return []
+  const config = dinteroConfiguration()
+  if (!config) throw new Error("no Dintero payment provider is configured")
+  const client = dinteroClientFor(config)
+  const authorizations: LiveAuthorization[] = []
+  for (const p of live.filter((p) => !(p.captures ?? []).length)) {
+    const tx = await client.checkout.getTransaction(transactionIdOf(p)!)
+    authorizations.push({ transaction_id: tx.id, medusa_captured: 0, status: tx.status, amount: tx.amount, captured: capturedAmount(tx) })
+  }
+  const kept = keptAuthorizationsIn(container)
+  const unneeded = unneededLive(pending, authorizations)
+  for (const u of unneeded) await kept.decideRelease(u.transaction_id, orderId, u.held, "order_needs_nothing")
+  return unneeded.map((u) => u.transaction_id)
 }
 
 /**

@@ -6,6 +6,8 @@ import { releaseOutcome, type ReleaseOutcome } from "../../mapping/kept-release"
 import { fromMinorUnits } from "../../mapping/money"
 import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
 import type DinteroOrdersService from "../../modules/dintero-orders/service"
+import type { NoticeStatus } from "../../modules/dintero-orders/service"
+import { writeOutboxRows } from "../outbox/enqueue"
 import { keptAuthorizationsIn, type ReleaseRecord } from "../../modules/dintero-payments/kept-authorizations"
 import { isDinteroPayment, loadOrderPaymentCollections, transactionIdOf, type PaymentRow } from "./medusa-data"
 
@@ -24,7 +26,15 @@ export type { ReleaseOutcome }
  */
 export async function carryOutRelease(container: MedusaContainer, release: ReleaseRecord, client = clientOrThrow()): Promise<ReleaseOutcome> {
   const kept = keptAuthorizationsIn(container)
-  const all = (await loadOrderPaymentCollections(container, release.orderId)).flatMap((c) => c.payments ?? []).filter(isDinteroPayment)
+  let all = await dinteroPaymentsOf(container, release.orderId)
+  if (release.reason === "order_needs_nothing") {
+    // A live payment the order needs nothing from: Medusa cancels it (its provider voids the authorization), so
+    // Medusa's records say what Dintero's do. One with a capture since is left: it is in use, and never voided.
+    const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
+    const live = all.filter((p) => transactionIdOf(p) === release.transactionId && !p.canceled_at && !(p.captures ?? []).length)
+    for (const p of live) await payments.cancelPayment(p.id)
+    if (live.length > 0) all = await dinteroPaymentsOf(container, release.orderId)
+  }
   const payments = all.filter((p) => transactionIdOf(p) === release.transactionId)
   const tx = await client.checkout.getTransaction(release.transactionId)
   const outcome = releaseOutcome({ status: tx.status, captured: capturedAmount(tx), inUseBy: payments.filter((p) => !p.canceled_at).map((p) => p.id) })
@@ -32,9 +42,37 @@ export async function carryOutRelease(container: MedusaContainer, release: Relea
   if (outcome.kind === "void") after = await voidOnce(client, tx.id)
   await recordOnPayments(container, payments.filter((p) => p.canceled_at), after)
   const covering = coveringTransactions(all, release.transactionId)
-  await notice(container, release.orderId, `released:${release.transactionId}`, noticeText(outcome, release, after, covering))
+  // Released, or nothing is left of it to capture: what the Orders order still records as authorized for it is
+  // cancelled there, through the outbox (handlers/cancellation.ts, one transaction), before the decision is done.
+  if (outcome.kind === "void" || outcome.kind === "voided_already") await enqueueReleaseRecord(container, release)
+  await notice(container, release.orderId, `released:${release.transactionId}`, noticeText(outcome, release, after, covering), outcome.kind === "not_voidable" ? "needs_action" : "skipped")
   await kept.finishRelease(release.transactionId)
   return outcome
+}
+
+/** The order's Dintero payments with their captures (cancelled ones too). */
+async function dinteroPaymentsOf(container: MedusaContainer, orderId: string): Promise<PaymentRow[]> {
+  const captures = ["payment_collections.payments.captures.id", "payment_collections.payments.captures.amount"]
+  return (await loadOrderPaymentCollections(container, orderId, captures)).flatMap((c) => c.payments ?? []).filter(isDinteroPayment)
+}
+
+/** The identity of the Orders record of a release (kind `cancellation`, of the one transaction). */
+export const releaseRecordIdentity = (transactionId: string) => `cancellation:released:${transactionId}`
+
+/**
+ * Enqueues (does not send) the Orders API record of a release: a cancellation of what the Orders order still has
+ * authorized for the transaction, planned when it runs (an authorization the Orders order never held plans nothing).
+ * Only for a mirrored order; once per transaction (its identity), whoever carries the release out.
+ */
+async function enqueueReleaseRecord(container: MedusaContainer, release: ReleaseRecord) {
+  const svc = container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE)
+  if (!svc.mirrorOptions.ordersMirror) return
+  const [mirror] = await svc.listDinteroOrderMirrors({ order_id: release.orderId })
+  if (!mirror) return
+  await writeOutboxRows(container, {
+    order_id: release.orderId,
+    operations: [{ identity: releaseRecordIdentity(release.transactionId), kind: "cancellation", input: { order_id: release.orderId, transaction_id: release.transactionId } }],
+  })
 }
 
 /**
@@ -105,7 +143,9 @@ function noticeText(outcome: ReleaseOutcome, release: ReleaseRecord, tx: Transac
   const why =
     release.reason === "no_open_collection"
       ? `after an order edit, the order has no unpaid payment collection to move it to (Medusa opened none for the edited order, or it was paid or cancelled otherwise), so this authorization backs no money the order still asks for`
-      : `after an order edit, the order's new total is covered by ${by}, so this authorization was not needed`
+      : release.reason === "order_needs_nothing"
+        ? `after an order edit, the order asks nothing more of the shopper (Medusa's outstanding amount is at or below 0, e.g. the edited lines are covered by the gift card or store credit), so this authorization backs no money the order needs`
+        : `after an order edit, the order's new total is covered by ${by}, so this authorization was not needed`
   const what = `The Dintero authorization ${release.transactionId} (${held})`
   switch (outcome.kind) {
     case "void":
@@ -120,9 +160,9 @@ function noticeText(outcome: ReleaseOutcome, release: ReleaseRecord, tx: Transac
   }
 }
 
-async function notice(container: MedusaContainer, orderId: string, key: string, message: string) {
+async function notice(container: MedusaContainer, orderId: string, key: string, message: string, status: NoticeStatus) {
   try {
-    await container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE).recordNotice(orderId, key, message)
+    await container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE).recordNotice(orderId, key, message, status)
   } catch (e) {
     // The void is done either way; the log keeps the reason when the notice cannot be written.
     container.resolve(ContainerRegistrationKeys.LOGGER).error(`[dintero] ${message} (and the notice could not be saved: ${(e as Error).message})`)

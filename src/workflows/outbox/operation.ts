@@ -144,7 +144,8 @@ export const OPERATION_SCHEMAS = {
     ]),
   },
   cancellation: {
-    input: z.looseObject({ order_id: z.string().optional() }),
+    /** `transaction_id`: only that payment's authorization, released by the plugin after an edit (lib/release-kept-authorization.ts). */
+    input: z.looseObject({ order_id: z.string().optional(), transaction_id: z.string().optional() }),
     plan: z.looseObject({ bodies: z.array(keyedBody) }),
   },
   notice: {

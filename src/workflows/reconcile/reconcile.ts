@@ -23,7 +23,7 @@ import { missingIdentities, transactionActions } from "./plan"
 import { finishRun, lastStoreRunEnds, lastStoreRunStart, pg, startRun, withStoreLock, type Finding, type Repaired, type RunRecord } from "./runs"
 import { settleDinteroPayment } from "./settle-payment"
 import { carryOutPendingReleases } from "../lib/release-kept-authorization"
-import { finishKeptMove, keptToMove, moveKept, withKeptMoveLock, type MovedAuthorization } from "../lib/move-kept-authorization"
+import { finishKeptMove, moveKept, moveLeft, releaseUnneeded, withKeptMoveLock, type MovedAuthorization } from "../lib/move-kept-authorization"
 import { KEEP_MS, keptAuthorizationsIn } from "../../modules/dintero-payments/kept-authorizations"
 import { cursorFrom, DEFAULT_WINDOW, reconcileDue, windowFor, type ReconcileWindow, type WindowSettings } from "./window"
 
@@ -175,37 +175,45 @@ async function repairOutbox(container: MedusaContainer, scope: Scope, reader: Re
 }
 
 /**
- * Order edits whose move of the kept authorizations never happened (the process died after Medusa cancelled the kept
- * payment and before the move reused or released it; the event is not delivered again): the same move the order
- * edit's step makes (lib/move-kept-authorization.ts, one decision: mapping/kept-move.ts), under the same lock, from
- * what Medusa and the plugin's records say is left: reused on the order's open collection, or released with the
- * reason in a notice. An order whose kept authorizations were all moved or released needs no Dintero call.
+ * Order edits whose move of the kept authorizations never happened or stopped half-way (the process died after Medusa
+ * cancelled the kept payment, or between the move's writes; the event is not delivered again): the same move the
+ * order edit's step makes (lib/move-kept-authorization.ts, one decision: mapping/kept-move.ts), under the same lock,
+ * from what Medusa and the plugin's records say is left: reused on the order's open collection, the payment link
+ * opened, or released with the reason in a notice. Also an edit that left the order owing nothing whose step died
+ * before it decided the release (releaseUnneeded). An order whose move is done needs no Dintero call.
  */
 async function finishKeptMoves(container: MedusaContainer, scope: Scope, reader: Reader, repaired: Repaired[], findings: Finding[]): Promise<number> {
   let calls = 0
   for (const orderId of await reader.keptMoveOrders(scope)) {
     try {
-      if ((await keptToMove(container, orderId)).length === 0) continue
+      const first = await moveLeft(container, orderId)
+      const moving = first.kept.length > 0 || first.unfinished
       const finished = await withKeptMoveLock(container, orderId, async () => {
         // Read again under the lock: a late step (or another run) may have moved them meanwhile.
-        const kept = await keptToMove(container, orderId)
-        if (kept.length === 0) return null
+        const left = await moveLeft(container, orderId)
         // A mark still open: the confirm request is running (Medusa may not have opened the new collection yet), and
         // its own step moves them.
         const marks = keptAuthorizationsIn(container)
-        for (const tx of kept) if (await marks.keptFor(tx)) return null
-        calls += kept.length
+        for (const tx of left.kept) if (await marks.keptFor(tx)) return null
+        if (left.kept.length === 0 && !left.unfinished) {
+          if (moving) return null
+          // Nothing to move: only an edit that left the order owing nothing may have something to release.
+          const decided = await releaseUnneeded(container, orderId)
+          calls += decided.length
+          return decided.length > 0 ? await finishKeptMove(container, orderId, []) : null
+        }
+        calls += left.transactions.length
         let moved: MovedAuthorization[]
         try {
-          moved = await moveKept(container, orderId, kept)
+          moved = await moveKept(container, orderId)
         } catch (e) {
-          moved = kept.map((transactionId) => ({ transaction_id: transactionId, problem: (e as Error)?.message ?? String(e) }))
+          moved = left.transactions.map((transactionId) => ({ transaction_id: transactionId, problem: (e as Error)?.message ?? String(e) }))
         }
         return await finishKeptMove(container, orderId, moved)
       })
       if (!finished) continue
       for (const m of finished.moved) {
-        if (m.reused) repaired.push({ what: "moved", order_id: orderId, ref: `${m.transaction_id} ${m.payment_collection_id}` })
+        if (m.reused || m.difference) repaired.push({ what: "moved", order_id: orderId, ref: `${m.transaction_id} ${m.payment_collection_id}` })
         if (m.problem) findings.push({ what: "kept_not_moved", ref: m.transaction_id, detail: `order ${orderId}: ${m.problem}` })
       }
       for (const { release, outcome, error } of finished.releases) {
@@ -214,6 +222,8 @@ async function finishKeptMoves(container: MedusaContainer, scope: Scope, reader:
         else if (outcome?.kind === "void" || outcome?.kind === "voided_already") repaired.push({ what: "voided", order_id: release.orderId, ref: release.transactionId })
         else findings.push({ what: "release_not_voided", ref: release.transactionId, detail: `order ${release.orderId}: ${outcome?.kind}` })
       }
+      // A release enqueued its Orders record: sent now (the pass never rejects; what fails waits for the retry job).
+      if (finished.releases.length > 0) await processOrderOutbox(container, orderId)
     } catch (e) {
       findings.push({ what: "move_failed", ref: orderId, detail: (e as Error)?.message ?? String(e) })
     }

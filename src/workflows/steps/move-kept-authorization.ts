@@ -7,13 +7,15 @@ import { dinteroClientFor, dinteroConfiguration } from "../../lib/dintero-regist
 import { testFaultPoint } from "../../lib/test-fault-point"
 import { isDinteroProviderId } from "../../providers/dintero/provider-id"
 import { loadOrder, paymentsOf, type OrderRow } from "../lib/medusa-data"
+import { processOrderOutbox } from "../outbox/schedule"
 import {
   CAPTURE_FIELDS,
   collectOnly,
   finishKeptMove,
   heldAuthorizations,
-  keptToMove,
   moveKept,
+  moveLeft,
+  releaseUnneeded,
   newCollectionOf,
   notifyKept,
   withKeptMoveLock,
@@ -45,23 +47,34 @@ export const moveKeptAuthorizationStep = createStep(
   "dintero-move-kept-authorization",
   async (input: { order_id: string }, { container }) => {
     const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
+    let released = false
     const result = await withKeptMoveLock(container, input.order_id, async () => {
       const moved: MovedAuthorization[] = []
-      // Not yet taken over by another payment of the order (so a second delivery of the event, or a move the
-      // reconciliation made first, moves nothing twice).
-      const kept = await keptToMove(container, input.order_id)
+      // What is left, from the records: kept authorizations not yet taken over by another payment of the order, or a
+      // move that stopped half-way (so a second delivery of the event, or a move the reconciliation made first,
+      // moves nothing twice, and a half-done one is finished).
+      const left = await moveLeft(container, input.order_id)
       await testFaultPoint("move-kept-authorization", (line) => logger.warn(line))
-      if (kept.length > 0) {
+      const moving = left.kept.length > 0 || left.unfinished
+      if (moving) {
         try {
-          moved.push(...(await moveKept(container, input.order_id, kept)))
+          moved.push(...(await moveKept(container, input.order_id)))
         } catch (e) {
-          moved.push(...kept.map((transactionId) => ({ transaction_id: transactionId, problem: (e as Error).message })))
+          moved.push(...left.transactions.map((transactionId) => ({ transaction_id: transactionId, problem: stopped(e), problemNext: RESUMED })))
+        }
+      } else {
+        // Nothing kept: an edit that left the order owing nothing releases what it no longer needs.
+        try {
+          await releaseUnneeded(container, input.order_id)
+        } catch (e) {
+          logger.warn(`[dintero] order ${input.order_id}: could not decide whether its authorizations are still needed (the reconciliation looks again): ${(e as Error).message}`)
         }
       }
       // Releases decided above (and any an earlier run left pending) are carried out now; one that fails stays
       // decided in the database, and the reconciliation carries it out (lib/release-kept-authorization.ts).
       const finished = await finishKeptMove(container, input.order_id, moved)
-      if (kept.length === 0) {
+      released = finished.releases.length > 0
+      if (!moving) {
         try {
           await openDifferenceSession(container, input.order_id)
         } catch (e) {
@@ -75,10 +88,18 @@ export const moveKeptAuthorizationStep = createStep(
       }
       return finished.moved
     })
+    // A release enqueued its Orders record: sent now by the order's pass (it never rejects; what fails waits for the
+    // retry job).
+    if (released) await processOrderOutbox(container, input.order_id)
     // What was moved (or not); the released ones are logged (and noticed) by finishKeptMove.
     return new StepResponse(result)
   }
 )
+
+/** What a move that stopped says: the reconciliation resumes it from the records (lib/move-kept-authorization.ts). */
+export const stopped = (e: unknown) => `the move stopped before it was done (${(e as Error)?.message ?? String(e)})`
+export const RESUMED =
+  "The reconciliation resumes the move from where it stopped (it runs every few minutes, or now with the order's Retry); if it cannot, its findings say why."
 
 /**
  * An edit that raised the total of an order whose Dintero payment was not kept (captured in full or in part, or

@@ -358,6 +358,12 @@ describe("planCancellation", () => {
     const r = records({ authorizations: [rec("T1", [[1, 1000], [2, 500]])], captures: [rec("T1", [[1, 1000], [2, 500]])] })
     expect(planCancellation(state(), r)).toEqual({ bodies: [] })
   })
+  it("for a release (one transaction), cancels only that payment's open authorization; one never recorded plans nothing", () => {
+    const r = records({ authorizations: [rec("T1", [[1, 1000], [2, 500]]), rec("T2", [[2, 200]])], cancellations: [rec("T2", [[2, 50]])] })
+    const s = state({ payments: { pay_1: "T1", pay_2: "T2" } })
+    expect(planCancellation(s, r, "T2")).toEqual({ bodies: [{ key: "cancellation-T2", body: body("T2", [[2, 150]]) }] })
+    expect(planCancellation(s, r, "T.link")).toEqual({ bodies: [] })
+  })
 })
 
 describe("planOrderEdit", () => {

@@ -1,4 +1,8 @@
-/** cancellation: the order was cancelled in Medusa; release at Dintero what each payment still holds authorized. */
+/**
+ * cancellation: the order was cancelled in Medusa; release at Dintero what each payment still holds authorized. With
+ * a `transaction_id`, one payment only: its authorization, which an order edit left unneeded, was voided by the
+ * plugin (lib/release-kept-authorization.ts), and the Orders order must not keep it authorized.
+ */
 import { buildPaymentOperation } from "../../../mapping/orders"
 import { at, perLine, type OrdersRecords } from "../../../mapping/orders-mirror/ledger"
 import type { MirrorState } from "../../../mapping/orders-mirror/state"
@@ -7,9 +11,9 @@ import type { OperationPlan } from "../operation"
 import { WAITING_FOR_DINTERO_ORDER, done, needsAction, type Outcome } from "../outcome"
 
 /** Pure: per payment, authorized − captured − cancelled on every line, as one cancellation each. */
-export function planCancellation(state: MirrorState, records: OrdersRecords): OperationPlan<"cancellation"> {
+export function planCancellation(state: MirrorState, records: OrdersRecords, only?: string): OperationPlan<"cancellation"> {
   const bodies: OperationPlan<"cancellation">["bodies"] = []
-  for (const tx of new Set(Object.values(state.payments))) {
+  for (const tx of only ? [only] : new Set(Object.values(state.payments))) {
     const a = perLine(records, "authorizations", tx)
     const c = perLine(records, "captures", tx)
     const x = perLine(records, "cancellations", tx)
@@ -28,7 +32,7 @@ export async function mirrorCancellation(ctx: OperationContext<"cancellation">):
   if (!plan) {
     const records = await ctx.recorder.readRecords(dinteroOrderId)
     if (!ctx.mirror.state) return needsAction("the order has not been mirrored yet")
-    plan = planCancellation(ctx.mirror.state, records)
+    plan = planCancellation(ctx.mirror.state, records, ctx.op.input.transaction_id)
     await ctx.setPlan(plan)
   }
   if (plan.bodies.length === 0) return done("nothing authorized was left to cancel")

@@ -8,6 +8,7 @@ import { at, perLine, type OrdersRecords } from "../../../mapping/orders-mirror/
 import { REFUND_REMAINING_ID, planEditPayments } from "../../../mapping/orders-mirror/plan-edit"
 import { creditBeyondLinesNotice } from "../../../mapping/orders-mirror/credit-beyond-lines"
 import type { LedgerLine, MirrorState } from "../../../mapping/orders-mirror/state"
+import { keptAuthorizationsIn } from "../../../modules/dintero-payments/kept-authorizations"
 import { loadOrder } from "../../lib/medusa-data"
 import type { OperationContext } from "../context"
 import type { OperationPlan } from "../operation"
@@ -106,7 +107,11 @@ export async function mirrorOrderEdit(ctx: OperationContext<"order_edit">): Prom
     }
     const records = await ctx.recorder.readRecords(dinteroOrderId)
     const voided: { paymentId: string; transactionId: string }[] = []
+    // Voided by the plugin because the edited order no longer needs it: its own record (a cancellation, enqueued with
+    // the release) cancels it on the Orders order after this edit, so it is not Medusa's void of issue #14984.
+    const releasedIds = new Set((await keptAuthorizationsIn(ctx.container).releases({ transactionIds: Object.values(state.payments) })).map((r) => r.transactionId))
     for (const [paymentId, transactionId] of Object.entries(state.payments)) {
+      if (releasedIds.has(transactionId)) continue
       const transaction = await ctx.client.checkout.getTransaction(transactionId)
       if (transaction.status === "AUTHORIZATION_VOIDED") voided.push({ paymentId, transactionId })
     }
