@@ -44,5 +44,12 @@ const env = dinteroTestSuite({
       // Positive control: the dev store's secret is taken on the same URL.
       expect((await send(signedWith(SECRET))).status).toBe(200)
     })
+
+    it("without DINTERO_CALLBACK_SECRET, npm run dev neither signs nor verifies", () => {
+      const unset = callbackSigning(devStoreOptions({ DINTERO_CALLBACK_SECRET: "" }, { url: "http://localhost:8000", returnUrl: "http://localhost:8000/return.html" }))
+      expect(unset).toEqual({ emulator: {}, medusaEnv: {} })
+      // Positive control: the same reading with the secret set wires it into both.
+      expect(signing).toEqual({ emulator: { signatureSecret: SECRET }, medusaEnv: { DINTERO_CALLBACK_SECRET: SECRET } })
+    })
   },
 })
