@@ -2,36 +2,17 @@
 // the Dintero emulator on 8077 and `medusa start` on 9000 with the admin dashboard, until Ctrl-C.
 // Env: PORT (Medusa), EMULATOR_PORT, STOREFRONT_PORT (the example storefront, default 8000), RETURN_PORT (the built-in
 // return page), DINTERO_RETURN_URL (your storefront's return page instead), LOG_LEVEL (Medusa's, default info), DB_HOST etc. (an existing PostgreSQL).
+import { devStoreOptions, envPort } from "./lib/dev-options"
 import { startDevStore } from "./lib/dev-store"
 import { startStorefront } from "./lib/storefront-server"
-
-const port = (name: string, fallback: number) => {
-  const v = process.env[name]
-  if (v === undefined || v === "") return fallback
-  const n = Number(v)
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number, got ${v}`)
-  return n
-}
 
 async function main() {
   const started = Date.now()
   let live = false
   // The example storefront (storefront/): Dintero returns the shopper to its return page unless DINTERO_RETURN_URL is set.
-  const shop = await startStorefront({ port: port("STOREFRONT_PORT", 8000) })
+  const shop = await startStorefront({ port: envPort(process.env, "STOREFRONT_PORT", 8000) })
   const dev = await startDevStore({
-    port: port("PORT", 9000),
-    emulatorPort: port("EMULATOR_PORT", 8077),
-    returnPort: port("RETURN_PORT", 8078),
-    adminEnabled: true,
-    persistent: true,
-    completeOnReturn: true,
-    // As the README says: with DINTERO_CALLBACK_SECRET set, the emulator signs callbacks and the plugin verifies them.
-    callbackSecret: process.env.DINTERO_CALLBACK_SECRET || undefined,
-    logLevel: process.env.LOG_LEVEL ?? "info",
-    env: {
-      DINTERO_RETURN_URL: process.env.DINTERO_RETURN_URL || shop.returnUrl,
-      STORE_CORS: process.env.STORE_CORS || `${shop.url},http://localhost:8000,http://localhost:9000`,
-    },
+    ...devStoreOptions(process.env, shop),
     log: (line) => console.log(`[dev] ${line}`),
     // Medusa's own lines once it is up (before that they are kept and shown only if the start fails).
     onMedusaLine: (line) => live && line.trim() && console.log(`[medusa] ${line}`),

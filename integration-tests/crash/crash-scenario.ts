@@ -79,7 +79,16 @@ function log(line: string) {
 }
 
 async function main() {
-  const dev = await startDevStore({ log, env: { DINTERO_RECONCILE_INTERVAL_MS: String(RECONCILE_INTERVAL_MS), DINTERO_OUTBOX_CLAIM_TTL_MS: "20000" } })
+  const dev = await startDevStore({
+    log,
+    env: {
+      DINTERO_RECONCILE_INTERVAL_MS: String(RECONCILE_INTERVAL_MS),
+      // The retry job resumes a pass the kill cut off once its claim lapses (20 s): looked for every 3 s, not every
+      // minute (the default), so the scenario waits for the claim, not for the job's next minute.
+      DINTERO_ORDERS_RETRY_INTERVAL_MS: String(RECONCILE_INTERVAL_MS),
+      DINTERO_OUTBOX_CLAIM_TTL_MS: "20000",
+    },
+  })
   try {
     const { store, admin, emulator, seeded } = dev
     const cartInput = (i: number) => ({

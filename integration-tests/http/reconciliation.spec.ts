@@ -111,6 +111,58 @@ const env = dinteroTestSuite({
       expect(again!.repaired).toEqual([])
     })
 
+    it("a repair Dintero fails ends the run incomplete with the finding open; the next run goes over that window again and repairs it", async () => {
+      const container = getContainer()
+      // A clean run first: the cursor the failed run's window starts from.
+      const clean = await reconcileStore(container)
+      expect(clean?.status).toBe("done")
+
+      const market = seeded.markets.no
+      let cart = await store.createCart({ regionId: market.regionId, shippingOptionId: market.shippingOptionId, items: [{ variant_id: seeded.variants.outdoor, quantity: 1 }] })
+      await store.setAddresses(cart.id, market.address)
+      cart = await store.addShippingMethod(cart.id, market.shippingOptionId)
+      const { session } = await store.initiatePaymentSession(cart.id)
+      env.emulator.faults.add({ kind: "callback", mode: "drop", times: 5 } as any)
+      const paid = await env.emulator.pay(session.data.dintero_session_id, "AUTHORIZED")
+      await env.emulator.waitForCallbacks()
+      const query = container.resolve("query")
+      const orderOfCart = async () =>
+        (await query.graph({ entity: "order_cart", fields: ["order_id"], filters: { cart_id: cart.id } })).data[0]?.order_id as string | undefined
+
+      // The settlement's read of the transaction answers 503 however often the client retries it.
+      const readTransaction = `/checkout/v1/transactions/${paid.transaction!.id}`
+      env.emulator.faults.add({ kind: "status", status: 503, method: "GET", path: readTransaction, times: 1000 } as any)
+      const failed = await reconcileStore(container)
+      env.emulator.faults.clear()
+      expect(failed?.status).toBe("incomplete")
+      expect(failed!.repaired).toEqual([])
+      expect(failed!.findings.map((f) => [f.what, f.ref])).toEqual([["settle_failed", session.id]])
+      expect(failed!.window_from).toEqual(new Date(clean!.window_to.getTime() - DEFAULT_SETTINGS.overlapMs))
+      // The fault was met (the 5xx came from the read, not from something else failing).
+      expect(env.emulator.requests.some((r: any) => r.path === readTransaction && r.status === 503)).toBe(true)
+      // Still open: no order for the paid cart, and the recorded run says so.
+      expect(await orderOfCart()).toBeUndefined()
+      const { reconciliation_runs } = await admin.ok("get", "/admin/dintero/reconciliation")
+      const recorded = reconciliation_runs.find((r: any) => r.id === failed!.id)
+      expect(recorded.status).toBe("incomplete")
+      expect(recorded.findings.map((f: any) => f.what)).toEqual(["settle_failed"])
+
+      // Dintero answers again: the next run starts from the clean run's end, not the incomplete one's, and settles it.
+      const retried = await reconcileStore(container)
+      expect(retried!.window_from).toEqual(failed!.window_from)
+      expect(retried!.repaired.map((r) => [r.what, r.ref])).toEqual([["settled", `${session.id} authorized (${paid.transaction!.id})`]])
+      expect(retried!.findings).toEqual([])
+      expect(retried!.status).toBe("done")
+      const orderId = await orderOfCart()
+      expect(orderId).toBeTruthy()
+      await waitForMirror(admin, orderId!, settled(1))
+
+      // That run was clean: the cursor moves on past it.
+      const next = await reconcileStore(container)
+      expect(next!.window_from).toEqual(new Date(retried!.window_to.getTime() - DEFAULT_SETTINGS.overlapMs))
+      expect(next!.repaired).toEqual([])
+    })
+
     // Last in the file: it records runs in the future (removed again), which later store-wide runs would start from.
     it("goes over an incomplete run's window again, for at most a day; a clean run moves the cursor on; the job runs when due", async () => {
       const container = getContainer()

@@ -213,6 +213,23 @@ function startReturnPage(port: number, completeOnReturn: boolean, returns: Retur
 
 const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!)
 
+/**
+ * How the dev store wires its callback secret: the emulator signs its callbacks with `callbackSecret`, and Medusa
+ * gets it as DINTERO_CALLBACK_SECRET (read by medusa-config.ts), so the plugin verifies them. Without one, neither
+ * (a DINTERO_CALLBACK_SECRET in the caller's own environment is not passed on: the plugin would refuse every
+ * unsigned callback). `env.DINTERO_CALLBACK_SECRET` gives Medusa another secret than the emulator's.
+ */
+export function callbackSigning(opts: Pick<DevStoreOptions, "callbackSecret" | "env">): {
+  emulator: { signatureSecret?: string }
+  medusaEnv: { DINTERO_CALLBACK_SECRET?: string }
+} {
+  const verifying = opts.env?.DINTERO_CALLBACK_SECRET || opts.callbackSecret
+  return {
+    emulator: opts.callbackSecret ? { signatureSecret: opts.callbackSecret } : {},
+    medusaEnv: verifying ? { DINTERO_CALLBACK_SECRET: verifying } : {},
+  }
+}
+
 export async function startDevStore(opts: DevStoreOptions = {}): Promise<DevStore> {
   const log = opts.log ?? (() => {})
   const { startDatabase, freePort } = await loadDatabaseLib()
@@ -276,9 +293,10 @@ export async function startDevStore(opts: DevStoreOptions = {}): Promise<DevStor
     log(`PostgreSQL ready, database ${dbName} ${created ? "created" : "exists"} (${elapsed(t)})`)
 
     // 2. The emulator, in this process so the caller can look at its state directly.
+    const signing = callbackSigning(opts)
     const emulator = await startEmulator({
       port: opts.emulatorPort ?? 0,
-      signatureSecret: opts.callbackSecret,
+      ...signing.emulator,
       // Medusa answers quickly; a stuck callback should not keep the demo waiting for minutes.
       callbackRetryDelayMs: 500,
       // The dev store's backend is http://localhost: an explicit, logged opt-out (Dintero only calls HTTPS URLs).
@@ -308,10 +326,10 @@ export async function startDevStore(opts: DevStoreOptions = {}): Promise<DevStor
       // `medusa start` defaults to production, which serves only a built admin; development serves it from source.
       NODE_ENV: "development",
       LOG_LEVEL: opts.logLevel ?? "warn",
-      ...(opts.callbackSecret ? { DINTERO_CALLBACK_SECRET: opts.callbackSecret } : {}),
       ...opts.env,
     }
-    if (!opts.callbackSecret && !opts.env?.DINTERO_CALLBACK_SECRET) delete env.DINTERO_CALLBACK_SECRET
+    delete env.DINTERO_CALLBACK_SECRET
+    Object.assign(env, signing.medusaEnv)
 
     // 4. Migrations (plugin's included: they load from ./src).
     t = Date.now()
