@@ -12,7 +12,7 @@ const RECONCILE_INTERVAL_MS = 3_000
 /** Sessions whose cart completion runs in the burst, and orders captured in it. */
 const COMPLETIONS = 8
 const CAPTURES = 4
-/** The mirror's outbox resumes an operation a dead process left `processing` after 2 minutes (runner lease). */
+/** Bound on convergence after the restart: the outbox resumes a pass the kill cut off once its claim lapses (20 s here, below). */
 const CONVERGENCE_DEADLINE_MS = 240_000
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
