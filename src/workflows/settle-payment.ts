@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto"
 import type { BigNumberInput, BigNumberValue, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules, PaymentActions, PaymentCollectionStatus } from "@medusajs/framework/utils"
 import {
@@ -91,6 +92,13 @@ interface Collection {
 }
 
 const LOCK_TIMEOUT_SECONDS = 30
+/** The cart-lock probe's lease: only a process dying between its acquire and release leaves it held this long. */
+const PROBE_EXPIRE_SECONDS = 5
+/**
+ * How long a release waits for Medusa's cart lock. Right after a failed completion it is free (the compensation gave it
+ * back); held longer, it is a completion running now or one that broke: answered retry within Dintero's 10 s.
+ */
+const RELEASE_LOCK_WAIT_SECONDS = 5
 
 export async function settleDinteroPayment(
   container: MedusaContainer,
@@ -219,19 +227,21 @@ async function settleTransaction(
   if (status === "DECLINED" || status === "FAILED") {
     return await recordDecline(container, tx, ownSession, !!cart.order_id, collection)
   }
-  if (status === "AUTHORIZATION_VOIDED") {
+  // All of the money is back: voided, or refunded while no order holds it (a release of an uncompletable cart, or
+  // Dintero's backoffice). Nothing can become an order any more: completing the cart would only fail again.
+  if (status === "AUTHORIZATION_VOIDED" || (status === "REFUNDED" && !cart.order_id)) {
     const recorded = ownSession?.status === "canceled" && ownSession.data?.dintero_status === status && ownSession.data?.transaction_id === tx.id
     if (ownSession && !recorded && ownSession.status !== "authorized" && ownSession.status !== "captured") {
       await updateSessionRecord(container, ownSession, { dintero_status: status, transaction_id: tx.id }, "canceled")
     }
-    return { kind: "done", detail: "authorization voided" }
+    return { kind: "done", detail: status === "REFUNDED" ? "payment refunded" : "authorization voided" }
   }
   if (!heldStatus(status)) {
     return { kind: "never", detail: `transaction is ${status}: nothing to do` }
   }
 
   if (cart.order_id) {
-    return await settleForOrder(container, client, tx, cart.order_id, collection, ownSession)
+    return await settleForOrder(container, client, tx, cart.order_id, collection, ownSession, cart.id)
   }
 
   const cartAmount = toMinorUnits(collection.amount as DecimalInput, collection.currency_code.toUpperCase())
@@ -245,6 +255,9 @@ async function settleTransaction(
     )
   }
 
+  if (!(await cartLockFree(container, cart.id))) {
+    return { kind: "retry", detail: `cart ${cart.id} is locked by another completion (or by one that failed without releasing its lock)` }
+  }
   // The cart is completed with exactly this Dintero session: adopt it if its Medusa session was replaced (double
   // click, a lost create answer), and drop the cart's other sessions so Medusa authorizes this one (completion takes
   // the first session) and nobody can pay the others.
@@ -322,7 +335,9 @@ async function releaseUncompletable(
     async (): Promise<SettleOutcome> => {
       const cart = await cartOf(container, cartId)
       const own = cart?.collection?.payment_sessions.find((s) => s.data?.dintero_session_id === tx.session_id)
-      if (cart?.order_id && cart.collection) return await settleForOrder(container, client, tx, cart.order_id, cart.collection, own)
+      // Under this lock, a payment still to be authorized for that order is answered retry (settleForOrder's probe):
+      // the next attempt settles it outside the lock, which processPaymentWorkflow takes itself.
+      if (cart?.order_id && cart.collection) return await settleForOrder(container, client, tx, cart.order_id, cart.collection, own, cartId)
       const current = await client.checkout.getTransaction(tx.id, { includes: ["session"] })
       const reason = uncompletableReason(failure, current.amount, current.currency, clock.releaseAfterMinutes)
       const outcome = await release(container, client, current, { cartId }, reason)
@@ -339,8 +354,29 @@ async function releaseUncompletable(
       }
       return outcome
     },
-    { timeout: LOCK_TIMEOUT_SECONDS, expire: 2 * LOCK_TIMEOUT_SECONDS }
+    { timeout: RELEASE_LOCK_WAIT_SECONDS, expire: 2 * LOCK_TIMEOUT_SECONDS }
   )
+}
+
+/**
+ * Whether Medusa's cart-completion lock (completeCartWorkflow's acquireLockStep; its key is the cart id) is free now:
+ * taken and given back at once, never waited for. Held, completeCartWorkflow would wait 30 s for it, longer than
+ * Dintero waits for a callback's answer (10 s), and then fail with "Failed to acquire lock", which is no reason to
+ * count an attempt. It is held by a completion running right now (the shopper's return) or, for its 2-minute TTL, by
+ * one that broke without compensating (Medusa's in-memory workflow engine, README "Troubleshooting"): the caller
+ * answers retry instead, and the next callback or reconciliation run tries again. A lock taken between this probe
+ * and the completion only costs the wait it would have cost anyway.
+ */
+async function cartLockFree(container: MedusaContainer, cartId: string): Promise<boolean> {
+  const locking = container.resolve(Modules.LOCKING)
+  const ownerId = `dintero-probe:${randomUUID()}`
+  try {
+    await locking.acquire(cartId, { ownerId, expire: PROBE_EXPIRE_SECONDS })
+  } catch {
+    return false
+  }
+  await locking.release(cartId, { ownerId })
+  return true
 }
 
 async function sessionById(container: MedusaContainer, id: string): Promise<SessionRow | undefined> {
@@ -356,7 +392,8 @@ async function settleForOrder(
   tx: Transaction,
   orderId: string,
   collection: Collection,
-  ownSession: SessionRow | undefined
+  ownSession: SessionRow | undefined,
+  cartId: string
 ): Promise<SettleOutcome> {
   const payment = collection.payments.find(
     (p) => p.data?.transaction_id === tx.id || (!!ownSession && p.payment_session_id === ownSession.id)
@@ -369,6 +406,8 @@ async function settleForOrder(
   if (ownSession && !heldByOther) {
     // The order was placed while the payment was ON_HOLD: authorize it now (Medusa creates the payment).
     if (tx.status === "ON_HOLD") return { kind: "done", detail: "payment still on hold", order_id: orderId }
+    // processPaymentWorkflow takes Medusa's cart lock too (30 s wait): held, answered retry at once (cartLockFree).
+    if (!(await cartLockFree(container, cartId))) return { kind: "retry", detail: `cart ${cartId} is locked by another completion` }
     verifiedTransactions.remember(tx)
     if (ownSession.status === "error" || ownSession.status === "canceled") {
       await updateSessionRecord(container, ownSession, { dintero_error: undefined }, "pending_authorization")
