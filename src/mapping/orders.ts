@@ -34,6 +34,9 @@ export interface OrderForMirror {
   currency_code: string
   items: LineItemInput[]
   shipping_methods?: ShippingMethodInput[] | null
+  /** Medusa's order total (what its payment collections ask), with the credit lines it takes off: see orderRounding. */
+  total?: DecimalInput
+  credit_line_total?: DecimalInput
 }
 
 /** The Orders API's tax line, as its contract (src/dintero/contract/orders.ts) defines it. */
@@ -171,17 +174,27 @@ export function buildInitialDraft(
 
 /**
  * Medusa's rounding of an order: its total minus the sum of its line totals each rounded to minor units. Medusa keeps
- * every amount unrounded (BigNumber, 20 significant digits) and its order total is the sum of the unrounded line
- * totals (items and shipping, less credit lines), rounded only where money is paid. A line total has a fraction of a
- * minor unit whenever prices exclude VAT (25 % of an odd øre) or a promotion is spread over the lines (a fixed amount
- * `across` the items: amount × line subtotal / items subtotal); the lines, rounded one by one, then miss the total by
- * up to half a minor unit each, in either direction. The Checkout session states it as its rounding line; an edit
- * that changes a line changes it too (docs/orders-mirror.md, "Rounding after an edit").
+ * every amount unrounded (BigNumber, 20 significant digits) and rounds only where money is paid. A line total has a
+ * fraction of a minor unit whenever prices exclude VAT (25 % of an odd øre) or a promotion is spread over the lines (a
+ * fixed amount `across` the items: amount × line subtotal / items subtotal); the lines, rounded one by one, then miss
+ * the total by up to half a minor unit each, in either direction. The Checkout session states it as its rounding line;
+ * an edit that changes a line changes it too (docs/orders-mirror.md, "Rounding after an edit").
+ *
+ * The total is Medusa's own (`total`, plus `credit_line_total`, which it took off: the lines' part), rounded as the
+ * session and the payment link round what they ask (src/mapping/session.ts), not the sum of the line totals: Medusa
+ * computes its total from the subtotals, taxes and discounts, and the line totals it reports are each cut at 20
+ * significant digits, so their sum can fall a hair below a half minor unit that the total reaches (ledger property,
+ * seed 1234's 21st run: lines 1470.2249999999… against a total of 1539.225, so the mirror counted no rounding where
+ * the link asked 1 øre of it). Without both fields (an order read without them) the sum of the line totals stands in.
  */
 export function orderRounding(order: OrderForMirror): number {
   const currency = currencyOf(order)
   const totals = [...order.items.map((item) => item.total), ...(order.shipping_methods ?? []).map((method) => method.total)]
-  return sumToMinorUnits(totals, currency) - totals.reduce<number>((sum, total) => sum + toMinorUnits(total, currency), 0)
+  const rounded = totals.reduce<number>((sum, total) => sum + toMinorUnits(total, currency), 0)
+  if (order.total != null && order.credit_line_total != null) {
+    return toMinorUnits(order.total, currency) + toMinorUnits(order.credit_line_total, currency) - rounded
+  }
+  return sumToMinorUnits(totals, currency) - rounded
 }
 
 /**

@@ -6,7 +6,7 @@ import { editRounding } from "../edit-rounding"
 import { at, perLine, type OrdersRecords } from "../ledger"
 import { liveLines, type MirrorState } from "../state"
 import { planOrderEdit } from "../../../workflows/outbox/handlers/order-edit"
-import { planOrderPlaced } from "../../../workflows/outbox/handlers/order-placed"
+import { planOrderPlaced, planPlacement } from "../../../workflows/outbox/handlers/order-placed"
 import { planPartAuthorization } from "../../../workflows/outbox/handlers/part-authorization"
 
 /**
@@ -191,5 +191,109 @@ describe("an edit keeps the Orders order worth Medusa's total (issue 9, the open
     const { rounding: _kept, ...legacy } = planOrderPlaced({ ...placedFinding, payment_collections: [] } as never, { id: "pay_1" }, "T1", { items: placement.session.items } as never, { generateOrderId: true }).state.snapshot
     const edit = buildEditDraft("D1", legacy, editedFinding, editRounding(legacy, editedFinding))!
     expect(edit.snapshot.lines.reduce((s, l) => s + l.gross_amount, 0)).toBe(153923)
+  })
+})
+
+/**
+ * Issue 9, a placement mirrored after an edit: the order_placed operation ran only after the order was edited (its
+ * attempts failed through an Orders API outage lasting past the edit, or its event was lost and a later payment
+ * record or the reconciliation enqueued it). It read the edited order and recorded the edited lines as placed, with
+ * an authorization of every line's full amount: more than the Checkout transaction holds. The edit's operation then
+ * found nothing changed, and the payment link for the difference found 1 øre of room (1882 of its 1883 unplaced).
+ * The cart is the http test's: 15.06 and 10.02 without VAT (18.825 and 12.525, the session's rounding −1), the first
+ * raised 1 → 2 before capture (37.65, Medusa's rounding 0).
+ */
+describe("a placement mirrored after the order was edited (issue 9)", () => {
+  const placed = sekOrder([["odd", "18.825", "3.765"], ["b", "12.525", "2.505"]])
+  const edited = sekOrder([["odd", "37.65", "7.53", 2], ["b", "12.525", "2.505"]])
+  const session = buildSessionOrder({ ...placed, id: "cart_1", items: placed.items.map((i) => ({ ...i, id: `ca${i.id}` })) } as never)
+  const tx = { items: [...session.items, ...(session.shipping_option ? [{ ...session.shipping_option, type: "shipping" }] : [])], amount: session.amount as number }
+  const sum = (items: { amount: number }[]) => items.reduce((s, i) => s + i.amount, 0)
+  const asOrderRow = (order: OrderForMirror, version: number) => ({ ...order, version, payment_collections: [] }) as never
+
+  it("the premise: the edited order, placed as it is, is authorized beyond what the Checkout transaction holds", () => {
+    expect(session.items.find((i) => i.line_id === "rounding")?.amount).toBe(-1)
+    const fromEdited = planOrderPlaced(asOrderRow(edited, 2), { id: "pay_1" }, "T1", tx as never, { generateOrderId: true })
+    expect(sum(fromEdited.authorization.items)).toBeGreaterThan(tx.amount)
+  })
+
+  it("is placed as its payment paid for it (version 1), then brought to the edited order as reversed and new lines; the link's payment is recorded whole", () => {
+    const plan = planPlacement({ current: asOrderRow(edited, 2), first: placed, payment: { id: "pay_1" }, transactionId: "T1", tx: tx as never, options: { generateOrderId: true } })
+    expect(plan.placed_version).toBe(1)
+    // The Orders order as placed is worth the Checkout transaction, and so is its authorization.
+    expect(sum(plan.authorization.items)).toBe(tx.amount)
+    expect(plan.state.snapshot.lines.reduce((s, l) => s + l.gross_amount, 0)).toBe(tx.amount)
+
+    // The catch-up edit, planned as the handler plans it once the Dintero order exists (its records: the placement's).
+    const records = emptyRecords()
+    record(records, "authorizations", plan.authorization)
+    const edit = buildEditDraft("D1", plan.state.snapshot, edited, editRounding(plan.state.snapshot, edited))!
+    const caughtUp = planOrderEdit({ state: plan.state, edit, records, voided: [] })
+    // History as an edit mirrored in time: the odd line reversed ("Quantity increased") and sent again at 2.
+    expect(caughtUp.draft.order.items).toContainEqual(expect.objectContaining({ gross_amount: -1883, quantity: 1, reversed_reason: "Quantity increased" }))
+    expect(caughtUp.draft.order.items).toContainEqual(expect.objectContaining({ gross_amount: 3765, quantity: 2 }))
+    for (const r of caughtUp.records) record(records, r.kind, { items: r.items, payment_details: { payment_id: r.payment_id }, success: true })
+    // The kept authorization still holds exactly the transaction; the edited lines are worth Medusa's new total.
+    expect([...perLine(records, "authorizations", "T1").values()].reduce((s, a) => s + a, 0)).toBe(tx.amount)
+    expect(liveLines(caughtUp.state).reduce((s, l) => s + l.gross_amount, 0)).toBe(toMinorUnits(edited.total, "SEK"))
+
+    const link = toMinorUnits(edited.total, "SEK") - tx.amount
+    expect(link).toBe(1883)
+    const part = planPartAuthorization({ paymentId: "pay_2", transactionId: "T2", amount: link, records, state: caughtUp.state })
+    if (part.status !== "planned") throw new Error(`part authorization ${part.status}: ${part.reason}`)
+    expect({ placed: sum(part.plan.body.items), unplaced: part.plan.unplaced }).toEqual({ placed: 1883, unplaced: 0 })
+  })
+
+  it("an unedited order, or a version 1 the transaction did not pay (a raised authorization), is placed as it is now", () => {
+    const unedited = planPlacement({ current: asOrderRow(placed, 1), first: null, payment: { id: "pay_1" }, transactionId: "T1", tx: tx as never, options: { generateOrderId: true } })
+    expect(unedited.placed_version).toBeUndefined()
+    expect(sum(unedited.authorization.items)).toBe(tx.amount)
+    const raised = { ...tx, amount: toMinorUnits(edited.total, "SEK") }
+    const plan = planPlacement({ current: asOrderRow(edited, 2), first: placed, payment: { id: "pay_1" }, transactionId: "T1", tx: raised as never, options: { generateOrderId: true } })
+    expect(plan.placed_version).toBeUndefined()
+    expect(plan.state.snapshot.lines.find((l) => l.medusa_id === "odd")?.quantity).toBe(2)
+  })
+})
+
+/**
+ * Issue 9's 1 øre seen only with two http files at a time (seed 1234's 21st run): SEK, a fixed promotion across the
+ * items, 15.06 raised 1 → 2 before capture, the link asking 18.83 and the Orders API recording 18.82. The load only
+ * decided which payment the run captured first (the admin API lists the kept authorization and the link in no fixed
+ * order); captured first, the link's authorization is recorded and compared. Its cause: Medusa's line totals, each cut
+ * at 20 significant digits, summed to a hair below a half øre that Medusa's own total (computed from subtotals, taxes
+ * and discounts) reaches. The link asked the total's øre; the mirror's rounding, from the line totals, saw none, so the
+ * edit moved no rounding line and the edited lines had 1 øre less room than the link. The figures are the run's line
+ * totals after the edit (36.87, 286.67, 1146.68 and 69.00 shipping, total 1539.225), at Medusa's 20 digits.
+ */
+describe("Medusa's rounding from its own total (issue 9, seed 1234's 21st run)", () => {
+  const edited = {
+    ...sekOrder([["odd", "36.873720955196275862", "7.3747441910392551724", 2], ["a", "286.67025580896075862", "57.334051161792151724"], ["b", "1146.6810232358429654", "229.33620464716859308"]]),
+    total: "1539.225",
+    credit_line_total: "0",
+  }
+
+  it("the premise: the line totals sum to just below the half øre the total reaches", () => {
+    const { total: _total, credit_line_total: _credit, ...withoutTotals } = edited
+    expect(orderRounding(withoutTotals)).toBe(0)
+    expect(toMinorUnits(edited.total, "SEK")).toBe(153923)
+  })
+
+  it("counts the øre Medusa's total asks for, as the link does", () => {
+    expect(orderRounding(edited)).toBe(1)
+  })
+
+  it("an edit then moves the rounding line by it, and the link's 18.83 is recorded whole", () => {
+    const placed = { ...sekOrder([["odd", "18.05", "3.61"], ["a", "286.67", "57.334"], ["b", "1146.68", "229.336"]]), credit_line_total: "0" }
+    placed.total = "1520.40"
+    const m = mirror(placed, edited)
+    expect(m.link).toBe(1883)
+    expect(m.itemTotal).toBe(153923)
+    const part = planPartAuthorization({ paymentId: "pay_2", transactionId: "T2", amount: m.link, records: m.records, state: m.state })
+    if (part.status !== "planned") throw new Error(part.reason)
+    expect({ placed: part.plan.body.items.reduce((s, i) => s + i.amount, 0), unplaced: part.plan.unplaced }).toEqual({ placed: 1883, unplaced: 0 })
+  })
+
+  it("a credit line: what Medusa's total took off for it is counted back", () => {
+    expect(orderRounding({ ...edited, total: "1439.225", credit_line_total: "100" })).toBe(1)
   })
 })
