@@ -598,14 +598,13 @@ medusaIntegrationTestRunner({
         expect(order.version).toBeGreaterThan(1)
         expect(linkPayment.captureRoom).toBe(1883)
 
-        let mirror: any
         if (recovery === "the reconciliation") {
           await admin.ok("post", "/admin/dintero/reconciliation", {})
-          ;({ mirror } = await expectAgreement(orderId, (m) => opsOf(m, "order_placed").length === 1, "reconciled"))
+          await expectAgreement(orderId, (m) => opsOf(m, "order_placed").length === 1, "reconciled")
         }
         const captured = await admin.capture(linkPayment.id, linkPayment.major(1000))
         expect({ status: captured.status, body: captured.status === 200 ? null : captured.body }).toEqual({ status: 200, body: null })
-        ;({ mirror } = await expectAgreement(orderId, (m) => opsOf(m, "capture").length === 1, "link captured"))
+        const { mirror } = await expectAgreement(orderId, (m) => opsOf(m, "capture").length === 1, "link captured")
 
         const dOrder = dinteroOrder(env.emulator, mirror.dintero_order_mirror.dintero_order_id)
         // History as for an edit mirrored in time: the odd line as bought, reversed, and sent again at quantity 2.
@@ -643,11 +642,11 @@ medusaIntegrationTestRunner({
         return promotions(market, { percentage: null, fixed, freeShipping: false })
       })
       const { orderId, transactionId } = await checkout(cart.id, dinteroSessionId, "authorized")
-      let { mirror } = await expectAgreement(orderId, (m) => opsOf(m, "order_placed").length === 1, "placed")
+      await expectAgreement(orderId, (m) => opsOf(m, "order_placed").length === 1, "placed")
       const item = (await orderItems(admin, orderId)).find((it) => it.variant_id === oddVariant)!
       await editOrder(admin, orderId, { update: [{ item_id: item.id, quantity: 2 }] })
       expect(await payOutstanding(orderId)).toBe(true)
-      ;({ mirror } = await expectAgreement(orderId, (m) => opsOf(m, "order_edit").length === 1, "edited"))
+      let { mirror } = await expectAgreement(orderId, (m) => opsOf(m, "order_edit").length === 1, "edited")
       const { order } = await admin.ok("get", `/admin/orders/${orderId}?fields=id,total,items.total,shipping_methods.total`)
       const minor = (v: unknown) => toMinorUnits(v as DecimalInput, "SEK")
       const lines = [...order.items, ...order.shipping_methods].reduce((sum: number, l: any) => sum + minor(l.total), 0)
