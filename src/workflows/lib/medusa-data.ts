@@ -39,8 +39,6 @@ export const ORDER_FIELDS = [
   "status",
   "version",
   "total",
-  // With the total, what it took off for credit lines: the mirror's rounding (mapping/orders.ts orderRounding).
-  "credit_line_total",
   ...LINE_FIELDS,
   ...PAYMENT_COLLECTION_FIELDS,
 ]

@@ -1,4 +1,4 @@
-import { buildEditDraft, orderRounding, ROUNDING_MEDUSA_ID, type OrderForMirror, type PaymentOperationBody } from "../../orders"
+import { buildEditDraft, medusaTotalToMinorUnits, orderRounding, ROUNDING_MEDUSA_ID, type OrderForMirror, type PaymentOperationBody } from "../../orders"
 import { sumToMinorUnits, toMinorUnits } from "../../money"
 import { buildSessionOrder } from "../../session"
 import { allocateToOrders } from "../allocate"
@@ -259,33 +259,27 @@ describe("a placement mirrored after the order was edited (issue 9)", () => {
  * Issue 9's 1 øre seen only with two http files at a time (seed 1234's 21st run): SEK, a fixed promotion across the
  * items, 15.06 raised 1 → 2 before capture, the link asking 18.83 and the Orders API recording 18.82. The load only
  * decided which payment the run captured first (the admin API lists the kept authorization and the link in no fixed
- * order); captured first, the link's authorization is recorded and compared. Its cause: Medusa's line totals, each cut
- * at 20 significant digits, summed to a hair below a half øre that Medusa's own total (computed from subtotals, taxes
- * and discounts) reaches. The link asked the total's øre; the mirror's rounding, from the line totals, saw none, so the
- * edit moved no rounding line and the edited lines had 1 øre less room than the link. The figures are the run's line
- * totals after the edit (36.87, 286.67, 1146.68 and 69.00 shipping, total 1539.225), at Medusa's 20 digits.
+ * order); captured first, the link's authorization is recorded and compared. The figures are Medusa's, read in the
+ * replica test (its `raw_total`s): the edited lines sum to 1539.224999999999993 (so does Medusa's own
+ * `raw_current_order_total`) for a total that is exactly 1539.225, noise of Medusa's 20-digit arithmetic. The link
+ * asked 18.83 (the payment collection, read as a number, is 1539.225); rounded exactly the sum gave no rounding move.
  */
-describe("Medusa's rounding from its own total (issue 9, seed 1234's 21st run)", () => {
-  const edited = {
-    ...sekOrder([["odd", "36.873720955196275862", "7.3747441910392551724", 2], ["a", "286.67025580896075862", "57.334051161792151724"], ["b", "1146.6810232358429654", "229.33620464716859308"]]),
-    total: "1539.225",
-    credit_line_total: "0",
-  }
+describe("Medusa's rounding rounds away its own noise (issue 9, seed 1234's 21st run)", () => {
+  const placed = sekOrder([["odd", "18.04872095519627425", "3.6", 1], ["a", "286.67025580896074375", "57.33"], ["b", "1146.681023235842975", "229.34", 2]], ["69", "13.8"])
+  const edited = sekOrder([["odd", "36.87372095519627425", "7.37", 2], ["a", "286.67025580896074375", "57.33"], ["b", "1146.681023235842975", "229.34", 2]], ["69", "13.8"])
 
-  it("the premise: the line totals sum to just below the half øre the total reaches", () => {
-    const { total: _total, credit_line_total: _credit, ...withoutTotals } = edited
-    expect(orderRounding(withoutTotals)).toBe(0)
-    expect(toMinorUnits(edited.total, "SEK")).toBe(153923)
+  it("the premise: the exact sum is a hair below the half øre", () => {
+    expect(sumToMinorUnits(edited.items.map((i) => i.total).concat("69"), "SEK")).toBe(153922)
   })
 
-  it("counts the øre Medusa's total asks for, as the link does", () => {
+  it("the edited order's rounding is the øre its total asks for; the placed order's stays 0", () => {
+    expect(medusaTotalToMinorUnits([...edited.items.map((i) => i.total), "69"], "SEK")).toBe(153923)
     expect(orderRounding(edited)).toBe(1)
+    expect(orderRounding(placed)).toBe(0)
   })
 
   it("an edit then moves the rounding line by it, and the link's 18.83 is recorded whole", () => {
-    const placed = { ...sekOrder([["odd", "18.05", "3.61"], ["a", "286.67", "57.334"], ["b", "1146.68", "229.336"]]), credit_line_total: "0" }
-    placed.total = "1520.40"
-    const m = mirror(placed, edited)
+    const m = mirror({ ...placed, total: "1520.40" }, { ...edited, total: "1539.225" })
     expect(m.link).toBe(1883)
     expect(m.itemTotal).toBe(153923)
     const part = planPartAuthorization({ paymentId: "pay_2", transactionId: "T2", amount: m.link, records: m.records, state: m.state })
@@ -293,7 +287,9 @@ describe("Medusa's rounding from its own total (issue 9, seed 1234's 21st run)",
     expect({ placed: part.plan.body.items.reduce((s, i) => s + i.amount, 0), unplaced: part.plan.unplaced }).toEqual({ placed: 1883, unplaced: 0 })
   })
 
-  it("a credit line: what Medusa's total took off for it is counted back", () => {
-    expect(orderRounding({ ...edited, total: "1439.225", credit_line_total: "100" })).toBe(1)
+  it("keeps 15 significant digits: real fractions of an øre still round as before", () => {
+    expect(medusaTotalToMinorUnits(["18.825", "12.525"], "SEK")).toBe(3135)
+    expect(medusaTotalToMinorUnits(["1.004", "2.004"], "SEK")).toBe(301)
+    expect(medusaTotalToMinorUnits(["-1539.224999999999993"], "SEK")).toBe(-153923)
   })
 })

@@ -84,7 +84,7 @@ const authorizedTotal = (plan: OperationPlan<"order_placed">) => plan.authorizat
 async function loadOrderVersion(container: MedusaContainer, orderId: string, version: number): Promise<OrderForMirror | null> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   // `total` too: the Order module computes the lines' totals only when an order total is asked for.
-  const { data } = await query.graph({ entity: "order", fields: ["id", "currency_code", "version", "total", "credit_line_total", ...LINE_FIELDS], filters: { id: orderId, version } as never })
+  const { data } = await query.graph({ entity: "order", fields: ["id", "currency_code", "version", "total", ...LINE_FIELDS], filters: { id: orderId, version } as never })
   const order = data[0] as (OrderForMirror & { version?: number }) | undefined
   return order ?? null
 }
