@@ -571,6 +571,93 @@ medusaIntegrationTestRunner({
       expect(mirror.operations.filter((o: any) => o.kind === "notice")).toEqual([])
     })
 
+    // Issue 9, a placement mirrored after an edit: the order.placed event is lost (as after a crash; an Orders API
+    // outage before the placement was planned ends the same way) and the order is edited before the mirror learns of
+    // it. The order_placed operation then runs on the edited order: it placed the edited lines, authorized in full
+    // (more than the Checkout transaction holds), the edit found nothing to change, and the link's 18.83 found 1 øre
+    // of room. Now it places the order as its payment paid for it (Medusa's version 1) and mirrors the edit after it
+    // as reversed and new lines. Recovered by the link's first capture (which enqueues the placement, the link's
+    // authorization and the capture in one statement, before any edit row) or by the reconciliation.
+    it.each([["the link's first capture"], ["the reconciliation"]])(
+      "a SEK rounding cart whose order.placed event is lost and which is edited before the mirror knows it, recovered by %s: placed as paid, the edit mirrored after it, Checkout's authorizations recorded to the øre",
+      async (recovery) => {
+        const oddVariant = await oddProduct(1506)
+        const items = [{ variant_id: oddVariant, quantity: 1 }, { variant_id: await oddProduct(1002), quantity: 1 }]
+        const { cart, dinteroSessionId } = await cartWithSession(seeded.markets.se, items, async () => [])
+        const { orderId, transactionId, linkPayment } = await withEventsLost(container, async () => {
+          const placed = await checkout(cart.id, dinteroSessionId, "authorized")
+          const item = (await orderItems(admin, placed.orderId)).find((it) => it.variant_id === oddVariant)!
+          await editOrder(admin, placed.orderId, { update: [{ item_id: item.id, quantity: 2 }] })
+          expect(await payOutstanding(placed.orderId)).toBe(true)
+          const link = (await payments(placed.orderId)).find((p: any) => p.data?.transaction_id !== placed.transactionId)!
+          return { ...placed, linkPayment: link }
+        })
+        // The premise: the mirror knows nothing of the order, which Medusa has at its second version.
+        expect((await admin.ok("get", `/admin/dintero/orders/${orderId}`)).operations).toEqual([])
+        const { order } = await admin.ok("get", `/admin/orders/${orderId}?fields=id,version,total`)
+        expect(order.version).toBeGreaterThan(1)
+        expect(linkPayment.captureRoom).toBe(1883)
+
+        if (recovery === "the reconciliation") {
+          await admin.ok("post", "/admin/dintero/reconciliation", {})
+          await expectAgreement(orderId, (m) => opsOf(m, "order_placed").length === 1, "reconciled")
+        }
+        const captured = await admin.capture(linkPayment.id, linkPayment.major(1000))
+        expect({ status: captured.status, body: captured.status === 200 ? null : captured.body }).toEqual({ status: 200, body: null })
+        const { mirror } = await expectAgreement(orderId, (m) => opsOf(m, "capture").length === 1, "link captured")
+
+        const dOrder = dinteroOrder(env.emulator, mirror.dintero_order_mirror.dintero_order_id)
+        // History as for an edit mirrored in time: the odd line as bought, reversed, and sent again at quantity 2.
+        expect(dOrder.items.filter((i: any) => i.related_item?.type === "reversed").map((i: any) => [i.quantity, i.reversed_reason])).toEqual([[1, "Quantity increased"]])
+        expect(dOrder.items.filter((i: any) => i.quantity === 2).map((i: any) => i.gross_amount)).toEqual([3765])
+        // The Orders order is worth Medusa's total; each transaction's authorization is what Checkout holds.
+        const minor = (v: unknown) => toMinorUnits(v as DecimalInput, "SEK")
+        expect(dOrder.items.reduce((sum: number, i: any) => sum + i.gross_amount, 0)).toBe(minor(order.total))
+        const authorized = (payment: string) =>
+          dOrder.operations.authorizations
+            .filter((o: any) => o.success && o.payment_details?.payment_id === payment)
+            .reduce((sum: number, o: any) => sum + o.items.reduce((s: number, i: any) => s + i.amount, 0), 0)
+        const linkTx = linkPayment.data.transaction_id as string
+        expect({ kept: authorized(transactionId), link: authorized(linkTx) }).toEqual({ kept: tx(transactionId).amount, link: tx(linkTx).amount })
+        expect(tx(linkTx).amount).toBe(1883)
+        expect(mirror.operations.filter((o: any) => o.kind === "notice")).toEqual([])
+      }
+    )
+
+    // Seed 1234's 21st run (path 20), which met a 1 øre difference only with two http files at a time: SEK, 15.06 × 1
+    // raised to 2 before capture, a fixed promotion across the items, then the payment link of 18.83. The run captures
+    // the first payment the admin API lists; which of the kept authorization and the link comes first is not fixed,
+    // and only when it is the link is the link's authorization recorded (at its first capture) and compared. Here the
+    // link is captured first on purpose.
+    it("seed 1234's 21st run with the link's payment captured first: its authorization is recorded whole", async () => {
+      const market = seeded.markets.se
+      const oddVariant = await oddProduct(1506)
+      const items = [
+        { variant_id: oddVariant, quantity: 1 },
+        { variant_id: seeded.variants.outdoor, quantity: 1 },
+        { variant_id: seeded.variants.indoor, quantity: 2 },
+      ]
+      const { cart, dinteroSessionId } = await cartWithSession(market, items, (c) => {
+        const fixed = Math.max(1, Math.min(4994, Math.floor(toMinorUnits(c.item_total, market.currency) / 4)))
+        return promotions(market, { percentage: null, fixed, freeShipping: false })
+      })
+      const { orderId, transactionId } = await checkout(cart.id, dinteroSessionId, "authorized")
+      await expectAgreement(orderId, (m) => opsOf(m, "order_placed").length === 1, "placed")
+      const item = (await orderItems(admin, orderId)).find((it) => it.variant_id === oddVariant)!
+      await editOrder(admin, orderId, { update: [{ item_id: item.id, quantity: 2 }] })
+      expect(await payOutstanding(orderId)).toBe(true)
+      let { mirror } = await expectAgreement(orderId, (m) => opsOf(m, "order_edit").length === 1, "edited")
+      const { order } = await admin.ok("get", `/admin/orders/${orderId}?fields=id,total,items.total,shipping_methods.total`)
+      const minor = (v: unknown) => toMinorUnits(v as DecimalInput, "SEK")
+      const lines = [...order.items, ...order.shipping_methods].reduce((sum: number, l: any) => sum + minor(l.total), 0)
+      const linkPayment = (await payments(orderId)).find((p: any) => p.data?.transaction_id !== transactionId)!
+      // The premise: the run's figures (Medusa's total on a half øre, its lines rounded one by one 1 øre below it).
+      expect({ total: minor(order.total), lines, link: linkPayment.captureRoom }).toEqual({ total: 153923, lines: 153922, link: 1883 })
+      mirror = await moneyStepsAgree(orderId, mirror, [["capture part of the link's payment", () => admin.capture(linkPayment.id, linkPayment.major(Math.floor(linkPayment.captureRoom / 5)))]])
+      const dOrder = dinteroOrder(env.emulator, mirror.dintero_order_mirror.dintero_order_id)
+      expect(dOrder.items.reduce((sum: number, i: any) => sum + i.gross_amount, 0)).toBe(minor(order.total))
+    })
+
     it(`property (seed ${SEED}, ${RUNS} runs): random carts, payment roads, captures, refunds, edits, cancels and faults keep Medusa, Checkout and the Orders API equal to the øre, nothing orphaned`, async () => {
       console.log(`ledger property: LEDGER_PROPERTY_SEED=${SEED} LEDGER_PROPERTY_RUNS=${RUNS}`)
       try {

@@ -136,7 +136,7 @@ class DinteroOrdersService extends MedusaService({ DinteroOrderMirror, DinteroOr
       }
       // The runner takes an order's rows in `created_at` order: a row for a fact Medusa recorded earlier (an edit
       // whose event was handled late) takes its place by that fact, never later than now and never before the
-      // order's order_placed row (which mirrors the order as it is when it runs, so an edit before it changes nothing).
+      // order's order_placed row (which mirrors the edits confirmed before it runs itself: handlers/order-placed.ts).
       values.push(r.happened_at, orderId)
       tuples.push(
         `(?, ?, ?, ?, ?, ?, ?::jsonb, ?, least(now(), greatest(?::timestamptz, (select max(p."created_at") + interval '1 millisecond'

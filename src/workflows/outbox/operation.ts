@@ -84,6 +84,23 @@ const editRecord: z.ZodType<EditRecord> = z.looseObject({
   items: z.array(z.looseObject({ line_id: z.number().int(), amount: minor })),
 })
 
+/** An order edit's plan: nothing to record, or the draft and the records that move the money held (handlers/order-edit.ts). */
+const editPlan = z.union([
+  z.looseObject({ nothing: z.literal(true) }),
+  z.looseObject({
+    draft: draftBody,
+    voided: z.array(keyedBody),
+    records: z.array(editRecord),
+    unauthorized: minor,
+    notes: z.array(z.string()).optional(),
+    /** Lines recorded differently from Medusa's total (mapping/orders.ts atLeastZero), for the operation's note. */
+    line_notes: z.array(z.string()).optional(),
+    /** The gift card / store credit beyond the edited lines (mapping/orders.ts EditDraft), for the merchant's notice. */
+    credit_beyond_lines: minor.optional(),
+    state: mirrorStateSchema,
+  }),
+])
+
 /** A capture's or a refund's Orders record: the same input and plan (one Medusa record, one Dintero record). */
 const paymentRecordOperation = {
   input: z.looseObject({ payment_id: z.string(), record_id: z.string() }),
@@ -113,6 +130,13 @@ export const OPERATION_SCHEMAS = {
       state: mirrorStateSchema,
       authorization: paymentOperationBodySchema,
       payment_product_type: z.string().nullish(),
+      /**
+       * The Medusa order version the lines were taken from when it is not the order as the operation found it: the
+       * order as its payment paid for it, before edits confirmed since (handlers/order-placed.ts, planPlacement).
+       */
+      placed_version: z.number().int().optional(),
+      /** With placed_version: the edits since, planned once the Dintero order exists (as the order_edit operation would). */
+      catch_up: editPlan.optional(),
     }),
   },
   authorization: {
@@ -127,21 +151,7 @@ export const OPERATION_SCHEMAS = {
       version: z.number().nullish(),
       reason: z.string().optional(),
     }),
-    plan: z.union([
-      z.looseObject({ nothing: z.literal(true) }),
-      z.looseObject({
-        draft: draftBody,
-        voided: z.array(keyedBody),
-        records: z.array(editRecord),
-        unauthorized: minor,
-        notes: z.array(z.string()).optional(),
-        /** Lines recorded differently from Medusa's total (mapping/orders.ts atLeastZero), for the operation's note. */
-        line_notes: z.array(z.string()).optional(),
-        /** The gift card / store credit beyond the edited lines (mapping/orders.ts EditDraft), for the merchant's notice. */
-        credit_beyond_lines: minor.optional(),
-        state: mirrorStateSchema,
-      }),
-    ]),
+    plan: editPlan,
   },
   cancellation: {
     /** `transaction_id`: only that payment's authorization, released by the plugin after an edit (lib/release-kept-authorization.ts). */
@@ -161,6 +171,15 @@ export const progressSchema = z.looseObject({
   draft_id: z.string().optional(),
   completed_order_id: z.string().optional(),
   draft_done: z.boolean().optional(),
+  /** An order_placed operation's catch-up edit (plan.catch_up): its own draft and records. */
+  catch_up: z
+    .looseObject({
+      sent: z.record(z.string(), z.string()).optional(),
+      draft_id: z.string().optional(),
+      completed_order_id: z.string().optional(),
+      draft_done: z.boolean().optional(),
+    })
+    .optional(),
 })
 export type Progress = z.output<typeof progressSchema>
 

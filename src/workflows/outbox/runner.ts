@@ -47,6 +47,15 @@ export async function runOrderOutbox(
   }
 }
 
+/**
+ * Kinds whose attempt may enqueue rows of the order that sort after it: a further payment's authorization enqueues the
+ * order's confirmed edits that have no row yet (edits-first.ts), in their place by when Medusa confirmed them, which
+ * is after it when the authorization's row was written together with the order's placement (a lost order.placed
+ * event, enqueued by the payment's capture). A walk that ran one lists the rows again at its end, so those rows run in
+ * this pass rather than with the retry job a minute later.
+ */
+const MAY_ENQUEUE_AFTER = new Set<string>(["authorization"])
+
 /** One walk over the order's rows as listed now. */
 async function passOverRows(svc: DinteroOrdersService, runner: AttemptRunner, orderId: string, force: boolean): Promise<Step> {
   // What deciding which rows are due needs; an attempt works on the row its claim answers.
@@ -54,6 +63,7 @@ async function passOverRows(svc: DinteroOrdersService, runner: AttemptRunner, or
     { order_id: orderId },
     { select: ["id", "kind", "status", "next_attempt_at"], order: { created_at: "ASC", sequence: "ASC" }, take: 1000 }
   )
+  let enqueuedAfter = false
   for (const row of rows) {
     // Notices tell the merchant something; they wait for nobody and block nothing.
     if (row.status === "done" || row.status === "skipped" || row.kind === "notice") continue
@@ -62,8 +72,9 @@ async function passOverRows(svc: DinteroOrdersService, runner: AttemptRunner, or
     // A `processing` row is claimed below only when its claim has lapsed; otherwise another pass has it.
     const step = await runner.attempt(row)
     if (step !== "next") return step
+    if (MAY_ENQUEUE_AFTER.has(row.kind)) enqueuedAfter = true
   }
-  return "stop"
+  return enqueuedAfter ? "relist" : "stop"
 }
 
 /** After an attempt: on to the next row, stop the pass, or list the rows again. */

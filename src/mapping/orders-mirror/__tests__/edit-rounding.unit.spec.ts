@@ -1,4 +1,4 @@
-import { buildEditDraft, orderRounding, ROUNDING_MEDUSA_ID, type OrderForMirror, type PaymentOperationBody } from "../../orders"
+import { buildEditDraft, medusaTotalToMinorUnits, orderRounding, ROUNDING_MEDUSA_ID, type OrderForMirror, type PaymentOperationBody } from "../../orders"
 import { sumToMinorUnits, toMinorUnits } from "../../money"
 import { buildSessionOrder } from "../../session"
 import { allocateToOrders } from "../allocate"
@@ -6,7 +6,7 @@ import { editRounding } from "../edit-rounding"
 import { at, perLine, type OrdersRecords } from "../ledger"
 import { liveLines, type MirrorState } from "../state"
 import { planOrderEdit } from "../../../workflows/outbox/handlers/order-edit"
-import { planOrderPlaced } from "../../../workflows/outbox/handlers/order-placed"
+import { planOrderPlaced, planPlacement } from "../../../workflows/outbox/handlers/order-placed"
 import { planPartAuthorization } from "../../../workflows/outbox/handlers/part-authorization"
 
 /**
@@ -191,5 +191,105 @@ describe("an edit keeps the Orders order worth Medusa's total (issue 9, the open
     const { rounding: _kept, ...legacy } = planOrderPlaced({ ...placedFinding, payment_collections: [] } as never, { id: "pay_1" }, "T1", { items: placement.session.items } as never, { generateOrderId: true }).state.snapshot
     const edit = buildEditDraft("D1", legacy, editedFinding, editRounding(legacy, editedFinding))!
     expect(edit.snapshot.lines.reduce((s, l) => s + l.gross_amount, 0)).toBe(153923)
+  })
+})
+
+/**
+ * Issue 9, a placement mirrored after an edit: the order_placed operation ran only after the order was edited (its
+ * attempts failed through an Orders API outage lasting past the edit, or its event was lost and a later payment
+ * record or the reconciliation enqueued it). It read the edited order and recorded the edited lines as placed, with
+ * an authorization of every line's full amount: more than the Checkout transaction holds. The edit's operation then
+ * found nothing changed, and the payment link for the difference found 1 øre of room (1882 of its 1883 unplaced).
+ * The cart is the http test's: 15.06 and 10.02 without VAT (18.825 and 12.525, the session's rounding −1), the first
+ * raised 1 → 2 before capture (37.65, Medusa's rounding 0).
+ */
+describe("a placement mirrored after the order was edited (issue 9)", () => {
+  const placed = sekOrder([["odd", "18.825", "3.765"], ["b", "12.525", "2.505"]])
+  const edited = sekOrder([["odd", "37.65", "7.53", 2], ["b", "12.525", "2.505"]])
+  const session = buildSessionOrder({ ...placed, id: "cart_1", items: placed.items.map((i) => ({ ...i, id: `ca${i.id}` })) } as never)
+  const tx = { items: [...session.items, ...(session.shipping_option ? [{ ...session.shipping_option, type: "shipping" }] : [])], amount: session.amount as number }
+  const sum = (items: { amount: number }[]) => items.reduce((s, i) => s + i.amount, 0)
+  const asOrderRow = (order: OrderForMirror, version: number) => ({ ...order, version, payment_collections: [] }) as never
+
+  it("the premise: the edited order, placed as it is, is authorized beyond what the Checkout transaction holds", () => {
+    expect(session.items.find((i) => i.line_id === "rounding")?.amount).toBe(-1)
+    const fromEdited = planOrderPlaced(asOrderRow(edited, 2), { id: "pay_1" }, "T1", tx as never, { generateOrderId: true })
+    expect(sum(fromEdited.authorization.items)).toBeGreaterThan(tx.amount)
+  })
+
+  it("is placed as its payment paid for it (version 1), then brought to the edited order as reversed and new lines; the link's payment is recorded whole", () => {
+    const plan = planPlacement({ current: asOrderRow(edited, 2), first: placed, payment: { id: "pay_1" }, transactionId: "T1", tx: tx as never, options: { generateOrderId: true } })
+    expect(plan.placed_version).toBe(1)
+    // The Orders order as placed is worth the Checkout transaction, and so is its authorization.
+    expect(sum(plan.authorization.items)).toBe(tx.amount)
+    expect(plan.state.snapshot.lines.reduce((s, l) => s + l.gross_amount, 0)).toBe(tx.amount)
+
+    // The catch-up edit, planned as the handler plans it once the Dintero order exists (its records: the placement's).
+    const records = emptyRecords()
+    record(records, "authorizations", plan.authorization)
+    const edit = buildEditDraft("D1", plan.state.snapshot, edited, editRounding(plan.state.snapshot, edited))!
+    const caughtUp = planOrderEdit({ state: plan.state, edit, records, voided: [] })
+    // History as an edit mirrored in time: the odd line reversed ("Quantity increased") and sent again at 2.
+    expect(caughtUp.draft.order.items).toContainEqual(expect.objectContaining({ gross_amount: -1883, quantity: 1, reversed_reason: "Quantity increased" }))
+    expect(caughtUp.draft.order.items).toContainEqual(expect.objectContaining({ gross_amount: 3765, quantity: 2 }))
+    for (const r of caughtUp.records) record(records, r.kind, { items: r.items, payment_details: { payment_id: r.payment_id }, success: true })
+    // The kept authorization still holds exactly the transaction; the edited lines are worth Medusa's new total.
+    expect([...perLine(records, "authorizations", "T1").values()].reduce((s, a) => s + a, 0)).toBe(tx.amount)
+    expect(liveLines(caughtUp.state).reduce((s, l) => s + l.gross_amount, 0)).toBe(toMinorUnits(edited.total, "SEK"))
+
+    const link = toMinorUnits(edited.total, "SEK") - tx.amount
+    expect(link).toBe(1883)
+    const part = planPartAuthorization({ paymentId: "pay_2", transactionId: "T2", amount: link, records, state: caughtUp.state })
+    if (part.status !== "planned") throw new Error(`part authorization ${part.status}: ${part.reason}`)
+    expect({ placed: sum(part.plan.body.items), unplaced: part.plan.unplaced }).toEqual({ placed: 1883, unplaced: 0 })
+  })
+
+  it("an unedited order, or a version 1 the transaction did not pay (a raised authorization), is placed as it is now", () => {
+    const unedited = planPlacement({ current: asOrderRow(placed, 1), first: null, payment: { id: "pay_1" }, transactionId: "T1", tx: tx as never, options: { generateOrderId: true } })
+    expect(unedited.placed_version).toBeUndefined()
+    expect(sum(unedited.authorization.items)).toBe(tx.amount)
+    const raised = { ...tx, amount: toMinorUnits(edited.total, "SEK") }
+    const plan = planPlacement({ current: asOrderRow(edited, 2), first: placed, payment: { id: "pay_1" }, transactionId: "T1", tx: raised as never, options: { generateOrderId: true } })
+    expect(plan.placed_version).toBeUndefined()
+    expect(plan.state.snapshot.lines.find((l) => l.medusa_id === "odd")?.quantity).toBe(2)
+  })
+})
+
+/**
+ * Issue 9's 1 øre seen only with two http files at a time (seed 1234's 21st run): SEK, a fixed promotion across the
+ * items, 15.06 raised 1 → 2 before capture, the link asking 18.83 and the Orders API recording 18.82. The load only
+ * decided which payment the run captured first (the admin API lists the kept authorization and the link in no fixed
+ * order); captured first, the link's authorization is recorded and compared. The figures are Medusa's, read in the
+ * replica test (its `raw_total`s): the edited lines sum to 1539.224999999999993 (so does Medusa's own
+ * `raw_current_order_total`) for a total that is exactly 1539.225, noise of Medusa's 20-digit arithmetic. The link
+ * asked 18.83 (the payment collection, read as a number, is 1539.225); rounded exactly the sum gave no rounding move.
+ */
+describe("Medusa's rounding rounds away its own noise (issue 9, seed 1234's 21st run)", () => {
+  const placed = sekOrder([["odd", "18.04872095519627425", "3.6", 1], ["a", "286.67025580896074375", "57.33"], ["b", "1146.681023235842975", "229.34", 2]], ["69", "13.8"])
+  const edited = sekOrder([["odd", "36.87372095519627425", "7.37", 2], ["a", "286.67025580896074375", "57.33"], ["b", "1146.681023235842975", "229.34", 2]], ["69", "13.8"])
+
+  it("the premise: the exact sum is a hair below the half øre", () => {
+    expect(sumToMinorUnits(edited.items.map((i) => i.total).concat("69"), "SEK")).toBe(153922)
+  })
+
+  it("the edited order's rounding is the øre its total asks for; the placed order's stays 0", () => {
+    expect(medusaTotalToMinorUnits([...edited.items.map((i) => i.total), "69"], "SEK")).toBe(153923)
+    expect(orderRounding(edited)).toBe(1)
+    expect(orderRounding(placed)).toBe(0)
+  })
+
+  it("an edit then moves the rounding line by it, and the link's 18.83 is recorded whole", () => {
+    const m = mirror({ ...placed, total: "1520.40" }, { ...edited, total: "1539.225" })
+    expect(m.link).toBe(1883)
+    expect(m.itemTotal).toBe(153923)
+    const part = planPartAuthorization({ paymentId: "pay_2", transactionId: "T2", amount: m.link, records: m.records, state: m.state })
+    if (part.status !== "planned") throw new Error(part.reason)
+    expect({ placed: part.plan.body.items.reduce((s, i) => s + i.amount, 0), unplaced: part.plan.unplaced }).toEqual({ placed: 1883, unplaced: 0 })
+  })
+
+  it("keeps 15 significant digits: real fractions of an øre still round as before", () => {
+    expect(medusaTotalToMinorUnits(["18.825", "12.525"], "SEK")).toBe(3135)
+    expect(medusaTotalToMinorUnits(["1.004", "2.004"], "SEK")).toBe(301)
+    expect(medusaTotalToMinorUnits(["-1539.224999999999993"], "SEK")).toBe(-153923)
   })
 })

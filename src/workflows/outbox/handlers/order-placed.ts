@@ -1,15 +1,20 @@
 /**
  * order_placed: the Dintero order (a draft with integer line ids, completed) and the authorization of the payment
- * it was placed with.
+ * it was placed with; for an order edited before this ran, then the edits since, as reversed and new lines.
  */
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import type { Transaction } from "../../../dintero"
-import { buildInitialDraft, buildPaymentOperation } from "../../../mapping/orders"
+import { LINE_FIELDS } from "../../../mapping/lines"
+import { buildInitialDraft, buildPaymentOperation, type OrderForMirror } from "../../../mapping/orders"
 import { checkoutOnlyLines, checkoutReduction, mapCheckoutLines } from "../../../mapping/orders-mirror/checkout-lines"
 import type { MirrorState } from "../../../mapping/orders-mirror/state"
 import { dinteroSessionsOf, isDinteroPayment, loadOrder, loadOrderWith, paymentsOf, transactionIdOf, type OrderRow } from "../../lib/medusa-data"
 import type { OperationContext } from "../context"
 import type { OperationPlan } from "../operation"
+import { OrdersRecorder, type ProgressStore } from "../orders-recorder"
 import { done, needsAction, skipped, waitFor, type Outcome } from "../outcome"
+import { carryOutEdit, planEditToOrder } from "./order-edit"
 
 /** Pure: the plan of a placed order, from the Medusa order, its Dintero payment and the Checkout transaction. */
 export function planOrderPlaced(
@@ -44,6 +49,44 @@ export function planOrderPlaced(
     ),
     payment_product_type: tx.payment_product_type,
   }
+}
+
+/**
+ * Pure: the plan of a placed order from the order as its payment paid for it. The operation may run after the order
+ * was edited (its attempts failed through an Orders API outage lasting past the edit; its event was lost and the
+ * reconciliation or a later payment record enqueued it): the order as it is now is then worth more or less than the
+ * Checkout transaction, and placed from it the Orders order would show the edited lines as bought, authorized beyond
+ * what the transaction holds (or short of it). So when Medusa's order has versions since the first (`first`: its
+ * version 1, the order as the cart became it), the order is placed from that version if its lines are worth exactly
+ * what the transaction authorized, and the edits since are mirrored after it as reversed and new lines
+ * (`placed_version`, then `catch_up`): the Orders order's history is the one an order mirrored in time has. Otherwise
+ * (an unedited order, or a version 1 the transaction did not pay: a raised authorization) the order as it is now.
+ */
+export function planPlacement(input: {
+  current: OrderRow
+  first: OrderForMirror | null
+  payment: { id: string }
+  transactionId: string
+  tx: Pick<Transaction, "items" | "payment_product_type" | "amount">
+  options: { generateOrderId: boolean }
+}): OperationPlan<"order_placed"> {
+  const { current, first, payment, transactionId, tx, options } = input
+  if (first && (current.version ?? 1) > 1) {
+    const asPlaced = planOrderPlaced({ ...first, id: current.id }, payment, transactionId, tx, options)
+    if (authorizedTotal(asPlaced) === tx.amount) return { ...asPlaced, placed_version: 1 }
+  }
+  return planOrderPlaced(current, payment, transactionId, tx, options)
+}
+
+const authorizedTotal = (plan: OperationPlan<"order_placed">) => plan.authorization.items.reduce((sum, item) => sum + item.amount, 0)
+
+/** The order's lines as they were in `version` (the Order module keeps every version's items and shipping methods). */
+async function loadOrderVersion(container: MedusaContainer, orderId: string, version: number): Promise<OrderForMirror | null> {
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  // `total` too: the Order module computes the lines' totals only when an order total is asked for.
+  const { data } = await query.graph({ entity: "order", fields: ["id", "currency_code", "version", "total", ...LINE_FIELDS], filters: { id: orderId, version } as never })
+  const order = data[0] as (OrderForMirror & { version?: number }) | undefined
+  return order ?? null
 }
 
 /** Statuses of a Dintero transaction that will never become a payment. */
@@ -95,7 +138,8 @@ export async function mirrorOrderPlaced(ctx: OperationContext<"order_placed">): 
     const transactionId = payment && transactionIdOf(payment)
     if (!payment || !transactionId) return awaitingPayment(order)
     const tx = await ctx.client.checkout.getTransaction(transactionId)
-    plan = planOrderPlaced(order, payment, transactionId, tx, ctx.options)
+    const first = (order.version ?? 1) > 1 ? await loadOrderVersion(ctx.container, ctx.orderId, 1) : null
+    plan = planPlacement({ current: order, first, payment, transactionId, tx, options: ctx.options })
     await ctx.setPlan(plan)
   }
   let dinteroOrderId = ctx.mirror.dintero_order_id
@@ -111,5 +155,45 @@ export async function mirrorOrderPlaced(ctx: OperationContext<"order_placed">): 
     payment_details: { ...plan.authorization.payment_details, ...(plan.payment_product_type && { payment_product_type: plan.payment_product_type }) },
   }
   if (auth.items.length > 0) await ctx.recorder.recordAuthorization(dinteroOrderId, "authorization", auth)
+  if (plan.placed_version !== undefined) return catchUp(ctx, dinteroOrderId, plan)
   return done()
+}
+
+/**
+ * The edits Medusa confirmed since the version the order was placed from, mirrored now as one edit (reversed and new
+ * lines, the money held moved to them), exactly as the order_edit operation would, before any later operation of
+ * the order plans on the lines: a further payment's authorization then finds the edited lines, whenever its row was
+ * written. The order_edit rows of those edits find nothing left to change. Planned once (stored on the plan) and
+ * marked in its own part of the progress (its draft and records are not the placement's).
+ */
+async function catchUp(ctx: OperationContext<"order_placed">, dinteroOrderId: string, plan: OperationPlan<"order_placed">): Promise<Outcome> {
+  const progress: ProgressStore = {
+    get progress() {
+      return ctx.op.progress.catch_up ?? {}
+    },
+    set: (key, value) => ctx.setProgress("catch_up", { ...(ctx.op.progress.catch_up ?? {}), [key]: value }),
+  }
+  const recorder = new OrdersRecorder(ctx.client.orders, `${ctx.op.identity}:edits`, ctx.op.attempts, progress, ctx.recorder.ledger)
+  let edit = plan.catch_up
+  if (!edit) {
+    const state = ctx.mirror.state
+    if (!state) return needsAction("the order has not been mirrored yet")
+    const order = await loadOrder(ctx.container, ctx.orderId)
+    if (!order) return needsAction(`order ${ctx.orderId} not found`)
+    edit = (await planEditToOrder(ctx, recorder, dinteroOrderId, state, order)) ?? { nothing: true }
+    await ctx.setPlan({ ...plan, catch_up: edit })
+  }
+  if ("nothing" in edit) return done()
+  return carryOutEdit(
+    {
+      identity: `${ctx.op.identity}:edits`,
+      recorder,
+      draftDone: !!progress.progress.draft_done,
+      markDraftDone: () => progress.set("draft_done", true),
+      saveMirror: (update) => ctx.saveMirror(update),
+      notice: (key, message) => ctx.notice(key, message),
+    },
+    dinteroOrderId,
+    edit
+  )
 }
