@@ -47,7 +47,7 @@ mkdirSync(outDir, { recursive: true })
 const ALONE = {
   // None: the ledger property runs two at a time with the other http files again. Its seed 1234's 21st run met a 1 øre
   // difference that way; the load only decided which payment it captured first, and the cause (the mirror rounded
-  // Medusa's 20-digit noise, a total a hair below a half øre) is fixed (README, "Fixed finding (the same 21st run …").
+  // Medusa's 20-digit noise, a total a hair below a half øre) is fixed (docs/ledger-property-findings.md, "Fixed finding (the same 21st run …").
   http: [],
 }
 
