@@ -60,6 +60,37 @@ const env = dinteroTestSuite({
       return data[0]?.metadata ?? null
     }
 
+    /**
+     * The release's reason where the merchant and the storefront see it: the cart's metadata and the ended session
+     * (both returned, for the later "nothing moved" checks).
+     */
+    async function expectReleaseRecorded(
+      cartId: string,
+      sessionId: string,
+      tx: { id: string; amount: number; currency: string },
+      action: "voided" | "refunded",
+      dinteroStatus: string
+    ) {
+      const metadata = await cartMetadata(cartId)
+      expect(metadata.dintero_released_payments).toEqual([
+        expect.objectContaining({
+          transaction_id: tx.id,
+          action,
+          amount: tx.amount,
+          currency: tx.currency,
+          reason: expect.stringContaining(`${tx.amount} ${tx.currency} minor units`),
+        }),
+      ])
+      const ended = await paymentSession(sessionId)
+      expect(ended.status).toBe("canceled")
+      expect(ended.data).toMatchObject({
+        dintero_status: dinteroStatus,
+        transaction_id: tx.id,
+        dintero_error: expect.stringContaining(`payment ${action}: the cart could not be completed`),
+      })
+      return { metadata, ended }
+    }
+
     const paymentSession = (id: string) => getContainer().resolve(Modules.PAYMENT).retrievePaymentSession(id)
 
     /** Calls the callback route as Dintero does (no signature secret in this environment). */
@@ -104,23 +135,7 @@ const env = dinteroTestSuite({
       expect(tx.status).toBe("AUTHORIZATION_VOIDED")
       expect(await ordersForCart(cart.id)).toEqual([])
 
-      const metadata = await cartMetadata(cart.id)
-      expect(metadata.dintero_released_payments).toEqual([
-        expect.objectContaining({
-          transaction_id: txId,
-          action: "voided",
-          amount: tx.amount,
-          currency: tx.currency,
-          reason: expect.stringContaining(`${tx.amount} ${tx.currency} minor units`),
-        }),
-      ])
-      const ended = await paymentSession(session.id)
-      expect(ended.status).toBe("canceled")
-      expect(ended.data).toMatchObject({
-        dintero_status: "AUTHORIZATION_VOIDED",
-        transaction_id: txId,
-        dintero_error: expect.stringContaining("payment voided: the cart could not be completed"),
-      })
+      const { metadata, ended } = await expectReleaseRecorded(cart.id, session.id, tx, "voided", "AUTHORIZATION_VOIDED")
 
       // A late duplicate callback: the work can never be done, so 200, and nothing moves.
       const events = tx.events.length
@@ -177,23 +192,7 @@ const env = dinteroTestSuite({
       expect({ orders: mentions(env.emulator.state.orders), drafts: mentions(env.emulator.state.draft_orders) }).toEqual({ orders: [], drafts: [] })
 
       // The reason, where the merchant and the storefront see it, as for a void.
-      const metadata = await cartMetadata(cart.id)
-      expect(metadata.dintero_released_payments).toEqual([
-        expect.objectContaining({
-          transaction_id: txId,
-          action: "refunded",
-          amount: tx.amount,
-          currency: tx.currency,
-          reason: expect.stringContaining(`${tx.amount} ${tx.currency} minor units`),
-        }),
-      ])
-      const ended = await paymentSession(session.id)
-      expect(ended.status).toBe("canceled")
-      expect(ended.data).toMatchObject({
-        dintero_status: "REFUNDED",
-        transaction_id: txId,
-        dintero_error: expect.stringContaining("payment refunded: the cart could not be completed"),
-      })
+      const { metadata } = await expectReleaseRecorded(cart.id, session.id, tx, "refunded", "REFUNDED")
 
       // Dintero's callback about the refund, and any late duplicate: 200, no second refund.
       expect((await sendCallback(txId, cart.id)).status).toBe(200)
