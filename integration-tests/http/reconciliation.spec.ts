@@ -9,6 +9,23 @@ jest.setTimeout(240_000)
 const env = dinteroTestSuite({
   environment: { env: { DINTERO_RECONCILE_INTERVAL_MS: String(3_600_000) } },
   testSuite: ({ getContainer, seeded, store, admin }) => {
+    /** A paid cart whose callbacks are all dropped and whose shopper never comes back: no order until someone repairs it. */
+    async function paidCartWithCallbacksLost() {
+      const market = seeded.markets.no
+      let cart = await store.createCart({ regionId: market.regionId, shippingOptionId: market.shippingOptionId, items: [{ variant_id: seeded.variants.outdoor, quantity: 1 }] })
+      await store.setAddresses(cart.id, market.address)
+      cart = await store.addShippingMethod(cart.id, market.shippingOptionId)
+      const { session } = await store.initiatePaymentSession(cart.id)
+      env.emulator.faults.add({ kind: "callback", mode: "drop", times: 5 } as any)
+      const paid = await env.emulator.pay(session.data.dintero_session_id, "AUTHORIZED")
+      await env.emulator.waitForCallbacks()
+      return { cart, session, paid }
+    }
+
+    const orderOfCart = async (cartId: string) =>
+      (await getContainer().resolve("query").graph({ entity: "order_cart", fields: ["order_id"], filters: { cart_id: cartId } })).data[0]
+        ?.order_id as string | undefined
+
     it("mirrors an order and a capture whose events were lost, once; the next run repairs nothing", async () => {
       const container = getContainer()
       const placed = await withEventsLost(container, async () => {
@@ -61,23 +78,13 @@ const env = dinteroTestSuite({
 
     it("settles a payment whose callback was lost and whose shopper never came back: one order, mirrored", async () => {
       const container = getContainer()
-      const market = seeded.markets.no
-      let cart = await store.createCart({ regionId: market.regionId, shippingOptionId: market.shippingOptionId, items: [{ variant_id: seeded.variants.outdoor, quantity: 1 }] })
-      await store.setAddresses(cart.id, market.address)
-      cart = await store.addShippingMethod(cart.id, market.shippingOptionId)
-      const { session } = await store.initiatePaymentSession(cart.id)
-      env.emulator.faults.add({ kind: "callback", mode: "drop", times: 5 } as any)
-      const paid = await env.emulator.pay(session.data.dintero_session_id, "AUTHORIZED")
-      await env.emulator.waitForCallbacks()
+      const { cart, session, paid } = await paidCartWithCallbacksLost()
       // Positive control: no order exists for the cart before the reconciliation.
-      const query = container.resolve("query")
-      const orderOfCart = async () =>
-        (await query.graph({ entity: "order_cart", fields: ["order_id"], filters: { cart_id: cart.id } })).data[0]?.order_id as string | undefined
-      expect(await orderOfCart()).toBeUndefined()
+      expect(await orderOfCart(cart.id)).toBeUndefined()
 
       const run = await reconcileStore(container)
       expect(run!.repaired.filter((r) => r.what === "settled").map((r) => r.ref)).toEqual([`${session.id} authorized (${paid.transaction!.id})`])
-      const orderId = await orderOfCart()
+      const orderId = await orderOfCart(cart.id)
       expect(orderId).toBeTruthy()
       await waitForMirror(admin, orderId!, settled(1))
 
@@ -117,17 +124,7 @@ const env = dinteroTestSuite({
       const clean = await reconcileStore(container)
       expect(clean?.status).toBe("done")
 
-      const market = seeded.markets.no
-      let cart = await store.createCart({ regionId: market.regionId, shippingOptionId: market.shippingOptionId, items: [{ variant_id: seeded.variants.outdoor, quantity: 1 }] })
-      await store.setAddresses(cart.id, market.address)
-      cart = await store.addShippingMethod(cart.id, market.shippingOptionId)
-      const { session } = await store.initiatePaymentSession(cart.id)
-      env.emulator.faults.add({ kind: "callback", mode: "drop", times: 5 } as any)
-      const paid = await env.emulator.pay(session.data.dintero_session_id, "AUTHORIZED")
-      await env.emulator.waitForCallbacks()
-      const query = container.resolve("query")
-      const orderOfCart = async () =>
-        (await query.graph({ entity: "order_cart", fields: ["order_id"], filters: { cart_id: cart.id } })).data[0]?.order_id as string | undefined
+      const { cart, session, paid } = await paidCartWithCallbacksLost()
 
       // The settlement's read of the transaction answers 503 however often the client retries it.
       const readTransaction = `/checkout/v1/transactions/${paid.transaction!.id}`
@@ -141,7 +138,7 @@ const env = dinteroTestSuite({
       // The fault was met (the 5xx came from the read, not from something else failing).
       expect(env.emulator.requests.some((r: any) => r.path === readTransaction && r.status === 503)).toBe(true)
       // Still open: no order for the paid cart, and the recorded run says so.
-      expect(await orderOfCart()).toBeUndefined()
+      expect(await orderOfCart(cart.id)).toBeUndefined()
       const { reconciliation_runs } = await admin.ok("get", "/admin/dintero/reconciliation")
       const recorded = reconciliation_runs.find((r: any) => r.id === failed!.id)
       expect(recorded.status).toBe("incomplete")
@@ -153,7 +150,7 @@ const env = dinteroTestSuite({
       expect(retried!.repaired.map((r) => [r.what, r.ref])).toEqual([["settled", `${session.id} authorized (${paid.transaction!.id})`]])
       expect(retried!.findings).toEqual([])
       expect(retried!.status).toBe("done")
-      const orderId = await orderOfCart()
+      const orderId = await orderOfCart(cart.id)
       expect(orderId).toBeTruthy()
       await waitForMirror(admin, orderId!, settled(1))
 
