@@ -5,6 +5,7 @@ import { dinteroTestSuite } from "../utils/dintero-test-suite"
 import { merchantDinteroClient } from "../utils/environment"
 import { holdThenFail } from "./hold-failed-helpers"
 import { waitForMirror } from "./orders-mirror-helpers"
+import { processDinteroOrderOutboxWorkflow } from "../../src/workflows/mirror-order"
 
 jest.setTimeout(180_000)
 
@@ -125,6 +126,31 @@ const env = dinteroTestSuite({
       order = await admin.getOrder(orders[0])
       expect(order.payment_collections[0].payments).toHaveLength(1)
       expect(order.payment_collections[0].status).toBe("authorized")
+    })
+
+    // Issue 9: a hold that ends after its session has left the reconciliation's lookback, with every callback lost.
+    it("the mirror's operation waiting for a held payment settles the hold once it ended, without any callback", async () => {
+      const { cart, dinteroSessionId } = await cartWithSession()
+      const paid = await env.emulator.pay(dinteroSessionId, "ON_HOLD")
+      await env.emulator.waitForCallbacks()
+      const [orderId] = await ordersForCart(cart.id)
+      const placed = await waitForMirror(admin, orderId, (m) => /on hold/.test(m.operations[0]?.last_error ?? ""))
+      expect(placed.operations[0].status).toBe("pending")
+
+      env.emulator.faults.add({ kind: "callback", mode: "drop", path: "*" } as any)
+      await env.emulator.resolveOnHold(paid.transaction!.id, "AUTHORIZED")
+      await env.emulator.waitForCallbacks()
+      // The callbacks were lost: Medusa still awaits the payment.
+      expect((await admin.getOrder(orderId)).payment_collections[0].payments ?? []).toHaveLength(0)
+
+      // The retry job's pass over the order (run here at once instead of at its interval).
+      await processDinteroOrderOutboxWorkflow(getContainer()).run({ input: { order_ids: [orderId], force: true } })
+      const order = await admin.getOrder(orderId)
+      expect(order.payment_collections[0].payments).toHaveLength(1)
+      expect(order.payment_collections[0].status).toBe("authorized")
+      const mirror = await waitForMirror(admin, orderId, (m) => m.operations[0]?.status === "done")
+      expect(mirror.dintero_order_mirror.dintero_order_id).toBeTruthy()
+      env.emulator.faults.clear()
     })
 
     // Issue 9: a failed hold is shown on the order (Medusa's payment status, the widget's route), and the mirror records it.
@@ -327,6 +353,20 @@ const env = dinteroTestSuite({
         expect(forged.data.result).toBe("ignored")
         expect(await ordersForCart(cart.id)).toHaveLength(0)
         expect((await paymentSession(session.id)).status).toBe("pending")
+      })
+
+      it("answers 503 while Dintero forbids reading the transaction (a missing scope), and completes the cart once it may", async () => {
+        const { cart, session, params } = await paidButNotCompleted()
+        env.emulator.faults.add({ method: "GET", path: "/checkout/v1/transactions/:id", kind: "status", status: 403, times: 2 })
+        const forbidden = await sendCallback(params, { secret: SECRET })
+        // Not "unknown to Dintero" (a 200 would end Dintero's retries with the money held and no order).
+        expect(forbidden.status).toBe(503)
+        expect(await ordersForCart(cart.id)).toHaveLength(0)
+        expect((await paymentSession(session.id)).status).toBe("pending")
+        env.emulator.faults.clear()
+        const allowed = await sendCallback(params, { secret: SECRET })
+        expect(allowed.status).toBe(200)
+        expect(await ordersForCart(cart.id)).toHaveLength(1)
       })
 
       it("refuses a signed callback sent to Medusa's generic webhook route, which cannot verify signatures", async () => {

@@ -100,6 +100,16 @@ const PROBE_EXPIRE_SECONDS = 5
  */
 const RELEASE_LOCK_WAIT_SECONDS = 5
 
+/**
+ * 404 (and 400: not a well-formed id for Dintero) mean the id names nothing of this account: a retry cannot change
+ * that, so the callback is answered 200. A 403 is different: the API client lacks a scope (read:checkout), which the
+ * merchant can fix, so it is retried (the callback answered 503, Dintero sends it again) and logged as an error.
+ */
+const isUnknownToDintero = (e: unknown): boolean => e instanceof DinteroError && (e.status === 404 || e.status === 400)
+const isForbidden = (e: unknown): boolean => e instanceof DinteroError && e.status === 403
+const FORBIDDEN_READ =
+  "[dintero] Dintero refused to let this API client read a transaction (403): give it the admin:checkout or read:checkout scope; callbacks are answered 503 until then, so Dintero retries them"
+
 export async function settleDinteroPayment(
   container: MedusaContainer,
   target: SettleTarget,
@@ -121,19 +131,19 @@ export async function settleDinteroPayment(
         ? await client.checkout.getTransaction(target.transactionId, { includes: ["session"] })
         : await transactionOfSession(client, target.dinteroSessionId)
   } catch (e) {
-    if (e instanceof DinteroError && (e.status === 404 || e.status === 400 || e.status === 403)) {
-      logger.warn(`[dintero] settle: ${forLog(id)} is unknown to Dintero (${e.status}); nothing to do`)
+    if (isUnknownToDintero(e)) {
+      logger.warn(`[dintero] settle: ${forLog(id)} is unknown to Dintero (${(e as DinteroError).status}); nothing to do`)
       return { kind: "never", detail: "unknown to Dintero" }
     }
+    if (isForbidden(e)) logger.error(FORBIDDEN_READ)
     return { kind: "retry", detail: `Dintero could not be read: ${(e as Error).message}` }
   }
   if (!tx) {
     try {
       return await settleSessionWithoutPayment(container, client, (target as { dinteroSessionId: string }).dinteroSessionId)
     } catch (e) {
-      if (e instanceof DinteroError && (e.status === 404 || e.status === 400 || e.status === 403)) {
-        return { kind: "never", detail: "unknown to Dintero" }
-      }
+      if (isUnknownToDintero(e)) return { kind: "never", detail: "unknown to Dintero" }
+      if (isForbidden(e)) logger.error(FORBIDDEN_READ)
       logger.error(`[dintero] settling session ${forLog(id)} failed, to be retried: ${(e as Error)?.message}`)
       return { kind: "retry", detail: "processing failed" }
     }
@@ -723,7 +733,9 @@ export async function dinteroProviderId(container: MedusaContainer): Promise<str
   const payment = container.resolve(Modules.PAYMENT)
   const providers = await payment.listPaymentProviders({ is_enabled: true })
   const ids = providers.map((p: { id: string }) => p.id).filter(isDinteroProviderId)
-  providerIdCache = ids.includes(DEFAULT_DINTERO_PROVIDER_ID) ? DEFAULT_DINTERO_PROVIDER_ID : ids[0] ?? DEFAULT_DINTERO_PROVIDER_ID
-  return providerIdCache
+  if (!ids.length) return DEFAULT_DINTERO_PROVIDER_ID // not cached: the next call looks again
+  const id = ids.includes(DEFAULT_DINTERO_PROVIDER_ID) ? DEFAULT_DINTERO_PROVIDER_ID : ids[0] ?? DEFAULT_DINTERO_PROVIDER_ID
+  providerIdCache = id
+  return id
 }
 

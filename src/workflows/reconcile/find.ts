@@ -5,7 +5,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { isDinteroPayment, loadOrder, loadPayment, paymentsOf } from "../lib/medusa-data"
-import type { SessionView } from "./plan"
+import { OPEN_SESSION_STATUSES, type SessionView } from "./plan"
 import { merchantReferenceKind } from "../../mapping/merchant-reference"
 import { idFloor, type ReconcileWindow } from "./window"
 import { keptAuthorizationsIn } from "../../modules/dintero-payments/kept-authorizations"
@@ -168,7 +168,7 @@ export class Reader {
       byCart.set(data.merchant_reference, cart)
     }
     const recent = (s: { id: string }) => "order_id" in scope || s.id >= idFloor("payses", scope.window.from)
-    const open = (s: { status: string }) => ["pending", "requires_more", "error"].includes(s.status)
+    const open = (s: { status: string }) => OPEN_SESSION_STATUSES.has(s.status)
     return [...byCart.values()].filter((c) => c.sessions.some((s) => open(s) || recent(s)))
   }
 

@@ -44,8 +44,12 @@ export type TransactionAction =
 
 const HOLDS_MONEY = new Set(["AUTHORIZED", "CAPTURED", "PARTIALLY_CAPTURED"])
 const ENDED_WITHOUT_MONEY = new Set(["DECLINED", "FAILED", "AUTHORIZATION_VOIDED"])
-/** Medusa session statuses the callback road still has work for. */
-const OPEN = new Set(["pending", "requires_more", "error"])
+/**
+ * Medusa session statuses the callback road still has work for. `pending_authorization` is a payment Medusa placed
+ * the order for while Dintero held it ON_HOLD: once the hold has ended (authorized, or failed) with its callbacks
+ * lost, the order would wait for ever.
+ */
+export const OPEN_SESSION_STATUSES: ReadonlySet<string> = new Set(["pending", "requires_more", "error", "pending_authorization"])
 
 /**
  * What each of a cart's transactions needs. A transaction whose session is owned by a settled Medusa session
@@ -67,7 +71,9 @@ export function transactionActions(
       continue
     }
     const completionCutOff = !cart.has_order && (session.status === "authorized" || session.status === "captured")
-    if (!OPEN.has(session.status) && !completionCutOff) continue
+    if (!OPEN_SESSION_STATUSES.has(session.status) && !completionCutOff) continue
+    // Still on hold, and already recorded so: nothing new to settle.
+    if (tx.status === "ON_HOLD" && session.status === "pending_authorization") continue
     if (HOLDS_MONEY.has(tx.status)) actions.push({ kind: "settle_authorized", session, transaction: tx })
     else if (tx.status === "ON_HOLD") actions.push({ kind: "settle_on_hold", session, transaction: tx })
     else if (ENDED_WITHOUT_MONEY.has(tx.status) && session.status !== "error" && !session.declined_transaction_id) {

@@ -9,6 +9,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import type { Transaction } from "../../dintero"
+import { dinteroConfigurations } from "../../lib/dintero-registry"
 import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
 import type DinteroOrdersService from "../../modules/dintero-orders/service"
 import { processOrderOutbox } from "../outbox/schedule"
@@ -25,7 +26,7 @@ import { settleDinteroPayment } from "./settle-payment"
 import { carryOutPendingReleases } from "../lib/release-kept-authorization"
 import { finishKeptMove, moveKept, moveLeft, releaseUnneeded, withKeptMoveLock, type MovedAuthorization } from "../lib/move-kept-authorization"
 import { KEEP_MS, keptAuthorizationsIn } from "../../modules/dintero-payments/kept-authorizations"
-import { cursorFrom, DEFAULT_WINDOW, reconcileDue, windowFor, type ReconcileWindow, type WindowSettings } from "./window"
+import { cursorFrom, DEFAULT_WINDOW, MIN_SESSION_LOOKBACK_MS, reconcileDue, sessionLookbackMs, windowFor, type ReconcileWindow, type WindowSettings } from "./window"
 
 export interface ReconcileSettings extends WindowSettings, Lookbacks {}
 
@@ -36,7 +37,7 @@ export const DEFAULT_SETTINGS: ReconcileSettings = {
   // DINTERO_RECONCILE_OVERLAP_MS: how much of the previous run's window is read again (default 5 minutes).
   ...(Number.isFinite(overlapFromEnv) && overlapFromEnv >= 0 && process.env.DINTERO_RECONCILE_OVERLAP_MS ? { overlapMs: overlapFromEnv } : {}),
   editMs: 7 * 24 * 3_600_000,
-  sessionMs: 24 * 3_600_000,
+  sessionMs: MIN_SESSION_LOOKBACK_MS,
   // A keep mark still open at one run ends within KEEP_MS; twice that covers a run that started just before it did.
   keptMs: 2 * KEEP_MS,
 }
@@ -53,7 +54,7 @@ export async function reconcileStore(
   opts: { now?: Date; settings?: ReconcileSettings } = {}
 ): Promise<RunSummary | null> {
   const db = pg(container)
-  const settings = opts.settings ?? DEFAULT_SETTINGS
+  const settings = opts.settings ?? { ...DEFAULT_SETTINGS, sessionMs: sessionLookbackMs(dinteroConfigurations()) }
   return withStoreLock(db, async () => {
     const window = windowFor(opts.now ?? new Date(), cursorFrom(await lastStoreRunEnds(db)), settings)
     return run(container, { window, lookbacks: settings }, { scope: "store", order_id: null, window_from: window.from, window_to: window.to }, window.to)
@@ -305,6 +306,11 @@ async function repairPayments(
         const how = action.kind === "settle_authorized" ? "authorized" : action.kind === "settle_on_hold" ? "on_hold" : "failed"
         try {
           const outcome = await settleDinteroPayment(container, action.transaction, now)
+          if (outcome.kind === "never") {
+            // Nothing was changed (e.g. not a payment of this store): a finding for the merchant, not a repair.
+            findings.push({ what: "not_settled", ref: action.session.id, detail: `${action.transaction.id} ${action.transaction.status}: ${outcome.detail}` })
+            continue
+          }
           const released = outcome.kind === "done" ? outcome.released : undefined
           if (released) {
             // Money given back (e.g. a paid cart that could not be completed for longer than the bound): the reason is

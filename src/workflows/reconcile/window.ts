@@ -6,6 +6,8 @@
  * index: the cost follows what is new, not the store's history. Pure functions only.
  */
 
+import type { DinteroOptions } from "../../providers/dintero/options"
+
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 /** The 10-character ULID time part of a moment (ULIDs of that millisecond or later sort after it). */
@@ -65,4 +67,15 @@ export function windowFor(now: Date, lastEnd: Date | null, settings: WindowSetti
  */
 export function reconcileDue(lastStart: Date | null, now: Date, intervalMs: number, tickMs: number): boolean {
   return lastStart === null || now.getTime() - lastStart.getTime() >= intervalMs - tickMs / 2
+}
+
+/** The least a run looks back for sessions that may still be paid (covers a lifetime shortened since they were made). */
+export const MIN_SESSION_LOOKBACK_MS = 24 * 3_600_000
+
+/**
+ * Pure: how far back a Dintero session may have been created and still be paid now: the longest session lifetime
+ * configured (`sessionLifetimeMinutes`, up to 7 days; Dintero refuses payment on an expired session), at least a day.
+ */
+export function sessionLookbackMs(configs: readonly Pick<DinteroOptions, "sessionLifetimeMinutes">[]): number {
+  return Math.max(MIN_SESSION_LOOKBACK_MS, ...configs.map((c) => c.sessionLifetimeMinutes * 60_000))
 }

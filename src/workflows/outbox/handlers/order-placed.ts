@@ -15,6 +15,7 @@ import type { OperationPlan } from "../operation"
 import { OrdersRecorder, type ProgressStore } from "../orders-recorder"
 import { done, needsAction, skipped, waitFor, type Outcome } from "../outcome"
 import { carryOutEdit, planEditToOrder } from "./order-edit"
+import { settleDinteroPayment } from "../../settle-payment"
 
 /** Pure: the plan of a placed order, from the Medusa order, its Dintero payment and the Checkout transaction. */
 export function planOrderPlaced(
@@ -110,6 +111,27 @@ export function awaitingPayment(order: Pick<OrderRow, "payment_collections">): O
   return waitFor("waiting for the Dintero payment: the transaction is on hold")
 }
 
+const dinteroPaymentOf = (order: OrderRow) => paymentsOf(order).find((p) => isDinteroPayment(p) && transactionIdOf(p))
+
+/**
+ * An order waiting for a payment on hold looks at its transaction at each attempt (once per retry job's interval):
+ * a hold that ended (authorized, or failed) is settled as its callback would have settled it, whatever its age. Its
+ * callbacks may all have been lost after the reconciliation stopped looking at the session (a hold longer than the
+ * session lookback). Answers whether a settlement ran (the order is then read again).
+ */
+async function settleEndedHold(ctx: OperationContext<"order_placed">, order: OrderRow): Promise<boolean> {
+  for (const session of dinteroSessionsOf(order)) {
+    const transactionId = session.status === "pending_authorization" ? session.data?.transaction_id : undefined
+    if (typeof transactionId !== "string") continue
+    const tx = await ctx.client.checkout.getTransaction(transactionId)
+    if (tx.status === "ON_HOLD") continue
+    const outcome = await settleDinteroPayment(ctx.container, { transactionId })
+    // A settlement that must be retried: the attempt ends as a wait (looked at again at the next interval).
+    if (outcome.kind === "done") return true
+  }
+  return false
+}
+
 /** Dintero order ids: letters, digits, `.`, `_`, `-`, at most 64 characters. */
 export function sanitizeOrderId(id: string): string {
   return id.replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 64)
@@ -132,11 +154,17 @@ async function placedOrder(ctx: OperationContext<"order_placed">): Promise<Order
 export async function mirrorOrderPlaced(ctx: OperationContext<"order_placed">): Promise<Outcome> {
   let plan = ctx.op.plan
   if (!plan) {
-    const order = await placedOrder(ctx)
+    let order = await placedOrder(ctx)
     if (!order) return needsAction(`order ${ctx.orderId} not found`)
-    const payment = paymentsOf(order).find((p) => isDinteroPayment(p) && transactionIdOf(p))
-    const transactionId = payment && transactionIdOf(payment)
-    if (!payment || !transactionId) return awaitingPayment(order)
+    let payment = dinteroPaymentOf(order)
+    if (!payment) {
+      const waiting = awaitingPayment(order)
+      if (waiting.status !== "wait" || !(await settleEndedHold(ctx, order))) return waiting
+      order = await loadOrder(ctx.container, ctx.orderId)
+      payment = order ? dinteroPaymentOf(order) : undefined
+      if (!order || !payment) return order ? awaitingPayment(order) : needsAction(`order ${ctx.orderId} not found`)
+    }
+    const transactionId = transactionIdOf(payment)!
     const tx = await ctx.client.checkout.getTransaction(transactionId)
     const first = (order.version ?? 1) > 1 ? await loadOrderVersion(ctx.container, ctx.orderId, 1) : null
     plan = planPlacement({ current: order, first, payment, transactionId, tx, options: ctx.options })

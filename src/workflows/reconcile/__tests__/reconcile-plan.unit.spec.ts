@@ -1,6 +1,6 @@
 import { merchantReferenceKind } from "../../../mapping/merchant-reference"
 import { missingIdentities, transactionActions, type SessionView } from "../plan"
-import { cursorFrom, idFloor, reconcileDue, ulidTime, windowFor } from "../window"
+import { cursorFrom, idFloor, reconcileDue, sessionLookbackMs, ulidTime, windowFor } from "../window"
 
 describe("reconciliation window", () => {
   it("encodes time as the ULID prefix Medusa ids start with (sorts like time)", () => {
@@ -17,6 +17,15 @@ describe("reconciliation window", () => {
     const settings = { overlapMs: 60_000, firstRunLookbackMs: 3_600_000 }
     expect(windowFor(now, new Date("2026-11-29T09:55:00Z"), settings)).toEqual({ from: new Date("2026-11-29T09:54:00Z"), to: now })
     expect(windowFor(now, null, settings).from).toEqual(new Date("2026-11-29T09:00:00Z"))
+  })
+})
+
+describe("reconciliation's session lookback: as long as the longest configured session lifetime, at least a day", () => {
+  it("follows sessionLifetimeMinutes above a day and never goes below a day", () => {
+    const day = 24 * 3_600_000
+    expect(sessionLookbackMs([])).toBe(day)
+    expect(sessionLookbackMs([{ sessionLifetimeMinutes: 240 }])).toBe(day)
+    expect(sessionLookbackMs([{ sessionLifetimeMinutes: 240 }, { sessionLifetimeMinutes: 3 * 1440 }])).toBe(3 * day)
   })
 })
 
@@ -77,6 +86,19 @@ describe("reconciliation plan", () => {
       ["settle_authorized", "tx1"],
       ["settle_on_hold", "tx3"],
       ["settle_failed", "tx4"],
+    ])
+  })
+
+  it("settles an order's held payment whose hold ended (authorized or failed), not one still on hold", () => {
+    const held = (id: string) => ({ id, status: "pending_authorization", dintero_session_id: `T${id}`, amount: 100 })
+    const actions = transactionActions([held("a"), held("b"), held("c")], [
+      { id: "txa", session_id: "Ta", status: "AUTHORIZED" },
+      { id: "txb", session_id: "Tb", status: "FAILED" },
+      { id: "txc", session_id: "Tc", status: "ON_HOLD" },
+    ])
+    expect(actions.map((a) => [a.kind, a.transaction.id])).toEqual([
+      ["settle_authorized", "txa"],
+      ["settle_failed", "txb"],
     ])
   })
 

@@ -17,7 +17,10 @@ export async function keepAuthorizationsForOrderEdit(req: MedusaRequest, res: Me
   // the provider or its memory.
   const kept = keptAuthorizationsIn(req.scope)
   // Only Medusa's confirm, within this request, may skip the void; an order cancelled later is voided as usual.
-  // (Should this process die first, the marks expire on their own: modules/dintero-payments/kept-authorizations.ts.)
+  // The release is sent when the response ends and not awaited (the response is already on its way). Should it be
+  // lost (this process dies, the database refuses), the marks expire on their own within KEEP_MS
+  // (modules/dintero-payments/kept-authorizations.ts), and an authorization whose order was cancelled meanwhile
+  // without its void is released by the reconciliation's kept-move sweep (workflows/reconcile, keptMoveOrders).
   let released = false
   const release = () => {
     if (released) return
