@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs"
 import type { Cluster, MedusaInstance } from "../../scripts/lib/cluster"
 import { startCluster } from "../../scripts/lib/cluster"
 import {
@@ -448,6 +449,11 @@ describe("Redis", () => {
       paidBeforeRestart: await mirrorsProblems(beforeIds, 1, 150_000),
       paidAfterRestart: await mirrorsProblems(afterIds, 1, 60_000),
     }).toEqual({ paidBeforeRestart: [], paidAfterRestart: [] })
+    // What brought the first half back: Redis came back empty, so the plugin's scheduled jobs (the retry job and the
+    // reconciliation, which find the orders whose events were lost) were gone, and a worker registered them again
+    // (src/modules/dintero-orders/loaders/keep-schedules.ts); without it no job would run until a worker restarted.
+    const workerLogs = workers.map((w) => readFileSync(w.logFile, "utf8")).join("\n")
+    expect(workerLogs).toMatch(/scheduled job\(s\) .*were missing from Redis/)
     const paymentIds = await pool(N, 5, async (i) => (await B().admin.getOrder(orderIds[i])).payment_collections[0].payments[0].id as string)
     const captured = await pool(N, 5, async (i) => (await (i % 2 ? A() : B()).admin.capture(paymentIds[i])).status)
     expect(captured).toEqual(paymentIds.map(() => 200))
