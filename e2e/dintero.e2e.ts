@@ -291,6 +291,43 @@ describe("admin", () => {
     timings.adminWidget = Date.now() - t
   })
 
+  // Issue 9, ON_HOLD: what the merchant sees while the payment is held and once the hold has failed (the JSON behind
+  // it is tested in integration-tests/http/callbacks.spec.ts; this is the widget a person reads).
+  test("shows a payment on hold in the order widget, then its failure in red with Dintero's reason", async () => {
+    const t = Date.now()
+    const { page } = browser
+    const cart = await dev.store.prepareCart({
+      regionId: dev.seeded.regionId,
+      shippingOptionId: dev.seeded.shippingOptionId,
+      items: [{ variant_id: dev.seeded.variants.outdoor, quantity: 1 }],
+    })
+    const { session } = await dev.store.initiatePaymentSession(cart.id)
+    const paid = await dev.emulator.pay(session.data.dintero_session_id, "ON_HOLD")
+    await dev.emulator.waitForCallbacks()
+    // The ON_HOLD callback placed the order; completing the cart again answers that order.
+    const completed = await dev.store.completeCart(cart.id)
+    expect(completed.body?.type).toBe("order")
+    const orderId = completed.body.order.id as string
+
+    await page.goto(`${dev.backendUrl}/app/orders/${orderId}`, { waitUntil: "domcontentloaded", timeout: 120_000 })
+    const onHold = page.locator('[data-testid="dintero-on-hold"]')
+    await onHold.waitFor({ timeout: 90_000 })
+    expect(await onHold.textContent()).toContain("Payment on hold at Dintero")
+    expect(await page.textContent('[data-testid="dintero-held-status"]')).toContain("ON_HOLD")
+    await browser.screenshot(page, "05b-admin-order-on-hold")
+
+    await dev.emulator.resolveOnHold(paid.transaction!.id, "FAILED")
+    await dev.emulator.waitForCallbacks()
+    await page.reload({ waitUntil: "domcontentloaded" })
+    const failed = page.locator('[data-testid="dintero-hold-failed"]')
+    await failed.waitFor({ timeout: 90_000 })
+    expect(await failed.textContent()).toContain("Payment on hold failed at Dintero: payment failed at Dintero (FAILED: The payment failed)")
+    expect(await page.textContent('[data-testid="dintero-held-status"]')).toContain("FAILED")
+    expect(await page.locator('[data-testid="dintero-on-hold"]').count()).toBe(0)
+    await browser.screenshot(page, "05c-admin-order-hold-failed")
+    timings.adminHold = Date.now() - t
+  })
+
   test("shows the settings and tests the connection, with Dintero's message when it fails", async () => {
     const t = Date.now()
     const { page } = browser
