@@ -13,7 +13,7 @@ const env = dinteroTestSuite({
   },
   testSuite: ({ api, getContainer, seeded, store, admin }) => {
     beforeEach(() => {
-      // The dev store's three profiles (NOK, SEK, DKK), as the emulator starts with them.
+      // The dev store's four profiles (NOK, SEK, DKK, EUR), as the emulator starts with them.
       env.emulator.options.profiles = [...DEFAULTS.profiles]
     })
 
