@@ -159,7 +159,7 @@ export function buildInitialDraft(
   /**
    * The lines' indices (at their Medusa totals, in line order) in the order Checkout's partial captures reach them
    * (inCheckoutOrder, src/mapping/orders-mirror/checkout-lines.ts): the reduction is carried by the last of them, so
-   * no partial capture or refund takes more from a line than its Orders line holds. Default: the lines' own order.
+   * no partial capture or refund takes more from a rounding's line than its Orders line holds. Default: line order.
    */
   checkoutOrder?: (lines: Omit<MirroredLine, "line_id">[]) => number[]
 ): { body: OrdersDraftBody; snapshot: MirrorSnapshot } {
