@@ -51,14 +51,15 @@ module.exports = defineConfig({
             id: "dintero",
             options: {
               ...dinteroApi,
-              // Three markets, a payment profile each (the seeded regions Norge, Sverige, Danmark; the emulator knows
-              // these profiles and the currency each takes). Norway, the home market, takes every NOK payment (also a
-              // cart without an address yet); Sweden's and Denmark's profiles take carts shipped there. No default
-              // profileId: any other currency or country is refused before Dintero is asked.
+              // Four markets, a payment profile each (the seeded regions Norge, Sverige, Danmark, Suomi; the emulator
+              // knows these profiles and the currency each takes). Norway, the home market, takes every NOK payment
+              // (also a cart without an address yet); Sweden's, Denmark's and Finland's profiles take carts shipped
+              // there. No default profileId: any other currency or country is refused before Dintero is asked.
               profiles: [
                 { id: env("DINTERO_PROFILE_ID", "default"), currency: "NOK" },
                 { id: env("DINTERO_PROFILE_ID_SE", "sweden"), currency: "SEK", countries: ["SE"] },
                 { id: env("DINTERO_PROFILE_ID_DK", "denmark"), currency: "DKK", countries: ["DK"] },
+                { id: env("DINTERO_PROFILE_ID_FI", "finland"), currency: "EUR", countries: ["FI"] },
               ],
               // The example storefront's return page (npm run dev serves it on :8000); it completes the cart.
               returnUrl: env("DINTERO_RETURN_URL", "http://localhost:8000/return.html"),

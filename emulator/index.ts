@@ -83,8 +83,8 @@ export const DEFAULTS = {
   clientId: "emulator-client",
   clientSecret: "emulator-secret",
   // The dev store's three markets: Norway (NOK), Sweden (SEK), Denmark (DKK), one payment profile each.
-  profiles: ["default", "sweden", "denmark"],
-  profileCurrencies: { default: ["NOK"], sweden: ["SEK"], denmark: ["DKK"] } as Record<string, readonly string[]>,
+  profiles: ["default", "sweden", "denmark", "finland"],
+  profileCurrencies: { default: ["NOK"], sweden: ["SEK"], denmark: ["DKK"], finland: ["EUR"] } as Record<string, readonly string[]>,
   port: 8077,
 } as const
 

@@ -499,7 +499,7 @@ async function run(dev: DevStore) {
 }
 
 /** medusa-config.ts: the payment profile each market's sessions go through. */
-const MARKET_PROFILES: Record<MarketCode, string> = { no: "default", se: "sweden", dk: "denmark" }
+const MARKET_PROFILES: Record<MarketCode, string> = { no: "default", se: "sweden", dk: "denmark", fi: "finland" }
 
 /**
  * The other markets of the dev store: a checkout in Sweden (SEK, prices without VAT) and Denmark (DKK, prices with
@@ -565,7 +565,7 @@ async function main() {
       callbackSecret: "demo-callback-signature-secret",
     })
     for (const m of Object.values(dev.seeded.markets)) {
-      ok(`seeded: region ${m.name} (${m.currency.toUpperCase()}, 25 % VAT ${m.taxInclusive ? "included" : "excluded"}) ${m.regionId}, shipping option ${m.shippingOptionId}`)
+      ok(`seeded: region ${m.name} (${m.currency.toUpperCase()}, ${m.vat.rate} % VAT ${m.taxInclusive ? "included" : "excluded"}) ${m.regionId}, shipping option ${m.shippingOptionId}`)
     }
     ok(`product ${dev.seeded.productId}`)
     ok(`publishable key ${dev.seeded.publishableKey}, admin ${dev.seeded.admin.email}`)

@@ -34,7 +34,7 @@ describe("emulator: payment profiles per currency", () => {
     expect(validateSessionCreate(body("nope", "NOK"), ctx)).toEqual([{ path: "profile_id", message: "payment profile nope not found" }])
   })
 
-  it("starts with the dev store's three profiles, one currency each", () => {
-    expect(DEFAULTS.profileCurrencies).toEqual({ default: ["NOK"], sweden: ["SEK"], denmark: ["DKK"] })
+  it("starts with the dev store's four profiles, one currency each", () => {
+    expect(DEFAULTS.profileCurrencies).toEqual({ default: ["NOK"], sweden: ["SEK"], denmark: ["DKK"], finland: ["EUR"] })
   })
 })

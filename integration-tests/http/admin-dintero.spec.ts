@@ -13,7 +13,7 @@ const env = dinteroTestSuite({
   },
   testSuite: ({ api, getContainer, seeded, store, admin }) => {
     beforeEach(() => {
-      // The dev store's three profiles (NOK, SEK, DKK), as the emulator starts with them.
+      // The dev store's four profiles (NOK, SEK, DKK, EUR), as the emulator starts with them.
       env.emulator.options.profiles = [...DEFAULTS.profiles]
     })
 
@@ -69,6 +69,7 @@ const env = dinteroTestSuite({
         { profile_id: "default", currency: "NOK", countries: [], regions: [], scope: "currency" },
         { profile_id: "sweden", currency: "SEK", countries: ["SE"], regions: [], scope: "markets" },
         { profile_id: "denmark", currency: "DKK", countries: ["DK"], regions: [], scope: "markets" },
+        { profile_id: "finland", currency: "EUR", countries: ["FI"], regions: [], scope: "markets" },
       ])
       const json = JSON.stringify(res.body)
       for (const secret of secrets()) expect(json).not.toContain(secret)
@@ -84,6 +85,7 @@ const env = dinteroTestSuite({
         ["profile", true, "default", "NOK"],
         ["profile", true, "sweden", "SEK"],
         ["profile", true, "denmark", "DKK"],
+        ["profile", true, "finland", "EUR"],
       ])
       expect(res.body.checks[2].message).toBe('Payment profile "sweden" accepted a 1.00 SEK test session, which was cancelled at once.')
       expect(res.body.error).toBeNull()
@@ -95,6 +97,7 @@ const env = dinteroTestSuite({
         ["default", "NOK", 100],
         ["sweden", "SEK", 100],
         ["denmark", "DKK", 100],
+        ["finland", "EUR", 100],
       ])
       expect(probes.every((p: any) => p.cancelled_at)).toBe(true)
       expect(env.emulator.state.transactions).toHaveLength(0)
@@ -113,6 +116,7 @@ const env = dinteroTestSuite({
           ["profile", true, "default"],
           ["profile", false, "sweden"],
           ["profile", false, "denmark"],
+          ["profile", false, "finland"],
         ])
         expect(res.body.error.status).toBe(400)
         expect(res.body.checks[2].message).toContain('Payment profile "sweden" (SEK)')

@@ -11,9 +11,9 @@ import { lineByLine, openAuthorizations, orphans, settleByJob, threeLedgers } fr
 
 /**
  * Issue 9's ledger property: random carts (odd-øre prices, quantities, percentage and fixed promotions, free
- * shipping; tax-inclusive NOK/DKK and tax-exclusive SEK), random payment roads (declined then paid, ON_HOLD ending
- * AUTHORIZED or FAILED) and random operations (partial captures and refunds, edits before and after capture,
- * cancels) with injected faults (Orders API 5xx, Checkout 5xx and lost answers); after each step Medusa, the
+ * shipping; tax-inclusive NOK/DKK, tax-exclusive SEK and EUR at Finland's 25.5 %), random payment roads (declined
+ * then paid, ON_HOLD ending AUTHORIZED or FAILED) and random operations (partial captures and refunds, edits before
+ * and after capture, cancels) with injected faults (Orders API 5xx, Checkout 5xx and lost answers); after each step Medusa, the
  * Checkout transactions and the Orders API agree to the øre per transaction, no Orders operation needs action, and
  * no authorization is orphaned. Outbox retries run through the scheduled job's own function, never the admin Retry.
  *
@@ -80,7 +80,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("cancel" as const) }) }
 )
 const scenario: fc.Arbitrary<Scenario> = fc.record({
-  market: fc.constantFrom<MarketCode>("no", "se", "dk"),
+  market: fc.constantFrom<MarketCode>("no", "se", "dk", "fi"),
   outdoor: fc.integer({ min: 0, max: 3 }),
   indoor: fc.integer({ min: 0, max: 2 }),
   odd: fc.record({ price: oddPrice(101, 29999), quantity: fc.integer({ min: 1, max: 3 }) }),
@@ -421,6 +421,19 @@ medusaIntegrationTestRunner({
         if (!edited) {
           // Before any edit, each line's captures and refunds are booked on the same line on both sides.
           const rows = lineByLine(env.emulator, mirror, dinteroOrder(env.emulator, dinteroOrderId), transactionId)
+          if (rows.some(([, checkout, orders]) => checkout !== orders)) {
+            // The records behind a difference, to read in the failure (seed 1234's 30th run was found from these).
+            const o = dinteroOrder(env.emulator, dinteroOrderId)
+            const detail = {
+              transaction: tx(transactionId).items.map((i: any) => [i.line_id, i.id, i.quantity, i.amount]),
+              events: tx(transactionId).events.filter((e: any) => e.items?.length).map((e: any) => [e.event, e.success, e.amount, e.items.map((i: any) => [i.line_id, i.amount])]),
+              pairs: mirror.dintero_order_mirror.checkout_lines,
+              orders_items: o.items.map((i: any) => [i.line_id, i.id, i.quantity, i.gross_amount]),
+              captures: o.operations.captures.map((c: any) => [c.success, c.items]),
+              refunds: o.operations.refunds.map((c: any) => [c.success, c.items]),
+            }
+            console.log(`ledger property: a line booked differently (${what}): ${JSON.stringify(detail)}`)
+          }
           expect({ what, rows }).toEqual({ what, rows: rows.map(([line, checkout]) => [line, checkout, checkout]) })
         }
         env.emulator.faults.clear()
@@ -436,10 +449,13 @@ medusaIntegrationTestRunner({
     // checkout, partial captures and refunds; the Orders order carries the rounding line and every step settles.
     // The carts are chosen so that the rounding is certain, not likely: in NOK each line total (VAT included) ends in
     // 6 øre, so 10 % off leaves 0.4 øre on each of three lines (1.2 øre, the total rounds one øre above the lines);
-    // in SEK each line costs 1 mod 4 øre without VAT, so 25 % VAT leaves 0.25 øre on each of four lines.
+    // in SEK each line costs 1 mod 4 øre without VAT, so 25 % VAT leaves 0.25 øre on each of four lines; in EUR
+    // Finland's 25.5 % VAT leaves 0.315, 0.335 and 0.355 cent on three lines (10.13, 10.17, 10.21 without VAT) and the
+    // shipping's 5.9989 rounds up by 0.11: the total lies one cent above the lines.
     it.each([
       ["NOK (prices with VAT), 10 % off the items", "no" as const, [[1112, 3], [1246, 1], [746, 1]], { percentage: 10, fixed: null, freeShipping: false }],
       ["SEK (prices without VAT), free shipping", "se" as const, [[1333, 1], [777, 1], [2501, 1], [909, 1]], { percentage: null, fixed: null, freeShipping: true }],
+      ["EUR (prices without VAT, 25.5 % VAT)", "fi" as const, [[1013, 1], [1017, 1], [1021, 1]], { percentage: null, fixed: null, freeShipping: false }],
       // Rounding DOWN: each line total ends in 5 øre, so 10 % off leaves half an øre on each of two lines, both round
       // up, and the total (a whole øre) lies one øre below the lines: a −1 rounding line, carried as a reduction.
       ["NOK (prices with VAT), 10 % off, lines rounding up (a negative rounding line)", "no" as const, [[1115, 1], [2245, 1]], { percentage: 10, fixed: null, freeShipping: false }],

@@ -16,10 +16,10 @@ import {
 } from "@medusajs/medusa/core-flows"
 
 /**
- * The dev store used by the demo, the benchmark and the HTTP tests: three Nordic markets with the Dintero provider
- * enabled, each a region with its own currency, 25 % VAT and a shipping option: Norway in NOK and Denmark in DKK with
- * prices including VAT (as shops there show them), Sweden in SEK with prices excluding VAT (so both of Medusa's tax
- * roads are exercised). One chair in two variants (the seed documents' 175938 and 003929), a publishable key and an
+ * The dev store used by the demo, the benchmark and the HTTP tests: four Nordic markets with the Dintero provider
+ * enabled, each a region with its own currency, VAT and a shipping option: Norway in NOK and Denmark in DKK with
+ * prices including 25 % VAT (as shops there show them), Sweden in SEK with prices excluding 25 % VAT and Finland in EUR
+ * with prices excluding 25.5 % VAT (so both of Medusa's tax roads, and a VAT rate with a fraction, are exercised). One chair in two variants (the seed documents' 175938 and 003929), a publishable key and an
  * admin user. `regionId` and `shippingOptionId` are Norway's, the market the single-market flows use.
  */
 export interface SeededStore {
@@ -33,18 +33,19 @@ export interface SeededStore {
   markets: Record<MarketCode, SeededMarket>
 }
 
-export type MarketCode = "no" | "se" | "dk"
+export type MarketCode = "no" | "se" | "dk" | "fi"
 
 export interface Market {
   code: MarketCode
   /** Region name. */
   name: string
   /** Medusa's lower-case currency code. */
-  currency: "nok" | "sek" | "dkk"
+  currency: "nok" | "sek" | "dkk" | "eur"
   country: MarketCode
-  /** Prices entered with VAT included (NO, DK) or excluded (SE). */
+  /** Prices entered with VAT included (NO, DK) or excluded (SE, FI). */
   taxInclusive: boolean
-  vat: { code: string; name: string }
+  /** The standard VAT rate in percent (Finland's is 25.5 since 2024-09-01), with its code and name. */
+  vat: { rate: number; code: string; name: string }
   /** Catalog prices in major units, as entered (with or without VAT, see taxInclusive). */
   prices: { outdoor: number; indoor: number; shipping: number }
   shippingOptionName: string
@@ -72,7 +73,7 @@ export const MARKETS: Record<MarketCode, Market> = {
     currency: "nok",
     country: "no",
     taxInclusive: true,
-    vat: { code: "MVA25", name: "Merverdiavgift 25 %" },
+    vat: { rate: 25, code: "MVA25", name: "Merverdiavgift 25 %" },
     prices: { outdoor: 199, indoor: 398, shipping: 49 },
     shippingOptionName: "Posten: hjemlevering",
     address: { first_name: "Kari", last_name: "Nordmann", address_1: "Karl Johans gate 1", city: "Oslo", postal_code: "0154", country_code: "no", phone: "+4799999999" },
@@ -83,7 +84,7 @@ export const MARKETS: Record<MarketCode, Market> = {
     currency: "sek",
     country: "se",
     taxInclusive: false,
-    vat: { code: "MOMS25", name: "Mervärdesskatt 25 %" },
+    vat: { rate: 25, code: "MOMS25", name: "Mervärdesskatt 25 %" },
     // 299.00, 598.00 and 69.00 with VAT.
     prices: { outdoor: 239.2, indoor: 478.4, shipping: 55.2 },
     shippingOptionName: "PostNord: hemleverans",
@@ -95,10 +96,22 @@ export const MARKETS: Record<MarketCode, Market> = {
     currency: "dkk",
     country: "dk",
     taxInclusive: true,
-    vat: { code: "MOMS25", name: "Merværdiafgift 25 %" },
+    vat: { rate: 25, code: "MOMS25", name: "Merværdiafgift 25 %" },
     prices: { outdoor: 149, indoor: 298, shipping: 39 },
     shippingOptionName: "PostNord: levering",
     address: { first_name: "Karen", last_name: "Jensen", address_1: "Strøget 1", city: "København K", postal_code: "1160", country_code: "dk", phone: "+4520123456" },
+  },
+  fi: {
+    code: "fi",
+    name: "Suomi",
+    currency: "eur",
+    country: "fi",
+    // Euro prices without VAT, at Finland's 25.5 %: a rate with a fraction, so line VAT rounds in every cart.
+    taxInclusive: false,
+    vat: { rate: 25.5, code: "ALV25.5", name: "Arvonlisävero 25,5 %" },
+    prices: { outdoor: 15.93, indoor: 31.86, shipping: 4.78 },
+    shippingOptionName: "Posti: kotiinkuljetus",
+    address: { first_name: "Aino", last_name: "Virtanen", address_1: "Mannerheimintie 1", city: "Helsinki", postal_code: "00100", country_code: "fi", phone: "+358401234567" },
   },
 }
 
@@ -158,7 +171,7 @@ export async function seedStore(
     input: MARKET_CODES.map((code) => ({
       country_code: MARKETS[code].country,
       provider_id: "tp_system",
-      default_tax_rate: { rate: 25, ...MARKETS[code].vat },
+      default_tax_rate: { ...MARKETS[code].vat },
     })),
   })
 

@@ -155,10 +155,20 @@ export function buildInitialDraft(
   options: { generateOrderId: boolean },
   checkoutOnly: Omit<MirroredLine, "line_id">[] = [],
   /** What the session's negative lines take off (positive, minor units): carried as reductions (carryReduction). */
-  reduction = 0
+  reduction = 0,
+  /**
+   * The lines' indices (at their Medusa totals, in line order) in the order Checkout's partial captures reach them
+   * (inCheckoutOrder, src/mapping/orders-mirror/checkout-lines.ts): the reduction is carried by the last of them, so
+   * no partial capture or refund takes more from a rounding's line than its Orders line holds. Default: line order.
+   */
+  checkoutOrder?: (lines: Omit<MirroredLine, "line_id">[]) => number[]
 ): { body: OrdersDraftBody; snapshot: MirrorSnapshot } {
   const atTotals = currentLines(order)
-  const { lines: medusa } = carryReduction(atTotals, new Array<number>(atTotals.length).fill(0), reduction, [atTotals.map((_, i) => i)])
+  const carryOrder = checkoutOrder ? checkoutOrder(atTotals) : atTotals.map((_, i) => i)
+  if (carryOrder.length !== atTotals.length || new Set(carryOrder).size !== atTotals.length || carryOrder.some((i) => !atTotals[i])) {
+    throw new Error(`buildInitialDraft: the Checkout order ${JSON.stringify(carryOrder)} is no order of the ${atTotals.length} lines`)
+  }
+  const { lines: medusa } = carryReduction(atTotals, new Array<number>(atTotals.length).fill(0), reduction, [carryOrder])
   const lines = [...medusa, ...checkoutOnly].map((line, index) => ({ ...line, line_id: index + 1 }))
   return {
     body: {

@@ -3,8 +3,9 @@
  * Orders lines (docs/orders-mirror.md, "Negative session lines"). Pure, integer minor units.
  *
  * Dintero's Orders API shows negative amounts only on reversal lines, so what those lines take off is taken off the
- * Medusa lines instead, in two passes over the lines, LAST lines first (Checkout's partial captures take first lines
- * first and its negative lines go with the final capture, src/mapping/allocation.ts):
+ * Medusa lines instead, in two passes over the lines, LAST lines first, in the Checkout transaction's order of the
+ * lines (Checkout's partial captures take first lines first and its negative lines go with the final capture,
+ * src/mapping/allocation.ts; inCheckoutOrder in checkout-lines.ts):
  * 1. each line down to its tax: the line keeps its VAT, so the Orders order's VAT stays the Checkout transaction's
  *    (the credit is VAT-free as the session states it);
  * 2. only when that is not enough (a gift card larger than what the lines are worth without VAT): each line further,

@@ -22,34 +22,62 @@ export interface CheckoutLineLike {
 
 const SHIPPING = "shipping:"
 
-export function mapCheckoutLines(checkout: CheckoutLineLike[], lines: MirroredLine[]): Record<string, string> {
+/** What pairing reads of a line (a line at its Medusa total, before it carries a reduction, pairs the same way). */
+export type PairableLine = Pick<MirroredLine, "medusa_id" | "id" | "quantity" | "gross_amount" | "checkout_reduction">
+
+export function mapCheckoutLines(checkout: CheckoutLineLike[], lines: PairableLine[]): Record<string, string> {
   const map: Record<string, string> = {}
-  const ownLines = new Set(lines.filter((line) => line.medusa_id.startsWith(CHECKOUT_MEDUSA_PREFIX)).map((line) => line.medusa_id))
+  for (const { lineId, line } of pairs(checkout, lines)) map[lineId] = lines[line]!.medusa_id
+  return map
+}
+
+/**
+ * The lines' indices in the order the Checkout transaction lists their partners, lines without one last (in their
+ * own order). Checkout's partial captures and refunds take its lines first lines first (src/mapping/allocation.ts),
+ * and Medusa's order need not list its lines as the cart did (created in the same millisecond, they are ordered by
+ * their random ids): so "last lines first" for the session's negative lines means last in Checkout's order.
+ */
+export function inCheckoutOrder(checkout: CheckoutLineLike[], lines: PairableLine[]): number[] {
+  const position = new Map<number, number>()
+  for (const { line, checkoutIndex } of pairs(checkout, lines)) position.set(line, checkoutIndex)
+  return lines
+    .map((_, index) => index)
+    .sort((a, b) => (position.get(a) ?? Infinity) - (position.get(b) ?? Infinity) || a - b)
+}
+
+/** Each Checkout item with its partner (an index into `lines`), by the rule of the file comment. */
+function pairs(checkout: CheckoutLineLike[], lines: PairableLine[]): { lineId: string; checkoutIndex: number; line: number }[] {
+  const found: { lineId: string; checkoutIndex: number; line: number }[] = []
+  const own = new Map<string, number>()
+  lines.forEach((line, index) => {
+    if (line.medusa_id.startsWith(CHECKOUT_MEDUSA_PREFIX)) own.set(line.medusa_id, index)
+  })
   // The lines each checkout item could pair with, in line order (one pass: the pairing stays linear in the lines).
-  const candidates = new Map<string, MirroredLine[]>()
-  for (const line of lines) {
+  const candidates = new Map<string, number[]>()
+  lines.forEach((line, index) => {
     const key = pairingKey(line.medusa_id.startsWith(SHIPPING), line.gross_amount + (line.checkout_reduction ?? 0), line.id, line.quantity)
     const list = candidates.get(key)
-    if (list) list.push(line)
-    else candidates.set(key, [line])
-  }
+    if (list) list.push(index)
+    else candidates.set(key, [index])
+  })
   const next = new Map<string, number>()
-  for (const item of checkout) {
-    if (item.line_id == null) continue
+  checkout.forEach((item, checkoutIndex) => {
+    if (item.line_id == null) return
     const lineId = String(item.line_id)
-    if (ownLines.has(`${CHECKOUT_MEDUSA_PREFIX}${lineId}`)) {
-      map[lineId] = `${CHECKOUT_MEDUSA_PREFIX}${lineId}`
-      continue
+    const ownLine = own.get(`${CHECKOUT_MEDUSA_PREFIX}${lineId}`)
+    if (ownLine !== undefined) {
+      found.push({ lineId, checkoutIndex, line: ownLine })
+      return
     }
     const isShipping = lineId.startsWith("shipping_") || item.type === "shipping"
     const key = pairingKey(isShipping, item.amount, item.id, item.quantity ?? 1)
     const taken = next.get(key) ?? 0
     const match = candidates.get(key)?.[taken]
-    if (!match) continue
+    if (match === undefined) return
     next.set(key, taken + 1)
-    map[lineId] = match.medusa_id
-  }
-  return map
+    found.push({ lineId, checkoutIndex, line: match })
+  })
+  return found
 }
 
 /** Shipping pairs with shipping of the same amount; an item with an item of the same article, quantity and amount. */

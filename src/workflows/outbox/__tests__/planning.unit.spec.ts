@@ -142,6 +142,57 @@ describe("order placed with the session's rounding line", () => {
   })
 })
 
+// Issue 9, the ledger property's seed 1234, 30th run (path 29), in its figures: a DKK cart whose rounding is −1 øre, its
+// items listed by the Medusa order in another order than the cart (and so the Checkout transaction) lists them (items
+// created in the same millisecond are ordered by their random ids). The reduction was carried by the Medusa order's
+// last line, which was Checkout's FIRST: the 86 % capture took that line whole (27501) where its Orders line holds
+// 27500, so all 27501 were pooled and booked as 17980 on it and 9521 on another line.
+describe("order placed with a rounding down, the Medusa order listing its lines unlike the cart", () => {
+  const item = (id: string, sku: string, quantity: number, total: string, tax: string, at: string) => ({
+    id, title: sku, variant_sku: sku, quantity, total, tax_total: tax, tax_lines: [{ rate: 25 }], created_at: at,
+  })
+  const order = {
+    id: "order_1",
+    currency_code: "dkk",
+    items: [
+      item("ordli_pute", "PUTE-1", 1, "129.99", "25.998", "2026-11-30T04:00:00.001Z"),
+      item("ordli_outdoor", "175938", 2, "275.01", "55.002", "2026-11-30T04:00:00.002Z"),
+      item("ordli_indoor", "003929", 1, "275.01", "55.002", "2026-11-30T04:00:00.003Z"),
+    ],
+    shipping_methods: [{ id: "ordsm_1", shipping_option_id: "so_1", name: "PostNord", total: "0", tax_total: "0", tax_lines: [{ rate: 25 }] }],
+  }
+  // The transaction's lines as the session listed the cart: indoor, outdoor, the cushion, the rounding, free shipping.
+  const txItems = [
+    { line_id: "cali_indoor", id: "003929", quantity: 1, amount: 27501 },
+    { line_id: "cali_outdoor", id: "175938", quantity: 2, amount: 27501 },
+    { line_id: "cali_pute", id: "PUTE-1", quantity: 1, amount: 12999 },
+    { line_id: "rounding", id: "rounding", quantity: 1, amount: -1 },
+    { line_id: "shipping_casm_1", id: "so_1", quantity: 1, amount: 0, type: "shipping" },
+  ]
+  const plan = planOrderPlaced(order as any, { id: "pay_1" }, "T1", { items: txItems } as any, { generateOrderId: true })
+  const auth = records({ authorizations: [rec("T1", plan.authorization.items.map((i) => [i.line_id, i.amount]))] })
+  // Checkout's 86 % capture (its own split, src/mapping/allocation.ts: first lines first, the rounding line waits).
+  const first = { event: "CAPTURE", amount: 58480, success: true, event_reference: "pay_1-c1-58480", items: [{ line_id: "cali_indoor", amount: 27501 }, { line_id: "cali_outdoor", amount: 27501 }, { line_id: "cali_pute", amount: 3478 }] }
+
+  it("carries the −1 on the line Checkout reaches last, and books a capture of Checkout's first line whole on its own line", () => {
+    expect(plan.state.checkout_lines).toEqual({ cali_indoor: "ordli_indoor", cali_outdoor: "ordli_outdoor", cali_pute: "ordli_pute", shipping_casm_1: "shipping:ordsm_1" })
+    expect(plan.draft.order.items.map((l) => [l.line_id, l.id, l.gross_amount])).toEqual([[1, "PUTE-1", 12998], [2, "175938", 27501], [3, "003929", 27501], [4, "so_1", 0]])
+    const one = planPaymentRecord({ kind: "capture", amount: 58480, reference: first.event_reference, transactionId: "T1", tx: { events: [first] }, records: auth, state: plan.state, isOriginalPayment: true })
+    // Line for line what Checkout captured: indoor (3) and outdoor (2) whole, 34.78 of the cushion (1).
+    expect(one).toEqual({ ok: true, plan: expect.objectContaining({ body: body("T1", [[1, 3478], [2, 27501], [3, 27501]]) }) })
+  })
+
+  it("then a part refund and the final capture (the rounding line with it) net out on the reduced line", () => {
+    const captured = records({ ...auth, captures: [rec("T1", [[1, 3478], [2, 27501], [3, 27501]])] })
+    const refund = { event: "REFUND", amount: 8187, success: true, event_reference: "pay_1-r1-8187", items: [{ line_id: "cali_indoor", amount: 8187 }] }
+    const refunded = planPaymentRecord({ kind: "refund", amount: 8187, reference: refund.event_reference, transactionId: "T1", tx: { status: "PARTIALLY_CAPTURED", events: [first, refund] }, records: captured, state: plan.state, isOriginalPayment: true })
+    expect(refunded).toEqual({ ok: true, plan: expect.objectContaining({ body: body("T1", [[3, 8187]]) }) })
+    const last = { event: "CAPTURE", amount: 9520, success: true, event_reference: "pay_1-c2-9520", items: [{ line_id: "cali_pute", amount: 9521 }, { line_id: "rounding", amount: -1 }] }
+    const two = planPaymentRecord({ kind: "capture", amount: 9520, reference: last.event_reference, transactionId: "T1", tx: { status: "CAPTURED", events: [first, last] }, records: captured, state: plan.state, isOriginalPayment: true })
+    expect(two).toEqual({ ok: true, plan: expect.objectContaining({ body: body("T1", [[1, 9520]]) }) })
+  })
+})
+
 describe("capture after an edit before capture (lower total, authorization reused)", () => {
   // Placed: 1 item 1000, 2 shipping 500. Edit: 3 reverses 1, 4 new item 600, 5 refund-remaining 400 (the money held
   // beyond the new total). The reused payment captures 1100 with final_capture: Checkout releases the other 400.

@@ -7,7 +7,7 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import type { Transaction } from "../../../dintero"
 import { LINE_FIELDS } from "../../../mapping/lines"
 import { buildInitialDraft, buildPaymentOperation, type OrderForMirror } from "../../../mapping/orders"
-import { checkoutOnlyLines, checkoutReduction, mapCheckoutLines } from "../../../mapping/orders-mirror/checkout-lines"
+import { checkoutOnlyLines, checkoutReduction, inCheckoutOrder, mapCheckoutLines } from "../../../mapping/orders-mirror/checkout-lines"
 import type { MirrorState } from "../../../mapping/orders-mirror/state"
 import { dinteroSessionsOf, isDinteroPayment, loadOrder, loadOrderWith, paymentsOf, transactionIdOf, type OrderRow } from "../../lib/medusa-data"
 import type { OperationContext } from "../context"
@@ -29,7 +29,8 @@ export function planOrderPlaced(
     order,
     { generateOrderId: options.generateOrderId },
     checkoutOnlyLines(tx.items ?? []),
-    checkoutReduction(tx.items ?? [])
+    checkoutReduction(tx.items ?? []),
+    (lines) => inCheckoutOrder(tx.items ?? [], lines)
   )
   const draftOrder: Record<string, unknown> = body.order
   if (!options.generateOrderId) draftOrder.order_id = sanitizeOrderId(order.id)
