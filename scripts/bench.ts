@@ -351,33 +351,35 @@ async function requestsPerOperation(dev: DevStore) {
  * idle spending over that wait (timers, scheduled jobs, the pool: ~20 ms of CPU per second on the dev store).
  *
  * Each block is a stream: `concurrency` storefront shoppers checking out back to back with one provider, without
- * pause. A checkout is complete when its order exists and, for Dintero, when Medusa has answered its callback with a
- * 2xx (the callback's processing is the plugin's work, so it is counted: a checkout whose callback has not been
- * answered is not complete). The measured window opens at a completion, once the stream is in steady state (at least
- * the lead-in elapsed, longer than the callback delay, so callbacks of the stream's own earlier checkouts arrive while
- * further checkouts run; `concurrency` of the stream's checkouts complete; the previous block's checkouts and callbacks
- * all done), and closes at the K-th completion after it. The server's CPU is read at both ends: CPU per checkout =
- * CPU over the window / K, throughput = K / the window. What the server did in the window for checkouts counted
- * before or after it (the callbacks of checkouts whose storefront part ran before it, the storefront part of checkouts
- * whose callback comes after it, the dev store's Orders mirror after `order.placed`) balances out in steady state:
- * the server's work per unit of time is the same all along the window. Both providers go through the same procedure;
- * completions are polled every 20 ms for both, so both ends of a window lag their event alike.
+ * pause. The measured window opens once the stream is in steady state: the lead-in (longer than the callback delay)
+ * has elapsed, `concurrency` of the stream's checkouts are complete (order placed and, for Dintero, the callback
+ * answered 2xx by Medusa: Dintero's callbacks now arrive while further checkouts run), and the previous block's
+ * checkouts and callbacks are all done. It opens at the next order placed and closes at the K-th order placed after
+ * it; the server's CPU is read at both ends: CPU per checkout = CPU over the window / K, throughput = K / the window.
+ * The window holds the work of K storefront checkouts, and, in steady state, as many callbacks (of the checkouts
+ * placed about 10 s before; their count is reported, `callbacks_answered_in_windows`) and as much of the dev store's
+ * Orders mirror after `order.placed`: the plugin is charged for all of it. Every counted checkout's callback is then
+ * checked to have been answered 2xx (`counted_checkouts_answered_2xx`).
+ *
+ * Why the windows are delimited by orders placed and not by callbacks answered (a checkout's last event): nearly all
+ * of a checkout's server CPU is its storefront part; a window from one callback to the K-th callback after it holds
+ * the storefront work of whichever checkouts ran in it, K ± 2 of 10 (a 10 % error per block in a run of 2026-11-30),
+ * where a window between orders holds exactly K storefront parts and the callbacks' count varies by the same ± 2,
+ * at ~20 ms each. Both providers go through the same procedure; orders are polled every 20 ms for both, so both ends
+ * of a window lag their event alike.
  */
 interface StreamBlock {
   provider: Provider
   /** Every checkout the stream ran (lead-in and the tail after the window included: the admin phase uses their orders). */
   all: Checkout[]
-  /** The K checkouts completed inside the window. */
+  /** The K checkouts whose order was placed inside the window. */
   checkouts: Checkout[]
   window_ms: number
   lead_in_ms: number
   cpu: CpuSample
   requests: RequestCount
-  /** Over the window: orders placed and Dintero callbacks answered (steady state: both about K). */
-  orders_placed_in_window: number
+  /** Dintero callbacks Medusa answered inside the window (steady state: about K, of earlier checkouts). */
   callbacks_answered_in_window: number
-  /** The counted checkouts' callbacks: deliveries, attempts (more than one: Medusa asked for a retry), Medusa's answers. */
-  callbacks: { deliveries: number; attempts: number; statuses: Record<string, number> }
 }
 
 const POLL_MS = 20
@@ -392,11 +394,18 @@ interface Stream {
   failure(): unknown
 }
 
-function startStream(dev: DevStore, provider: Provider): Stream {
+/**
+ * `staggerMs`: shopper i starts i x staggerMs after the first. Shoppers started together stay in step (the server
+ * shares its CPU among identical checkouts, so they finish together), and their completions then come in bursts: a
+ * window opening at a completion would open at a burst's first and count the burst. Spread over one checkout's
+ * duration, the completions come evenly.
+ */
+function startStream(dev: DevStore, provider: Provider, staggerMs: number): Stream {
   let stopped = false
   let failure: unknown
   const checkouts: Checkout[] = []
-  const shopper = async () => {
+  const shopper = async (_: unknown, i: number) => {
+    await sleep(i * staggerMs)
     while (!stopped && failure === undefined) {
       try {
         checkouts.push(await checkout(dev, provider))
@@ -427,8 +436,15 @@ function previousDone(dev: DevStore, previous: Stream | undefined): boolean {
   return previous.checkouts.every((c) => isComplete(c, answered))
 }
 
-async function streamBlock(dev: DevStore, meters: Meters, provider: Provider, k: number, previous: Stream | undefined) {
-  const stream = startStream(dev, provider)
+async function streamBlock(
+  dev: DevStore,
+  meters: Meters,
+  provider: Provider,
+  k: number,
+  previous: Stream | undefined,
+  staggerMs: number
+) {
+  const stream = startStream(dev, provider, staggerMs)
   const t0 = nowMs()
   const check = () => {
     const failure = stream.failure() ?? previous?.failure()
@@ -451,9 +467,9 @@ async function streamBlock(dev: DevStore, meters: Meters, provider: Provider, k:
     }
     await sleep(POLL_MS)
   }
-  // The window opens at the next completion and closes at the K-th after it.
-  const before = completed().length
-  while (completed().length === before) {
+  // The window opens at the next order placed and closes at the K-th order placed after it.
+  const before = stream.checkouts.length
+  while (stream.checkouts.length === before) {
     check()
     await sleep(POLL_MS)
   }
@@ -461,25 +477,19 @@ async function streamBlock(dev: DevStore, meters: Meters, provider: Provider, k:
   const mono0 = monotonicUs()
   const ta = nowMs()
   const window = new RequestWindow(dev.emulator)
-  const atStart = new Set(completed())
   const ordersAtStart = stream.checkouts.length
   const answeredAtStart = answeredSessions(dev).size
-  while (completed().length - atStart.size < k) {
+  while (stream.checkouts.length - ordersAtStart < k) {
     check()
     await sleep(POLL_MS)
   }
   const cpu = cpuDelta(cpu0, sampleCpu(meters))
   const tb = nowMs()
   const requests = window.count()
-  const counted = completed().filter((c) => !atStart.has(c))
-  const ordersInWindow = stream.checkouts.length - ordersAtStart
+  const counted = stream.checkouts.slice(ordersAtStart)
   const answeredInWindow = answeredSessions(dev).size - answeredAtStart
   recordProfileWindow({ provider, checkouts: counted.length, start_us: mono0, end_us: monotonicUs() })
   stream.stop()
-  const sessions = new Set(counted.map((c) => c.sessionId).filter(Boolean))
-  const delivered = dev.emulator.callbacks.filter((d) => sessions.has(d.session_id))
-  const statuses: Record<string, number> = {}
-  for (const a of delivered.flatMap((d) => d.attempts)) statuses[String(a.status ?? a.error)] = (statuses[String(a.status ?? a.error)] ?? 0) + 1
   const block: StreamBlock = {
     provider,
     all: stream.checkouts,
@@ -488,9 +498,7 @@ async function streamBlock(dev: DevStore, meters: Meters, provider: Provider, k:
     lead_in_ms: ta - t0,
     cpu,
     requests,
-    orders_placed_in_window: ordersInWindow,
     callbacks_answered_in_window: provider === DINTERO ? answeredInWindow : 0,
-    callbacks: { deliveries: delivered.length, attempts: delivered.reduce((n, d) => n + d.attempts.length, 0), statuses },
   }
   return { block, stream }
 }
@@ -537,6 +545,9 @@ async function throughputPhase(dev: DevStore, meters: Meters) {
     warmOrders[provider] = await runPool(params.warmup_per_provider, params.concurrency, () => checkout(dev, provider))
   }
   await settle(dev.emulator)
+  // The shoppers' start is spread over one checkout's duration (the warm-ups' mean, both providers alike).
+  const warm = [...warmOrders[DINTERO], ...warmOrders[SYSTEM]]
+  const staggerMs = warm.length ? warm.reduce((a, c) => a + c.total_ms, 0) / warm.length / params.concurrency : 0
   const idle = params.idle_ms > 0 ? await idleRate(dev, meters, params.idle_ms) : undefined
   if (idle) progress(`idle CPU, ms per second: ${JSON.stringify(idle)}`)
 
@@ -549,14 +560,14 @@ async function throughputPhase(dev: DevStore, meters: Meters) {
   for (let i = 0; i < sizes.length; i++) {
     const order: Provider[] = i % 2 === 0 ? [DINTERO, SYSTEM] : [SYSTEM, DINTERO]
     for (const provider of order) {
-      const { block, stream } = await streamBlock(dev, meters, provider, sizes[i], previous)
+      const { block, stream } = await streamBlock(dev, meters, provider, sizes[i], previous, staggerMs)
       previous = stream
       blocks.push(block)
       progress(
-        `block ${i + 1}/${sizes.length} ${provider}: ${block.checkouts.length} checkouts completed in a ${Math.round(block.window_ms)} ms window ` +
+        `block ${i + 1}/${sizes.length} ${provider}: ${block.checkouts.length} orders placed in a ${Math.round(block.window_ms)} ms window ` +
           `(${round((block.checkouts.length * 1000) / block.window_ms, 2)}/s; lead-in ${Math.round(block.lead_in_ms)} ms), ` +
           `server CPU ${Math.round((block.cpu.by_process.server ?? block.cpu.medusa) / block.checkouts.length)} ms/checkout; ` +
-          `orders ${block.orders_placed_in_window}, callbacks answered ${block.callbacks_answered_in_window} in the window`
+          `callbacks answered in the window ${block.callbacks_answered_in_window}`
       )
     }
   }
@@ -576,12 +587,16 @@ async function throughputPhase(dev: DevStore, meters: Meters) {
     const tokenRequests = mine.reduce((s, b) => s + b.requests.token_requests, 0)
     const byRoute: Record<string, number> = {}
     for (const request of mine.flatMap((b) => b.requests.requests)) byRoute[request] = (byRoute[request] ?? 0) + 1
-    const callbacks = mine.reduce(
-      (s, b) => ({ deliveries: s.deliveries + b.callbacks.deliveries, attempts: s.attempts + b.callbacks.attempts }),
-      { deliveries: 0, attempts: 0 }
-    )
+    // The counted checkouts' callbacks, read after the last block (every callback answered by then).
+    const sessions = new Set(checkouts.map((c) => c.sessionId).filter(Boolean))
+    const delivered = dev.emulator.callbacks.filter((d) => sessions.has(d.session_id))
     const callbackStatuses: Record<string, number> = {}
-    for (const b of mine) for (const [k, n] of Object.entries(b.callbacks.statuses)) callbackStatuses[k] = (callbackStatuses[k] ?? 0) + n
+    for (const a of delivered.flatMap((d) => d.attempts)) callbackStatuses[String(a.status ?? a.error)] = (callbackStatuses[String(a.status ?? a.error)] ?? 0) + 1
+    const callbacks = {
+      deliveries: delivered.length,
+      attempts: delivered.reduce((n, d) => n + d.attempts.length, 0),
+      counted_checkouts_answered_2xx: checkouts.filter((c) => c.sessionId && answeredSessions(dev).has(c.sessionId)).length,
+    }
     const total: LatencySummary = summarize(checkouts.map((c) => c.total_ms))
     const payment: LatencySummary = summarize(checkouts.map((c) => c.payment_ms))
     return {
@@ -600,8 +615,7 @@ async function throughputPhase(dev: DevStore, meters: Meters) {
       dintero_requests_per_checkout_by_route: Object.fromEntries(Object.entries(byRoute).map(([r, n]) => [r, round(n / checkouts.length, 2)])),
       block_checkouts_per_second: mine.map((b) => round((b.checkouts.length * 1000) / b.window_ms, 2)),
       lead_in_ms: mine.map((b) => Math.round(b.lead_in_ms)),
-      /** Steady state: about one order and (Dintero) one callback answered per checkout counted. */
-      orders_placed_in_windows: mine.reduce((s, b) => s + b.orders_placed_in_window, 0),
+      /** Steady state: about one Dintero callback answered in the windows per checkout counted. */
       callbacks_answered_in_windows: mine.reduce((s, b) => s + b.callbacks_answered_in_window, 0),
       callbacks: { ...callbacks, answers: callbackStatuses },
       ...(idle
@@ -649,13 +663,14 @@ async function throughputPhase(dev: DevStore, meters: Meters) {
         "Each checkout = the storefront's road through the Store API: create cart, addresses, shipping method, payment " +
         "collection + session, (Dintero only: pay on the emulator in-process, which fires Dintero's callback 10 s " +
         "later), complete cart. Steady state: each block is a stream of `concurrency` shoppers checking out back to back " +
-        "with one provider; the window opens at a completion once the stream is steady (lead-in longer than the " +
-        "callback delay, the previous block's checkouts and callbacks done) and closes at the K-th completion after it. " +
-        "A checkout is complete when its order exists and, for Dintero, Medusa has answered its callback (2xx). CPU " +
-        "is read at both ends of the window; the callbacks of earlier checkouts arrive while further checkouts run, so " +
-        "the server never idles inside a window. Blocks of both providers alternate (ABBA).",
+        "with one provider, their starts spread over one checkout's duration; the window opens at an order placed once the " +
+        "stream is steady (lead-in longer than the callback delay, `concurrency` checkouts complete with their callbacks, " +
+        "the previous block's checkouts and callbacks done) and closes at the K-th order placed after it. CPU is read at " +
+        "both ends of the window; the callbacks of earlier checkouts arrive while further checkouts run, so the server " +
+        "never idles inside a window. Blocks of both providers alternate (ABBA).",
       [DINTERO]: dintero,
       [SYSTEM]: system,
+      shopper_start_stagger_ms: round(staggerMs),
       throughput_ratio_dintero_to_system: round(dintero.checkouts_per_second / system.checkouts_per_second, 3),
       server_process_cpu_ms_per_checkout: { [DINTERO]: serverMs(dintero), [SYSTEM]: serverMs(system) },
       server_side_throughput_ratio_from_cpu: round(serverMs(system) / serverMs(dintero), 3),
@@ -1002,11 +1017,12 @@ const THROUGHPUT_JUDGED_ON =
   "server_side_throughput_ratio_from_cpu: the server process's CPU per checkout, pp_system_default / pp_dintero_dintero " +
   "(on the dev topology the one process that does everything), measured in steady state: each block is a stream of " +
   "`concurrency` shoppers checking out back to back with one provider; after a lead-in longer than Dintero's 10 s " +
-  "callback delay, a window opens at a completed checkout and closes at the K-th completed checkout after it, and the " +
-  "server's CPU over the window is divided by K. A checkout is completed when its order exists and, for Dintero, " +
-  "Medusa has answered its callback with a 2xx; the callbacks of earlier checkouts arrive while further checkouts " +
-  "run, so no idle wait lies inside a window, and in steady state the work in the window (callbacks, the dev store's " +
-  "Orders mirror after order.placed) is the counted checkouts' own. Both providers are measured the same way. The server is CPU-bound under this load, so its " +
+  "callback delay (and once `concurrency` of the stream's checkouts are complete: order placed and, for Dintero, the " +
+  "callback answered 2xx), a window opens at an order placed and closes at the K-th order placed after it, and the " +
+  "server's CPU over the window is divided by K. Dintero's callbacks of earlier checkouts arrive while further " +
+  "checkouts run, so no idle wait lies inside a window; in steady state the window holds as many callbacks as orders " +
+  "(reported) and the dev store's Orders mirror after order.placed, all charged to the provider. Both providers are " +
+  "measured the same way. The server is CPU-bound under this load, so its " +
   "sustainable checkouts/s is inversely proportional to that figure, which the machine's other load hardly moves; the " +
   "wall-clock ratio (beside it) measures how much CPU the other processes on this shared 2-core machine took from the " +
   "server and swings by more than 5 % run to run. The worker's CPU (split topology) is reported apart: in production it " +
