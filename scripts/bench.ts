@@ -17,7 +17,7 @@
  * lead-in before its window, default 12000: longer than Dintero's 10 s callback delay), BENCH_TOKEN_OPS (default 200), BENCH_ADMIN_OPS
  * (captures, refunds and voids per provider, default 10), BENCH_HISTORY_OPS (operations on one payment, default 51),
  * BENCH_IDLE_MS (the quiet window before the checkout blocks that reads each process's idle CPU rate, default 10000;
- * 0 skips it). The defaults keep a run near 5 minutes on a busy 2-core
+ * 0 skips it). The defaults keep a full run near 17 minutes on a busy 2-core
  * machine (Medusa's cart workflows cost ~1 s of CPU per checkout there).
  */
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs"
