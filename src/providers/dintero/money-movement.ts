@@ -25,6 +25,7 @@ import { dataAfter, pickPaymentData, withTransaction, type DinteroPaymentData } 
 import type { PaymentStatus } from "./payment-status"
 import type { ProviderContext } from "./provider-context"
 import { VOID_ON_PART_CAPTURE_PRODUCTS as VOID_ON_PART_CAPTURE } from "../../dintero/payment-products"
+import { messageOf } from "../../lib/error-message"
 
 type Result = { data: DinteroPaymentData }
 
@@ -304,7 +305,7 @@ export class MoneyMovement {
       return transactionOf(await this.ctx.client.checkout.voidTransaction(tx.id))
     } catch (e) {
       this.ctx.logger?.warn(
-        `[dintero] the rest of transaction ${tx.id} could not be released after its last capture (${(e as Error).message}); it stays authorized until it expires`
+        `[dintero] the rest of transaction ${tx.id} could not be released after its last capture (${messageOf(e)}); it stays authorized until it expires`
       )
       return tx
     }

@@ -8,6 +8,7 @@ import type { AdminDinteroOrderMirrorQuery } from "../../validators"
 import { isDinteroProviderId } from "../../../../../providers/dintero/provider-id"
 import { loadOrderPaymentCollections } from "../../../../../workflows/lib/medusa-data"
 import { pathParam } from "../../lib/path-param"
+import { messageOf } from "../../../../../lib/error-message"
 
 /**
  * GET /admin/dintero/orders/:id — the Orders mirror of a Medusa order: the Dintero order id, the line map
@@ -37,7 +38,7 @@ export async function GET(req: AuthenticatedMedusaRequest<unknown, AdminDinteroO
       ])
       dintero = { order, authorizations, captures, refunds, cancellations }
     } catch (e) {
-      dintero = { error: (e as Error).message }
+      dintero = { error: messageOf(e) }
     }
   }
   const body: OrderMirrorResponse = {
