@@ -141,8 +141,7 @@ export class OrdersRecorder {
       const draft = await this.orders.getDraft(draftId)
       if (draft.status === "completed") {
         if (existingOrderId) return { ok: true, orderId: existingOrderId }
-        const own = (body.order as { order_id?: unknown }).order_id
-        if (typeof own === "string") return { ok: true, orderId: own }
+        if (body.order.order_id) return { ok: true, orderId: body.order.order_id }
         return {
           ok: false,
           needsAction: `draft ${draftId} was completed but Dintero's answer (with the generated order id) was lost; look the order up in Dintero Backoffice and set it on the mirror, or configure generateOrderId: false`,
