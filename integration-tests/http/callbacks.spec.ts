@@ -278,6 +278,42 @@ const env = dinteroTestSuite({
         expect(await snapshot(cart.id)).toEqual(before)
       })
 
+      // Issue 10: processPaymentWorkflow waits up to 30 s for Medusa's cart lock (its acquireLockStep, key: the cart id,
+      // as completeCartWorkflow's), longer than Dintero waits for a callback's answer. Held by another completion, the
+      // callback is answered 503 at once (settle-payment.ts cartLockFree), without starting the workflow.
+      it("answers 503 within Dintero's timeout while another completion holds the cart's lock, then authorizes once", async () => {
+        const { cart, params, txId } = await paidWithCallbacksHeld("ON_HOLD")
+        expect((await sendCallback(params, { secret: SECRET })).data.result).toBe("order placed, payment on hold")
+        const before = await snapshot(cart.id)
+        expect(before.orders).toHaveLength(1)
+        expect(before.collections[0].payments).toEqual([])
+
+        const locking = getContainer().resolve(Modules.LOCKING)
+        await locking.acquire(cart.id, { ownerId: "a-running-completion", expire: 120 })
+        try {
+          // The hold ends: the emulator delivers the callback as Dintero does (its callback timeout, its retries on 5xx).
+          await env.emulator.resolveOnHold(txId, "AUTHORIZED")
+          await env.emulator.waitForCallbacks()
+          const answers = env.emulator.callbacks.filter((c) => c.transaction_id === txId).at(-1)!.attempts.map((a) => a.status ?? a.error)
+          // Every attempt answered 503, none timed out (a run waiting for the lock would have).
+          expect(answers.length).toBeGreaterThan(0)
+          expect(answers).toEqual(answers.map(() => 503))
+          expect(await snapshot(cart.id)).toEqual(before)
+        } finally {
+          await locking.release(cart.id, { ownerId: "a-running-completion" })
+        }
+
+        // The lock is free: Dintero's next delivery authorizes the held payment, and a further one changes nothing.
+        const settled = await sendCallback(params, { secret: SECRET })
+        expect({ status: settled.status, result: settled.data.result }).toEqual({ status: 200, result: "held payment authorized" })
+        const after = await snapshot(cart.id)
+        expect(after.collections[0].payments.map((p: any) => p.data.transaction_id)).toEqual([txId])
+        expect(after.collections[0].status).toBe("authorized")
+        const repeat = await sendCallback(params, { secret: SECRET })
+        expect(repeat.data.result).toBe("already settled: the order holds this payment")
+        expect(await snapshot(cart.id)).toEqual(after)
+      })
+
       it("still takes the full road when Dintero voided the payment after the order was placed", async () => {
         const { cart, params } = await paidWithCallbacksHeld("AUTHORIZED")
         expect((await store.completeCart(cart.id)).body.type).toBe("order")

@@ -1,6 +1,7 @@
 import type { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { moveDinteroAuthorizationAfterEditWorkflow } from "../workflows/mirror-order"
+import { messageOf } from "../lib/error-message"
 
 /** order-edit.confirmed → move a kept Dintero authorization to the order's new payment collection. */
 export default async function dinteroOrderEditAuthorization({ event, container }: SubscriberArgs<{ order_id: string }>) {
@@ -14,7 +15,7 @@ export default async function dinteroOrderEditAuthorization({ event, container }
   } catch (e) {
     container
       .resolve(ContainerRegistrationKeys.LOGGER)
-      .error(`[dintero] could not move the Dintero authorization of order ${event.data.order_id}: ${(e as Error).message}`)
+      .error(`[dintero] could not move the Dintero authorization of order ${event.data.order_id}: ${messageOf(e)}`)
   }
 }
 

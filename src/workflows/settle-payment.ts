@@ -23,6 +23,7 @@ import {
 import { dinteroClientFor, dinteroConfiguration } from "../lib/dintero-registry"
 import { verifiedTransactions } from "../lib/verified-transactions"
 import { listLinkRows } from "../lib/link-rows"
+import { messageOf } from "../lib/error-message"
 import { DEFAULT_DINTERO_PROVIDER_ID, isDinteroProviderId } from "../providers/dintero/provider-id"
 
 /**
@@ -136,7 +137,7 @@ export async function settleDinteroPayment(
       return { kind: "never", detail: "unknown to Dintero" }
     }
     if (isForbidden(e)) logger.error(FORBIDDEN_READ)
-    return { kind: "retry", detail: `Dintero could not be read: ${(e as Error).message}` }
+    return { kind: "retry", detail: `Dintero could not be read: ${messageOf(e)}` }
   }
   if (!tx) {
     try {
@@ -144,7 +145,7 @@ export async function settleDinteroPayment(
     } catch (e) {
       if (isUnknownToDintero(e)) return { kind: "never", detail: "unknown to Dintero" }
       if (isForbidden(e)) logger.error(FORBIDDEN_READ)
-      logger.error(`[dintero] settling session ${forLog(id)} failed, to be retried: ${(e as Error)?.message}`)
+      logger.error(`[dintero] settling session ${forLog(id)} failed, to be retried: ${messageOf(e)}`)
       return { kind: "retry", detail: "processing failed" }
     }
   }
@@ -163,7 +164,7 @@ export async function settleDinteroPayment(
       { timeout: LOCK_TIMEOUT_SECONDS }
     )
   } catch (e) {
-    logger.error(`[dintero] settling transaction ${forLog(found.id)} failed, to be retried: ${(e as Error)?.message}`)
+    logger.error(`[dintero] settling transaction ${forLog(found.id)} failed, to be retried: ${messageOf(e)}`)
     return { kind: "retry", detail: "processing failed" }
   }
 }

@@ -1,5 +1,6 @@
 import { MedusaError } from "@medusajs/framework/utils"
 import { DinteroError } from "../../dintero"
+import { messageOf } from "../../lib/error-message"
 
 /**
  * A failed Dintero call as the merchant sees it in the admin: what the plugin was doing and Dintero's own message.
@@ -16,7 +17,7 @@ export function toMedusaError(what: string, e: unknown): Error {
     const detail = e.dinteroMessage ? `: ${e.code ? `[${e.code}] ` : ""}${e.dinteroMessage}` : ` (${e.message})`
     return new MedusaError(type, `Could not ${what}${detail}`)
   }
-  return new MedusaError(MedusaError.Types.UNEXPECTED_STATE, `Could not ${what}: ${(e as Error)?.message ?? e}`)
+  return new MedusaError(MedusaError.Types.UNEXPECTED_STATE, `Could not ${what}: ${messageOf(e)}`)
 }
 
 /** Runs a Dintero call; its failure becomes `toMedusaError(what, …)`. */

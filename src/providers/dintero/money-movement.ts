@@ -25,6 +25,7 @@ import { dataAfter, pickPaymentData, withTransaction, type DinteroPaymentData } 
 import type { PaymentStatus } from "./payment-status"
 import type { ProviderContext } from "./provider-context"
 import { VOID_ON_PART_CAPTURE_PRODUCTS as VOID_ON_PART_CAPTURE } from "../../dintero/payment-products"
+import { messageOf } from "../../lib/error-message"
 
 type Result = { data: DinteroPaymentData }
 
@@ -76,7 +77,7 @@ export class MoneyMovement {
     const checkout = this.ctx.client.checkout
     if (data.transaction_id && data.dintero_status === "AUTHORIZED") {
       try {
-        return { data: dataAfter(data, transactionOf(await checkout.voidTransaction(data.transaction_id))) }
+        return { data: dataAfter(data, (await checkout.voidTransaction(data.transaction_id)).transaction) }
       } catch (e) {
         if (!(e instanceof DinteroError && e.status === 400)) {
           throw toMedusaError("void the Dintero transaction", e)
@@ -97,7 +98,7 @@ export class MoneyMovement {
       case "ON_HOLD":
       case "INITIATED": {
         const result = await callDintero("void the Dintero transaction", () => checkout.voidTransaction(tx.id))
-        return { data: dataAfter(data, transactionOf(result)) }
+        return { data: dataAfter(data, result.transaction) }
       }
       default:
         throw new MedusaError(
@@ -183,8 +184,9 @@ export class MoneyMovement {
               ...(finalCapture ? { final_capture: true } : {}),
             })
           : await client.checkout.refundTransaction(transactionId, { amount, refund_reference: reference, items })
-      const tx = transactionOf(result)
-      if (!isAsync(result)) refuseFailedEvent(tx, operation, reference, amount, data.currency)
+      // The transaction whether Dintero answered 200 or 202 (async: its events may not show the operation yet).
+      const tx = result.transaction
+      if (!result.async) refuseFailedEvent(tx, operation, reference, amount, data.currency)
       return lastOfReuse(l) ? await this.releaseRest(tx, release) : tx
     }
     const what = `${operation} the Dintero transaction`
@@ -301,10 +303,10 @@ export class MoneyMovement {
   protected async releaseRest(tx: Transaction, release: Release): Promise<Transaction> {
     if (release !== "void" || tx.status !== "PARTIALLY_CAPTURED") return tx
     try {
-      return transactionOf(await this.ctx.client.checkout.voidTransaction(tx.id))
+      return (await this.ctx.client.checkout.voidTransaction(tx.id)).transaction
     } catch (e) {
       this.ctx.logger?.warn(
-        `[dintero] the rest of transaction ${tx.id} could not be released after its last capture (${(e as Error).message}); it stays authorized until it expires`
+        `[dintero] the rest of transaction ${tx.id} could not be released after its last capture (${messageOf(e)}); it stays authorized until it expires`
       )
       return tx
     }
@@ -408,15 +410,6 @@ function refusal(operation: MoneyOperation, amount: number, currency: string, co
 
 /** The Dintero client's own "2xx but success:false" error (kind `rejected`), where the client checks the event. */
 function isRejected(e: unknown): e is DinteroError {
-  return e instanceof DinteroError && (e.kind as string) === "rejected"
+  return e instanceof DinteroError && e.kind === "rejected"
 }
 
-function isAsync(result: unknown): boolean {
-  return !!result && typeof result === "object" && (result as { async?: boolean }).async === true
-}
-
-/** Capture/refund/void results: the transaction, whether Dintero answered 200 or 202. */
-function transactionOf(result: unknown): Transaction {
-  const r = result as { transaction?: Transaction }
-  return (r && typeof r === "object" && "transaction" in r && r.transaction ? r.transaction : result) as Transaction
-}

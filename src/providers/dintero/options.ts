@@ -10,6 +10,7 @@ import {
 import { DINTERO_CURRENCIES, profileConflicts } from "../../mapping/payment-profile"
 import { assertReturnUrlTemplate } from "../../mapping/return-url"
 import { DEFAULT_RELEASE_AFTER_MINUTES } from "../../mapping/completion-failure"
+import { messageOf } from "../../lib/error-message"
 
 /**
  * Options of the Dintero payment provider, validated at boot. A bad option stops Medusa with a message naming it;
@@ -77,7 +78,7 @@ export const dinteroOptionsSchema = z
         try {
           assertReturnUrlTemplate(v) // a mistyped {placeholder} stops boot instead of failing the first checkout
         } catch (e) {
-          ctx.addIssue({ code: "custom", message: (e as Error).message })
+          ctx.addIssue({ code: "custom", message: messageOf(e) })
         }
       }
     ),

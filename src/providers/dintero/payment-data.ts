@@ -61,7 +61,7 @@ export const paymentDataSchema = z.object({
 export type DinteroPaymentData = z.infer<typeof paymentDataSchema>
 
 /** Parses session/payment data; throws a short message naming what is missing (never the data itself). */
-export function readPaymentData(data: Record<string, unknown> | undefined): DinteroPaymentData {
+export function readPaymentData(data: unknown): DinteroPaymentData {
   const result = paymentDataSchema.safeParse(data ?? {})
   if (!result.success) {
     const fields = [...new Set(result.error.issues.map((i) => i.path.join(".") || "data"))]

@@ -88,7 +88,7 @@ export function transactionMismatch(
 ): string | null {
   let data: DinteroPaymentData
   try {
-    data = readPaymentData(raw as Record<string, unknown>)
+    data = readPaymentData(raw)
   } catch {
     return "the payment session is not a Dintero session"
   }

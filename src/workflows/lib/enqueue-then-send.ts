@@ -1,6 +1,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { processOrderOutbox, type PassHints } from "../outbox/schedule"
+import { messageOf } from "../../lib/error-message"
 
 /**
  * A subscriber's work: record what must happen (the outbox rows), then run the order's pass in this same job and
@@ -19,7 +20,7 @@ export async function enqueueThenSend(
   try {
     pass = await enqueue()
   } catch (e) {
-    container.resolve(ContainerRegistrationKeys.LOGGER).error(`[dintero] could not enqueue the Orders mirror of ${what}: ${(e as Error)?.message}`)
+    container.resolve(ContainerRegistrationKeys.LOGGER).error(`[dintero] could not enqueue the Orders mirror of ${what}: ${messageOf(e)}`)
     return
   }
   if (!pass.orderId) return

@@ -214,7 +214,7 @@ export async function orderIdOfPayment(container: MedusaContainer, payment: Paym
 export const isDinteroPayment = (p: { provider_id?: string | null }) => isDinteroProviderId(p.provider_id)
 
 export const transactionIdOf = (p: { data?: Record<string, unknown> | null }): string | undefined =>
-  typeof p.data?.transaction_id === "string" ? (p.data.transaction_id as string) : undefined
+  typeof p.data?.transaction_id === "string" ? p.data.transaction_id : undefined
 
 /** Oldest first, ties by id: the order the provider numbers captures/refunds in its Checkout references. */
 export function inRecordOrder<T extends MoneyRow>(rows: T[] | undefined): T[] {

@@ -32,6 +32,7 @@ import {
 import { carryOutPendingReleases } from "./release-kept-authorization"
 import { testFaultPoint } from "../../lib/test-fault-point"
 import { isDinteroProviderId } from "../../providers/dintero/provider-id"
+import { messageOf } from "../../lib/error-message"
 
 export interface MovedAuthorization {
   transaction_id: string
@@ -329,7 +330,7 @@ export async function finishKeptMove(
       else logger.info(`[dintero] order ${orderId}: authorization ${tx} released, no longer needed (${r.outcome?.kind})`)
     }
   } catch (e) {
-    logger.warn(`[dintero] order ${orderId}: its releases are left to the reconciliation: ${(e as Error).message}`)
+    logger.warn(`[dintero] order ${orderId}: its releases are left to the reconciliation: ${messageOf(e)}`)
   }
   // A release decided before a later part of the move failed still stands: its own notice says what became of it.
   const releasedNow = new Set((await keptAuthorizationsIn(container).releases({ orderId }).catch(() => [])).map((r) => r.transactionId))
@@ -394,7 +395,7 @@ export async function notifyKept(container: MedusaContainer, orderId: string, ke
   try {
     await container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE).recordNotice(orderId, key, message)
   } catch (e) {
-    container.resolve(ContainerRegistrationKeys.LOGGER).error(`[dintero] ${message} (and the notice could not be saved: ${(e as Error).message})`)
+    container.resolve(ContainerRegistrationKeys.LOGGER).error(`[dintero] ${message} (and the notice could not be saved: ${messageOf(e)})`)
   }
 }
 

@@ -10,6 +10,7 @@ import type { NoticeStatus } from "../../modules/dintero-orders/service"
 import { writeOutboxRows } from "../outbox/enqueue"
 import { keptAuthorizationsIn, type ReleaseRecord } from "../../modules/dintero-payments/kept-authorizations"
 import { isDinteroPayment, loadOrderPaymentCollections, transactionIdOf, type PaymentRow } from "./medusa-data"
+import { messageOf } from "../../lib/error-message"
 
 export type { ReleaseOutcome }
 
@@ -91,7 +92,7 @@ export async function carryOutPendingReleases(
     try {
       results.push({ release, outcome: await carryOutRelease(container, release, client) })
     } catch (e) {
-      results.push({ release, error: (e as Error)?.message ?? String(e) })
+      results.push({ release, error: messageOf(e) })
     }
   }
   return results
@@ -165,6 +166,6 @@ async function notice(container: MedusaContainer, orderId: string, key: string, 
     await container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE).recordNotice(orderId, key, message, status)
   } catch (e) {
     // The void is done either way; the log keeps the reason when the notice cannot be written.
-    container.resolve(ContainerRegistrationKeys.LOGGER).error(`[dintero] ${message} (and the notice could not be saved: ${(e as Error).message})`)
+    container.resolve(ContainerRegistrationKeys.LOGGER).error(`[dintero] ${message} (and the notice could not be saved: ${messageOf(e)})`)
   }
 }

@@ -12,6 +12,7 @@ import { ordersRetryIntervalMs } from "../../lib/scheduled-jobs"
 import type { OperationStatus } from "../../modules/dintero-orders/models/order-operation"
 import { needsAction, type Outcome } from "./outcome"
 import { OrdersMappingError } from "../../mapping/orders"
+import { messageOf } from "../../lib/error-message"
 
 export interface AttemptResult {
   status: Exclude<OperationStatus, "processing">
@@ -91,5 +92,5 @@ export function describeError(e: unknown): string {
     const detail = e.dinteroMessage ? `${e.code ? `[${e.code}] ` : ""}${e.dinteroMessage}` : e.message
     return `Dintero ${e.method} ${e.path}${e.status ? ` answered ${e.status}` : ` failed (${e.kind})`}: ${detail}`.slice(0, 2000)
   }
-  return String((e as Error | undefined)?.message ?? e).slice(0, 2000)
+  return messageOf(e).slice(0, 2000)
 }

@@ -122,11 +122,15 @@ export class OrdersRecorder {
   }
 
   /**
-   * Creates the draft and completes it. For a draft on an existing order (edits) a retry recognises a completed
-   * draft by its line ids on the order. For a new order Dintero generates the id, so a completion whose answer was
-   * lost cannot be found again: that case asks for action rather than create a second order.
+   * Creates the draft and completes it. A retry after a completion whose answer arrived (saved as
+   * `completed_order_id`; the attempt ended before its caller saved the id) takes that id without asking Dintero.
+   * For a draft on an existing order (edits) a retry recognises a completed draft by its line ids on the order. For
+   * a new order Dintero generates the id, so a completion whose answer was lost cannot be found again: that case
+   * asks for action rather than create a second order.
    */
   async createAndCompleteDraft(body: OrdersDraftBody, existingOrderId: string | null): Promise<DraftCompletion> {
+    const completedEarlier = this.store.progress.completed_order_id
+    if (completedEarlier) return { ok: true, orderId: completedEarlier }
     if (this.attempts > 1 && existingOrderId) {
       const order = await this.orders.getOrder(existingOrderId)
       const ids = new Set((order.items ?? []).map((i) => i.line_id))
@@ -137,8 +141,7 @@ export class OrdersRecorder {
       const draft = await this.orders.getDraft(draftId)
       if (draft.status === "completed") {
         if (existingOrderId) return { ok: true, orderId: existingOrderId }
-        const own = (body.order as { order_id?: unknown }).order_id
-        if (typeof own === "string") return { ok: true, orderId: own }
+        if (body.order.order_id) return { ok: true, orderId: body.order.order_id }
         return {
           ok: false,
           needsAction: `draft ${draftId} was completed but Dintero's answer (with the generated order id) was lost; look the order up in Dintero Backoffice and set it on the mirror, or configure generateOrderId: false`,

@@ -48,11 +48,18 @@ export async function runOrderOutbox(
 }
 
 /**
- * Kinds whose attempt may enqueue rows of the order that sort after it: a further payment's authorization enqueues the
- * order's confirmed edits that have no row yet (edits-first.ts), in their place by when Medusa confirmed them, which
- * is after it when the authorization's row was written together with the order's placement (a lost order.placed
- * event, enqueued by the payment's capture). A walk that ran one lists the rows again at its end, so those rows run in
- * this pass rather than with the retry job a minute later.
+ * Kinds whose attempt may enqueue rows of the order that sort after it. One does: a further payment's authorization
+ * enqueues the order's confirmed edits that have no row yet (edits-first.ts), in their place by when Medusa confirmed
+ * them, which is after it when the authorization's row was written together with the order's placement (a lost
+ * order.placed event, enqueued by the payment's capture). A walk that ran one lists the rows again at its end, so
+ * those rows run in this pass rather than with the retry job a minute later.
+ *
+ * Why a named kind and not "list again after any enqueue": edits-first.ts is the only enqueue a pass reaches (the
+ * other writes of an attempt are its own row, the mirror and notices, which the walk skips); rows enqueued before the
+ * attempting row are listed again through its `behind` outcome; and rows other processes enqueue are sent by the pass
+ * their enqueue starts, which waits for this pass's order lock (enqueue-then-send.ts, schedule.ts). The general rule
+ * would carry an "enqueued" signal from enqueueOutbox through the handler's context to the walk, to save one listing
+ * per pass that ran an authorization (rare: a further payment). A handler that comes to enqueue rows joins this set.
  */
 const MAY_ENQUEUE_AFTER = new Set<string>(["authorization"])
 

@@ -15,6 +15,7 @@ import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { CLAIM_TTL_MS } from "./claim"
 import type { PassHints } from "./context"
 import { runOrderOutbox } from "./runner"
+import { messageOf } from "../../lib/error-message"
 
 export type { PassHints } from "./context"
 
@@ -40,7 +41,7 @@ export function processOrderOutbox(
     try {
       await withOrderLock(container, orderId, () => runOrderOutbox(container, orderId, opts.force === true, randomUUID(), opts.hints))
     } catch (e) {
-      logger(container)?.warn(`[dintero] orders mirror of ${orderId}: pass not run (${(e as Error)?.message}); the scheduled job runs what is left`)
+      logger(container)?.warn(`[dintero] orders mirror of ${orderId}: pass not run (${messageOf(e)}); the scheduled job runs what is left`)
     }
   })()
   inFlight.add(pass)

@@ -154,18 +154,20 @@ export class Reader {
     ).filter(isDinteroPayment)
     const byCart = new Map<string, CartSessions>()
     for (const s of sessions) {
-      const data = (s.data ?? {}) as { dintero_session_id?: string; merchant_reference?: string; declined_transaction_id?: string }
-      if (!data.merchant_reference) continue
-      const cart = byCart.get(data.merchant_reference) ?? { cart_id: data.merchant_reference, sessions: [] }
+      // The plugin's own keys of the session's data (JSON a storefront may have merged into): strings or nothing.
+      const merchantReference = stringIn(s.data, "merchant_reference")
+      if (!merchantReference) continue
+      const declined = stringIn(s.data, "declined_transaction_id")
+      const cart = byCart.get(merchantReference) ?? { cart_id: merchantReference, sessions: [] }
       cart.sessions.push({
         id: s.id,
         status: s.status,
         amount: s.amount,
-        dintero_session_id: data.dintero_session_id,
-        merchant_reference: data.merchant_reference,
-        ...(data.declined_transaction_id && { declined_transaction_id: data.declined_transaction_id }),
+        dintero_session_id: stringIn(s.data, "dintero_session_id"),
+        merchant_reference: merchantReference,
+        ...(declined && { declined_transaction_id: declined }),
       })
-      byCart.set(data.merchant_reference, cart)
+      byCart.set(merchantReference, cart)
     }
     const recent = (s: { id: string }) => "order_id" in scope || s.id >= idFloor("payses", scope.window.from)
     const open = (s: { status: string }) => OPEN_SESSION_STATUSES.has(s.status)
@@ -198,4 +200,10 @@ export class Reader {
         : await this.query.graph({ entity: "order_cart", fields: ["order_id"], filters: { cart_id: reference } })
     return (this.count(data)[0]?.order_id as string | undefined) ?? null
   }
+}
+
+/** `data[key]` when it is a string. */
+function stringIn(data: Record<string, unknown> | null | undefined, key: string): string | undefined {
+  const value = data?.[key]
+  return typeof value === "string" ? value : undefined
 }

@@ -27,6 +27,7 @@ import { carryOutPendingReleases } from "../lib/release-kept-authorization"
 import { finishKeptMove, moveKept, moveLeft, releaseUnneeded, withKeptMoveLock, type MovedAuthorization } from "../lib/move-kept-authorization"
 import { KEEP_MS, keptAuthorizationsIn } from "../../modules/dintero-payments/kept-authorizations"
 import { cursorFrom, DEFAULT_WINDOW, MIN_SESSION_LOOKBACK_MS, reconcileDue, sessionLookbackMs, windowFor, type ReconcileWindow, type WindowSettings } from "./window"
+import { messageOf } from "../../lib/error-message"
 
 export interface ReconcileSettings extends WindowSettings, Lookbacks {}
 
@@ -109,7 +110,7 @@ async function run(
     dinteroCalls += await finishKeptMoves(container, scope, reader, repaired, findings)
     dinteroCalls += await carryOutReleases(container, scope, repaired, findings)
   } catch (e) {
-    error = (e as Error)?.message ?? String(e)
+    error = messageOf(e)
   }
   const summary: RunSummary = {
     id,
@@ -152,7 +153,7 @@ async function repairOutbox(container: MedusaContainer, scope: Scope, reader: Re
         repaired.push({ what: c.what, ref, order_id: result.order_id })
         kicked.add(result.order_id)
       } catch (e) {
-        findings.push({ what: "repair_failed", ref: c.identity, detail: (e as Error)?.message ?? String(e) })
+        findings.push({ what: "repair_failed", ref: c.identity, detail: messageOf(e) })
       }
     }
   }
@@ -208,7 +209,7 @@ async function finishKeptMoves(container: MedusaContainer, scope: Scope, reader:
         try {
           moved = await moveKept(container, orderId)
         } catch (e) {
-          moved = left.transactions.map((transactionId) => ({ transaction_id: transactionId, problem: (e as Error)?.message ?? String(e) }))
+          moved = left.transactions.map((transactionId) => ({ transaction_id: transactionId, problem: messageOf(e) }))
         }
         return await finishKeptMove(container, orderId, moved)
       })
@@ -226,7 +227,7 @@ async function finishKeptMoves(container: MedusaContainer, scope: Scope, reader:
       // A release enqueued its Orders record: sent now (the pass never rejects; what fails waits for the retry job).
       if (finished.releases.length > 0) await processOrderOutbox(container, orderId)
     } catch (e) {
-      findings.push({ what: "move_failed", ref: orderId, detail: (e as Error)?.message ?? String(e) })
+      findings.push({ what: "move_failed", ref: orderId, detail: messageOf(e) })
     }
   }
   return calls
@@ -322,7 +323,7 @@ async function repairPayments(
           repaired.push({ what: "settled", ref: `${action.session.id} ${how} (${action.transaction.id})` })
           orderId ??= await reader.orderOfReference(cart.cart_id)
         } catch (e) {
-          findings.push({ what: "settle_failed", ref: action.session.id, detail: `${action.transaction.id} ${action.transaction.status}: ${(e as Error)?.message}` })
+          findings.push({ what: "settle_failed", ref: action.session.id, detail: `${action.transaction.id} ${action.transaction.status}: ${messageOf(e)}` })
         }
         continue
       }
@@ -335,7 +336,7 @@ async function repairPayments(
           await svc.recordNotice(orderId, `voided:${tx.id}`, `Dintero transaction ${tx.id} was authorized for this order's cart by a Dintero session no Medusa payment owns; the reconciliation voided it.`)
           repaired.push({ what: "voided", order_id: orderId, ref: tx.id })
         } catch (e) {
-          findings.push({ what: "void_failed", ref: tx.id, detail: `${tx.id} AUTHORIZED for the cart of order ${orderId}: ${(e as Error)?.message}` })
+          findings.push({ what: "void_failed", ref: tx.id, detail: `${tx.id} AUTHORIZED for the cart of order ${orderId}: ${messageOf(e)}` })
         }
       } else {
         const detail = orderId

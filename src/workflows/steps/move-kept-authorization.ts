@@ -21,6 +21,7 @@ import {
   withKeptMoveLock,
   type MovedAuthorization,
 } from "../lib/move-kept-authorization"
+import { messageOf } from "../../lib/error-message"
 
 export type { MovedAuthorization }
 
@@ -67,7 +68,7 @@ export const moveKeptAuthorizationStep = createStep(
         try {
           await releaseUnneeded(container, input.order_id)
         } catch (e) {
-          logger.warn(`[dintero] order ${input.order_id}: could not decide whether its authorizations are still needed (the reconciliation looks again): ${(e as Error).message}`)
+          logger.warn(`[dintero] order ${input.order_id}: could not decide whether its authorizations are still needed (the reconciliation looks again): ${messageOf(e)}`)
         }
       }
       // Releases decided above (and any an earlier run left pending) are carried out now; one that fails stays
@@ -82,7 +83,7 @@ export const moveKeptAuthorizationStep = createStep(
             container,
             input.order_id,
             `difference:${input.order_id}`,
-            `The order's total rose with the edit, but no Dintero payment link could be opened for the difference: ${(e as Error).message}. Open one from the order's payment collection.`
+            `The order's total rose with the edit, but no Dintero payment link could be opened for the difference: ${messageOf(e)}. Open one from the order's payment collection.`
           )
         }
       }
@@ -97,7 +98,7 @@ export const moveKeptAuthorizationStep = createStep(
 )
 
 /** What a move that stopped says: the reconciliation resumes it from the records (lib/move-kept-authorization.ts). */
-export const stopped = (e: unknown) => `the move stopped before it was done (${(e as Error)?.message ?? String(e)})`
+export const stopped = (e: unknown) => `the move stopped before it was done (${messageOf(e)})`
 export const RESUMED =
   "The reconciliation resumes the move from where it stopped (it runs every few minutes, or now with the order's Retry); if it cannot, its findings say why."
 

@@ -1,6 +1,7 @@
 import { WorkflowManager, WorkflowScheduler } from "@medusajs/framework/orchestration"
 import type { LoaderOptions, Logger } from "@medusajs/framework/types"
 import { ORDERS_RETRY_JOB, RECONCILE_JOB, jobWorkflowId } from "../../../lib/scheduled-jobs"
+import { messageOf } from "../../../lib/error-message"
 
 /**
  * Keeps the plugin's scheduled jobs (the Orders-mirror retry and the reconciliation) registered on the worker.
@@ -69,7 +70,7 @@ export default async function keepDinteroSchedules({ container }: LoaderOptions)
     if (running) return
     running = true
     restoreLostSchedules(logger)
-      .catch((e) => logger?.debug?.(`[dintero] could not check the scheduled jobs in Redis: ${(e as Error)?.message}`))
+      .catch((e) => logger?.debug?.(`[dintero] could not check the scheduled jobs in Redis: ${messageOf(e)}`))
       .finally(() => {
         running = false
       })

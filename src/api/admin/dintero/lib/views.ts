@@ -58,7 +58,7 @@ export function settingsView(options: DinteroOptions): DinteroSettingsView {
 function sumSuccessful(tx: Pick<Transaction, "events">, kind: string): number {
   let total = 0
   for (const ev of tx.events ?? []) {
-    if (ev.event === kind && ev.success !== false && Number.isSafeInteger(ev.amount)) total += ev.amount as number
+    if (ev.event === kind && ev.success !== false && typeof ev.amount === "number" && Number.isSafeInteger(ev.amount)) total += ev.amount
   }
   return total
 }
@@ -88,10 +88,10 @@ export function transactionView(tx: Transaction): TransactionView {
   const events = (tx.events ?? []).map((ev) => ({
     event: String(ev.event),
     success: ev.success !== false,
-    amount: Number.isSafeInteger(ev.amount) ? (ev.amount as number) : null,
-    status: (ev.transaction_status as string | undefined) ?? null,
-    reference: (ev.event_reference as string | undefined) ?? null,
-    created_at: (ev.created_at as string | undefined) ?? null,
+    amount: typeof ev.amount === "number" && Number.isSafeInteger(ev.amount) ? ev.amount : null,
+    status: ev.transaction_status ?? null,
+    reference: ev.event_reference ?? null,
+    created_at: ev.created_at ?? null,
     error: ev.error ? [ev.error.code, ev.error.message].filter(Boolean).join(": ") || null : null,
   }))
   return {
@@ -105,7 +105,7 @@ export function transactionView(tx: Transaction): TransactionView {
     refunded_amount: refunded,
     voided_amount: voided,
     capturable_amount: Math.max(0, authorized - captured - voided),
-    settlement_status: (tx.settlement_status as string | undefined) ?? null,
+    settlement_status: tx.settlement_status ?? null,
     created_at: tx.created_at ?? null,
     updated_at: tx.updated_at ?? null,
     events,

@@ -4,6 +4,7 @@ import { keptAuthorizationsIn } from "../../../../modules/dintero-payments/kept-
 import { isDinteroProviderId } from "../../../../providers/dintero/provider-id"
 import { loadOrderPaymentCollections } from "../../../../workflows/lib/medusa-data"
 import { pathParam } from "../lib/path-param"
+import { messageOf } from "../../../../lib/error-message"
 
 /**
  * Marks the Dintero authorizations an order edit would make Medusa void: payments of the order that are authorized
@@ -26,7 +27,7 @@ export async function keepAuthorizationsForOrderEdit(req: MedusaRequest, res: Me
     if (released) return
     released = true
     kept.release(orderId).catch((e) =>
-      logger.warn(`[dintero] could not end the keeping of order ${orderId}'s authorizations (they expire on their own): ${(e as Error).message}`)
+      logger.warn(`[dintero] could not end the keeping of order ${orderId}'s authorizations (they expire on their own): ${messageOf(e)}`)
     )
   }
   res.once("finish", release)
@@ -48,7 +49,7 @@ export async function keepAuthorizationsForOrderEdit(req: MedusaRequest, res: Me
     }
   } catch (e) {
     // Never block the merchant's edit: without the mark Medusa's default (void and pay again) applies.
-    logger.warn(`[dintero] could not check the order's Dintero authorizations before the edit: ${(e as Error).message}`)
+    logger.warn(`[dintero] could not check the order's Dintero authorizations before the edit: ${messageOf(e)}`)
   }
   next()
 }

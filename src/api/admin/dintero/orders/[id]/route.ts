@@ -1,13 +1,14 @@
 import type { AuthenticatedMedusaRequest, MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { toMinorUnits } from "../../../../../mapping/money"
 import { DINTERO_ORDERS_MODULE } from "../../../../../modules/dintero-orders"
-import type { MirrorState } from "../../../../../mapping/orders-mirror/state"
 import type DinteroOrdersService from "../../../../../modules/dintero-orders/service"
 import type { MirrorOperationView, OrderMirrorResponse, PaymentLinkView } from "../../lib/wire-types"
 import type { AdminDinteroOrderMirrorQuery } from "../../validators"
 import { isDinteroProviderId } from "../../../../../providers/dintero/provider-id"
 import { loadOrderPaymentCollections } from "../../../../../workflows/lib/medusa-data"
+import { parseMirrorState } from "../../../../../workflows/outbox/operation"
 import { pathParam } from "../../lib/path-param"
+import { messageOf } from "../../../../../lib/error-message"
 
 /**
  * GET /admin/dintero/orders/:id — the Orders mirror of a Medusa order: the Dintero order id, the line map
@@ -22,7 +23,10 @@ export async function GET(req: AuthenticatedMedusaRequest<unknown, AdminDinteroO
     { order_id: orderId },
     { order: { created_at: "ASC", sequence: "ASC" }, take: 1000 }
   )
-  const state = (mirror?.state ?? null) as MirrorState | null
+  // A state that does not parse is shown as no lines: every operation of the order stops on it with the reason
+  // (needs_action, outbox/runner.ts), which this answer lists.
+  const parsedState = parseMirrorState(mirror?.state)
+  const state = parsedState.ok ? parsedState.value : null
   let dintero: Record<string, unknown> | undefined
   if (req.validatedQuery.dintero && mirror?.dintero_order_id) {
     const client = svc.getDinteroClient()
@@ -37,7 +41,7 @@ export async function GET(req: AuthenticatedMedusaRequest<unknown, AdminDinteroO
       ])
       dintero = { order, authorizations, captures, refunds, cancellations }
     } catch (e) {
-      dintero = { error: (e as Error).message }
+      dintero = { error: messageOf(e) }
     }
   }
   const body: OrderMirrorResponse = {
