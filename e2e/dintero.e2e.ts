@@ -328,6 +328,49 @@ describe("admin", () => {
     timings.adminHold = Date.now() - t
   })
 
+  // Issue 9: an edit that raises a captured order's total is paid through a Dintero payment link, which the widget
+  // shows (the route behind it is tested in integration-tests/http/orders-mirror.spec.ts).
+  test("shows the payment link for what an edit added to a captured order", async () => {
+    const t = Date.now()
+    const { page } = browser
+    const cart = await dev.store.prepareCart({
+      regionId: dev.seeded.regionId,
+      shippingOptionId: dev.seeded.shippingOptionId,
+      items: [{ variant_id: dev.seeded.variants.outdoor, quantity: 1 }],
+    })
+    const { session } = await dev.store.initiatePaymentSession(cart.id)
+    await dev.emulator.pay(session.data.dintero_session_id, "AUTHORIZED")
+    await dev.emulator.waitForCallbacks()
+    const completed = await dev.store.completeCart(cart.id)
+    expect(completed.body?.type).toBe("order")
+    const orderId = completed.body.order.id as string
+    const payment = (await dev.admin.getOrder(orderId)).payment_collections[0].payments[0]
+    expect((await dev.admin.capture(payment.id)).status).toBe(200)
+
+    await dev.admin.ok("post", "/admin/order-edits", { order_id: orderId })
+    await dev.admin.ok("post", `/admin/order-edits/${orderId}/items`, { items: [{ variant_id: dev.seeded.variants.indoor, quantity: 1, unit_price: 500 }] })
+    await dev.admin.ok("post", `/admin/order-edits/${orderId}/request`, {})
+    await dev.admin.ok("post", `/admin/order-edits/${orderId}/confirm`, {})
+    // The plugin opens the Dintero session for the difference after the edit's event.
+    let link: { url: string; amount: number } | null = null
+    const deadline = Date.now() + 60_000
+    while (!link && Date.now() < deadline) {
+      link = (await dev.admin.request("get", `/admin/dintero/orders/${orderId}`)).body?.payment_link ?? null
+      if (!link) await new Promise((r) => setTimeout(r, 500))
+    }
+    if (!link) throw new Error(`no payment link for order ${orderId}'s outstanding amount`)
+    expect(link.amount).toBeGreaterThan(0)
+
+    await page.goto(`${dev.backendUrl}/app/orders/${orderId}`, { waitUntil: "domcontentloaded", timeout: 120_000 })
+    const row = page.locator('[data-testid="dintero-payment-link"]')
+    await row.waitFor({ timeout: 90_000 })
+    expect(await row.locator("a").getAttribute("href")).toBe(link.url)
+    expect(await row.locator("a").textContent()).toMatch(/^Pay \d/)
+    await row.scrollIntoViewIfNeeded()
+    await browser.screenshot(page, "05d-admin-order-payment-link")
+    timings.adminPaymentLink = Date.now() - t
+  })
+
   test("shows the settings and tests the connection, with Dintero's message when it fails", async () => {
     const t = Date.now()
     const { page } = browser
