@@ -291,23 +291,30 @@ describe("admin", () => {
     timings.adminWidget = Date.now() - t
   })
 
-  // Issue 9, ON_HOLD: what the merchant sees while the payment is held and once the hold has failed (the JSON behind
-  // it is tested in integration-tests/http/callbacks.spec.ts; this is the widget a person reads).
-  test("shows a payment on hold in the order widget, then its failure in red with Dintero's reason", async () => {
-    const t = Date.now()
-    const { page } = browser
+  /**
+   * An order placed through the store API, no browser (the admin tests look only at the widget): one chair, paid at
+   * Dintero with `status`; Dintero's callback places the order, and completing the cart again answers it.
+   */
+  async function orderPaidThroughApi(status: "AUTHORIZED" | "ON_HOLD") {
     const cart = await dev.store.prepareCart({
       regionId: dev.seeded.regionId,
       shippingOptionId: dev.seeded.shippingOptionId,
       items: [{ variant_id: dev.seeded.variants.outdoor, quantity: 1 }],
     })
     const { session } = await dev.store.initiatePaymentSession(cart.id)
-    const paid = await dev.emulator.pay(session.data.dintero_session_id, "ON_HOLD")
+    const paid = await dev.emulator.pay(session.data.dintero_session_id, status)
     await dev.emulator.waitForCallbacks()
-    // The ON_HOLD callback placed the order; completing the cart again answers that order.
     const completed = await dev.store.completeCart(cart.id)
     expect(completed.body?.type).toBe("order")
-    const orderId = completed.body.order.id as string
+    return { orderId: completed.body.order.id as string, transactionId: paid.transaction!.id as string }
+  }
+
+  // Issue 9, ON_HOLD: what the merchant sees while the payment is held and once the hold has failed (the JSON behind
+  // it is tested in integration-tests/http/callbacks.spec.ts; this is the widget a person reads).
+  test("shows a payment on hold in the order widget, then its failure in red with Dintero's reason", async () => {
+    const t = Date.now()
+    const { page } = browser
+    const { orderId, transactionId } = await orderPaidThroughApi("ON_HOLD")
 
     await page.goto(`${dev.backendUrl}/app/orders/${orderId}`, { waitUntil: "domcontentloaded", timeout: 120_000 })
     const onHold = page.locator('[data-testid="dintero-on-hold"]')
@@ -316,7 +323,7 @@ describe("admin", () => {
     expect(await page.textContent('[data-testid="dintero-held-status"]')).toContain("ON_HOLD")
     await browser.screenshot(page, "05b-admin-order-on-hold")
 
-    await dev.emulator.resolveOnHold(paid.transaction!.id, "FAILED")
+    await dev.emulator.resolveOnHold(transactionId, "FAILED")
     await dev.emulator.waitForCallbacks()
     await page.reload({ waitUntil: "domcontentloaded" })
     const failed = page.locator('[data-testid="dintero-hold-failed"]')
@@ -333,17 +340,7 @@ describe("admin", () => {
   test("shows the payment link for what an edit added to a captured order", async () => {
     const t = Date.now()
     const { page } = browser
-    const cart = await dev.store.prepareCart({
-      regionId: dev.seeded.regionId,
-      shippingOptionId: dev.seeded.shippingOptionId,
-      items: [{ variant_id: dev.seeded.variants.outdoor, quantity: 1 }],
-    })
-    const { session } = await dev.store.initiatePaymentSession(cart.id)
-    await dev.emulator.pay(session.data.dintero_session_id, "AUTHORIZED")
-    await dev.emulator.waitForCallbacks()
-    const completed = await dev.store.completeCart(cart.id)
-    expect(completed.body?.type).toBe("order")
-    const orderId = completed.body.order.id as string
+    const { orderId } = await orderPaidThroughApi("AUTHORIZED")
     const payment = (await dev.admin.getOrder(orderId)).payment_collections[0].payments[0]
     expect((await dev.admin.capture(payment.id)).status).toBe(200)
 
