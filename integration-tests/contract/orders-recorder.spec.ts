@@ -70,4 +70,26 @@ describe("OrdersRecorder against the Orders API: a completed draft is resumed, n
     expect(emulator.state.orders).toHaveLength(1)
     expect(countRequests(emulator, "PUT", `/api/v1/accounts/T12345678/shopping/draft_orders/${store.progress.draft_id}/complete`)).toBe(1)
   })
+
+  it("an attempt's last record saves no progress; a retry after a crash finds it by its marker and sends nothing", async () => {
+    const store = progressRow()
+    const placed = await new OrdersRecorder(client.orders, "op_placed#2", 1, store).createAndCompleteDraft(placedOrderDraft(), null)
+    if (!placed.ok) throw new Error(placed.needsAction)
+    const body = { items: [{ line_id: 1, amount: 19900 }], payment_details: { payment_id: "T1" }, success: true }
+    await new OrdersRecorder(client.orders, "op_placed#2", 1, store).recordAuthorization(placed.orderId, "authorization", body, { lastStep: true })
+    expect(store.progress.sent).toBeUndefined()
+    const authorizations = () => countRequests(emulator, "POST", `/api/v1/accounts/T12345678/shopping/orders/${placed.orderId}/authorizations`)
+    expect(authorizations()).toBe(1)
+
+    // The attempt died before its outcome was saved: the next attempt looks the record up instead of sending it again.
+    await new OrdersRecorder(client.orders, "op_placed#2", 2, store).recordAuthorization(placed.orderId, "authorization", body, { lastStep: true })
+    expect(authorizations()).toBe(1)
+    expect(await client.orders.listAuthorizations(placed.orderId)).toHaveLength(1)
+    // Not the last step: the record's id is kept in the progress, and a later attempt asks Dintero nothing.
+    await new OrdersRecorder(client.orders, "op_placed#2", 2, store).recordAuthorization(placed.orderId, "authorization", body)
+    expect(Object.keys(store.progress.sent ?? {})).toEqual(["authorization"])
+    const before = emulator.requests.length
+    await new OrdersRecorder(client.orders, "op_placed#2", 3, store).recordAuthorization(placed.orderId, "authorization", body)
+    expect(emulator.requests.slice(before)).toEqual([])
+  })
 })

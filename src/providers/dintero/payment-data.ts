@@ -1,6 +1,7 @@
 import { z } from "zod"
 import type { Transaction } from "../../dintero"
 import { perLineTotals } from "../../mapping/references"
+import { recordedLines } from "../../mapping/recorded-lines"
 
 /**
  * What the plugin keeps in Medusa's payment_session.data / payment.data.
@@ -36,10 +37,9 @@ export const paymentDataSchema = z.object({
   adopted_from: z.string().optional(),
   /** Why the plugin refused a transaction (amount/currency/reference mismatch). */
   dintero_error: z.string().optional(),
-  /** The transaction's lines and what each has captured/refunded, as Dintero last reported them (minor units). */
-  lines: z
-    .array(z.object({ line_id: z.string(), amount: z.number().int(), quantity: z.number() }))
-    .optional(),
+  /** The transaction's lines, as Dintero last reported them (minor units; mapping/recorded-lines.ts). */
+  lines: recordedLines.optional(),
+  /** What each line has captured and refunded (minor units). */
   captured_by_line: z.record(z.string(), z.number().int()).optional(),
   refunded_by_line: z.record(z.string(), z.number().int()).optional(),
   /**
@@ -111,6 +111,8 @@ export function withTransaction(data: DinteroPaymentData, tx: Transaction): Dint
       line_id: String(item.line_id),
       amount: item.amount ?? 0,
       quantity: item.quantity ?? 1,
+      id: item.id ?? null,
+      type: item.type ?? null,
     })),
     captured_by_line: perLineTotals(events, "CAPTURE"),
     refunded_by_line: perLineTotals(events, "REFUND"),

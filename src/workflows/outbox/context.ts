@@ -42,6 +42,11 @@ export interface OperationContext<K extends OperationKind> {
   readonly recorder: OrdersRecorder
   /** Stores the plan (computed once, on the first attempt; retries re-send it unchanged). */
   setPlan(plan: OperationPlan<K>): Promise<void>
+  /**
+   * Takes the plan without saving it now: it is saved with the attempt's next save. For a plan nothing has been sent
+   * for yet: should the attempt end before that save, the retry plans afresh, and nothing went out under the old one.
+   */
+  holdPlan(plan: OperationPlan<K>): void
   /** Records how far the operation got (saved at once: a crash resumes from here). */
   setProgress<P extends keyof Progress>(key: P, value: Progress[P]): Promise<void>
   saveMirror(update: Partial<Pick<Mirror, "dintero_order_id" | "currency_code" | "state">>): Promise<void>

@@ -60,11 +60,18 @@ export class OrdersRecorder {
     return !!findByMarker(records[kind], `${this.identity}#${key}`)
   }
 
-  recordAuthorization(dinteroOrderId: string, key: string, body: PaymentOperationBody): Promise<void> {
-    return this.once(key, body, "authorizations", {
-      list: () => this.orders.listAuthorizations(dinteroOrderId),
-      create: (b) => this.orders.createAuthorization(dinteroOrderId, b),
-    })
+  /** `lastStep`: see `once`. */
+  recordAuthorization(dinteroOrderId: string, key: string, body: PaymentOperationBody, opts: { lastStep?: boolean } = {}): Promise<void> {
+    return this.once(
+      key,
+      body,
+      "authorizations",
+      {
+        list: () => this.orders.listAuthorizations(dinteroOrderId),
+        create: (b) => this.orders.createAuthorization(dinteroOrderId, b),
+      },
+      opts
+    )
   }
 
   recordCapture(dinteroOrderId: string, key: string, body: PaymentOperationBody): Promise<void> {
@@ -88,11 +95,17 @@ export class OrdersRecorder {
     })
   }
 
+  /**
+   * Sends the step's record unless an earlier attempt did. `lastStep`: the attempt ends with this record (its outcome
+   * is saved next, ending the operation), so the record's id is not saved in the progress first: a retry after a
+   * crash in between finds the record by its marker, as it does after a crash before that save.
+   */
   private async once(
     key: string,
     body: PaymentOperationBody,
     kind: RecordKind,
-    api: { list: () => Promise<OrdersPaymentOperation[]>; create: (body: OrdersPaymentOperationCreate) => Promise<OrdersPaymentOperation> }
+    api: { list: () => Promise<OrdersPaymentOperation[]>; create: (body: OrdersPaymentOperationCreate) => Promise<OrdersPaymentOperation> },
+    opts: { lastStep?: boolean } = {}
   ): Promise<void> {
     const sent = this.store.progress.sent ?? {}
     if (sent[key]) {
@@ -108,7 +121,7 @@ export class OrdersRecorder {
       id = (await this.sending(() => api.create({ ...body, processed_by: PROCESSED_BY, metadata: { medusa_operation: marker } }))).id
       this.ledger.created(kind, body)
     }
-    await this.store.set("sent", { ...sent, [key]: id })
+    if (!opts.lastStep) await this.store.set("sent", { ...sent, [key]: id })
   }
 
   /** A request that may change Dintero's records: without its answer, what it did is unknown. */

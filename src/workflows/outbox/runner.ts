@@ -210,6 +210,10 @@ class AttemptRunner {
         stored.plan = plan
         await persist()
       },
+      holdPlan(plan) {
+        op.plan = plan
+        stored.plan = plan
+      },
       setProgress: (key, value) => progressStore.set(key, value),
       async saveMirror(update) {
         Object.assign(mirror, update)

@@ -61,8 +61,8 @@ describe("payment data", () => {
       dintero_status: "PARTIALLY_CAPTURED",
       payment_product_type: "dintero_psp.visa",
       lines: [
-        { line_id: "cali_1", amount: 29990, quantity: 1 },
-        { line_id: "shipping_1", amount: 3900, quantity: 1 },
+        { line_id: "cali_1", amount: 29990, quantity: 1, id: "chair", type: null },
+        { line_id: "shipping_1", amount: 3900, quantity: 1, id: "ship", type: null },
       ],
       captured_by_line: { cali_1: 29990 },
       refunded_by_line: { cali_1: 1000 },

@@ -4,7 +4,7 @@ import type { MirrorState } from "../../../mapping/orders-mirror/state"
 import { findCheckoutEvent, paymentRecordReference } from "../checkout-references"
 import { planCancellation } from "../handlers/cancellation"
 import { orderedTransactions, planOrderEdit } from "../handlers/order-edit"
-import { awaitingPayment, planOrderPlaced, sanitizeOrderId } from "../handlers/order-placed"
+import { awaitingPayment, checkoutAsRecorded, planOrderPlaced, sanitizeOrderId } from "../handlers/order-placed"
 import { liveLines } from "../../../mapping/orders-mirror/state"
 import { pendingVoidKey, planPartAuthorization } from "../handlers/part-authorization"
 import { planPaymentRecord } from "../handlers/payment-record"
@@ -190,6 +190,29 @@ describe("order placed with a rounding down, the Medusa order listing its lines 
     const last = { event: "CAPTURE", amount: 9520, success: true, event_reference: "pay_1-c2-9520", items: [{ line_id: "cali_pute", amount: 9521 }, { line_id: "rounding", amount: -1 }] }
     const two = planPaymentRecord({ kind: "capture", amount: 9520, reference: last.event_reference, transactionId: "T1", tx: { status: "CAPTURED", events: [first, last] }, records: captured, state: plan.state, isOriginalPayment: true })
     expect(two).toEqual({ ok: true, plan: expect.objectContaining({ body: body("T1", [[1, 9520]]) }) })
+  })
+  describe("planned from the lines the payment recorded at its authorization (no transaction read)", () => {
+    // What payment-data.ts `withTransaction` keeps of these lines in the payment's data.
+    const recordedLines = txItems.map((i) => ({ line_id: i.line_id, amount: i.amount, quantity: i.quantity, id: i.id, type: i.type ?? null }))
+    const payment = { id: "pay_1", data: { transaction_id: "T1", payment_product_type: "vipps", lines: recordedLines } }
+
+    it("plans exactly what the transaction's own lines plan", () => {
+      const recorded = checkoutAsRecorded({ version: 1 }, payment)
+      expect(recorded).toEqual({ items: recordedLines, payment_product_type: "vipps" })
+      const fromRecorded = planOrderPlaced(order as any, payment, "T1", recorded!, { generateOrderId: true })
+      expect(fromRecorded).toEqual({ ...plan, payment_product_type: "vipps" })
+    })
+
+    it("reads the transaction instead for an order edited before the placement ran, or data without article numbers", () => {
+      expect(checkoutAsRecorded({ version: 2 }, payment)).toBeNull()
+      const legacy = { data: { ...payment.data, lines: recordedLines.map(({ id: _id, type: _type, ...rest }) => rest) } }
+      expect(checkoutAsRecorded({ version: 1 }, legacy)).toBeNull()
+      expect(checkoutAsRecorded({ version: 1 }, { data: { transaction_id: "T1" } })).toBeNull()
+      expect(checkoutAsRecorded({ version: 1 }, { data: { lines: [] } })).toBeNull()
+      // A line without an article number was recorded as such (null) and pairs as before.
+      const noSku = { data: { lines: [{ line_id: "cali_1", amount: 100, quantity: 1, id: null, type: null }] } }
+      expect(checkoutAsRecorded({ version: 1 }, noSku)?.items).toHaveLength(1)
+    })
   })
 })
 

@@ -4,10 +4,9 @@
  */
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import type { Transaction } from "../../../dintero"
 import { LINE_FIELDS } from "../../../mapping/lines"
 import { buildInitialDraft, buildPaymentOperation, type OrderForMirror } from "../../../mapping/orders"
-import { checkoutOnlyLines, checkoutReduction, inCheckoutOrder, mapCheckoutLines } from "../../../mapping/orders-mirror/checkout-lines"
+import { checkoutOnlyLines, checkoutReduction, inCheckoutOrder, mapCheckoutLines, type CheckoutLineLike } from "../../../mapping/orders-mirror/checkout-lines"
 import type { MirrorState } from "../../../mapping/orders-mirror/state"
 import { dinteroSessionsOf, isDinteroPayment, loadOrder, loadOrderWith, paymentsOf, transactionIdOf, type OrderRow } from "../../lib/medusa-data"
 import type { OperationContext } from "../context"
@@ -16,13 +15,21 @@ import { OrdersRecorder, type ProgressStore } from "../orders-recorder"
 import { done, needsAction, skipped, waitFor, type Outcome } from "../outcome"
 import { carryOutEdit, planEditToOrder } from "./order-edit"
 import { settleDinteroPayment } from "../../settle-payment"
+import { linesForPairing } from "../../../mapping/recorded-lines"
+
+/** What a placement takes from the Checkout transaction: its lines, payment product and authorized amount. */
+export type PlacementCheckout = {
+  items?: CheckoutLineLike[] | null
+  payment_product_type?: string | null
+  amount?: number
+}
 
 /** Pure: the plan of a placed order, from the Medusa order, its Dintero payment and the Checkout transaction. */
 export function planOrderPlaced(
   order: OrderRow,
   payment: { id: string },
   transactionId: string,
-  tx: Pick<Transaction, "items" | "payment_product_type">,
+  tx: PlacementCheckout,
   options: { generateOrderId: boolean }
 ): OperationPlan<"order_placed"> {
   const { body, snapshot } = buildInitialDraft(
@@ -49,7 +56,7 @@ export function planOrderPlaced(
       snapshot.lines.filter((l) => l.gross_amount !== 0).map((l) => ({ line_id: l.line_id, amount: l.gross_amount })),
       transactionId
     ),
-    payment_product_type: tx.payment_product_type,
+    payment_product_type: tx.payment_product_type ?? undefined,
   }
 }
 
@@ -69,7 +76,7 @@ export function planPlacement(input: {
   first: OrderForMirror | null
   payment: { id: string }
   transactionId: string
-  tx: Pick<Transaction, "items" | "payment_product_type" | "amount">
+  tx: PlacementCheckout
   options: { generateOrderId: boolean }
 }): OperationPlan<"order_placed"> {
   const { current, first, payment, transactionId, tx, options } = input
@@ -133,6 +140,21 @@ async function settleEndedHold(ctx: OperationContext<"order_placed">, order: Ord
   return false
 }
 
+/**
+ * The Checkout lines as the payment recorded them when its authorization read the transaction (payment-data.ts
+ * `withTransaction`): a transaction's lines never change once paid, so for an order as its payment paid for it
+ * (version 1) reading the transaction again would tell the placement nothing more. Null, and the transaction is
+ * read, when the order was edited before this ran (planPlacement then needs the authorized amount) or the data
+ * lacks what pairing needs (the article numbers: data written before they were kept).
+ */
+export function checkoutAsRecorded(order: Pick<OrderRow, "version">, payment: { data?: Record<string, unknown> | null }): PlacementCheckout | null {
+  if ((order.version ?? 1) > 1) return null
+  const items = linesForPairing(payment.data?.lines)
+  if (!items) return null
+  const product = payment.data?.payment_product_type
+  return { items, payment_product_type: typeof product === "string" ? product : undefined }
+}
+
 /** Dintero order ids: letters, digits, `.`, `_`, `-`, at most 64 characters. */
 export function sanitizeOrderId(id: string): string {
   return id.replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 64)
@@ -166,10 +188,11 @@ export async function mirrorOrderPlaced(ctx: OperationContext<"order_placed">): 
       if (!order || !payment) return order ? awaitingPayment(order) : needsAction(`order ${ctx.orderId} not found`)
     }
     const transactionId = transactionIdOf(payment)!
-    const tx = await ctx.client.checkout.getTransaction(transactionId)
+    const tx = checkoutAsRecorded(order, payment) ?? (await ctx.client.checkout.getTransaction(transactionId))
     const first = (order.version ?? 1) > 1 ? await loadOrderVersion(ctx.container, ctx.orderId, 1) : null
     plan = planPlacement({ current: order, first, payment, transactionId, tx, options: ctx.options })
-    await ctx.setPlan(plan)
+    // Saved with the draft's id (the first thing sent for it), one write fewer per placed order.
+    ctx.holdPlan(plan)
   }
   let dinteroOrderId = ctx.mirror.dintero_order_id
   if (!dinteroOrderId) {
@@ -183,8 +206,9 @@ export async function mirrorOrderPlaced(ctx: OperationContext<"order_placed">): 
     ...plan.authorization,
     payment_details: { ...plan.authorization.payment_details, ...(plan.payment_product_type && { payment_product_type: plan.payment_product_type }) },
   }
-  if (auth.items.length > 0) await ctx.recorder.recordAuthorization(dinteroOrderId, "authorization", auth)
-  if (plan.placed_version !== undefined) return catchUp(ctx, dinteroOrderId, plan)
+  const catchesUp = plan.placed_version !== undefined
+  if (auth.items.length > 0) await ctx.recorder.recordAuthorization(dinteroOrderId, "authorization", auth, { lastStep: !catchesUp })
+  if (catchesUp) return catchUp(ctx, dinteroOrderId, plan)
   return done()
 }
 

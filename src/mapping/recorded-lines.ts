@@ -1,0 +1,26 @@
+/**
+ * A Checkout transaction's lines as the plugin keeps them in Medusa's payment data (`lines`, written from the
+ * transaction Dintero answered: providers/dintero/payment-data.ts). The provider allocates captures and refunds from
+ * them; the Orders mirror pairs them with the order's lines at placement (orders-mirror/checkout-lines.ts).
+ */
+import { z } from "zod"
+
+export const recordedLine = z.object({
+  line_id: z.string(),
+  amount: z.number().int(),
+  quantity: z.number(),
+  /** The article number (null when the line has none); absent in data written before it was kept. */
+  id: z.string().nullable().optional(),
+  type: z.string().nullable().optional(),
+})
+
+export const recordedLines = z.array(recordedLine)
+
+export type RecordedLine = z.infer<typeof recordedLine>
+
+/** The recorded lines when they hold what pairing needs (each line's article number, or its recorded absence). */
+export function linesForPairing(value: unknown): RecordedLine[] | null {
+  const parsed = recordedLines.safeParse(value)
+  if (!parsed.success || parsed.data.length === 0 || parsed.data.some((l) => l.id === undefined)) return null
+  return parsed.data
+}
