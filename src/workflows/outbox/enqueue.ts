@@ -1,10 +1,9 @@
 /**
- * Writing the outbox: the order's mirror row (found or created, and linked to the order), then the operations' rows.
+ * Writing the outbox: the order's mirror row (found or created), then the operations' rows.
  * Database work only, no Dintero call. Shared by the enqueue workflows' steps (steps/enqueue-operations.ts) and the
  * `order.placed` subscriber, which calls it directly (see docs/architecture.md, "The outbox's cost per order").
  */
-import type { LinkDefinition, MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import type { MedusaContainer } from "@medusajs/framework/types"
 import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
 import type { OperationKind } from "../../modules/dintero-orders/models/order-operation"
 import type DinteroOrdersService from "../../modules/dintero-orders/service"
@@ -28,39 +27,16 @@ export interface EnqueueInput {
 }
 
 /**
- * The order's mirror row, found or created, and its link to the order. Several actors may enqueue for one order at
- * the same moment (the `order.placed` subscriber, the reconciliation, an admin Retry, on different processes): the
- * service's atomic find-or-create gives them all the same row, and each makes sure the link exists (see
- * `linkMirror`). Null when there is nothing to enqueue. Never undone: once it exists the mirror may hold another
- * actor's work (its operations, the Dintero order id); an order's mirror without operations is harmless.
+ * The order's mirror row, found or created. Several actors may enqueue for one order at the same moment (the
+ * `order.placed` subscriber, the reconciliation, an admin Retry, on different processes): the service's atomic
+ * find-or-create gives them all the same row. The order reaches it through the read-only link on the row's
+ * `order_id` (src/links/order-dintero-mirror.ts): nothing else to write. Null when there is nothing to enqueue. Never
+ * undone: once it exists the mirror may hold another actor's work (its operations, the Dintero order id); an
+ * order's mirror without operations is harmless.
  */
 export async function ensureOrderMirror(container: MedusaContainer, input: EnqueueInput): Promise<string | null> {
   if (!input.order_id || input.operations.length === 0) return null
-  const mirror = await container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE).ensureMirror(input.order_id)
-  await linkMirror(container, input.order_id, mirror.id, mirror.created)
-  return mirror.id
-}
-
-/**
- * Links the order to its mirror unless that link exists. Checked every time, not only by the creator of the row: a
- * creator that died between the row and the link leaves the link to the next enqueue. The creator of the row (a
- * mirror this call created cannot have a link yet) creates the link without reading first; the others read first.
- * Medusa refuses a second link of a one-to-one pair ("Cannot create multiple links"), also when a concurrent actor
- * has just created this very link: then it is read again, and only a link to another mirror is an error.
- */
-async function linkMirror(container: MedusaContainer, orderId: string, mirrorId: string, createdNow: boolean): Promise<void> {
-  const link = container.resolve(ContainerRegistrationKeys.LINK)
-  const definition: LinkDefinition = {
-    [Modules.ORDER]: { order_id: orderId },
-    [DINTERO_ORDERS_MODULE]: { dintero_order_mirror_id: mirrorId },
-  }
-  if (!createdNow && (await link.list(definition)).length) return
-  try {
-    await link.create(definition)
-  } catch (e) {
-    if ((await link.list(definition)).length) return
-    throw e
-  }
+  return (await container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE).ensureMirror(input.order_id)).id
 }
 
 /**

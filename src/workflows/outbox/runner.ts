@@ -66,10 +66,7 @@ const MAY_ENQUEUE_AFTER = new Set<string>(["authorization"])
 /** One walk over the order's rows as listed now. */
 async function passOverRows(svc: DinteroOrdersService, runner: AttemptRunner, orderId: string, force: boolean): Promise<Step> {
   // What deciding which rows are due needs; an attempt works on the row its claim answers.
-  const rows: Pick<OperationRow, "id" | "kind" | "status" | "next_attempt_at">[] = await svc.listDinteroOrderOperations(
-    { order_id: orderId },
-    { select: ["id", "kind", "status", "next_attempt_at"], order: { created_at: "ASC", sequence: "ASC" }, take: 1000 }
-  )
+  const rows = await svc.listOperationsInOrder(orderId)
   let enqueuedAfter = false
   for (const row of rows) {
     // Notices tell the merchant something; they wait for nobody and block nothing.

@@ -5,7 +5,7 @@ import { ensureOrderMirror, writeOutboxRows, type EnqueueInput } from "../outbox
 
 export type { EnqueueInput, OperationToEnqueue } from "../outbox/enqueue"
 
-/** The order's mirror row, found or created, and linked (outbox/enqueue.ts). No compensation: see ensureOrderMirror. */
+/** The order's mirror row, found or created (outbox/enqueue.ts). No compensation: see ensureOrderMirror. */
 export const ensureDinteroOrderMirrorStep = createStep("ensure-dintero-order-mirror", async (input: EnqueueInput, { container }) => {
   return new StepResponse({ mirror_id: await ensureOrderMirror(container, input) })
 })
