@@ -75,7 +75,7 @@ describe("OrdersRecorder against the Orders API: a completed draft is resumed, n
     const store = progressRow()
     const placed = await new OrdersRecorder(client.orders, "op_placed#2", 1, store).createAndCompleteDraft(placedOrderDraft(), null)
     if (!placed.ok) throw new Error(placed.needsAction)
-    const body = { items: [{ line_id: 1, amount: 19900 }], payment_details: { payment_id: "T1" }, success: true }
+    const body = { items: [{ line_id: 1, amount: 19900 }], payment_details: { payment_id: "T1" }, success: true as const }
     await new OrdersRecorder(client.orders, "op_placed#2", 1, store).recordAuthorization(placed.orderId, "authorization", body, { lastStep: true })
     expect(store.progress.sent).toBeUndefined()
     const authorizations = () => countRequests(emulator, "POST", `/api/v1/accounts/T12345678/shopping/orders/${placed.orderId}/authorizations`)
