@@ -12,8 +12,8 @@
  * BENCH_PARTS=plugin,tokens,requests,throughput,admin,history,reconcile (default all) runs only some parts, to iterate
  * on one (e.g. BENCH_PARTS=plugin needs no store at all; BENCH_PARTS=history BENCH_TOPOLOGIES=dev boots the dev store only).
  *
- * Env: BENCH_CHECKOUTS (checkouts counted per provider, default 20), BENCH_CONCURRENCY (default 4), BENCH_WARMUP (per
- * provider, default 4), BENCH_BLOCKS (steady-state blocks per provider, default 2), BENCH_LEAD_IN_MS (each block's
+ * Env: BENCH_CHECKOUTS (checkouts counted per provider, default 40), BENCH_CONCURRENCY (default 4), BENCH_WARMUP (per
+ * provider, default 4), BENCH_BLOCKS (steady-state blocks per provider, default 4), BENCH_LEAD_IN_MS (each block's
  * lead-in before its window, default 12000: longer than Dintero's 10 s callback delay), BENCH_TOKEN_OPS (default 200), BENCH_ADMIN_OPS
  * (captures, refunds and voids per provider, default 10), BENCH_HISTORY_OPS (operations on one payment, default 51),
  * BENCH_IDLE_MS (the quiet window before the checkout blocks that reads each process's idle CPU rate, default 10000;
@@ -41,11 +41,13 @@ const SYSTEM = "pp_system_default"
 type Provider = typeof DINTERO | typeof SYSTEM
 
 const params = {
-  checkouts_per_provider: envInt("BENCH_CHECKOUTS", 20),
+  // 40 checkouts in 4 paired windows: with 20 in 2 the difference's standard error (30–40 ms) was as large as what
+  // 0.95 allows on the dev topology, so one run could land on either side of it.
+  checkouts_per_provider: envInt("BENCH_CHECKOUTS", 40),
   concurrency: envInt("BENCH_CONCURRENCY", 4),
   warmup_per_provider: envInt("BENCH_WARMUP", 4, 0),
   phase_checkouts_per_provider: envInt("BENCH_PHASE_CHECKOUTS", 12),
-  blocks_per_provider: envInt("BENCH_BLOCKS", 2),
+  blocks_per_provider: envInt("BENCH_BLOCKS", 4),
   // Longer than Dintero's callback delay (10 s), so a stream's own callbacks arrive while further checkouts run.
   lead_in_ms: envInt("BENCH_LEAD_IN_MS", 12_000, 0),
   idle_ms: envInt("BENCH_IDLE_MS", 10_000, 0),
