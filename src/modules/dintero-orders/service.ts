@@ -84,7 +84,7 @@ class DinteroOrdersService extends MedusaService({ DinteroOrderMirror, DinteroOr
    * The order's mirror row: found, or created by this call. One atomic INSERT ... ON CONFLICT DO NOTHING on the
    * unique `order_id`, so callers racing for the same order (the `order.placed` subscriber, the reconciliation, an
    * admin Retry, on any process) all end up with the one row, whoever inserted it; `created` says whether it was this
-   * call (for the log only: a mirror is never deleted again, see steps/enqueue-operations.ts).
+   * call (a mirror is never deleted again, see steps/enqueue-operations.ts).
    */
   @InjectManager()
   async ensureMirror(orderId: string, @MedusaContext() ctx: Context<EntityManager> = {}): Promise<{ id: string; created: boolean }> {
