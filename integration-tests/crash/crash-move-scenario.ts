@@ -106,13 +106,15 @@ async function main() {
     const restartedAt = Date.now()
     log(`killed inside the move and restarted in ${restartedAt - killedAt} ms`)
 
-    // Nobody retries: the reconciliation alone must move the kept authorization onto the open collection.
+    // Nobody retries: the reconciliation alone must move the kept authorization onto the open collection. Medusa
+    // writes the payment before the collection's status: the poll waits for the status too (until the deadline; a
+    // status that stays "not_paid" is still reported as seen and fails the spec).
     let reused: any
-    while (!reused && Date.now() - restartedAt < CONVERGENCE_DEADLINE_MS) {
+    while ((!reused || reused.collection_status !== "authorized") && Date.now() - restartedAt < CONVERGENCE_DEADLINE_MS) {
       reused = (await collections(orderId))
         .flatMap((c) => (c.payments ?? []).map((p: any) => ({ ...p, collection_status: c.status, collection_amount: Number(c.amount) })))
         .find((p: any) => !p.canceled_at && p.data?.transaction_id === transactionId)
-      if (!reused) await sleep(1_000)
+      if (!reused || reused.collection_status !== "authorized") await sleep(1_000)
     }
     const convergedMs = Date.now() - restartedAt
     log(`${reused ? "moved" : "NOT moved"} ${convergedMs} ms after the restart`)
