@@ -1,6 +1,6 @@
 import axios from "axios"
-import { createPromotionsWorkflow } from "@medusajs/medusa/core-flows"
 import { dinteroTestSuite } from "../utils/dintero-test-suite"
+import { applyPromotions, createTenPercentOffItems } from "../utils/promotions"
 import { merchantDinteroClient } from "../utils/environment"
 import { holdThenFail } from "./hold-failed-helpers"
 
@@ -66,24 +66,7 @@ const env = dinteroTestSuite({
     })
 
     it("sends discounted line amounts that add up to exactly what Medusa charges", async () => {
-      await createPromotionsWorkflow(getContainer()).run({
-        input: {
-          promotionsData: [
-            {
-              code: "TIPROSENT",
-              type: "standard",
-              status: "active",
-              application_method: {
-                type: "percentage",
-                target_type: "items",
-                allocation: "across",
-                value: 10,
-                currency_code: "nok",
-              },
-            } as any,
-          ],
-        },
-      })
+      const code = await createTenPercentOffItems(getContainer())
       let cart = await store.prepareCart({
         regionId: seeded.regionId,
         shippingOptionId: seeded.shippingOptionId,
@@ -92,11 +75,7 @@ const env = dinteroTestSuite({
           { variant_id: seeded.variants.indoor, quantity: 1 },
         ],
       })
-      const applied = await store.http.post(
-        `/store/carts/${cart.id}/promotions`,
-        { promo_codes: ["TIPROSENT"] },
-        { headers: { "x-publishable-api-key": seeded.publishableKey } }
-      )
+      const applied = await applyPromotions(store, seeded.publishableKey, cart.id, [code])
       expect(applied.status).toBe(200)
       cart = applied.data.cart
       expect(cart.discount_total).toBeGreaterThan(0)

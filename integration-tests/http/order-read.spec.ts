@@ -1,7 +1,7 @@
-import { createPromotionsWorkflow } from "@medusajs/medusa/core-flows"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { dinteroTestSuite } from "../utils/dintero-test-suite"
+import { applyPromotions, createTenPercentOffItems } from "../utils/promotions"
 import { ORDER_FIELDS, loadOrderWith, type OrderRow } from "../../src/workflows/lib/medusa-data"
 import { editOrder, orderItems, placeOrder } from "./orders-mirror-helpers"
 
@@ -47,18 +47,7 @@ const env = dinteroTestSuite({
     })
 
     it("an order with a promotion: the discounted line totals", async () => {
-      await createPromotionsWorkflow(getContainer()).run({
-        input: {
-          promotionsData: [
-            {
-              code: "TIPROSENT",
-              type: "standard",
-              status: "active",
-              application_method: { type: "percentage", target_type: "items", allocation: "across", value: 10, currency_code: "nok" },
-            } as any,
-          ],
-        },
-      })
+      const code = await createTenPercentOffItems(getContainer())
       const market = seeded.markets.no
       const cart = await store.createCart({
         regionId: market.regionId,
@@ -67,11 +56,7 @@ const env = dinteroTestSuite({
       })
       await store.setAddresses(cart.id, market.address)
       await store.addShippingMethod(cart.id, market.shippingOptionId)
-      const applied = await store.http.post(
-        `/store/carts/${cart.id}/promotions`,
-        { promo_codes: ["TIPROSENT"] },
-        { headers: { "x-publishable-api-key": seeded.publishableKey } }
-      )
+      const applied = await applyPromotions(store, seeded.publishableKey, cart.id, [code])
       expect(applied.status).toBe(200)
       const { session } = await store.initiatePaymentSession(cart.id)
       await env.emulator.pay(session.data.dintero_session_id, "AUTHORIZED")
