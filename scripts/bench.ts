@@ -25,7 +25,7 @@ import os from "node:os"
 import path from "node:path"
 import { startDevStore, type DevStore } from "./lib/dev-store"
 import { startCluster } from "./lib/cluster"
-import { CpuMeter, findStoreProcesses, procAvailable, selfCpuMs } from "./lib/bench-cpu"
+import { CpuMeter, findStoreProcesses, MainThreadMeter, procAvailable, selfCpuMs } from "./lib/bench-cpu"
 import { RequestWindow, settle, type RequestCount } from "./lib/bench-requests"
 import { RECONCILE_BENCH_ENV, reconcileBench } from "./lib/bench-reconcile"
 import { envInt, nowMs, percentile, round, runPool, sleep, summarize, type LatencySummary } from "./lib/bench-stats"
@@ -609,7 +609,8 @@ async function throughputPhase(dev: DevStore, meters: Meters) {
       progress(
         `block ${i + 1}/${sizes.length} ${provider}: ${block.checkouts.length} orders placed in a ${Math.round(block.window_ms)} ms window ` +
           `(${round((block.checkouts.length * 1000) / block.window_ms, 2)}/s; lead-in ${Math.round(block.lead_in_ms)} ms), ` +
-          `server CPU ${Math.round((block.cpu.by_process.server ?? block.cpu.medusa) / block.checkouts.length)} ms/checkout; ` +
+          `server CPU ${Math.round((block.cpu.by_process.server ?? block.cpu.medusa) / block.checkouts.length)} ms/checkout ` +
+          `(main thread ${Math.round(block.cpu.by_process.server_main_thread / block.checkouts.length)}); ` +
           `callbacks answered in the window ${block.callbacks_answered_in_window}`
       )
     }
@@ -696,6 +697,8 @@ async function throughputPhase(dev: DevStore, meters: Meters) {
         )
       : NaN
   const serverMs = (r: ReturnType<typeof byProvider>) => r.cpu_per_checkout.medusa_ms_by_process?.server ?? r.cpu_per_checkout.medusa_ms
+  const mainThreadMs = (r: ReturnType<typeof byProvider>) => r.cpu_per_checkout.medusa_ms_by_process?.server_main_thread ?? NaN
+  const mainThreadOf = (b: StreamBlock) => b.cpu.by_process.server_main_thread / b.checkouts.length
   const workerMs = (r: ReturnType<typeof byProvider>) => r.cpu_per_checkout.medusa_ms_by_process?.worker
   const idleShare = (r: ReturnType<typeof byProvider>) => r.idle_cpu_ms_per_checkout_by_process?.server ?? 0
   const orders: Record<Provider, string[]> = {
@@ -724,6 +727,13 @@ async function throughputPhase(dev: DevStore, meters: Meters) {
       paired_block_server_cpu_ratios: pairServerCpuRatios,
       paired_block_server_cpu_difference_ms: pairServerCpuDifferences,
       server_cpu_difference_ms_per_checkout: { mean: round(differenceMean, 1), standard_error: round(differenceSe, 1) },
+      /**
+       * The server's main thread alone (the event loop: every line of JavaScript), without V8's and libuv's helper
+       * threads: not the judged figure; it tells a difference in JavaScript work from helper-thread (GC) bursts.
+       */
+      server_main_thread_cpu_ms_per_checkout: { [DINTERO]: mainThreadMs(dintero), [SYSTEM]: mainThreadMs(system) },
+      server_main_thread_ratio: round(mainThreadMs(system) / mainThreadMs(dintero), 3),
+      paired_block_server_main_thread_difference_ms: pairs.map(([d, s]) => round(mainThreadOf(d) - mainThreadOf(s), 1)),
       ...(idle
         ? {
             idle_cpu_ms_per_second_by_process: idle,
@@ -921,7 +931,11 @@ async function splitTopology() {
     const meters: Meters = {
       medusa: new CpuMeter("medusa server + worker", [server.instance.pid, worker.pid]),
       database,
-      processes: { server: serverMeter, worker: workerMeter },
+      processes: {
+        server: serverMeter,
+        worker: workerMeter,
+        server_main_thread: new MainThreadMeter("medusa server main thread", [server.instance.pid]),
+      },
     }
     const s0 = { server: serverMeter.read(), worker: workerMeter.read() }
     const { result: throughput } = await throughputPhase(dev, meters)
@@ -1143,7 +1157,11 @@ async function devTopology() {
     const processes = findStoreProcesses(anyDev.medusaPid ?? anyDev.pid ?? anyDev.medusa?.pid)
     if (processes.medusa.pids.length === 0) throw new Error("could not find the medusa server process among this script's children")
     for (const line of processes.described) progress(`measuring CPU of ${line}`)
-    const meters: Meters = { medusa: processes.medusa, database: processes.database, processes: { server: processes.medusa } }
+    const meters: Meters = {
+      medusa: processes.medusa,
+      database: processes.database,
+      processes: { server: processes.medusa, server_main_thread: new MainThreadMeter("medusa main thread", processes.medusa.pids) },
+    }
 
     const tokens = runs("tokens") ? await tokenPhase(dev) : undefined
     const perOperation = runs("requests") ? await requestsPerOperation(dev) : undefined
