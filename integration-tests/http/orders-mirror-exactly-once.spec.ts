@@ -82,6 +82,51 @@ const env = dinteroTestSuite({
       expect(l.medusa).toBe(44700)
     })
 
+    // The hold watch spaces its looks out on a long hold (classify-failure.ts holdWatchDelayMs): the end of the hold,
+    // settled by its callback, makes the waiting operation due again, so the job's next run mirrors it rather than
+    // the watch's next look.
+    async function heldForLong() {
+      const placed = await placeOnHold()
+      const svc = getContainer().resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE)
+      await waitForMirror(admin, placed.orderId, (m) => /on hold/.test(m.operations[0]?.last_error ?? ""))
+      // As after a day of looks: the next one an hour away. A look running at that moment writes its own next time
+      // when it ends, so the push is repeated until it holds over more than one run of the job (every second here).
+      const later = new Date(Date.now() + 3600_000)
+      for (let tries = 0; ; tries++) {
+        const [waiting] = await svc.listDinteroOrderOperations({ order_id: placed.orderId, status: ["pending"] })
+        if (waiting) await svc.updateDinteroOrderOperations([{ id: waiting.id, next_attempt_at: later }])
+        await new Promise((r) => setTimeout(r, 1500))
+        const [row] = await svc.listDinteroOrderOperations({ order_id: placed.orderId, kind: "order_placed" })
+        if (row.status === "pending" && new Date(row.next_attempt_at as Date).getTime() === later.getTime()) break
+        if (tries > 10) throw new Error(`the waiting operation kept being looked at: ${JSON.stringify(row)}`)
+      }
+      const reads = () => env.emulator.requests.filter((r: any) => r.method === "GET" && (r.path as string).includes(placed.transactionId)).length
+      const readsBefore = reads()
+      // Dintero's reads of the transaction since the push: the callback's own only, when no look of the watch came.
+      return { ...placed, readsSince: () => reads() - readsBefore }
+    }
+
+    it("ON_HOLD for long, then AUTHORIZED: the hold's callback makes the spaced-out waiting operation due, and the job mirrors it at its next run", async () => {
+      const { orderId, transactionId, readsSince } = await heldForLong()
+      await env.emulator.resolveOnHold(transactionId, "AUTHORIZED")
+      await env.emulator.waitForCallbacks()
+      const mirror = await waitForMirror(admin, orderId, (m) => m.operations[0].status === "done" && !!m.dintero_order_mirror?.dintero_order_id, 30_000)
+      expect(dinteroOrder(env.emulator, mirror.dintero_order_mirror.dintero_order_id).operations.authorizations).toEqual([
+        expect.objectContaining({ payment_details: expect.objectContaining({ payment_id: transactionId }) }),
+      ])
+      expect(readsSince()).toBe(1)
+    })
+
+    it("ON_HOLD for long, then FAILED: the hold's callback makes the waiting operation due, and the job says the order is not paid", async () => {
+      const { orderId, transactionId, readsSince } = await heldForLong()
+      await env.emulator.resolveOnHold(transactionId, "FAILED")
+      await env.emulator.waitForCallbacks()
+      const mirror = await waitForMirror(admin, orderId, (m) => m.operations[0].status === "needs_action", 30_000)
+      expect(mirror.operations[0].last_error).toContain(`${transactionId} was on hold and ended FAILED: the order is not paid`)
+      expect((env.emulator.state as any).orders).toHaveLength(0)
+      expect(readsSince()).toBe(1)
+    })
+
     it("ON_HOLD that ends FAILED: the mirror says the order is not paid (needs action), and sends nothing", async () => {
       const { orderId, transactionId } = await placeOnHold()
       await env.emulator.resolveOnHold(transactionId, "FAILED")

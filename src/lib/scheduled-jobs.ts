@@ -14,7 +14,7 @@ function intervalFromEnv(name: string, fallbackMs: number): number {
 
 /** The Orders-mirror retry job: sends what is due and resumes passes whose claim lapsed (a killed worker's). */
 export const ORDERS_RETRY_JOB = "dintero-orders-mirror-retry"
-/** DINTERO_ORDERS_RETRY_INTERVAL_MS, default one minute (also how soon an operation waiting on a hold looks again). */
+/** DINTERO_ORDERS_RETRY_INTERVAL_MS, default one minute (also how soon an operation waiting on a hold first looks again). */
 export const ordersRetryIntervalMs = () => intervalFromEnv("DINTERO_ORDERS_RETRY_INTERVAL_MS", 60_000)
 
 /** The reconciliation (src/workflows/reconcile). */

@@ -24,6 +24,7 @@ import { dinteroClientFor, dinteroConfiguration } from "../lib/dintero-registry"
 import { verifiedTransactions } from "../lib/verified-transactions"
 import { listLinkRows } from "../lib/link-rows"
 import { messageOf } from "../lib/error-message"
+import { holdSettled } from "./outbox/hold-settled"
 import { DEFAULT_DINTERO_PROVIDER_ID, isDinteroProviderId } from "../providers/dintero/provider-id"
 
 /**
@@ -236,7 +237,10 @@ async function settleTransaction(
   const status = tx.status
 
   if (status === "DECLINED" || status === "FAILED") {
-    return await recordDecline(container, tx, ownSession, !!cart.order_id, collection)
+    const declined = await recordDecline(container, tx, ownSession, !!cart.order_id, collection)
+    // A hold that ended FAILED after the order was placed: the mirror's waiting operation says so at the job's next run.
+    if (cart.order_id) await holdSettled(container, cart.order_id)
+    return declined
   }
   // All of the money is back: voided, or refunded while no order holds it (a release of an uncompletable cart, or
   // Dintero's backoffice). Nothing can become an order any more: completing the cart would only fail again.
@@ -433,6 +437,7 @@ async function settleForOrder(
     const made = after?.payments.find((p) => p.payment_session_id === ownSession.id)
     if (!made) return { kind: "retry", detail: "the held payment was not authorized yet" }
     if (tx.status === "CAPTURED") await recordDinteroCapture(container, tx, after!)
+    await holdSettled(container, orderId)
     return { kind: "done", detail: "held payment authorized", order_id: orderId }
   }
   return await release(

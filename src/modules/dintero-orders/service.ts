@@ -335,6 +335,22 @@ class DinteroOrdersService extends MedusaService({ DinteroOrderMirror, DinteroOr
     return rows.map((r) => r.id)
   }
 
+  /**
+   * Makes the order's operations that wait for a later attempt due now (a payment on hold has been settled, so the
+   * hold watch's spaced looks need not be waited for). Rows under a claim, stopped or finished are left alone; the
+   * retry job sends what this made due.
+   */
+  @InjectManager()
+  async makePendingDue(orderId: string, @MedusaContext() ctx: Context<EntityManager> = {}): Promise<number> {
+    const rows: unknown[] = await ctx.manager!.execute(
+      `update "dintero_order_operation" set "next_attempt_at" = null, "updated_at" = now()
+        where "order_id" = ? and "deleted_at" is null and "status" = 'pending' and "next_attempt_at" > now()
+        returning "id"`,
+      [orderId]
+    )
+    return rows.length
+  }
+
   /** One Dintero client per process (keep-alive pool and token cache shared by every operation). */
   getDinteroClient(): DinteroClient {
     if (this.#client) return this.#client

@@ -58,8 +58,9 @@ export function classifyOutcome(outcome: Outcome, ctx: AttemptContext): AttemptR
       return {
         status: "pending",
         last_error: outcome.reason.slice(0, 2000),
-        // Looked at again at the job's next run: the payment is mirrored within one interval of existing.
-        next_attempt_at: new Date(ctx.now.getTime() + ordersRetryIntervalMs()),
+        // Looked at again after holdWatchDelayMs; a hold that ends through its callback or the reconciliation makes
+        // the row due at once (settle-payment.ts), so the payment is still mirrored within one job interval.
+        next_attempt_at: new Date(ctx.now.getTime() + holdWatchDelayMs(ctx.attempts)),
         proceed: false,
         log: false,
       }
@@ -67,6 +68,25 @@ export function classifyOutcome(outcome: Outcome, ctx: AttemptContext): AttemptR
       // Due at once: the rows it is behind sort before it, so no pass reaches it again before they are finished.
       return { status: "pending", last_error: outcome.reason.slice(0, 2000), next_attempt_at: null, proceed: false, log: false, relist: true }
   }
+}
+
+/** The hold watch's looks at the job's interval before they space out. */
+export const HOLD_WATCH_STEADY_LOOKS = 10
+/** The longest wait between two looks at a hold. */
+export const HOLD_WATCH_MAX_DELAY_MS = 15 * 60_000
+
+/**
+ * When an operation waiting for a payment on hold looks at the transaction again (one GET per look): at the job's
+ * interval for the first HOLD_WATCH_STEADY_LOOKS looks (a hold that ends in minutes is mirrored as soon as before),
+ * then twice as long after each look, up to 15 minutes. Holds can last days (a payment under manual review), and the
+ * watch is only the fallback for a hold whose callbacks were all lost: the callback, and the reconciliation within
+ * its lookback, settle the end of a hold and make the row due at once. Without the spacing a store with many held
+ * orders would ask Dintero once a minute for each of them for as long as they are held.
+ */
+export function holdWatchDelayMs(looks: number, intervalMs: number = ordersRetryIntervalMs()): number {
+  const beyond = Math.max(0, looks - HOLD_WATCH_STEADY_LOOKS)
+  // 2^beyond overflows nothing before the cap is reached (beyond is capped at 30 doublings).
+  return Math.max(intervalMs, Math.min(HOLD_WATCH_MAX_DELAY_MS, intervalMs * 2 ** Math.min(beyond, 30)))
 }
 
 export function classifyError(e: unknown, ctx: AttemptContext): AttemptResult {

@@ -1,6 +1,14 @@
 import { DinteroError } from "../../../dintero"
 import { nextAttemptDelayMs } from "../../../mapping/orders-mirror/backoff"
-import { classifyError, classifyOutcome, describeError, isPermanentDinteroError } from "../classify-failure"
+import {
+  classifyError,
+  classifyOutcome,
+  describeError,
+  HOLD_WATCH_MAX_DELAY_MS,
+  HOLD_WATCH_STEADY_LOOKS,
+  holdWatchDelayMs,
+  isPermanentDinteroError,
+} from "../classify-failure"
 import { ordersRetryIntervalMs } from "../../../lib/scheduled-jobs"
 import { OrdersMappingError } from "../../../mapping/orders"
 import { behind, done, needsAction, retryLater, skipped, waitFor } from "../outcome"
@@ -51,12 +59,31 @@ describe("behind (an authorization behind an edit it enqueued)", () => {
 })
 
 describe("wait (a payment on hold)", () => {
-  it("stays pending, looked at again each minute, never failed for its attempt count", () => {
-    for (const attempts of [1, 8, 500]) {
+  it("stays pending, looked at again each minute for its first looks, never failed for its attempt count", () => {
+    for (const attempts of [1, 8, HOLD_WATCH_STEADY_LOOKS]) {
       expect(classifyOutcome(waitFor("on hold"), { ...ctx, attempts })).toEqual({
         status: "pending", last_error: "on hold", next_attempt_at: new Date(now.getTime() + 60_000), proceed: false, log: false,
       })
     }
+    expect(classifyOutcome(waitFor("on hold"), { ...ctx, attempts: 500 })).toMatchObject({
+      status: "pending", next_attempt_at: new Date(now.getTime() + HOLD_WATCH_MAX_DELAY_MS),
+    })
+  })
+
+  it("a long hold is looked at less and less often: twice as long after each look past the first ones, at most 15 minutes", () => {
+    const steady = HOLD_WATCH_STEADY_LOOKS
+    expect([steady, steady + 1, steady + 2, steady + 3, steady + 4].map((n) => holdWatchDelayMs(n, 60_000))).toEqual([
+      60_000, 120_000, 240_000, 480_000, 900_000,
+    ])
+    expect(holdWatchDelayMs(10_000, 60_000)).toBe(15 * 60_000)
+    // A job interval above the cap is never shortened, and a short one (tests) spaces out the same way.
+    expect(holdWatchDelayMs(steady + 5, 20 * 60_000)).toBe(20 * 60_000)
+    expect(holdWatchDelayMs(steady + 3, 1000)).toBe(8000)
+    // Looks over a day of hold at the defaults: the first ten minutes each minute, then at most four an hour.
+    let t = 0
+    let looks = 0
+    while (t < 24 * 3600_000) t += holdWatchDelayMs(++looks, 60_000)
+    expect(looks).toBeLessThan(110)
   })
 
   it("looks again at the job's next run when the job's interval is configured (DINTERO_ORDERS_RETRY_INTERVAL_MS)", () => {

@@ -122,7 +122,7 @@ export function awaitingPayment(order: Pick<OrderRow, "payment_collections">): O
 const dinteroPaymentOf = (order: OrderRow) => paymentsOf(order).find((p) => isDinteroPayment(p) && transactionIdOf(p))
 
 /**
- * An order waiting for a payment on hold looks at its transaction at each attempt (once per retry job's interval):
+ * An order waiting for a payment on hold looks at its transaction at each attempt (spaced out: classify-failure.ts):
  * a hold that ended (authorized, or failed) is settled as its callback would have settled it, whatever its age. Its
  * callbacks may all have been lost after the reconciliation stopped looking at the session (a hold longer than the
  * session lookback). Answers whether a settlement ran (the order is then read again).
