@@ -684,6 +684,30 @@ medusaIntegrationTestRunner({
     // the first payment the admin API lists; which of the kept authorization and the link comes first is not fixed,
     // and only when it is the link is the link's authorization recorded (at its first capture) and compared. Here the
     // link is captured first on purpose.
+    it("a payment link paid and never captured, then an edit lowering the total by less than the link: the capture of the payment reusing the link's authorization keeps the ledgers equal", async () => {
+      const market = seeded.markets.se
+      const cushion = await oddProduct(131)
+      const items = [
+        { variant_id: seeded.variants.outdoor, quantity: 1 },
+        { variant_id: cushion, quantity: 1 },
+      ]
+      const { cart, dinteroSessionId } = await cartWithSession(market, items, () => promotions(market, { percentage: null, fixed: null, freeShipping: false }))
+      const { orderId, transactionId } = await checkout(cart.id, dinteroSessionId, "authorized")
+      await expectAgreement(orderId, (m) => opsOf(m, "order_placed").length === 1, "placed")
+      await editOrder(admin, orderId, { add: [{ variant_id: seeded.variants.indoor, quantity: 1 }] })
+      expect(await payOutstanding(orderId)).toBe(true)
+      await expectAgreement(orderId, (m) => opsOf(m, "order_edit").length === 1, "raised, the link paid")
+      const item = (await orderItems(admin, orderId)).find((it) => it.variant_id === cushion)!
+      await editOrder(admin, orderId, { update: [{ item_id: item.id, quantity: 0 }] })
+      let { mirror } = await expectAgreement(orderId, (m) => opsOf(m, "order_edit").length === 2, "lowered")
+      const reusing = (await payments(orderId)).find((p: any) => p.data?.transaction_id !== transactionId)!
+      expect(reusing.data?.reused_authorization).toBe(true)
+      mirror = await moneyStepsAgree(orderId, mirror, [["capture part of the payment reusing the link's authorization", () => admin.capture(reusing.id, reusing.major(Math.floor(reusing.captureRoom / 3)))]])
+      const rest = (await payments(orderId)).find((p: any) => p.id === reusing.id)!
+      // The rest Medusa can capture: Dintero releases what the order no longer needs with it.
+      await moneyStepsAgree(orderId, mirror, [["capture the rest of it", () => admin.capture(rest.id, rest.major(rest.captureRoom))]])
+    })
+
     it("seed 1234's 21st run with the link's payment captured first: its authorization is recorded whole", async () => {
       const market = seeded.markets.se
       const oddVariant = await oddProduct(1506)

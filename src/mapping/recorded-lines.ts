@@ -24,3 +24,10 @@ export function linesForPairing(value: unknown): RecordedLine[] | null {
   if (!parsed.success || parsed.data.length === 0 || parsed.data.some((l) => l.id === undefined)) return null
   return parsed.data
 }
+
+/** What the recorded lines add up to (the transaction's amount when they were read), or null when there are none. */
+export function recordedTotal(value: unknown): number | null {
+  const parsed = recordedLines.safeParse(value)
+  if (!parsed.success || parsed.data.length === 0) return null
+  return parsed.data.reduce((sum, line) => sum + line.amount, 0)
+}

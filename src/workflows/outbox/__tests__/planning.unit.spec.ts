@@ -373,6 +373,24 @@ describe("planPartAuthorization", () => {
     })
   })
 
+  it("a reuse of an authorization the Orders order never recorded records what Checkout holds, not the reused part", () => {
+    // A payment link T2 of 500, paid and not captured (its own row comes with its first capture), then an edit lowered
+    // the total by 100: Medusa's payment reuses 400 of T2. Line 2 (500) is open.
+    const r = records({ authorizations: [rec("T1", [[1, 1000]])] })
+    expect(planPartAuthorization({ paymentId: "pay_reuse", transactionId: "T2", amount: 400, records: r, state: state(), heldAtCheckout: 500 })).toEqual({
+      status: "planned",
+      plan: { body: body("T2", [[2, 500]]), unplaced: 0 },
+    })
+    // Once T2 is recorded, a reuse asks only what is new, whatever Checkout holds.
+    const recorded = records({ authorizations: [rec("T1", [[1, 1000]]), rec("T2", [[2, 500]])] })
+    expect(planPartAuthorization({ paymentId: "pay_reuse", transactionId: "T2", amount: 400, records: recorded, state: state({ payments: { pay_1: "T1", pay_link: "T2" } }), heldAtCheckout: 500 }).status).toBe("skipped")
+    // Without the held amount (not a reuse), the payment's own amount.
+    expect(planPartAuthorization({ paymentId: "pay_2", transactionId: "T2", amount: 400, records: r, state: state() })).toEqual({
+      status: "planned",
+      plan: { body: body("T2", [[2, 400]]), unplaced: 0 },
+    })
+  })
+
   it("a reuse of an authorization whose rest was released after a part capture is no raise (seed 399800838 path 6)", () => {
     // T1 authorized 1500, 500 captured, then the first refund released the uncaptured 1000 (a cancellation). The
     // order's cancel asks again about the payment reusing T1 for 1500: nothing is new at Dintero.

@@ -4,6 +4,7 @@
  */
 import { buildPaymentOperation } from "../../../mapping/orders"
 import { toMinorUnits } from "../../../mapping/money"
+import { recordedTotal } from "../../../mapping/recorded-lines"
 import { allocateAuthorization } from "../../../mapping/orders-mirror/allocate"
 import { at, perLine, recordedForReuse, type OrdersRecords } from "../../../mapping/orders-mirror/ledger"
 import { liveLines, type MirrorState } from "../../../mapping/orders-mirror/state"
@@ -28,9 +29,21 @@ export function planPartAuthorization(input: {
   amount: number
   records: OrdersRecords
   state: MirrorState
+  /**
+   * For a payment that reuses a kept authorization (`reused_authorization` in its data): what Checkout holds on the
+   * transaction (its recorded lines' total). Undefined for any other payment.
+   */
+  heldAtCheckout?: number
 }): PartAuthorizationPlan {
   const { transactionId, records, state } = input
   let amount = input.amount
+  // A reuse of an authorization the Orders order has never recorded: a payment link paid and not captured (its own
+  // authorization row is written at its first capture or refund), then an edit that lowered the total, so Medusa
+  // keeps only part of the link on the new collection. Checkout holds the whole transaction, so the whole is recorded,
+  // as the link's own row would have; the edit already put what Medusa no longer needs on a "Refund remaining" line.
+  if (input.heldAtCheckout !== undefined && input.heldAtCheckout > amount && recordedForReuse(records, transactionId) === 0) {
+    amount = input.heldAtCheckout
+  }
   const reuses = Object.values(state.payments).includes(transactionId)
   if (reuses) {
     // The payment reuses an authorization the Dintero order already records (kept across an order edit): only
@@ -77,7 +90,8 @@ export async function mirrorPartAuthorization(ctx: OperationContext<"authorizati
     const state = ctx.mirror.state
     const remember = () => ctx.saveMirror({ state: { ...state, payments: { ...state.payments, [paymentId]: transactionId } } })
     if (Object.values(state.payments).includes(transactionId)) await remember()
-    const planned = planPartAuthorization({ paymentId, transactionId, amount, records, state })
+    const heldAtCheckout = payment.data?.reused_authorization === true ? (recordedTotal(payment.data?.lines) ?? undefined) : undefined
+    const planned = planPartAuthorization({ paymentId, transactionId, amount, records, state, heldAtCheckout })
     if (planned.status === "skipped") return skipped(planned.reason)
     if (planned.status === "needs_action") return needsAction(planned.reason)
     plan = planned.plan
