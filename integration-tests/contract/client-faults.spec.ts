@@ -1,7 +1,10 @@
+import http from "node:http"
+import { AddressInfo } from "node:net"
 import { inspect } from "node:util"
 import { startEmulator, Emulator } from "../../emulator"
 import { DinteroClient, DinteroClientConfig, DinteroError } from "../../src/dintero"
 import { CLIENT_ID, CLIENT_SECRET, captureLogger, clientConfig, countRequests, makeClient, paidTransaction, rejectionOf, sessionBody } from "./client-fixtures"
+import { DinteroTransport } from "../../src/dintero/http"
 import { guardContract } from "./contract-guard"
 import { CONTRACT_TEST_OPTIONS } from "./emulator-helpers"
 
@@ -240,6 +243,43 @@ describe("Dintero client contract: retries, lost answers, secrets", () => {
       emulator.faults.add({ kind: "lose-response", method: "POST", path: `/checkout/v1/sessions/${created.id}/cancel` })
       const session = await c.checkout.cancelSession(created.id)
       expect(session.cancelled_at).toEqual(expect.any(String))
+    })
+  })
+
+  describe("keep-alive connections", () => {
+    // A server that announces `Keep-Alive: timeout=2` and drops a connection that was idle for longer than that
+    // minus a margin, the moment a request arrives on it: the close race a load balancer's idle timeout causes.
+    it("drops an idle connection before the server's announced keep-alive timeout, so a session create is not reset", async () => {
+      let connections = 0
+      const idleSince = new WeakMap<object, number>()
+      const server = http.createServer((req, res) => {
+        const since = idleSince.get(req.socket)
+        if (since !== undefined && Date.now() - since > 1200) {
+          req.socket.destroy()
+          return
+        }
+        req.resume()
+        req.on("end", () => {
+          res.setHeader("Content-Type", "application/json")
+          res.end(JSON.stringify({ id: "s-1" }), () => idleSince.set(req.socket, Date.now()))
+        })
+      })
+      server.keepAliveTimeout = 2000
+      server.on("connection", () => connections++)
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+      const transport = new DinteroTransport({ accountId: "T12345678", clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, checkoutBaseUrl: base })
+      const create = () =>
+        transport.request<{ id: string }>({ method: "POST", host: "checkout", path: "/sessions-profile", body: {}, auth: "basic", retry: "unsafe" })
+      try {
+        await expect(create()).resolves.toMatchObject({ data: { id: "s-1" } })
+        await new Promise((resolve) => setTimeout(resolve, 1500))
+        await expect(create()).resolves.toMatchObject({ data: { id: "s-1" } })
+        expect(connections).toBe(2)
+      } finally {
+        transport.close()
+        await new Promise((resolve) => server.close(resolve))
+      }
     })
   })
 

@@ -98,6 +98,12 @@ export function wasNotProcessed(err: DinteroError): boolean {
 
 const TIMEOUT_CODES = new Set(["ETIMEDOUT", "ECONNABORTED", "ESOCKETTIMEDOUT"])
 
+/**
+ * How long an idle keep-alive socket is kept when the server sends no Keep-Alive hint: below the idle timeouts of
+ * common load balancers (60 s and more), so we close first. A request in flight uses the call's own timeout instead.
+ */
+export const IDLE_SOCKET_TIMEOUT_MS = 15_000
+
 /* ------------------------------------------------------------------ transport */
 
 export type DinteroHost = "checkout" | "api"
@@ -175,10 +181,13 @@ export class DinteroTransport {
     this.sleep = options.sleep ?? sleep
     this.baseHeaders = { ...systemHeaders(config.system), Accept: "application/json" }
     this.#basic = `Basic ${Buffer.from(`${config.clientId}:${config.clientSecret}`, "utf8").toString("base64")}`
-    // Keep-alive: token + API calls reuse TLS connections. Node 20 agents also honour the server's Keep-Alive
-    // timeout hint, which avoids most "reused a socket the server just closed" resets.
-    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: 50 })
-    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 50 })
+    // Keep-alive: token + API calls reuse TLS connections. An idle socket must be dropped by us before the server
+    // closes it, or a request sent on it just then dies with ECONNRESET, and a session create is not re-sent then.
+    // Node honours the server's `Keep-Alive: timeout=N` hint (closing at N-1 s) only when the agent has a timeout
+    // of its own, so `timeout` is what makes the hint count; without a hint it is the idle limit.
+    const agentOptions = { keepAlive: true, maxSockets: 50, timeout: IDLE_SOCKET_TIMEOUT_MS }
+    this.httpAgent = new http.Agent(agentOptions)
+    this.httpsAgent = new https.Agent(agentOptions)
     this.axios = axios.create({
       httpAgent: this.httpAgent,
       httpsAgent: this.httpsAgent,
