@@ -89,6 +89,26 @@ moduleIntegrationTestRunner<DinteroOrdersService>({
       expect(created.flat().sort()).toEqual(rows.map((r) => r.id).sort())
     })
 
+    // The order.placed subscriber's enqueue writes the mirror row and the operation rows in one statement.
+    it("an enqueue with its mirror: racing enqueues create one mirror and each identity once; a mirror already there is kept", async () => {
+      const orderId = `order_with_mirror_${Math.random()}`
+      const created = await Promise.all(
+        Array.from({ length: 6 }, () =>
+          service.enqueueOperations(orderId, [{ identity: `order_placed:${orderId}`, kind: "order_placed", sequence: 0 }], { withMirror: true })
+        )
+      )
+      expect(created.flat()).toHaveLength(1)
+      const [mirror, ...more] = await service.listDinteroOrderMirrors({ order_id: orderId })
+      expect(more).toEqual([])
+      expect(await service.listDinteroOrderOperations({ order_id: orderId })).toHaveLength(1)
+
+      // A later enqueue with its mirror leaves the existing mirror (and what it holds) as it is.
+      await service.updateDinteroOrderMirrors({ id: mirror.id, dintero_order_id: "ABC123XYZ" } as any)
+      expect(await service.enqueueOperations(orderId, [{ identity: `capture:${orderId}`, kind: "capture", sequence: 0 }], { withMirror: true })).toHaveLength(1)
+      const after = await service.listDinteroOrderMirrors({ order_id: orderId })
+      expect(after.map((m) => [m.id, m.dintero_order_id])).toEqual([[mirror.id, "ABC123XYZ"]])
+    })
+
     // The recorded ledger (docs/orders-mirror.md): taken off the mirror by the claim holder before it sends, put back
     // only in the same statement as its done mark, and only by the attempt that took it last.
     describe("the recorded ledger on the mirror row", () => {

@@ -18,16 +18,19 @@ export const recordedLines = z.array(recordedLine)
 
 export type RecordedLine = z.infer<typeof recordedLine>
 
+/** The recorded lines, or null when there are none or they do not parse. */
+function parseRecorded(value: unknown): RecordedLine[] | null {
+  const parsed = recordedLines.safeParse(value)
+  return parsed.success && parsed.data.length > 0 ? parsed.data : null
+}
+
 /** The recorded lines when they hold what pairing needs (each line's article number, or its recorded absence). */
 export function linesForPairing(value: unknown): RecordedLine[] | null {
-  const parsed = recordedLines.safeParse(value)
-  if (!parsed.success || parsed.data.length === 0 || parsed.data.some((l) => l.id === undefined)) return null
-  return parsed.data
+  const lines = parseRecorded(value)
+  return lines && lines.every((l) => l.id !== undefined) ? lines : null
 }
 
 /** What the recorded lines add up to (the transaction's amount when they were read), or null when there are none. */
 export function recordedTotal(value: unknown): number | null {
-  const parsed = recordedLines.safeParse(value)
-  if (!parsed.success || parsed.data.length === 0) return null
-  return parsed.data.reduce((sum, line) => sum + line.amount, 0)
+  return parseRecorded(value)?.reduce((sum, line) => sum + line.amount, 0) ?? null
 }

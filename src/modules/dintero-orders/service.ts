@@ -108,6 +108,8 @@ class DinteroOrdersService extends MedusaService({ DinteroOrderMirror, DinteroOr
    * Writes outbox rows, each identity once: one atomic INSERT ... ON CONFLICT DO NOTHING on the unique `identity`,
    * so the same Medusa event enqueued twice at once (its subscriber and the reconciliation, two deliveries) writes
    * it once and neither caller fails. Answers the ids of the rows this call created.
+   * `withMirror` creates the order's mirror row in the same statement when it is missing (ensureMirror's insert,
+   * without its answer): one statement fewer per placed order.
    */
   @InjectManager()
   async enqueueOperations(
@@ -122,10 +124,11 @@ class DinteroOrdersService extends MedusaService({ DinteroOrderMirror, DinteroOr
       /** When Medusa's fact happened; the row's `created_at` (its place in the order's queue) is taken from it. */
       happened_at?: Date | null
     }[],
+    options: { withMirror?: boolean } = {},
     @MedusaContext() ctx: Context<EntityManager> = {}
   ): Promise<string[]> {
     if (!rows.length) return []
-    const values: unknown[] = []
+    const values: unknown[] = options.withMirror ? [generateEntityId(undefined, "dimir"), orderId] : []
     const tuples: string[] = []
     for (const r of rows) {
       values.push(generateEntityId(undefined, "diop"), orderId, r.identity, r.kind, r.sequence, r.status ?? "pending")
@@ -143,8 +146,12 @@ class DinteroOrdersService extends MedusaService({ DinteroOrderMirror, DinteroOr
            from "dintero_order_operation" p where p."order_id" = ? and p."kind" = 'order_placed' and p."deleted_at" is null))))`
       )
     }
+    // A data-modifying WITH runs whether or not the main statement reads it.
+    const mirror = options.withMirror
+      ? `with "mirror" as (insert into "dintero_order_mirror" ("id", "order_id") values (?, ?) on conflict do nothing) `
+      : ""
     const created: { id: string }[] = await ctx.manager!.execute(
-      `insert into "dintero_order_operation" ("id", "order_id", "identity", "kind", "sequence", "status", "input", "last_error", "created_at")
+      `${mirror}insert into "dintero_order_operation" ("id", "order_id", "identity", "kind", "sequence", "status", "input", "last_error", "created_at")
        values ${tuples.join(", ")}
        on conflict do nothing returning "id"`,
       values

@@ -39,15 +39,18 @@ export class CheckoutSessions {
     const currency = input.currency_code.toUpperCase()
     const amount = toMinorUnits(input.amount, currency)
     const session = paymentSessionId ? await retrievePaymentSession(this.ctx.cradle, paymentSessionId) : null
-    const grant = session ? await this.reuse.takeGrant(session.payment_collection_id) : undefined
+    const cart = session ? await loadCartForPaymentCollection(session.payment_collection_id) : null
+    // Reuse grants are made only for an edited order's new payment collection (move-kept-authorization.ts), never
+    // for a cart's: a checkout does not look for one.
+    const grant = session && !cart ? await this.reuse.takeGrant(session.payment_collection_id) : undefined
     if (grant) {
       return await this.reuse.takeOver(paymentSessionId, grant, amount, currency)
     }
     const adopt = input.data?.adopt_dintero_session_id
     if (typeof adopt === "string" && session) {
-      return await this.adopt(adopt, session, amount, currency)
+      return await this.adopt(adopt, session, cart, amount, currency)
     }
-    const source = await loadSessionSource(session, paymentSessionId, input.context?.customer)
+    const source = await loadSessionSource(session, paymentSessionId, input.context?.customer, cart)
     // The market's payment profile, or a refusal the storefront can show, before anything is sent to Dintero.
     const profileId = await paymentProfileFor(this.ctx.options, { currency, cart: source.cart, orderId: source.order?.id })
     const body = buildSessionRequest({ ...this.ctx.options, profileId }, source, amount, currency, this.now())
@@ -79,13 +82,13 @@ export class CheckoutSessions {
   protected async adopt(
     dinteroSessionId: string,
     session: PaymentSessionRecord,
+    cart: { id: string } | null,
     amount: number,
     currency: string
   ): Promise<InitiatePaymentOutput> {
     const refuse = (why: string) =>
       new MedusaError(MedusaError.Types.NOT_ALLOWED, `Cannot take over Dintero session ${dinteroSessionId}: ${why}`)
     if (!isDinteroId(dinteroSessionId)) throw refuse("not a Dintero session id")
-    const cart = await loadCartForPaymentCollection(session.payment_collection_id)
     const checkout = this.ctx.client.checkout
     const found = await callDintero("read the Dintero session", () => checkout.getSession(dinteroSessionId))
     if (!cart || found.order?.merchant_reference !== cart.id) throw refuse("it is not for this cart")

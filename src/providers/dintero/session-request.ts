@@ -36,9 +36,11 @@ export interface SessionSource {
 export async function loadSessionSource(
   session: PaymentSessionRecord | null,
   paymentSessionId: string,
-  customer?: SessionSource["customer"]
+  customer?: SessionSource["customer"],
+  /** The collection's cart when the caller has read it already (null: it has none); undefined reads it here. */
+  loaded?: CartForSession | null
 ): Promise<SessionSource> {
-  const cart = session ? await loadCartForPaymentCollection(session.payment_collection_id) : null
+  const cart = loaded !== undefined ? loaded : session ? await loadCartForPaymentCollection(session.payment_collection_id) : null
   const order = !cart && session ? await loadOrderForPaymentCollection(session.payment_collection_id) : null
   return { paymentSessionId, paymentCollectionId: session?.payment_collection_id, cart, order, customer }
 }

@@ -44,18 +44,25 @@ export async function ensureOrderMirror(container: MedusaContainer, input: Enque
  * DinteroOrdersService.enqueueOperations): the same Medusa event delivered twice, or enqueued by its subscriber and
  * the reconciliation at once, enqueues it once. Answers the ids of the rows this call created.
  */
-export async function writeOutboxRows(container: MedusaContainer, input: EnqueueInput): Promise<string[]> {
+export async function writeOutboxRows(
+  container: MedusaContainer,
+  input: EnqueueInput,
+  options: { withMirror?: boolean } = {}
+): Promise<string[]> {
   const orderId = input.order_id
   if (!orderId || input.operations.length === 0) return []
   const fresh = input.operations.filter((o, i, all) => all.findIndex((x) => x.identity === o.identity) === i)
   return container.resolve<DinteroOrdersService>(DINTERO_ORDERS_MODULE).enqueueOperations(
     orderId,
-    fresh.map((o, sequence) => ({ identity: o.identity, kind: o.kind, sequence, status: o.status ?? "pending", input: o.input ?? null, happened_at: o.happened_at ?? null }))
+    fresh.map((o, sequence) => ({ identity: o.identity, kind: o.kind, sequence, status: o.status ?? "pending", input: o.input ?? null, happened_at: o.happened_at ?? null })),
+    options
   )
 }
 
-/** The mirror row, then the outbox rows: what an event's enqueue writes. Answers the ids of the rows created. */
+/**
+ * The mirror row (created when missing), then the outbox rows, in one statement: what an event's enqueue writes.
+ * Answers the ids of the rows created.
+ */
 export async function enqueueOutbox(container: MedusaContainer, input: EnqueueInput): Promise<string[]> {
-  await ensureOrderMirror(container, input)
-  return writeOutboxRows(container, input)
+  return writeOutboxRows(container, input, { withMirror: true })
 }

@@ -37,18 +37,19 @@ export function planPartAuthorization(input: {
 }): PartAuthorizationPlan {
   const { transactionId, records, state } = input
   let amount = input.amount
+  const recordedOnOrder = recordedForReuse(records, transactionId)
   // A reuse of an authorization the Orders order has never recorded: a payment link paid and not captured (its own
   // authorization row is written at its first capture or refund), then an edit that lowered the total, so Medusa
   // keeps only part of the link on the new collection. Checkout holds the whole transaction, so the whole is recorded,
   // as the link's own row would have; the edit already put what Medusa no longer needs on a "Refund remaining" line.
-  if (input.heldAtCheckout !== undefined && input.heldAtCheckout > amount && recordedForReuse(records, transactionId) === 0) {
+  if (input.heldAtCheckout !== undefined && input.heldAtCheckout > amount && recordedOnOrder === 0) {
     amount = input.heldAtCheckout
   }
   const reuses = Object.values(state.payments).includes(transactionId)
   if (reuses) {
     // The payment reuses an authorization the Dintero order already records (kept across an order edit): only
     // what it holds beyond that (a raised Klarna/Billie authorization) is a new authorization.
-    amount -= recordedForReuse(records, transactionId)
+    amount -= recordedOnOrder
     if (amount <= 0) return { status: "skipped", reason: `reuses the authorization of Dintero transaction ${transactionId}, already recorded` }
   }
   const authorized = perLine(records, "authorizations")
