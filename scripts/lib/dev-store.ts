@@ -51,6 +51,8 @@ export interface DevStoreOptions {
   returnPort?: number
   /** Waiting for GET /health; default 180 s (boots are slow on a busy 2-core machine). */
   bootTimeoutMs?: number
+  /** The embedded PostgreSQL loads pg_stat_statements (the benchmark's statement counts). */
+  statementStatistics?: boolean
 }
 
 export interface ReturnVisit {
@@ -92,7 +94,7 @@ class LogTail {
 }
 
 async function loadDatabaseLib(): Promise<{
-  startDatabase: (o?: { log?: (m: string) => void; dataDir?: string; persistent?: boolean }) => Promise<Database>
+  startDatabase: (o?: { log?: (m: string) => void; dataDir?: string; persistent?: boolean; statementStatistics?: boolean }) => Promise<Database>
   freePort: () => Promise<number>
 }> {
   return await import(path.join(__dirname, "database.mjs"))
@@ -273,7 +275,11 @@ export async function startDevStore(opts: DevStoreOptions = {}): Promise<DevStor
     const dataDir = path.join(ROOT, ".tmp", "dev-db")
     const persistentEmbedded = Boolean(opts.persistent && !process.env.DB_HOST)
     if (persistentEmbedded) mkdirSync(path.dirname(dataDir), { recursive: true })
-    const db: Database = await startDatabase({ log, ...(persistentEmbedded ? { dataDir, persistent: true } : {}) })
+    const db: Database = await startDatabase({
+      log,
+      statementStatistics: opts.statementStatistics,
+      ...(persistentEmbedded ? { dataDir, persistent: true } : {}),
+    })
     cleanups.push({ name: "PostgreSQL", run: () => db.stop() })
     const dbName = opts.persistent || !db.external ? "dintero_dev" : `dintero_demo_${process.pid}_${Date.now() % 100000}`
     const databaseUrl = db.url(dbName)
