@@ -13,6 +13,9 @@ moduleIntegrationTestRunner<DinteroOrdersService>({
     const operation = (over: Record<string, unknown> = {}) =>
       service.createDinteroOrderOperations({ order_id: "order_1", identity: `capture:${Math.random()}`, kind: "capture", sequence: 0, ...over } as any)
 
+    /** The attempt's number when the claim is won, else null. */
+    const claim = async (id: string, c: Parameters<DinteroOrdersService["claimAttempt"]>[1]) => (await service.claimAttempt(id, c))?.attempts ?? null
+
     /** Moves a row's claim into the past, as if its pass had died that long ago. */
     async function lapse(id: string) {
       await MikroOrmWrapper.forkManager().execute(`update "dintero_order_operation" set "claimed_until" = now() - interval '1 second' where "id" = ?`, [id])
@@ -21,7 +24,7 @@ moduleIntegrationTestRunner<DinteroOrdersService>({
     it("two claimers at once: exactly one gets the row, and the attempt is counted once", async () => {
       const op = await operation()
       const results = await Promise.all(
-        ["worker-a", "worker-b", "worker-c", "worker-d"].map((owner) => service.claimOperation(op.id, { owner, ttlMs: 60_000, from: ["pending"] }))
+        ["worker-a", "worker-b", "worker-c", "worker-d"].map((owner) => claim(op.id, { owner, ttlMs: 60_000, from: ["pending"] }))
       )
       expect(results.filter((r) => r !== null)).toEqual([1])
       const [row] = await service.listDinteroOrderOperations({ id: op.id })
@@ -32,30 +35,30 @@ moduleIntegrationTestRunner<DinteroOrdersService>({
 
     it("a live claim is not taken; a lapsed one is, and the old owner can no longer write its result", async () => {
       const op = await operation()
-      expect(await service.claimOperation(op.id, { owner: "dead", ttlMs: 60_000, from: ["pending"] })).toBe(1)
-      expect(await service.claimOperation(op.id, { owner: "next", ttlMs: 60_000, from: ["pending"] })).toBeNull()
+      expect(await claim(op.id, { owner: "dead", ttlMs: 60_000, from: ["pending"] })).toBe(1)
+      expect(await claim(op.id, { owner: "next", ttlMs: 60_000, from: ["pending"] })).toBeNull()
       // The admin's retry leaves a row under a live claim alone.
       expect(await service.resetOperations("order_1", op.id)).toEqual([])
 
       await lapse(op.id)
-      expect(await service.claimOperation(op.id, { owner: "next", ttlMs: 60_000, from: ["pending"] })).toBe(2)
+      expect(await claim(op.id, { owner: "next", ttlMs: 60_000, from: ["pending"] })).toBe(2)
       expect(await service.finishOperation(op.id, "dead", { status: "needs_action", last_error: "stale" })).toBe(false)
       expect(await service.finishOperation(op.id, "next", { status: "done", completed_at: new Date() })).toBe(true)
       const [row] = await service.listDinteroOrderOperations({ id: op.id })
       expect({ status: row.status, claimed_by: row.claimed_by, last_error: row.last_error }).toEqual({ status: "done", claimed_by: null, last_error: null })
       // Finished rows are not claimed again.
-      expect(await service.claimOperation(op.id, { owner: "late", ttlMs: 60_000, from: ["pending", "failed", "needs_action"] })).toBeNull()
+      expect(await claim(op.id, { owner: "late", ttlMs: 60_000, from: ["pending", "failed", "needs_action"] })).toBeNull()
     })
 
     it("a row waiting out its backoff is claimed only by a forced pass; stopped rows only when asked for", async () => {
       const waiting = await operation({ next_attempt_at: new Date(Date.now() + 60_000) })
-      expect(await service.claimOperation(waiting.id, { owner: "job", ttlMs: 60_000, from: ["pending"] })).toBeNull()
-      expect(await service.claimOperation(waiting.id, { owner: "admin", ttlMs: 60_000, from: ["pending"], ignoreBackoff: true })).toBe(1)
+      expect(await claim(waiting.id, { owner: "job", ttlMs: 60_000, from: ["pending"] })).toBeNull()
+      expect(await claim(waiting.id, { owner: "admin", ttlMs: 60_000, from: ["pending"], ignoreBackoff: true })).toBe(1)
 
       const stopped = await operation({ status: "needs_action" })
-      expect(await service.claimOperation(stopped.id, { owner: "job", ttlMs: 60_000, from: ["pending"] })).toBeNull()
+      expect(await claim(stopped.id, { owner: "job", ttlMs: 60_000, from: ["pending"] })).toBeNull()
       expect(await service.resetOperations("order_1", stopped.id)).toEqual([stopped.id])
-      expect(await service.claimOperation(stopped.id, { owner: "job", ttlMs: 60_000, from: ["pending"] })).toBe(1)
+      expect(await claim(stopped.id, { owner: "job", ttlMs: 60_000, from: ["pending"] })).toBe(1)
     })
 
     // The order.placed subscriber, the reconciliation and an admin Retry may enqueue for one order at the same moment
@@ -127,32 +130,43 @@ moduleIntegrationTestRunner<DinteroOrdersService>({
         return { orderId, op }
       }
 
-      it("only the claim holder takes it; the mirror has none while the attempt runs; done puts the new one back", async () => {
+      /** The ledger the claim took, without the mirror row it answers too. */
+      const takenBy = async (id: string, owner: string) => {
+        const claimed = await service.claimAttempt(id, { owner, ttlMs: 60_000, from: ["pending"] })
+        return claimed && (claimed.taken ? { recorded: claimed.taken.recorded, version: claimed.taken.version } : null)
+      }
+
+      it("only the claim's winner takes it, with the mirror row; the mirror has none while the attempt runs; done puts the new one back", async () => {
         const { orderId, op } = await orderWithLedger()
-        // Nobody holds the claim yet: nothing is taken.
-        expect(await service.takeRecordedLedger(orderId, op.id, "worker-a")).toBeNull()
-        expect(await mirrorOf(orderId)).toEqual({ recorded: L1, version: 0 })
-
-        expect(await service.claimOperation(op.id, { owner: "worker-a", ttlMs: 60_000, from: ["pending"] })).toBe(1)
-        expect(await service.takeRecordedLedger(orderId, op.id, "worker-b")).toBeNull()
-        const taken = await service.takeRecordedLedger(orderId, op.id, "worker-a")
-        expect(taken).toEqual({ recorded: L1, version: 1 })
+        const [a, b] = await Promise.all(["worker-a", "worker-b"].map((owner) => service.claimAttempt(op.id, { owner, ttlMs: 60_000, from: ["pending"] })))
+        const winner = a ?? b
+        // Exactly one claim won, and only it took the ledger (once: the version moved by one).
+        expect([a, b].filter(Boolean)).toHaveLength(1)
+        expect(winner!.taken).toMatchObject({ recorded: L1, version: 1, mirror: { order_id: orderId, dintero_order_id: null } })
         expect(await mirrorOf(orderId)).toEqual({ recorded: null, version: 1 })
+        const owner = a ? "worker-a" : "worker-b"
 
-        expect(await service.finishOperation(op.id, "worker-a", { status: "done", completed_at: new Date() }, { orderId, version: 1, recorded: L2 })).toBe(true)
+        expect(await service.finishOperation(op.id, owner, { status: "done", completed_at: new Date() }, { orderId, version: 1, recorded: L2 })).toBe(true)
         expect(await mirrorOf(orderId)).toEqual({ recorded: L2, version: 1 })
+      })
+
+      it("a lost claim takes nothing: a row not due leaves the ledger where it is", async () => {
+        const { orderId, op } = await orderWithLedger()
+        await MikroOrmWrapper.forkManager().execute(`update "dintero_order_operation" set "next_attempt_at" = now() + interval '1 minute' where "id" = ?`, [op.id])
+        expect(await service.claimAttempt(op.id, { owner: "job", ttlMs: 60_000, from: ["pending"] })).toBeNull()
+        expect(await mirrorOf(orderId)).toEqual({ recorded: L1, version: 0 })
+        // An order without a mirror: the claim is won and there is nothing to take.
+        const bare = await operation({ order_id: `order_bare_${Math.random()}` })
+        expect(await service.claimAttempt(bare.id, { owner: "job", ttlMs: 60_000, from: ["pending"] })).toMatchObject({ attempts: 1, taken: null })
       })
 
       it("an attempt that lost its claim writes neither its outcome nor its ledger; the one that took over does", async () => {
         const { orderId, op } = await orderWithLedger()
-        await service.claimOperation(op.id, { owner: "dead", ttlMs: 60_000, from: ["pending"] })
-        const first = await service.takeRecordedLedger(orderId, op.id, "dead")
-        expect(first).toEqual({ recorded: L1, version: 1 })
+        expect(await takenBy(op.id, "dead")).toEqual({ recorded: L1, version: 1 })
 
         await lapse(op.id)
-        expect(await service.claimOperation(op.id, { owner: "next", ttlMs: 60_000, from: ["pending"] })).toBe(2)
         // The next attempt finds no ledger (the dead one took it): it must read Dintero's records.
-        expect(await service.takeRecordedLedger(orderId, op.id, "next")).toEqual({ recorded: null, version: 2 })
+        expect(await takenBy(op.id, "next")).toEqual({ recorded: null, version: 2 })
 
         expect(await service.finishOperation(op.id, "dead", { status: "done", completed_at: new Date() }, { orderId, version: 1, recorded: L2 })).toBe(false)
         expect(await mirrorOf(orderId)).toEqual({ recorded: null, version: 2 })
@@ -165,16 +179,15 @@ moduleIntegrationTestRunner<DinteroOrdersService>({
 
       it("a ledger written under an older version than the last take is not kept (the outcome is)", async () => {
         const { orderId, op } = await orderWithLedger()
-        await service.claimOperation(op.id, { owner: "a", ttlMs: 60_000, from: ["pending"] })
-        await service.takeRecordedLedger(orderId, op.id, "a")
-        // Another take under the same claim (as a second attempt would make) moves the version on.
-        await service.takeRecordedLedger(orderId, op.id, "a")
+        await takenBy(op.id, "a")
+        // The same owner's claim lapses and is taken again (as its own next attempt would): the version moves on.
+        await lapse(op.id)
+        await takenBy(op.id, "a")
         expect(await service.finishOperation(op.id, "a", { status: "done", completed_at: new Date() }, { orderId, version: 1, recorded: L2 })).toBe(true)
         expect(await mirrorOf(orderId)).toEqual({ recorded: null, version: 2 })
         // Positive control: the version that took last is kept.
         const other = await orderWithLedger()
-        await service.claimOperation(other.op.id, { owner: "a", ttlMs: 60_000, from: ["pending"] })
-        const taken = await service.takeRecordedLedger(other.orderId, other.op.id, "a")
+        const taken = await takenBy(other.op.id, "a")
         expect(await service.finishOperation(other.op.id, "a", { status: "done", completed_at: new Date() }, { orderId: other.orderId, version: taken!.version, recorded: L2 })).toBe(true)
         expect(await mirrorOf(other.orderId)).toEqual({ recorded: L2, version: 1 })
       })

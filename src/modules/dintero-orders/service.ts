@@ -22,7 +22,7 @@ const LAPSED_CLAIM = `"status" = 'processing' and coalesce("claimed_until", "upd
 
 const DUE = ` and ("next_attempt_at" is null or "next_attempt_at" <= now())`
 
-/** An outbox row as an attempt reads it (claimOperationRow). */
+/** An outbox row as an attempt reads it (claimAttempt). */
 export interface ClaimedOperation {
   id: string
   order_id: string
@@ -36,13 +36,20 @@ export interface ClaimedOperation {
   progress: unknown
 }
 
-/** The mirror row as an attempt reads it (takeRecordedLedgerWithMirror). */
+/** The mirror row as an attempt reads it (claimAttempt). */
 export interface MirrorRow {
   id: string
   order_id: string
   dintero_order_id: string | null
   currency_code: string | null
   state: unknown
+}
+
+/** The recorded ledger an attempt took off the mirror (claimAttempt), the version it took, and the mirror row. */
+export interface TakenLedger {
+  recorded: unknown
+  version: number
+  mirror: MirrorRow
 }
 
 /** A JSON column's parameter: null stays SQL null. */
@@ -179,38 +186,46 @@ class DinteroOrdersService extends MedusaService({ DinteroOrderMirror, DinteroOr
   /**
    * Claims one outbox operation for one attempt, atomically (one UPDATE with its condition): it succeeds only when
    * the row is in one of `from` or is `processing` under a claim that has lapsed (its pass died). Two workers
-   * claiming at once: exactly one gets the row. Answers the attempt number, or null when someone else has the row
-   * (or it is no longer due: its backoff has not elapsed, unless `ignoreBackoff`).
-   */
-  async claimOperation(
-    id: string,
-    claim: { owner: string; ttlMs: number; from: readonly OperationStatus[]; ignoreBackoff?: boolean }
-  ): Promise<number | null> {
-    return (await this.claimOperationRow(id, claim))?.attempts ?? null
-  }
-
-  /**
-   * claimOperation answering the claimed row itself, as it is now (plan and progress another pass saved included):
-   * the attempt needs no second read under its claim.
+   * claiming at once: exactly one gets the row. Answers the row as it is now (plan and progress another pass saved
+   * included, so the attempt needs no second read), or null when someone else has the row (or it is no longer due:
+   * its backoff has not elapsed, unless `ignoreBackoff`).
+   *
+   * In the same statement, and only when the claim is won, the order's recorded ledger is taken off its mirror row
+   * (`taken`: what was there and the new version, the one finishOperation may put a ledger back under; with the
+   * mirror row as it is after the take; null when the order has no mirror). Every attempt takes it before it sends
+   * anything: an attempt that dies or fails leaves no ledger, and the next plan reads Dintero's records.
    */
   @InjectManager()
-  async claimOperationRow(
+  async claimAttempt(
     id: string,
     claim: { owner: string; ttlMs: number; from: readonly OperationStatus[]; ignoreBackoff?: boolean },
     @MedusaContext() ctx: Context<EntityManager> = {}
-  ): Promise<ClaimedOperation | null> {
+  ): Promise<(ClaimedOperation & { taken: TakenLedger | null }) | null> {
     const from = claim.from.filter((s) => s !== "processing")
-    const rows: ClaimedOperation[] = await ctx.manager!.execute(
-      `update "dintero_order_operation"
-          set "status" = 'processing', "attempts" = "attempts" + 1, "claimed_by" = ?,
-              "claimed_until" = now() + (? * interval '1 millisecond'), "updated_at" = now()
-        where "id" = ? and "deleted_at" is null
-          and (${from.length ? `("status" in (${from.map(() => "?").join(", ")})${claim.ignoreBackoff ? "" : DUE}) or ` : ""}(${LAPSED_CLAIM}))
-        returning "id", "order_id", "identity", "kind", "status", "attempts", "next_attempt_at", "input", "plan", "progress"`,
+    const rows: (ClaimedOperation & { taken: (MirrorRow & { recorded: unknown; version: number }) | null })[] = await ctx.manager!.execute(
+      `with "claimed" as (
+         update "dintero_order_operation"
+            set "status" = 'processing', "attempts" = "attempts" + 1, "claimed_by" = ?,
+                "claimed_until" = now() + (? * interval '1 millisecond'), "updated_at" = now()
+          where "id" = ? and "deleted_at" is null
+            and (${from.length ? `("status" in (${from.map(() => "?").join(", ")})${claim.ignoreBackoff ? "" : DUE}) or ` : ""}(${LAPSED_CLAIM}))
+          returning "id", "order_id", "identity", "kind", "status", "attempts", "next_attempt_at", "input", "plan", "progress"),
+       "taken" as (
+         update "dintero_order_mirror" m set "recorded" = null, "recorded_version" = m."recorded_version" + 1
+           from (select "id", "recorded" from "dintero_order_mirror"
+                  where "order_id" = (select "order_id" from "claimed") and "deleted_at" is null for update) old
+          where m."id" = old."id"
+          returning old."recorded" as "recorded", m."recorded_version" as "version",
+                    m."id", m."order_id", m."dintero_order_id", m."currency_code", m."state")
+       select c.*, (select row_to_json(t) from "taken" t) as "taken" from "claimed" c`,
       [claim.owner, claim.ttlMs, id, ...from]
     )
     const [claimed] = rows
-    return claimed ? { ...claimed, attempts: Number(claimed.attempts) } : null
+    if (!claimed) return null
+    const { taken, ...row } = claimed
+    if (!taken) return { ...row, attempts: Number(row.attempts), taken: null }
+    const { recorded, version, ...mirror } = taken
+    return { ...row, attempts: Number(row.attempts), taken: { recorded, version: Number(version), mirror } }
   }
 
   /**
@@ -219,7 +234,7 @@ class DinteroOrdersService extends MedusaService({ DinteroOrderMirror, DinteroOr
    *
    * `ledger`: the recorded ledger the attempt leaves on the order's mirror, written in the same statement as the
    * outcome (both or neither), and only while the mirror still has no ledger and the version the attempt took
-   * (takeRecordedLedger): an attempt that lost its claim, or whose take another attempt followed, writes nothing.
+   * (claimAttempt): an attempt that lost its claim, or whose take another attempt followed, writes nothing.
    */
   @InjectManager()
   async finishOperation(
@@ -252,41 +267,6 @@ class DinteroOrdersService extends MedusaService({ DinteroOrderMirror, DinteroOr
       [...values, id, owner, JSON.stringify(ledger.recorded), ledger.orderId, ledger.version]
     )
     return Number(rows[0]?.finished ?? 0) > 0
-  }
-
-  /**
-   * Takes the order's recorded ledger off its mirror row for one attempt (the row's ledger becomes null and its
-   * version is bumped), only while `owner` holds the claim on operation `operationId`. Answers what was there and the
-   * new version (the one finishOperation may put a ledger back under), or null when the claim is not held or the
-   * order has no mirror. Every attempt takes it before it sends anything: an attempt that dies or fails leaves no
-   * ledger, and the next plan reads Dintero's records.
-   */
-  async takeRecordedLedger(orderId: string, operationId: string, owner: string): Promise<{ recorded: unknown; version: number } | null> {
-    const taken = await this.takeRecordedLedgerWithMirror(orderId, operationId, owner)
-    return taken && { recorded: taken.recorded, version: taken.version }
-  }
-
-  /** takeRecordedLedger answering the mirror row too (as it is after the take): the attempt needs no second read. */
-  @InjectManager()
-  async takeRecordedLedgerWithMirror(
-    orderId: string,
-    operationId: string,
-    owner: string,
-    @MedusaContext() ctx: Context<EntityManager> = {}
-  ): Promise<{ recorded: unknown; version: number; mirror: MirrorRow } | null> {
-    const rows: (MirrorRow & { recorded: unknown; version: number })[] = await ctx.manager!.execute(
-      `update "dintero_order_mirror" m set "recorded" = null, "recorded_version" = m."recorded_version" + 1
-         from (select "id", "recorded" from "dintero_order_mirror" where "order_id" = ? and "deleted_at" is null for update) old
-        where m."id" = old."id"
-          and exists (select 1 from "dintero_order_operation" o where o."id" = ? and o."claimed_by" = ? and o."status" = 'processing')
-        returning old."recorded" as "recorded", m."recorded_version" as "version",
-                  m."id", m."order_id", m."dintero_order_id", m."currency_code", m."state"`,
-      [orderId, operationId, owner]
-    )
-    const [taken] = rows
-    if (!taken) return null
-    const { recorded, version, ...mirror } = taken
-    return { recorded, version: Number(version), mirror }
   }
 
   /**

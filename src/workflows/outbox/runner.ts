@@ -9,7 +9,7 @@ import type { MedusaContainer } from "@medusajs/framework/types"
 import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
 import type { OperationKind } from "../../modules/dintero-orders/models/order-operation"
 import type DinteroOrdersService from "../../modules/dintero-orders/service"
-import type { MirrorRow } from "../../modules/dintero-orders/service"
+import type { MirrorRow, TakenLedger } from "../../modules/dintero-orders/service"
 import { CLAIM_TTL_MS } from "./claim"
 import { classifyError, classifyOutcome, type AttemptResult } from "./classify-failure"
 import type { Mirror, OperationContext, PassHints } from "./context"
@@ -28,7 +28,7 @@ type Json = Record<string, unknown>
 
 /**
  * Runs the order's due operations (all stopped ones too when `force`). Every attempt first claims its row
- * atomically (DinteroOrdersService.claimOperation): a row another pass holds stops this pass, whatever lock the
+ * atomically (DinteroOrdersService.claimAttempt): a row another pass holds stops this pass, whatever lock the
  * caller has or has not got. `owner` names this pass in the claims.
  */
 export async function runOrderOutbox(
@@ -102,27 +102,24 @@ class AttemptRunner {
   /** One attempt at one operation; "next" when it finished and the next may run ("stop" too when it is not ours). */
   async attempt(listed: { id: string }): Promise<Step> {
     // The claim answers the row as it is now: another pass may have moved it on (plan, progress) since this pass
-    // listed it, so the attempt continues from the claimed row, not the listed one.
-    const claimed = await this.svc.claimOperationRow(listed.id, {
+    // listed it, so the attempt continues from the claimed row, not the listed one. The claim also takes the recorded
+    // ledger off the mirror, before anything is sent; it is put back (with what this attempt added) only together
+    // with a done or skipped mark: a failed, stopped or dead attempt leaves none behind.
+    const claimed = await this.svc.claimAttempt(listed.id, {
       owner: this.owner,
       ttlMs: CLAIM_TTL_MS,
       from: this.force ? ["pending", "failed", "needs_action"] : ["pending"],
       ignoreBackoff: this.force,
     })
     if (claimed === null) return "stop"
-    const attempts = claimed.attempts
-    const row: OperationRow = claimed
+    const { taken, ...row }: { taken: TakenLedger | null } & OperationRow = claimed
+    const attempts = row.attempts
     // What the row holds, written back with every save of the plan or progress (typed once parsed).
     const stored = { plan: (row.plan ?? null) as Json | null, progress: (row.progress ?? {}) as Json }
     let result: AttemptResult
     const ctx = { attempts, maxAttempts: this.svc.mirrorOptions.maxAttempts, now: new Date() }
-    // The recorded ledger is taken off the mirror before anything is sent, and put back (with what this attempt
-    // added) only together with a done or skipped mark: a failed, stopped or dead attempt leaves none behind.
-    let taken: { recorded: unknown; version: number; mirror: MirrorRow } | null = null
-    let ledger = new AttemptLedger(null, true)
+    const ledger = new AttemptLedger(parseRecordedTotals(taken?.recorded), hasProgress(row.progress))
     try {
-      taken = await this.svc.takeRecordedLedgerWithMirror(this.orderId, row.id, this.owner)
-      ledger = new AttemptLedger(parseRecordedTotals(taken?.recorded), hasProgress(row.progress))
       const outcome = await this.outcomeOf(row, attempts, stored, ledger, taken?.mirror)
       result = classifyOutcome(outcome, { ...ctx, now: new Date() })
     } catch (e) {
@@ -148,7 +145,7 @@ class AttemptRunner {
     ledger: AttemptLedger,
     takenWith: MirrorRow | undefined
   ): Promise<Outcome> {
-    // The mirror came with the ledger's take; read only when there was nothing to take (no mirror, claim lost).
+    // The mirror came with the ledger's take; read only when there was nothing to take (no mirror).
     const mirrorRow: MirrorRow | undefined = takenWith ?? (await this.svc.listDinteroOrderMirrors({ order_id: this.orderId }))[0]
     if (!mirrorRow) return needsAction("the order has no mirror row")
     const state = parseMirrorState(mirrorRow.state)

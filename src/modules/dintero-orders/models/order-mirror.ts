@@ -16,7 +16,7 @@ export const DinteroOrderMirror = model.define("dintero_order_mirror", {
    * RecordedTotals (src/mapping/orders-mirror/ledger.ts): per-line sums of the order's Orders payment records, so a
    * capture or refund is planned without listing them at Dintero. Null means "read them from Dintero". Taken off
    * (nulled) by every attempt before it sends, and put back only together with the attempt's done mark
-   * (DinteroOrdersService.takeRecordedLedger / finishOperation).
+   * (DinteroOrdersService.claimAttempt / finishOperation).
    */
   recorded: model.json().nullable(),
   /** Bumped by every take of `recorded`: only the attempt that took it last may put it back. */
