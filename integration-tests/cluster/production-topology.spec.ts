@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs"
 import type { Cluster, MedusaInstance } from "../../scripts/lib/cluster"
 import { startCluster } from "../../scripts/lib/cluster"
+import { CHECK_EVERY_MS } from "../../src/modules/dintero-orders/loaders/keep-schedules"
 import {
   authorizedOrder,
   captureIdsOf,
@@ -452,8 +453,16 @@ describe("Redis", () => {
     // What brought the first half back: Redis came back empty, so the plugin's scheduled jobs (the retry job and the
     // reconciliation, which find the orders whose events were lost) were gone, and a worker registered them again
     // (src/modules/dintero-orders/loaders/keep-schedules.ts); without it no job would run until a worker restarted.
-    const workerLogs = workers.map((w) => readFileSync(w.logFile, "utf8")).join("\n")
-    expect(workerLogs).toMatch(/scheduled job\(s\) .*were missing from Redis/)
+    // Each worker looks every CHECK_EVERY_MS: when the catch-up above was quicker than that (the events had reached
+    // the workers before Redis died), the line is waited for, not read once.
+    const restored = /scheduled job\(s\) .*were missing from Redis/
+    const workerLogs = await waitFor(
+      "a worker registering the plugin's scheduled jobs again",
+      async () => workers.map((w) => readFileSync(w.logFile, "utf8")).join("\n"),
+      (logs) => restored.test(logs),
+      { timeoutMs: 3 * CHECK_EVERY_MS, intervalMs: 1000, show: (logs) => logs.split("\n").filter((l) => l.includes("[dintero]")).slice(-20) }
+    )
+    expect(workerLogs).toMatch(restored)
     const paymentIds = await pool(N, 5, async (i) => (await B().admin.getOrder(orderIds[i])).payment_collections[0].payments[0].id as string)
     const captured = await pool(N, 5, async (i) => (await (i % 2 ? A() : B()).admin.capture(paymentIds[i])).status)
     expect(captured).toEqual(paymentIds.map(() => 200))
