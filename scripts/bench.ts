@@ -188,6 +188,9 @@ function addCpu(a: CpuSample, b: CpuSample): CpuSample {
 
 const ZERO_CPU: CpuSample = { medusa: 0, database: 0, bench: 0, by_process: {} }
 
+/** The server process's CPU in a sample (the dev store's one process, or the split topology's server). */
+const serverCpuMs = (c: CpuSample) => c.by_process.server ?? c.medusa
+
 function perOp(cpu: CpuSample, ops: number) {
   return {
     medusa_ms: round(cpu.medusa / ops, 2),
@@ -595,7 +598,6 @@ function blockSizes(total: number, blocks: number): number[] {
 async function warmUpRounds(dev: DevStore, meters: Meters) {
   const orders: Record<Provider, Checkout[]> = { [DINTERO]: [], [SYSTEM]: [] }
   const rounds: { provider: Provider; checkouts: number; server_cpu_ms_per_checkout: number }[] = []
-  const serverOf = (c: CpuSample) => c.by_process.server ?? c.medusa
   progress(`warm-up: ${params.warmup_per_provider} checkouts per provider, in rounds of ${params.concurrency}, the providers taking turns`)
   for (let round = 0; orders[DINTERO].length < params.warmup_per_provider || orders[SYSTEM].length < params.warmup_per_provider; round++) {
     const provider: Provider = round % 2 === 0 ? DINTERO : SYSTEM
@@ -603,7 +605,7 @@ async function warmUpRounds(dev: DevStore, meters: Meters) {
     if (n <= 0) continue
     const cpu0 = sampleCpu(meters)
     orders[provider].push(...(await runPool(n, params.concurrency, () => checkout(dev, provider))))
-    rounds.push({ provider, checkouts: n, server_cpu_ms_per_checkout: Math.round(serverOf(cpuDelta(cpu0, sampleCpu(meters))) / n) })
+    rounds.push({ provider, checkouts: n, server_cpu_ms_per_checkout: Math.round(serverCpuMs(cpuDelta(cpu0, sampleCpu(meters))) / n) })
   }
   progress(`warm-up rounds, server CPU ms per checkout: ${rounds.map((r) => `${r.provider === DINTERO ? "D" : "S"} ${r.server_cpu_ms_per_checkout}`).join(", ")}`)
   return { orders, rounds }
@@ -637,7 +639,7 @@ async function throughputPhase(dev: DevStore, meters: Meters) {
       progress(
         `block ${i + 1}/${sizes.length} ${provider}: ${block.checkouts.length} orders placed in a ${Math.round(block.window_ms)} ms window ` +
           `(${round((block.checkouts.length * 1000) / block.window_ms, 2)}/s; lead-in ${Math.round(block.lead_in_ms)} ms), ` +
-          `server CPU ${Math.round((block.cpu.by_process.server ?? block.cpu.medusa) / block.checkouts.length)} ms/checkout ` +
+          `server CPU ${Math.round(serverCpuMs(block.cpu) / block.checkouts.length)} ms/checkout ` +
           `(main thread ${Math.round(block.cpu.by_process.server_main_thread / block.checkouts.length)}); ` +
           `callbacks answered in the window ${block.callbacks_answered_in_window}`
       )
@@ -709,7 +711,7 @@ async function throughputPhase(dev: DevStore, meters: Meters) {
   const rateOf = (b: StreamBlock) => b.checkouts.length / b.window_ms
   const pairRatios = pairs.map(([d, s]) => round(rateOf(d) / rateOf(s), 3))
   // The same pairs judged by the server process's CPU per checkout (system / dintero).
-  const serverCpuOf = (b: StreamBlock) => (b.cpu.by_process.server ?? b.cpu.medusa) / b.checkouts.length
+  const serverCpuOf = (b: StreamBlock) => serverCpuMs(b.cpu) / b.checkouts.length
   const pairServerCpuRatios = pairs.map(([d, s]) => round(serverCpuOf(s) / serverCpuOf(d), 3))
   // The same pairs as a difference (Dintero minus system, ms of server CPU per checkout), with the mean's standard
   // error over the pairs: how far apart two runs of the same code may land (other load moves whole blocks).

@@ -145,7 +145,8 @@ class AttemptRunner {
     ledger: AttemptLedger,
     takenWith: MirrorRow | undefined
   ): Promise<Outcome> {
-    // The mirror came with the ledger's take; read only when there was nothing to take (no mirror).
+    // The mirror came with the ledger's take (a won claim takes from any mirror the order has); read only when there
+    // was none at the claim, in case an enqueue wrote it since.
     const mirrorRow: MirrorRow | undefined = takenWith ?? (await this.svc.listDinteroOrderMirrors({ order_id: this.orderId }))[0]
     if (!mirrorRow) return needsAction("the order has no mirror row")
     const state = parseMirrorState(mirrorRow.state)
