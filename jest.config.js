@@ -24,7 +24,11 @@ const projects = {
   unit: {
     ...common,
     displayName: "unit",
-    testMatch: ["<rootDir>/src/**/__tests__/**/*.unit.spec.[jt]s", "<rootDir>/emulator/**/__tests__/**/*.unit.spec.[jt]s"],
+    testMatch: [
+      "<rootDir>/src/**/__tests__/**/*.unit.spec.[jt]s",
+      "<rootDir>/emulator/**/__tests__/**/*.unit.spec.[jt]s",
+      "<rootDir>/scripts/**/__tests__/**/*.unit.spec.[jt]s",
+    ],
   },
   contract: {
     ...common,

@@ -63,6 +63,9 @@ const params = {
   history_operations: envInt("BENCH_HISTORY_OPS", 51, 3),
   topologies: (process.env.BENCH_TOPOLOGIES ?? "dev,split").split(",").map((t) => t.trim()).filter(Boolean),
   parts: (process.env.BENCH_PARTS ?? PARTS.join(",")).split(",").map((t) => t.trim()).filter(Boolean),
+  // The store's Orders mirror (medusa-config.ts reads the same variable): DINTERO_ORDERS_MIRROR=false measures the
+  // checkout road without it, for a store that switches it off and to see what share of the difference it is.
+  orders_mirror: process.env.DINTERO_ORDERS_MIRROR !== "false",
 }
 for (const t of params.topologies) {
   if (t !== "dev" && t !== "split") throw new Error(`BENCH_TOPOLOGIES: unknown topology "${t}" (dev, split)`)
@@ -1152,8 +1155,12 @@ const THROUGHPUT_JUDGED_ON =
 
 /** The measuring procedure's settings: runs of the same code are pooled only when measured the same way. */
 function throughputMethod(): string {
-  const { checkouts_per_provider, concurrency, warmup_per_provider, blocks_per_provider, lead_in_ms } = params
-  return JSON.stringify({ checkouts_per_provider, concurrency, warmup_per_provider, blocks_per_provider, lead_in_ms, warm_up: "rounds, providers taking turns" })
+  const { checkouts_per_provider, concurrency, warmup_per_provider, blocks_per_provider, lead_in_ms, orders_mirror } = params
+  return JSON.stringify({
+    checkouts_per_provider, concurrency, warmup_per_provider, blocks_per_provider, lead_in_ms, warm_up: "rounds, providers taking turns",
+    // Named only when off, so the runs kept before the setting existed (all with the mirror) still pool with today's.
+    ...(orders_mirror ? {} : { orders_mirror: false }),
+  })
 }
 
 function throughputTarget(throughput: any, topology: "dev" | "split") {
