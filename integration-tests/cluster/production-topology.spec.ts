@@ -135,6 +135,93 @@ describe("checkout across servers", () => {
   })
 })
 
+describe("stock gone after the payment, on Medusa's Redis workflow engine", () => {
+  it("while nothing is in stock the paid carts give no order and keep their authorizations; restocked, exactly one order each holds it, with its reservation", async () => {
+    const N = 5
+    const admin = A().admin
+    // A product whose stock Medusa manages (the seeded chairs' is not), N in stock at the seeded location.
+    const { stock_locations } = await admin.ok("get", "/admin/stock-locations?fields=id")
+    const { shipping_profiles } = await admin.ok("get", "/admin/shipping-profiles?fields=id")
+    const sku = `stock-${Date.now()}`
+    const { product } = await admin.ok("post", "/admin/products", {
+      title: "Lagerstol",
+      status: "published",
+      shipping_profile_id: shipping_profiles[0].id,
+      options: [{ title: "Modell", values: ["Standard"] }],
+      variants: [{ title: "Lagerstol", sku, options: { Modell: "Standard" }, manage_inventory: true, prices: [{ currency_code: "nok", amount: 990 }] }],
+      sales_channels: [{ id: cluster.seeded.salesChannelId }],
+    })
+    const { inventory_items } = await admin.ok("get", `/admin/inventory-items?sku=${sku}`)
+    const level = `/admin/inventory-items/${inventory_items[0].id}/location-levels`
+    await admin.ok("post", level, { location_id: stock_locations[0].id, stocked_quantity: N })
+    const setStock = (n: number) => admin.ok("post", `${level}/${stock_locations[0].id}`, { stocked_quantity: n })
+
+    const carts = await pool(N, N, (i) => readyCart(cluster, i % 2 ? B() : A(), "stock", i, 1, product.variants[0].id))
+    const sessions = await pool(N, N, async (i) => (await A().store.initiatePaymentSession(carts[i].id)).session)
+    // The stock is sold elsewhere while the shoppers pay: each completion now fails in the step group that reserves
+    // stock, where Medusa's in-memory engine can stop a run without compensating (README, Troubleshooting).
+    await setStock(0)
+    const returns = await Promise.all(
+      carts.map(async (cart, i) => {
+        const paid = await cluster.emulator.pay(sessions[i].data.dintero_session_id, "AUTHORIZED")
+        return { transactionId: paid.transaction!.id as string, returned: await A().store.completeCart(cart.id) }
+      })
+    )
+    expect(returns.filter((r) => r.returned.body?.type === "order")).toEqual([])
+    const transactionIds = returns.map((r) => r.transactionId)
+
+    // Out of stock, across the processes: no order (none left behind by a run that stopped without compensating),
+    // the authorizations untouched, Dintero's callbacks to B refused (Dintero retries), each attempt recorded.
+    const failures = await waitFor(
+      "a second failed attempt recorded on every payment session",
+      async () =>
+        (await cluster.sql<{ id: string; failure: any }>("select id, data->'completion_failure' as failure from payment_session where id = any($1)", [
+          sessions.map((s) => s.id),
+        ])).map((r) => r.failure),
+      (fs) => fs.length === N && fs.every((f) => (f?.attempts ?? 0) >= 2),
+      { timeoutMs: 60_000, intervalMs: 1000 }
+    )
+    expect(failures.map((f) => f.last_error).filter((e) => !/not enough stock/i.test(String(e)))).toEqual([])
+    expect([...(await ordersByCart(cluster, carts.map((c) => c.id))).values()].flat()).toEqual([])
+    expect(transactionIds.map((id) => tx(id)?.status)).toEqual(transactionIds.map(() => "AUTHORIZED"))
+    const answers = (cluster.emulator.callbacks as any[])
+      .filter((d) => transactionIds.includes(d.transaction_id))
+      .flatMap((d) => d.attempts.map((a: any) => a.status))
+    expect(answers.length).toBeGreaterThanOrEqual(N)
+    expect(answers.filter((s: number) => s !== 503)).toEqual([])
+
+    // Restocked in time: the reconciliation (or Dintero's next callback) completes each cart into exactly one order.
+    await setStock(N)
+    const byCart = await waitFor(
+      "every cart completing after the restock",
+      () => ordersByCart(cluster, carts.map((c) => c.id)),
+      (m) => [...m.values()].every((o) => o.length > 0),
+      { timeoutMs: 90_000, intervalMs: 1000, show: (m) => [...m.entries()] }
+    )
+    const orderIds = carts.map((c) => byCart.get(c.id)!)
+    expect(orderIds.map((o) => o.length)).toEqual(carts.map(() => 1))
+    await within(60_000, "Dintero's callbacks", cluster.emulator.waitForCallbacks())
+    const held = await cluster.sql<{ order_id: string; transaction_id: string; canceled_at: Date | null }>(
+      `select opc.order_id, p.data->>'transaction_id' as transaction_id, p.canceled_at
+         from payment p join order_payment_collection opc on opc.payment_collection_id = p.payment_collection_id
+        where opc.order_id = any($1) and p.deleted_at is null and opc.deleted_at is null`,
+      [orderIds.flat()]
+    )
+    expect(orderIds.map(([id]) => held.filter((p) => p.order_id === id).map((p) => [p.transaction_id, p.canceled_at]))).toEqual(
+      transactionIds.map((id) => [[id, null]])
+    )
+    expect(transactionIds.map((id) => tx(id)?.status)).toEqual(transactionIds.map(() => "AUTHORIZED"))
+    // Each order holds its stock: a run that had stopped without compensating would have left an order without it.
+    const reserved = await cluster.sql<{ order_id: string; quantity: string }>(
+      `select oi.order_id, r.quantity from reservation_item r join order_item oi on oi.item_id = r.line_item_id
+        where oi.order_id = any($1) and r.deleted_at is null and oi.deleted_at is null`,
+      [orderIds.flat()]
+    )
+    expect(orderIds.map(([id]) => reserved.filter((r) => r.order_id === id).map((r) => Number(r.quantity)))).toEqual(orderIds.map(() => [1]))
+    expect(await mirrorsProblems(orderIds.flat(), 1, 60_000)).toEqual([])
+  })
+})
+
 describe("order edits confirmed on server A, subscribers on the worker", () => {
   async function collections(orderId: string) {
     const { order } = await A().admin.ok(
