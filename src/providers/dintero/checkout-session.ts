@@ -50,7 +50,7 @@ export class CheckoutSessions {
     if (typeof adopt === "string" && session) {
       return await this.adopt(adopt, session, cart, amount, currency)
     }
-    const source = await loadSessionSource(session, paymentSessionId, input.context?.customer, cart)
+    const source = await loadSessionSource(session, paymentSessionId, cart, input.context?.customer)
     // The market's payment profile, or a refusal the storefront can show, before anything is sent to Dintero.
     const profileId = await paymentProfileFor(this.ctx.options, { currency, cart: source.cart, orderId: source.order?.id })
     const body = buildSessionRequest({ ...this.ctx.options, profileId }, source, amount, currency, this.now())
@@ -133,7 +133,8 @@ export class CheckoutSessions {
       return { data: pickPaymentData(data) }
     }
     const session = data.session_id ? await retrievePaymentSession(this.ctx.cradle, data.session_id) : null
-    const source = await loadSessionSource(session, data.session_id ?? "", input.context?.customer)
+    const cart = session ? await loadCartForPaymentCollection(session.payment_collection_id) : null
+    const source = await loadSessionSource(session, data.session_id ?? "", cart, input.context?.customer)
     // A cart moved to a market without a profile is refused here too, not left on the old market's session.
     const profileId = await paymentProfileFor(this.ctx.options, { currency, cart: source.cart, orderId: source.order?.id })
     const body = buildSessionRequest({ ...this.ctx.options, profileId }, source, amount, currency, this.now())

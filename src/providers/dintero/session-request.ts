@@ -5,12 +5,7 @@ import { fillReturnUrl, returnUrlValuesOf } from "../../mapping/return-url"
 import { outstandingAmountLines } from "../../mapping/outstanding"
 import { buildSessionOrder, type CartForSession } from "../../mapping/session"
 import { callbackUrl } from "./callback"
-import {
-  loadCartForPaymentCollection,
-  loadOrderForPaymentCollection,
-  type OrderForPayment,
-  type PaymentSessionRecord,
-} from "./medusa-records"
+import { loadOrderForPaymentCollection, type OrderForPayment, type PaymentSessionRecord } from "./medusa-records"
 import type { DinteroOptions } from "./options"
 
 /**
@@ -32,15 +27,17 @@ export interface SessionSource {
   customer?: { email?: string | null; phone?: string | null } | null
 }
 
-/** Reads the cart (once) or else the order behind the payment session's collection. */
+/**
+ * What the session is for: the collection's cart, which the caller has read (loadCartForPaymentCollection: the
+ * initiate reads it first to tell a checkout from an edited order's collection), or else the order behind the
+ * collection, read here.
+ */
 export async function loadSessionSource(
   session: PaymentSessionRecord | null,
   paymentSessionId: string,
-  customer?: SessionSource["customer"],
-  /** The collection's cart when the caller has read it already (null: it has none); undefined reads it here. */
-  loaded?: CartForSession | null
+  cart: CartForSession | null,
+  customer?: SessionSource["customer"]
 ): Promise<SessionSource> {
-  const cart = loaded !== undefined ? loaded : session ? await loadCartForPaymentCollection(session.payment_collection_id) : null
   const order = !cart && session ? await loadOrderForPaymentCollection(session.payment_collection_id) : null
   return { paymentSessionId, paymentCollectionId: session?.payment_collection_id, cart, order, customer }
 }
