@@ -550,6 +550,11 @@ describe("Redis", () => {
       { timeoutMs: 3 * CHECK_EVERY_MS, intervalMs: 1000, show: (logs) => logs.split("\n").filter((l) => l.includes("[dintero]")).slice(-20) }
     )
     expect(workerLogs).toMatch(restored)
+    // No process found Medusa's scheduler storage changed (servers have no job queue by design: they must not say so).
+    const unwatched = [...cluster.servers.map((s) => s.instance), ...cluster.workers].filter((p) =>
+      readFileSync(p.logFile, "utf8").includes("cannot watch the plugin's scheduled jobs")
+    )
+    expect(unwatched.map((p) => p.logFile)).toEqual([])
     const paymentIds = await pool(N, 5, async (i) => (await B().admin.getOrder(orderIds[i])).payment_collections[0].payments[0].id as string)
     const captured = await pool(N, 5, async (i) => (await (i % 2 ? A() : B()).admin.capture(paymentIds[i])).status)
     expect(captured).toEqual(paymentIds.map(() => 200))
