@@ -162,6 +162,40 @@ const env = dinteroTestSuite({
       expect(mirror.operations[0].last_error).toContain(`${transactionId} was on hold and ended FAILED: the order is not paid`)
     })
 
+    it("an order cancelled while its payment is on hold: when the hold ends AUTHORIZED the money is released, never authorized into the cancelled order", async () => {
+      const { cart, dinteroSessionId } = await cartWithSession()
+      const paid = await env.emulator.pay(dinteroSessionId, "ON_HOLD")
+      const transactionId = paid.transaction!.id as string
+      await env.emulator.waitForCallbacks()
+      const [orderId] = await ordersForCart(cart.id)
+      // The merchant cancels the order while Dintero reviews the payment (Medusa has no payment to cancel yet).
+      await admin.ok("post", `/admin/orders/${orderId}/cancel`, {})
+      expect(env.emulator.state.transactions.find((t: any) => t.id === transactionId)?.status).toBe("ON_HOLD")
+
+      await env.emulator.resolveOnHold(transactionId, "AUTHORIZED")
+      await env.emulator.waitForCallbacks()
+      expect(env.emulator.callbacks.at(-1)!.attempts.at(-1)!.status).toBe(200)
+      // Dintero: released. Medusa: the cancelled order holds no payment, and the reason is on the order.
+      expect(env.emulator.state.transactions.find((t: any) => t.id === transactionId)?.status).toBe("AUTHORIZATION_VOIDED")
+      const order = await admin.getOrder(orderId)
+      expect(order.status).toBe("canceled")
+      expect(order.payment_collections.flatMap((c: any) => c.payments ?? [])).toEqual([])
+      // Dintero's callback again (a redelivery): answered, nothing changes.
+      const again = await sendCallback(
+        { transaction_id: transactionId, session_id: dinteroSessionId, merchant_reference: cart.id, time: new Date().toISOString() },
+        { secret: SECRET }
+      )
+      expect(again.status).toBe(200)
+      expect((await admin.getOrder(orderId)).payment_collections.flatMap((c: any) => c.payments ?? [])).toEqual([])
+      const [tx] = await merchantDinteroClient(env.emulator).checkout.listTransactions({ session_id: dinteroSessionId })
+      expect(tx.status).toBe("AUTHORIZATION_VOIDED")
+      // The mirror's operation, which waited for the hold, has nothing to mirror for a cancelled order.
+      await admin.ok("post", `/admin/dintero/orders/${orderId}/retry`, {})
+      const mirror = await waitForMirror(admin, orderId, (m) => m.operations.every((o: any) => o.status !== "pending" && o.status !== "processing"))
+      expect(mirror.dintero_order_mirror?.dintero_order_id ?? null).toBeNull()
+      expect(mirror.operations.map((o: any) => [o.kind, o.status])).toContainEqual(["order_placed", "skipped"])
+    })
+
     it("records a declined payment on the payment session, keeps it payable and creates no order", async () => {
       const { cart, session, dinteroSessionId } = await cartWithSession()
       const declined = await env.emulator.pay(dinteroSessionId, "DECLINED")

@@ -1,4 +1,4 @@
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, generateEntityId } from "@medusajs/framework/utils"
 import { DEFAULT_SETTINGS, reconcileStore, reconcileStoreWhenDue } from "../../src/workflows/reconcile/reconcile"
 import { dinteroTestSuite } from "../utils/dintero-test-suite"
 import { dinteroOrder, editOrder, orderItems, placeOrder, settled, waitForMirror, withEventsLost } from "./orders-mirror-helpers"
@@ -74,6 +74,60 @@ const env = dinteroTestSuite({
 
       const second = await admin.ok("post", `/admin/dintero/orders/${placed.orderId}/retry`, {})
       expect(second.reconciliation.repaired).toEqual([])
+    })
+
+    /** A cart paid and completed by the shopper's return: its order, payment collection and authorized session. */
+    async function completedCheckout() {
+      const market = seeded.markets.no
+      let cart = await store.createCart({ regionId: market.regionId, shippingOptionId: market.shippingOptionId, items: [{ variant_id: seeded.variants.outdoor, quantity: 1 }] })
+      await store.setAddresses(cart.id, market.address)
+      cart = await store.addShippingMethod(cart.id, market.shippingOptionId)
+      const { session, paymentCollection } = await store.initiatePaymentSession(cart.id)
+      const paid = await env.emulator.pay(session.data.dintero_session_id, "AUTHORIZED")
+      await env.emulator.waitForCallbacks()
+      const completed = await store.completeCart(cart.id)
+      expect(completed.body.type).toBe("order")
+      return { cart, session, collectionId: paymentCollection.id as string, orderId: completed.body.order.id as string, transactionId: paid.transaction!.id as string }
+    }
+    const pg = () => getContainer().resolve(ContainerRegistrationKeys.PG_CONNECTION)
+    const dinteroStatus = (id: string) => (env.emulator.state.transactions as any[]).find((t) => t.id === id)?.status
+
+    it("a payment session asked for again after the order was placed is refused, and the order's authorized session and its money stay", async () => {
+      const { cart, session, orderId, transactionId } = await completedCheckout()
+      // A storefront's second "pay" on the completed cart (a double click, a stale page): Medusa would replace the
+      // collection's sessions, the authorized one the order's payment came from among them.
+      // Refused: Medusa answers with whichever of its two parallel steps failed first (the plugin refuses both the new
+      // session for a completed cart and the deletion of the authorized one).
+      await expect(store.initiatePaymentSession(cart.id)).rejects.toThrow(/payment-sessions -> [45]\d\d: .*(already completed|Could not delete all payment sessions)/)
+      const sessions = await pg()("payment_session").where({ payment_collection_id: session.payment_collection_id }).select("id", "status")
+      expect(sessions).toEqual([{ id: session.id, status: "authorized" }])
+
+      const run = await reconcileStore(getContainer(), { now: new Date(Date.now() + 60_000) })
+      expect(run!.repaired.filter((r) => r.ref === transactionId)).toEqual([])
+      expect(dinteroStatus(transactionId)).toBe("AUTHORIZED")
+      expect((await admin.getOrder(orderId)).payment_collections[0].payments.map((p: any) => p.data.transaction_id)).toEqual([transactionId])
+    })
+
+    it("a transaction the order's payment holds is never voided as an orphan when its session row is gone (replaced by a pending one)", async () => {
+      const { session, orderId, transactionId } = await completedCheckout()
+      const replacement = generateEntityId("", "payses")
+      // What Medusa's session create did before it was refused for a completed cart: the authorized session deleted,
+      // a pending one for another Dintero session in its place. The order's payment still holds the transaction.
+      await pg().raw(
+        `insert into payment_session (id, currency_code, amount, raw_amount, provider_id, data, context, status, payment_collection_id, created_at, updated_at)
+         select ?, currency_code, amount, raw_amount, provider_id,
+                jsonb_set(jsonb_set(data, '{dintero_session_id}', '"T12345678.replacedsession"'), '{session_id}', to_jsonb(?::text)) - 'transaction_id',
+                context, 'pending', payment_collection_id, now(), now()
+           from payment_session where id = ?`,
+        [replacement, replacement, session.id]
+      )
+      await pg()("payment_session").where({ id: session.id }).delete()
+
+      const run = await reconcileStore(getContainer(), { now: new Date(Date.now() + 60_000) })
+      expect(run!.repaired.filter((r) => r.ref === transactionId)).toEqual([])
+      expect(run!.findings.filter((f) => f.ref === transactionId)).toEqual([])
+      expect(dinteroStatus(transactionId)).toBe("AUTHORIZED")
+      expect((await admin.getOrder(orderId)).payment_collections[0].payments).toHaveLength(1)
     })
 
     it("settles a payment whose callback was lost and whose shopper never came back: one order, mirrored", async () => {

@@ -37,6 +37,8 @@ export interface AddressInput {
 export interface CartForSession {
   id: string
   currency_code: string
+  /** Set once Medusa made the cart an order. */
+  completed_at?: string | Date | null
   email?: string | null
   /** What Medusa will charge (the payment collection amount), major units. */
   total: DecimalInput

@@ -421,6 +421,11 @@ async function settleForOrder(
   if (ownSession && !heldByOther) {
     // The order was placed while the payment was ON_HOLD: authorize it now (Medusa creates the payment).
     if (tx.status === "ON_HOLD") return { kind: "done", detail: "payment still on hold", order_id: orderId }
+    if (collection.status === "canceled") {
+      // Medusa cancelled the order while Dintero held the payment ON_HOLD: there was no payment to cancel then, and
+      // authorizing one now would charge the shopper for an order nobody will fulfil.
+      return await release(container, client, tx, { orderId }, `order ${orderId} was cancelled while its payment was on hold`)
+    }
     // processPaymentWorkflow takes Medusa's cart lock too (30 s wait): held, answered retry at once (cartLockFree).
     if (!(await cartLockFree(container, cartId))) return { kind: "retry", detail: `cart ${cartId} is locked by another completion` }
     verifiedTransactions.remember(tx)

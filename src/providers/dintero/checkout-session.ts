@@ -19,6 +19,9 @@ import { paymentProfileFor } from "./payment-profile"
 import { buildSessionRequest, loadSessionSource } from "./session-request"
 import { lockedByPage, SessionUpdate } from "./session-update"
 
+/** Medusa payment session statuses that have a payment: the money is an order's (or a payment's) now. */
+const HELD_BY_PAYMENT: ReadonlySet<string> = new Set(["authorized", "captured"])
+
 /**
  * The Dintero checkout session behind a Medusa payment session: opened (initiatePayment), kept in step with the
  * cart until paid (updatePayment), cancelled when Medusa drops the session (deletePayment).
@@ -40,6 +43,11 @@ export class CheckoutSessions {
     const amount = toMinorUnits(input.amount, currency)
     const session = paymentSessionId ? await retrievePaymentSession(this.ctx.cradle, paymentSessionId) : null
     const cart = session ? await loadCartForPaymentCollection(session.payment_collection_id) : null
+    if (cart?.completed_at) {
+      // Medusa's session create deletes the collection's other sessions, the authorized one the order's payment came
+      // from among them (cancel() keeps it), and a cart that is an order has nothing left to pay.
+      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Cart ${cart.id} is already completed: its order holds the payment, so no new Dintero session is opened`)
+    }
     // Reuse grants are made only for an edited order's new payment collection (move-kept-authorization.ts), never
     // for a cart's: a checkout does not look for one.
     const grant = session && !cart ? await this.reuse.takeGrant(session.payment_collection_id) : undefined
@@ -153,6 +161,16 @@ export class CheckoutSessions {
       return { data: raw ?? {} }
     }
     const keep = { data: pickPaymentData(data) }
+    const record = data.session_id ? await retrievePaymentSession(this.ctx.cradle, data.session_id) : null
+    if (record && HELD_BY_PAYMENT.has(record.status ?? "")) {
+      // Medusa deletes a collection's sessions when another one is created for it; an authorized session is where the
+      // order's payment came from, and the reconciliation would take its transaction for one nobody owns. Refused,
+      // Medusa keeps the row (it logs the refusal and deletes the others).
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `Payment session ${record.id} is ${record.status}: its payment holds Dintero transaction ${data.transaction_id ?? "(unknown)"}, so it is not deleted`
+      )
+    }
     let session: { cancelled_at?: string; metadata?: Record<string, unknown>; events?: { name: string }[] }
     try {
       session = await this.ctx.client.checkout.getSession(data.dintero_session_id)

@@ -132,6 +132,7 @@ export const CART_FIELDS = [
   "total",
   "tax_total",
   "credit_line_total",
+  "completed_at",
   ...LINE_FIELDS,
   ...ADDRESS_FIELDS.map((f) => `shipping_address.${f}`),
   ...ADDRESS_FIELDS.map((f) => `billing_address.${f}`),

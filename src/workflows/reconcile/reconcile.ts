@@ -28,6 +28,7 @@ import { finishKeptMove, moveKept, moveLeft, releaseUnneeded, withKeptMoveLock, 
 import { KEEP_MS, keptAuthorizationsIn } from "../../modules/dintero-payments/kept-authorizations"
 import { cursorFrom, DEFAULT_WINDOW, MIN_SESSION_LOOKBACK_MS, reconcileDue, sessionLookbackMs, windowFor, type ReconcileWindow, type WindowSettings } from "./window"
 import { messageOf } from "../../lib/error-message"
+import { loadOrderPaymentsByLink, paymentsOf } from "../lib/medusa-data"
 
 export interface ReconcileSettings extends WindowSettings, Lookbacks {}
 
@@ -328,6 +329,9 @@ async function repairPayments(
         continue
       }
       const tx = action.transaction
+      // Owned by no live session, yet the order's payment: its session row was deleted after the order was placed
+      // (Medusa deletes a collection's sessions when another is created for it). Never the orphan it looks like.
+      if (orderId && (await orderHoldsTransaction(container, orderId, tx.id))) continue
       if (orderId && tx.status === "AUTHORIZED") {
         // The cart became an order with another payment: this authorization can never be the order's. Release it.
         calls++
@@ -348,4 +352,9 @@ async function repairPayments(
     }
   }
   return calls
+}
+
+/** Whether a payment of the order (any of its collections) was made from this Dintero transaction. */
+async function orderHoldsTransaction(container: MedusaContainer, orderId: string, transactionId: string): Promise<boolean> {
+  return paymentsOf(await loadOrderPaymentsByLink(container, orderId)).some((p) => p.data?.transaction_id === transactionId)
 }

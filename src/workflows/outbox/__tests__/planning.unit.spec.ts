@@ -4,7 +4,7 @@ import type { MirrorState } from "../../../mapping/orders-mirror/state"
 import { findCheckoutEvent, paymentRecordReference } from "../checkout-references"
 import { planCancellation } from "../handlers/cancellation"
 import { orderedTransactions, planOrderEdit } from "../handlers/order-edit"
-import { awaitingPayment, checkoutAsRecorded, planOrderPlaced, sanitizeOrderId } from "../handlers/order-placed"
+import { awaitingPayment, checkoutAsRecorded, planOrderPlaced, sanitizeOrderId, unpaidOutcome } from "../handlers/order-placed"
 import { liveLines } from "../../../mapping/orders-mirror/state"
 import { pendingVoidKey, planPartAuthorization } from "../handlers/part-authorization"
 import { planPaymentRecord } from "../handlers/payment-record"
@@ -83,6 +83,15 @@ describe("order placed before its payment exists (ON_HOLD)", () => {
 
   it("skips an order that has no Dintero session at all", () => {
     expect(awaitingPayment(withSessions({ id: "ps_1", provider_id: "pp_system_default", status: "authorized", data: {} })).status).toBe("skipped")
+  })
+
+  it("cancelled while on hold: keeps waiting for the hold to end, then has nothing to mirror however it ended", () => {
+    const cancelled = (session: Record<string, unknown>) => ({ ...withSessions(session), status: "canceled" })
+    expect(unpaidOutcome(cancelled(dintero("pending_authorization", "ON_HOLD"))).status).toBe("wait")
+    expect(unpaidOutcome(cancelled(dintero("canceled", "AUTHORIZATION_VOIDED")))).toEqual({ status: "skipped", reason: expect.stringContaining("cancelled before its Dintero payment") })
+    expect(unpaidOutcome(cancelled(dintero("error", "FAILED"))).status).toBe("skipped")
+    // Not cancelled: as before.
+    expect(unpaidOutcome(withSessions(dintero("error", "FAILED"))).status).toBe("needs_action")
   })
 })
 

@@ -8,7 +8,8 @@ import { at, perLine, type OrdersRecords } from "../../../mapping/orders-mirror/
 import type { MirrorState } from "../../../mapping/orders-mirror/state"
 import type { OperationContext } from "../context"
 import type { OperationPlan } from "../operation"
-import { WAITING_FOR_DINTERO_ORDER, done, needsAction, type Outcome } from "../outcome"
+import { WAITING_FOR_DINTERO_ORDER, done, needsAction, skipped, type Outcome } from "../outcome"
+import { isDinteroPayment, loadOrderPaymentsByLink, paymentsOf } from "../../lib/medusa-data"
 
 /** Pure: per payment, authorized − captured − cancelled on every line, as one cancellation each. */
 export function planCancellation(state: MirrorState, records: OrdersRecords, only?: string): OperationPlan<"cancellation"> {
@@ -27,7 +28,12 @@ export function planCancellation(state: MirrorState, records: OrdersRecords, onl
 
 export async function mirrorCancellation(ctx: OperationContext<"cancellation">): Promise<Outcome> {
   const dinteroOrderId = ctx.mirror.dintero_order_id
-  if (!dinteroOrderId) return WAITING_FOR_DINTERO_ORDER
+  if (!dinteroOrderId) {
+    // Cancelled before any Dintero payment existed (its hold ended after the cancellation, and was released): the
+    // placement had nothing to mirror, so there is no Orders API order to cancel either.
+    const paid = paymentsOf(await loadOrderPaymentsByLink(ctx.container, ctx.orderId)).some(isDinteroPayment)
+    return paid ? WAITING_FOR_DINTERO_ORDER : skipped("the order never had a Dintero payment; nothing to cancel in the Orders API")
+  }
   let plan = ctx.op.plan
   if (!plan) {
     const records = await ctx.recorder.readRecords(dinteroOrderId)

@@ -119,6 +119,16 @@ export function awaitingPayment(order: Pick<OrderRow, "payment_collections">): O
   return waitFor("waiting for the Dintero payment: the transaction is on hold")
 }
 
+/**
+ * Pure: an order without its Dintero payment. Cancelled while the payment was on hold, it keeps waiting for the hold
+ * to end (its settlement then releases the money: settle-payment.ts) and afterwards has nothing to mirror.
+ */
+export function unpaidOutcome(order: Pick<OrderRow, "payment_collections" | "status">): Outcome {
+  const outcome = awaitingPayment(order)
+  if (order.status !== "canceled" || outcome.status === "wait") return outcome
+  return skipped("the order was cancelled before its Dintero payment was settled; nothing to mirror")
+}
+
 const dinteroPaymentOf = (order: OrderRow) => paymentsOf(order).find((p) => isDinteroPayment(p) && transactionIdOf(p))
 
 /**
@@ -181,11 +191,11 @@ export async function mirrorOrderPlaced(ctx: OperationContext<"order_placed">): 
     if (!order) return needsAction(`order ${ctx.orderId} not found`)
     let payment = dinteroPaymentOf(order)
     if (!payment) {
-      const waiting = awaitingPayment(order)
+      const waiting = unpaidOutcome(order)
       if (waiting.status !== "wait" || !(await settleEndedHold(ctx, order))) return waiting
       order = await loadOrder(ctx.container, ctx.orderId)
       payment = order ? dinteroPaymentOf(order) : undefined
-      if (!order || !payment) return order ? awaitingPayment(order) : needsAction(`order ${ctx.orderId} not found`)
+      if (!order || !payment) return order ? unpaidOutcome(order) : needsAction(`order ${ctx.orderId} not found`)
     }
     const transactionId = transactionIdOf(payment)!
     const tx = checkoutAsRecorded(order, payment) ?? (await ctx.client.checkout.getTransaction(transactionId))
