@@ -8,6 +8,7 @@ import {
   processPaymentWorkflow,
 } from "@medusajs/medusa/core-flows"
 import { DinteroError, capturedAmount, capturedByDinteroItself, refundedAmount, type DinteroClient, type Transaction } from "../dintero"
+import { VOID_ON_PART_CAPTURE_PRODUCTS } from "../dintero/payment-products"
 import { merchantReferenceKind } from "../mapping/merchant-reference"
 import { fromMinorUnits, toMinorUnits, type DecimalInput } from "../mapping/money"
 import { forLog, isDinteroId } from "../providers/dintero/callback"
@@ -573,15 +574,24 @@ async function release(
       action = "voided"
       break
     case "CAPTURED":
-    case "PARTIALLY_CAPTURED": {
-      const captured = capturedOf(tx)
-      await client.checkout.refundTransaction(tx.id, {
-        amount: captured,
-        refund_reference: `release-${tx.id.split(".").pop()}`.slice(0, 50),
-        reason: reason.slice(0, 200),
-      })
-      if (tx.status === "PARTIALLY_CAPTURED") await client.checkout.voidTransaction(tx.id)
-      action = "refunded"
+    case "PARTIALLY_CAPTURED":
+    case "PARTIALLY_REFUNDED":
+    case "PARTIALLY_CAPTURED_REFUNDED": {
+      // The part never captured first: Dintero voids it only while the transaction is PARTIALLY_CAPTURED (not once a
+      // refund has made it PARTIALLY_CAPTURED_REFUNDED), and only for some products; for the others it lapses with
+      // the authorization. Then whatever captured money is still held (a retry, or a refund made in Backoffice,
+      // finds less: never more than captured − refunded).
+      const rest = tx.status === "PARTIALLY_CAPTURED" && VOID_ON_PART_CAPTURE_PRODUCTS.has(tx.payment_product_type ?? "")
+      if (rest) await client.checkout.voidTransaction(tx.id)
+      const held = capturedOf(tx)
+      if (held > 0) {
+        await client.checkout.refundTransaction(tx.id, {
+          amount: held,
+          refund_reference: `release-${tx.id.split(".").pop()}`.slice(0, 50),
+          reason: reason.slice(0, 200),
+        })
+      }
+      action = held > 0 ? "refunded" : rest ? "voided" : "already released"
       break
     }
     default:

@@ -42,7 +42,9 @@ export type TransactionAction =
   /** Money held by a Dintero session no Medusa session owns. */
   | { kind: "orphan"; transaction: TransactionView }
 
-const HOLDS_MONEY = new Set(["AUTHORIZED", "CAPTURED", "PARTIALLY_CAPTURED"])
+// Partly refunded ones too: what was captured and not refunded (and, partly captured, what was never captured) is
+// still the shopper's money that Dintero holds for this store.
+const HOLDS_MONEY = new Set(["AUTHORIZED", "CAPTURED", "PARTIALLY_CAPTURED", "PARTIALLY_REFUNDED", "PARTIALLY_CAPTURED_REFUNDED"])
 const ENDED_WITHOUT_MONEY = new Set(["DECLINED", "FAILED", "AUTHORIZATION_VOIDED"])
 /**
  * Medusa session statuses the callback road still has work for. `pending_authorization` is a payment Medusa placed

@@ -111,6 +111,20 @@ describe("reconciliation plan", () => {
     expect(actions.map((a) => [a.kind, a.transaction.id])).toEqual([["settle_authorized", "tx1"]])
   })
 
+  it("counts a partly refunded transaction as holding money: settled for an open session, an orphan for none", () => {
+    const actions = transactionActions([s("payses_1", "pending", "T1"), s("payses_2", "pending", "T2")], [
+      { id: "tx1", session_id: "T1", status: "PARTIALLY_REFUNDED" },
+      { id: "tx2", session_id: "T2", status: "PARTIALLY_CAPTURED_REFUNDED" },
+      { id: "tx3", session_id: "T9", status: "PARTIALLY_REFUNDED" },
+      { id: "tx4", session_id: "T9", status: "REFUNDED" },
+    ])
+    expect(actions.map((a) => [a.kind, a.transaction.id])).toEqual([
+      ["settle_authorized", "tx1"],
+      ["settle_authorized", "tx2"],
+      ["orphan", "tx3"],
+    ])
+  })
+
   it("leaves a decline it already recorded alone (the session stays pending so the shopper can pay again)", () => {
     const recorded = { ...s("payses_1", "pending", "T1"), declined_transaction_id: "tx1" }
     const tx = { id: "tx1", session_id: "T1", status: "DECLINED" }
