@@ -577,10 +577,10 @@ async function release(
     case "PARTIALLY_CAPTURED":
     case "PARTIALLY_REFUNDED":
     case "PARTIALLY_CAPTURED_REFUNDED": {
-      // The part never captured first: Dintero voids it only while the transaction is PARTIALLY_CAPTURED (not once a
-      // refund has made it PARTIALLY_CAPTURED_REFUNDED), and only for some products; for the others it lapses with
-      // the authorization. Then whatever captured money is still held (a retry, or a refund made in Backoffice,
-      // finds less: never more than captured − refunded).
+      // The part never captured first: Dintero documents "void on part capture" for a PARTIALLY_CAPTURED transaction
+      // of some products only, and nothing for one a refund has made PARTIALLY_CAPTURED_REFUNDED (the emulator refuses
+      // it), so the void goes before the refund; for the other products the rest lapses with the authorization. Then
+      // whatever captured money is still held (captured − refunded: a retry, or a Backoffice refund, finds less).
       const rest = tx.status === "PARTIALLY_CAPTURED" && VOID_ON_PART_CAPTURE_PRODUCTS.has(tx.payment_product_type ?? "")
       if (rest) await client.checkout.voidTransaction(tx.id)
       const held = capturedOf(tx)
