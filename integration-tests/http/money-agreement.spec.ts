@@ -124,6 +124,55 @@ const env = dinteroTestSuite({
       expect(await expectAgreement(paymentId, transactionId)).toEqual({ captured: 44700, refunded: 3500 })
     })
 
+    it("refuses to send a capture again while Dintero is still applying it (an asynchronous answer that was lost), then records it once applied", async () => {
+      const { paymentId, transactionId } = await placedOrder()
+      // Dintero accepts the capture asynchronously (202: applied some seconds later); its answer is lost and the
+      // re-reads fail, so Medusa cannot know and the capture fails in Medusa.
+      env.emulator.options.asyncMode = true
+      env.emulator.options.asyncDelayMs = 20_000
+      try {
+        loseAnswerAndReads(CAPTURE)
+        expect((await admin.capture(paymentId, 50)).status).toBeGreaterThanOrEqual(400)
+        env.emulator.faults.clear()
+        expect(tx(transactionId).events.filter((e: any) => e.event === "INITIATE_CAPTURE")).toHaveLength(1)
+
+        // The merchant retries the same capture while Dintero is still on it: nothing is sent (it would capture twice).
+        const before = sends("/capture")
+        const retry = await admin.capture(paymentId, 50)
+        expect(retry.status).toBe(400)
+        expect(retry.body.message).toContain("still in progress at Dintero")
+        expect(sends("/capture")).toBe(before)
+
+        // Once Dintero has applied it, the retry records it without sending anything.
+        for (let i = 0; i < 150 && dinteroTotal(transactionId, "CAPTURE") === 0; i++) await new Promise((r) => setTimeout(r, 200))
+        expect(dinteroTotal(transactionId, "CAPTURE")).toBe(5000)
+        expect((await admin.capture(paymentId, 50)).status).toBe(200)
+        expect(sends("/capture")).toBe(before)
+        expect(await expectAgreement(paymentId, transactionId)).toEqual({ captured: 5000, refunded: 0 })
+      } finally {
+        env.emulator.options.asyncMode = false
+        env.emulator.options.asyncDelayMs = 50
+        env.emulator.faults.clear()
+      }
+    })
+
+    it("a 2xx answer it cannot read leaves the capture's reference parked: the next attempt reads Dintero before sending", async () => {
+      const { paymentId, transactionId } = await placedOrder()
+      // A 200 whose body is not a transaction (outside Dintero's contract): whether money moved cannot be told from it.
+      env.emulator.faults.add({ method: "POST", path: CAPTURE, kind: "status", status: 200, body: { unexpected: true }, times: 1 })
+      expect((await admin.capture(paymentId, 50)).status).toBeGreaterThanOrEqual(400)
+      const { payment } = await admin.ok("get", `/admin/payments/${paymentId}?fields=id,metadata`)
+      expect(payment.metadata?.dintero_unresolved_references).toEqual([expect.stringContaining("5000")])
+
+      // The next attempt reads the transaction first (nothing was applied here), then sends once.
+      const reads = () => env.emulator.requests.filter((r: any) => r.method === "GET" && r.path.endsWith(transactionId)).length
+      const [readsBefore, sendsBefore] = [reads(), sends("/capture")]
+      expect((await admin.capture(paymentId, 50)).status).toBe(200)
+      expect(reads()).toBeGreaterThan(readsBefore)
+      expect(sends("/capture")).toBe(sendsBefore + 1)
+      expect(await expectAgreement(paymentId, transactionId)).toEqual({ captured: 5000, refunded: 0 })
+    })
+
     it("shows Dintero's reason and records nothing when a 2xx capture or refund event says success: false", async () => {
       const { paymentId, transactionId } = await placedOrder()
       env.emulator.faults.add({

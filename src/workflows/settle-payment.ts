@@ -227,7 +227,7 @@ async function settleTransaction(
 ): Promise<SettleOutcome> {
   const cart = await cartOf(container, tx.merchant_reference)
   if (!cart) {
-    return await settleWithoutCart(container, tx)
+    return await settleWithoutCart(container, client, tx)
   }
   const collection = cart.collection
   if (!collection) return { kind: "never", detail: `cart ${cart.id} has no payment collection` }
@@ -625,7 +625,9 @@ const RELEASED_KEY = "dintero_released_payments"
 async function noteOn(container: MedusaContainer, where: { orderId?: string; cartId?: string }, entry: Record<string, unknown>) {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const entity = where.orderId ? "order" : "cart"
-  const id = (where.orderId ?? where.cartId)!
+  const id = where.orderId ?? where.cartId
+  // Nowhere to note it (a collection no order links to any more): the log line and the run's findings carry it.
+  if (!id) return
   const { data } = await query.graph({ entity, fields: ["id", "metadata"], filters: { id } })
   const metadata = (data[0]?.metadata ?? {}) as Record<string, unknown>
   const list = Array.isArray(metadata[RELEASED_KEY]) ? (metadata[RELEASED_KEY] as unknown[]) : []
@@ -639,19 +641,33 @@ async function noteOn(container: MedusaContainer, where: { orderId?: string; car
 }
 
 /** Payments without a cart (an order's outstanding amount): the Dintero session's metadata names the Medusa session. */
-async function settleWithoutCart(container: MedusaContainer, tx: Transaction): Promise<SettleOutcome> {
+async function settleWithoutCart(container: MedusaContainer, client: DinteroClient, tx: Transaction): Promise<SettleOutcome> {
   const sessionId = tx.session?.metadata?.medusa_payment_session_id
   if (typeof sessionId !== "string") {
     return { kind: "never", detail: "not a payment of this store" }
   }
   const payment = container.resolve(Modules.PAYMENT)
-  const [session] = (await payment.listPaymentSessions({ id: sessionId })) as unknown as SessionRow[]
+  const [session] = (await payment.listPaymentSessions({ id: sessionId })) as unknown as (SessionRow & { payment_collection_id?: string })[]
   if (!session || session.data?.dintero_session_id !== tx.session_id || session.data?.merchant_reference !== tx.merchant_reference) {
     return { kind: "never", detail: "not a payment of this store" }
   }
   if (tx.status === "DECLINED" || tx.status === "FAILED") return await recordDecline(container, tx, session, false)
   if (!heldStatus(tx.status) || session.status === "authorized" || session.status === "captured") {
     return { kind: "done", detail: "nothing left to do" }
+  }
+  const collection = session.payment_collection_id ? await collectionById(container, session.payment_collection_id) : null
+  if (collection?.status === "canceled") {
+    // A payment link whose collection a later order edit cancelled (Medusa replaced it, and the kept authorization
+    // moved to the new one): the link was still payable, but what it asked for is no longer owed there.
+    const links = await listLinkRows(
+      container,
+      { module: Modules.ORDER, key: "order_id" },
+      { module: Modules.PAYMENT, key: "payment_collection_id" },
+      { payment_collection_id: collection.id },
+      ["order_id"]
+    )
+    const orderId = typeof links[0]?.order_id === "string" ? links[0].order_id : undefined
+    return await release(container, client, tx, orderId ? { orderId } : {}, `payment collection ${collection.id} was cancelled (an order edit replaced it) before this payment came`)
   }
   verifiedTransactions.remember(tx)
   await processPaymentWorkflow(container).run({

@@ -226,11 +226,12 @@ export class MoneyMovement {
           } catch (again) {
             if (again instanceof MedusaError) throw again
             if (isRejected(again)) throw refusal(operation, amount, data.currency, again.code, again.dinteroMessage)
+            if (paymentId && mayHaveApplied(again)) await parkUnresolved(cradle, paymentId, reference)
             throw toMedusaError(what, again)
           }
         }
       }
-      if (paymentId && e instanceof DinteroError && e.retryable) {
+      if (paymentId && mayHaveApplied(e)) {
         // Dintero may or may not have applied it: park the reference so the next attempt looks before sending.
         await parkUnresolved(cradle, paymentId, reference)
       }
@@ -256,9 +257,11 @@ export class MoneyMovement {
   ): Promise<void> {
     const blockers: { reference: string; operation: MoneyOperation; amount: number; pending: boolean }[] = []
     for (const parked of unresolved) {
-      // The same reference as this call: this call records it (if applied) or sends it (if not).
-      if (parked === reference) continue
       const found = appliedOrPending(tx, parked)
+      // The same reference as this call: this call records it (if applied) or sends it (if Dintero never saw it). Still
+      // in progress (an asynchronous capture or refund Dintero has started), it stays parked and nothing is sent:
+      // sending it again would move the money twice once the first completes.
+      if (parked === reference && !found?.pending) continue
       if (!found) continue
       if (!found.pending && (await this.recorded(paymentId, found.operation, parked, operation === found.operation ? recordId : undefined, currency))) {
         continue
@@ -368,6 +371,14 @@ function ledgerOf(data: DinteroPaymentData): Ledger | null {
 }
 
 /** The parked reference's event: a successful CAPTURE/REFUND carrying it, or an async one still in progress. */
+/**
+ * Whether Dintero may have applied an operation that ended in this error: no answer (network, timeout), a transient
+ * one (5xx, 429), or a 2xx answer outside the contract (it was accepted, but it cannot be read).
+ */
+function mayHaveApplied(e: unknown): boolean {
+  return e instanceof DinteroError && (e.retryable || e.kind === "contract")
+}
+
 function appliedOrPending(
   tx: Transaction,
   reference: string
