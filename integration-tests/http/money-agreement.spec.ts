@@ -1,3 +1,4 @@
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { toMinorUnits } from "../../src/mapping/money"
 import { dinteroTestSuite } from "../utils/dintero-test-suite"
 import { merchantDinteroClient } from "../utils/environment"
@@ -15,7 +16,7 @@ const READ = "/checkout/v1/transactions/:id"
 // The mirror is off: this file counts Checkout events precisely; orders-mirror.spec.ts covers the mirror.
 const env = dinteroTestSuite({
   environment: { env: { DINTERO_ORDERS_MIRROR: "false" } },
-  testSuite: ({ seeded, store, admin }) => {
+  testSuite: ({ getContainer, seeded, store, admin }) => {
     /** 2 × 199.00 + 49.00 shipping = 447.00 NOK, authorized. */
     async function placedOrder() {
       const cart = await store.prepareCart({
@@ -171,6 +172,20 @@ const env = dinteroTestSuite({
       expect(reads()).toBeGreaterThan(readsBefore)
       expect(sends("/capture")).toBe(sendsBefore + 1)
       expect(await expectAgreement(paymentId, transactionId)).toEqual({ captured: 5000, refunded: 0 })
+    })
+
+    it("a capture Dintero applied whose answer never reached the payment's data: the refund after it reads Dintero and goes through", async () => {
+      const { paymentId, transactionId } = await placedOrder()
+      const pg = getContainer().resolve(ContainerRegistrationKeys.PG_CONNECTION)
+      const [{ data: before }] = await pg("payment").where({ id: paymentId }).select("data")
+      expect((await admin.capture(paymentId, 50)).status).toBe(200)
+      // What a crash after Dintero's answer and Medusa's capture row, before the payment's data was saved, leaves.
+      await pg("payment").where({ id: paymentId }).update({ data: before })
+
+      // The payment's data says nothing was captured; Dintero says 50.00. The refund reads Dintero and splits again.
+      const refund = await admin.refund(paymentId, 50)
+      expect([refund.status, refund.body?.message]).toEqual([200, undefined])
+      expect(await expectAgreement(paymentId, transactionId)).toEqual({ captured: 5000, refunded: 5000 })
     })
 
     it("shows Dintero's reason and records nothing when a 2xx capture or refund event says success: false", async () => {

@@ -68,6 +68,14 @@ function withRemaining(lines: AllocatableLine[], remainingOf: (line: Allocatable
   })
 }
 
+/**
+ * More asked for than the lines have left, as the caller's view of them says: the view may be stale (the transaction
+ * moved since it was kept), so the caller can read the transaction and split again.
+ */
+export class NotEnoughLeft extends Error {
+  override readonly name = "NotEnoughLeft"
+}
+
 function allocate(
   rows: LineWithRemaining[],
   amount: number,
@@ -77,9 +85,7 @@ function allocate(
   if (amount <= 0) throw new Error(`Cannot ${operation} ${amount}: the amount must be positive`)
   const totalRemaining = sumMinor(rows.map((row) => row.remaining))
   if (amount > totalRemaining) {
-    throw new Error(
-      `Cannot ${operation} ${amount}: only ${totalRemaining} (minor units) is left to ${operation} on the lines`
-    )
+    throw new NotEnoughLeft(`Cannot ${operation} ${amount}: only ${totalRemaining} (minor units) is left to ${operation} on the lines`)
   }
 
   const result: AllocatedLine[] = []

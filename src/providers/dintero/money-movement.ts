@@ -1,7 +1,7 @@
 import { MedusaError } from "@medusajs/framework/utils"
 import type { BigNumberInput } from "@medusajs/framework/types"
 import { DinteroError, capturedByDinteroItself, type Transaction, type TransactionItemRef } from "../../dintero"
-import { allocateCapture, allocateRefund } from "../../mapping/allocation"
+import { NotEnoughLeft, allocateCapture, allocateRefund } from "../../mapping/allocation"
 import { fromMinorUnits, toMinorUnits, type DecimalInput } from "../../mapping/money"
 import {
   capturedAmount,
@@ -198,8 +198,10 @@ export class MoneyMovement {
         // The Dintero client already read the event: 2xx with success:false, nothing moved.
         throw refusal(operation, amount, data.currency, e.code, e.dinteroMessage)
       }
-      if (e instanceof DinteroError && e.status === 400) {
-        // Dintero refused the allocation: our view of the lines was stale. Read, then try once more.
+      // Dintero refused the allocation, or our own split found too little left: our view of the lines may be stale (a
+      // capture Dintero made itself before its callback, or an attempt Dintero applied whose answer the payment data
+      // never got). Read, then try once more.
+      if ((e instanceof DinteroError && e.status === 400) || e instanceof NotEnoughLeft) {
         const tx = await read()
         if (applied(tx)) {
           return { data: dataAfter(data, tx) }
@@ -227,7 +229,7 @@ export class MoneyMovement {
             if (again instanceof MedusaError) throw again
             if (isRejected(again)) throw refusal(operation, amount, data.currency, again.code, again.dinteroMessage)
             if (paymentId && mayHaveApplied(again)) await parkUnresolved(cradle, paymentId, reference)
-            throw toMedusaError(what, again)
+            throw refusedOrFailed(what, again)
           }
         }
       }
@@ -235,7 +237,7 @@ export class MoneyMovement {
         // Dintero may or may not have applied it: park the reference so the next attempt looks before sending.
         await parkUnresolved(cradle, paymentId, reference)
       }
-      throw toMedusaError(what, e)
+      throw refusedOrFailed(what, e)
     }
   }
 
@@ -371,6 +373,11 @@ function ledgerOf(data: DinteroPaymentData): Ledger | null {
 }
 
 /** The parked reference's event: a successful CAPTURE/REFUND carrying it, or an async one still in progress. */
+/** More than is left, even after reading Dintero: the merchant's request is refused (400), not a failure (500). */
+function refusedOrFailed(what: string, e: unknown): Error {
+  return e instanceof NotEnoughLeft ? new MedusaError(MedusaError.Types.NOT_ALLOWED, `Could not ${what}: ${e.message}`) : toMedusaError(what, e)
+}
+
 /**
  * Whether Dintero may have applied an operation that ended in this error: no answer (network, timeout), a transient
  * one (5xx, 429), or a 2xx answer outside the contract (it was accepted, but it cannot be read).
