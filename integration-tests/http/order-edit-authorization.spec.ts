@@ -309,34 +309,55 @@ const env = dinteroTestSuite({
       expect(Number(order.order.summary.pending_difference)).toBe(0)
     })
 
-    it("a payment link whose collection a later edit cancelled, paid anyway: the money is released, never a live payment on the cancelled collection", async () => {
+    /** Edit up (a link for the difference on a new collection), then edit down (Medusa replaces that collection). */
+    async function linkThenLowered() {
       const { orderId, transactionId } = await authorizedOrder()
       await editOrder(admin, orderId, { add: [{ variant_id: seeded.variants.indoor, quantity: 1 }] })
       const firstLink = (await waitForMirror(admin, orderId, (m) => !!m.payment_link)).payment_link
       const linkSession = (env.emulator.state.sessions as any[]).find((s) => firstLink.url.endsWith(s.id))
-
-      // The second edit lowers the order below what the kept authorization holds: Medusa cancels the link's
-      // collection and opens another, which the kept authorization covers (no new link).
       const items = await orderItems(admin, orderId)
-      await editOrder(admin, orderId, { update: items.map((i) => ({ item_id: i.id, quantity: i.variant_id === seeded.variants.indoor ? 0 : 1 })) })
-      await waitForMirror(admin, orderId, (m) => !m.payment_link)
-      const cancelled = (await collections(orderId)).find((c) => c.id === firstLink.payment_collection_id)
-      expect(cancelled.status).toBe("canceled")
+      const lower = () => editOrder(admin, orderId, { update: items.map((i) => ({ item_id: i.id, quantity: i.variant_id === seeded.variants.indoor ? 0 : 1 })) })
+      return { orderId, transactionId, firstLink, linkSession, lower }
+    }
 
-      // The old link is still open at Dintero (nothing withdraws a link whose collection Medusa cancelled), and the
-      // shopper pays it.
+    /** The order's money is the kept authorization alone: one live payment, on a live collection. */
+    async function keptAlone(orderId: string, transactionId: string) {
+      // The move's reuse payment on the new collection (the subscriber runs after the confirm answered).
+      await newCollection(orderId, (c) => (c.payments ?? []).some((p: any) => !p.canceled_at))
+      expect(tx(transactionId).status).toBe("AUTHORIZED")
+      const order = await admin.getOrder(orderId)
+      const held = order.payment_collections.filter((c: any) => c.status !== "canceled").flatMap((c: any) => (c.payments ?? []).filter((p: any) => !p.canceled_at))
+      expect(held.map((p: any) => p.data?.transaction_id)).toEqual([transactionId])
+    }
+
+    it("a payment link whose collection a later edit made Medusa replace is withdrawn at Dintero", async () => {
+      const { orderId, transactionId, firstLink, linkSession, lower } = await linkThenLowered()
+      await lower()
+      await waitForMirror(admin, orderId, (m) => !m.payment_link)
+      expect((await collections(orderId)).find((c) => c.id === firstLink.payment_collection_id).status).toBe("canceled")
+      // The move after the second edit cancelled the old link's Dintero session: the shopper can no longer pay it.
+      for (let i = 0; i < 40 && !linkSession.cancelled_at; i++) await sleep(250)
+      expect(linkSession.cancelled_at).toBeTruthy()
+      await expect(env.emulator.pay(linkSession.id, "AUTHORIZED")).rejects.toThrow()
+      await keptAlone(orderId, transactionId)
+    })
+
+    it("a payment link paid after its collection was replaced (the move that withdraws it had not run): the money is released, never a live payment on the cancelled collection", async () => {
+      const { orderId, transactionId, firstLink, linkSession, lower } = await linkThenLowered()
+      // The second edit's move stops before it withdraws anything (as when its process dies there).
+      await withFaultPoint("move-kept-authorization", lower)
+      expect((await collections(orderId)).find((c) => c.id === firstLink.payment_collection_id).status).toBe("canceled")
       expect(linkSession.cancelled_at ?? null).toBeNull()
+
       const paid = await env.emulator.pay(linkSession.id, "AUTHORIZED")
       await env.emulator.waitForCallbacks()
       expect(env.emulator.callbacks.at(-1)!.attempts.at(-1)!.status).toBe(200)
       expect(tx(paid.transaction!.id).status).toBe("AUTHORIZATION_VOIDED")
       const live = (await collections(orderId)).flatMap((c) => (c.payments ?? []).filter((p: any) => !p.canceled_at).map((p: any) => p.data?.transaction_id))
       expect(live).not.toContain(paid.transaction!.id)
-      // The order's money is the kept authorization alone.
-      expect(tx(transactionId).status).toBe("AUTHORIZED")
-      const order = await admin.getOrder(orderId)
-      const held = order.payment_collections.filter((c: any) => c.status !== "canceled").flatMap((c: any) => (c.payments ?? []).filter((p: any) => !p.canceled_at))
-      expect(held.map((p: any) => p.data?.transaction_id)).toEqual([transactionId])
+      // The reconciliation then finishes the stopped move: the kept authorization alone holds the order's money.
+      await reconcileOrder(getContainer(), orderId)
+      await keptAlone(orderId, transactionId)
     })
 
     it("after a part capture, an edit that lowers the total asks for nothing: the rest still authorized covers it, and the collection Medusa opened is cancelled", async () => {

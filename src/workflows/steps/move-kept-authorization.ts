@@ -6,7 +6,7 @@ import { fromMinorUnits, toMinorUnits, type DecimalInput } from "../../mapping/m
 import { dinteroClientFor, dinteroConfiguration } from "../../lib/dintero-registry"
 import { testFaultPoint } from "../../lib/test-fault-point"
 import { isDinteroProviderId } from "../../providers/dintero/provider-id"
-import { loadOrder, paymentsOf, type OrderRow } from "../lib/medusa-data"
+import { loadOrder, loadOrderPaymentsByLink, paymentsOf, type OrderRow } from "../lib/medusa-data"
 import { processOrderOutbox } from "../outbox/schedule"
 import {
   CAPTURE_FIELDS,
@@ -56,6 +56,7 @@ export const moveKeptAuthorizationStep = createStep(
       // moves nothing twice, and a half-done one is finished).
       const left = await moveLeft(container, input.order_id)
       await testFaultPoint("move-kept-authorization", (line) => logger.warn(line))
+      await withdrawStaleLinks(container, input.order_id)
       const moving = left.kept.length > 0 || left.unfinished
       if (moving) {
         try {
@@ -96,6 +97,27 @@ export const moveKeptAuthorizationStep = createStep(
     return new StepResponse(result)
   }
 )
+
+/**
+ * Payment links of an earlier edit whose collection this edit made Medusa replace (it cancels the collection, not its
+ * sessions): their Dintero sessions are cancelled, so the shopper cannot pay for what the new collection asks again.
+ * One paid anyway (before this ran) is released by its settlement (settle-payment.ts). A failure is only logged: the
+ * link then stays payable until its session expires, and its payment is released the same way.
+ */
+async function withdrawStaleLinks(container: MedusaContainer, orderId: string): Promise<void> {
+  const order = await loadOrderPaymentsByLink(container, orderId)
+  const stale = (order.payment_collections ?? [])
+    .filter((c) => c.status === "canceled")
+    .flatMap((c) => (c.payment_sessions ?? []).filter((ps) => isDinteroProviderId(ps.provider_id) && ps.status === "pending"))
+  const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
+  for (const session of stale) {
+    try {
+      await payments.deletePaymentSession(session.id)
+    } catch (e) {
+      container.resolve(ContainerRegistrationKeys.LOGGER).warn(`[dintero] order ${orderId}: could not withdraw the payment link of session ${session.id}: ${messageOf(e)}`)
+    }
+  }
+}
 
 /** What a move that stopped says: the reconciliation resumes it from the records (lib/move-kept-authorization.ts). */
 export const stopped = (e: unknown) => `the move stopped before it was done (${messageOf(e)})`
