@@ -10,8 +10,8 @@ import type { Emulator } from "../../emulator"
 import dinteroOrdersRetry from "../../src/jobs/dintero-orders-retry"
 import { DINTERO_ORDERS_MODULE } from "../../src/modules/dintero-orders"
 import type DinteroOrdersService from "../../src/modules/dintero-orders/service"
-import { toMinorUnits, type DecimalInput } from "../../src/mapping/money"
-import { dinteroOrder, waitForMirror } from "./orders-mirror-helpers"
+import { sumToMinorUnits } from "../../src/mapping/money"
+import { dinteroOrder, exactOf, waitForMirror } from "./orders-mirror-helpers"
 
 export interface Money {
   captured: number
@@ -32,15 +32,16 @@ const add = (m: Record<string, Money>, key: string, field: keyof Money, amount: 
 /** Medusa's captures and refunds of the order, per Dintero transaction (every payment collection, cancelled ones too). */
 export async function medusaLedger(admin: AdminApi, orderId: string): Promise<Record<string, Money>> {
   const order = await admin.getOrder(orderId)
-  const minor = (v: unknown) => toMinorUnits(v as DecimalInput, order.currency_code)
+  // Each payment's captures and its refunds rounded once (as the provider moves them: runningTotalParts).
+  const total = (rows: any[] | undefined) => sumToMinorUnits((rows ?? []).map(exactOf), order.currency_code)
   const byTx: Record<string, Money> = {}
   for (const pc of order.payment_collections ?? []) {
     for (const p of pc.payments ?? []) {
       const tx = p.data?.transaction_id as string | undefined
       if (!tx) throw new Error(`payment ${p.id} of order ${orderId} names no Dintero transaction: ${JSON.stringify(p.data)}`)
       byTx[tx] ??= { captured: 0, refunded: 0 }
-      for (const c of p.captures ?? []) add(byTx, tx, "captured", minor(c.amount))
-      for (const r of p.refunds ?? []) add(byTx, tx, "refunded", minor(r.amount))
+      add(byTx, tx, "captured", total(p.captures))
+      add(byTx, tx, "refunded", total(p.refunds))
     }
   }
   return byTx

@@ -1,5 +1,6 @@
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { toMinorUnits } from "../../src/mapping/money"
+import { sumToMinorUnits } from "../../src/mapping/money"
+import { exactOf } from "./orders-mirror-helpers"
 import { dinteroTestSuite } from "../utils/dintero-test-suite"
 import { merchantDinteroClient } from "../utils/environment"
 
@@ -39,10 +40,10 @@ const env = dinteroTestSuite({
     const sends = (suffix: string) =>
       env.emulator.requests.filter((r: any) => r.method === "POST" && r.path.endsWith(suffix)).length
 
-    /** Medusa's recorded captures and refunds of the payment, in øre (exact: decimal text to minor units). */
+    /** Medusa's recorded captures and refunds of the payment, in øre: each kind's exact sum rounded once. */
     async function medusaTotals(paymentId: string) {
       const { payment } = await admin.ok("get", `/admin/payments/${paymentId}?fields=*captures,*refunds`)
-      const sum = (rows: any[]) => rows.reduce((s, r) => s + toMinorUnits(String(r.raw_amount?.value ?? r.amount), "NOK"), 0)
+      const sum = (rows: any[]) => sumToMinorUnits(rows.map(exactOf), "NOK")
       return { captured: sum(payment.captures ?? []), refunded: sum(payment.refunds ?? []) }
     }
 
@@ -90,6 +91,23 @@ const env = dinteroTestSuite({
       // Then the rest goes through as usual.
       expect((await admin.capture(paymentId, 30)).status).toBe(200)
       expect(await expectAgreement(paymentId, transactionId)).toEqual({ captured: 18000, refunded: 0 })
+    })
+
+    it("captures and refunds of fractions of an øre add up at Dintero to Medusa's totals rounded once", async () => {
+      const { paymentId, transactionId } = await placedOrder()
+      // 447.00 NOK in three captures Medusa records exactly; rounded one by one they would move 446.99.
+      for (const amount of [149.3333, 149.3333, 148.3334]) expect((await admin.capture(paymentId, amount)).status).toBe(200)
+      expect(await expectAgreement(paymentId, transactionId)).toEqual({ captured: 44700, refunded: 0 })
+      expect(tx(transactionId).status).toBe("CAPTURED")
+      const captures = tx(transactionId).events.filter((e: any) => e.event === "CAPTURE").map((e: any) => e.amount)
+      expect(captures).toEqual([14933, 14934, 14833])
+
+      // 1.00 NOK back in four refunds; the last moves the rounded total by nothing, so nothing is sent for it.
+      for (const amount of [0.3333, 0.3333, 0.3333]) expect((await admin.refund(paymentId, amount)).status).toBe(200)
+      const before = sends("/refund")
+      expect((await admin.refund(paymentId, 0.0001)).status).toBe(200)
+      expect(sends("/refund")).toBe(before)
+      expect(await expectAgreement(paymentId, transactionId)).toEqual({ captured: 44700, refunded: 100 })
     })
 
     it("forgets a lost capture that Dintero never applied and sends the new one", async () => {

@@ -2,7 +2,7 @@ import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import type { AdminApi, StoreApi } from "../../scripts/lib/store-api"
 import type { SeededMarket, SeededStore } from "../../scripts/lib/seed-store"
 import type { Emulator } from "../../emulator"
-import { toMinorUnits, type DecimalInput } from "../../src/mapping/money"
+import { sumToMinorUnits } from "../../src/mapping/money"
 import { DINTERO_ORDERS_MODULE } from "../../src/modules/dintero-orders"
 
 export const SETTLED = new Set(["done", "skipped", "failed", "needs_action"])
@@ -119,19 +119,22 @@ export function dinteroOrder(emulator: Emulator, dinteroOrderId: string): any {
   return (emulator.state as any).orders.find((o: any) => o.order_id === dinteroOrderId)
 }
 
+/** A capture or refund row of Medusa's admin API at full precision (its raw amount's text when it has one). */
+export const exactOf = (row: { raw_amount?: { value?: unknown }; amount: unknown }): string => String(row.raw_amount?.value ?? row.amount)
+
 /**
  * The three ledgers of an order: Medusa's captured − refunded, the Checkout transactions' captured − refunded,
  * the Orders API's captures − refunds; all in minor units of the order's currency.
  */
 export async function ledgers(admin: AdminApi, emulator: Emulator, orderId: string, dinteroOrderId: string) {
   const order = await admin.getOrder(orderId)
-  const toMinor = (v: unknown) => toMinorUnits(v as DecimalInput, order.currency_code)
+  // Per payment, its captures and its refunds each rounded once (as the provider moves them: runningTotalParts).
+  const total = (rows: any[] | undefined) => sumToMinorUnits((rows ?? []).map(exactOf), order.currency_code)
   let medusa = 0
   const txIds = new Set<string>()
   for (const pc of order.payment_collections ?? []) {
     for (const p of pc.payments ?? []) {
-      for (const c of p.captures ?? []) medusa += toMinor(c.amount)
-      for (const r of p.refunds ?? []) medusa -= toMinor(r.amount)
+      medusa += total(p.captures) - total(p.refunds)
       if (p.data?.transaction_id) txIds.add(p.data.transaction_id)
     }
   }

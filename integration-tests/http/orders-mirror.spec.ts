@@ -146,6 +146,24 @@ const env = dinteroTestSuite({
       await expectLedgersAgree(placed.orderId, dinteroOrderId)
     })
 
+    it("records captures and refunds of fractions of an øre as the Checkout moved them: the three ledgers agree to the øre", async () => {
+      await withoutShipping(getContainer(), seeded)
+      const placed = await placeOrder(store, admin, env.emulator, seeded, { items: [{ variant_id: seeded.variants.outdoor, quantity: 2 }], shipping: false })
+      // 398.00 NOK in three captures Medusa records exactly; rounded one by one they would ask Dintero for 398.01.
+      for (const amount of [132.6667, 132.6667, 132.6666]) expect((await admin.capture(placed.paymentId, amount)).status).toBe(200)
+      for (const amount of [0.3333, 0.3333, 0.3333, 0.0001]) expect((await admin.refund(placed.paymentId, amount)).status).toBe(200)
+      const mirror = await waitForMirror(admin, placed.orderId, (m) => ops(m, "refund").length === 4 && settled(1)(m))
+      // The last refund moved nothing at Dintero (0.0001 adds no øre to 0.9999), so there is nothing to record.
+      expect(ops(mirror, "capture").map((o: any) => o.status)).toEqual(["done", "done", "done"])
+      expect(ops(mirror, "refund").map((o: any) => o.status)).toEqual(["done", "done", "done", "skipped"])
+      const dinteroOrderId = mirror.dintero_order_mirror.dintero_order_id
+      const order = dinteroOrder(env.emulator, dinteroOrderId)
+      const amounts = (kind: string) => order.operations[kind].map((r: any) => r.items.reduce((s: number, i: any) => s + i.amount, 0))
+      expect(amounts("captures")).toEqual([13267, 13266, 13267])
+      expect(amounts("refunds")).toEqual([33, 34, 33])
+      expect(await expectLedgersAgree(placed.orderId, dinteroOrderId)).toEqual(expect.objectContaining({ medusa: 39700 }))
+    })
+
     it("records a part authorization with the new payment's id when the edit raises the total", async () => {
       await withoutShipping(getContainer(), seeded)
       const placed = await placeOrder(store, admin, env.emulator, seeded, { items: [{ variant_id: seeded.variants.outdoor, quantity: 2 }], shipping: false })

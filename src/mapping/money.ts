@@ -130,6 +130,31 @@ export function sumToMinorUnits(amounts: DecimalInput[], currency: string): numb
 }
 
 /**
+ * Minor units of each of a sequence of Medusa amounts (a payment's captures or refunds, in record order), each the
+ * step its record adds to the running total rounded once: every prefix then adds up to `sumToMinorUnits` of the same
+ * amounts. Rounding each record alone would lose or add an øre per record: three captures of 33.3333 NOK move 99.99
+ * at Dintero where Medusa's 99.9999 is 100.00. A record can thus be 0 (it moves nothing) or differ from its own rounding
+ * by less than an øre.
+ */
+export function runningTotalParts(amounts: DecimalInput[], currency: string): number[] {
+  const places = 24
+  let exact = 0n
+  let before = 0
+  return amounts.map((amount) => {
+    exact += toScaledInteger(amount, places)
+    const after = toMinorUnits(scaledToString(exact, places), currency)
+    const part = after - before
+    before = after
+    return part
+  })
+}
+
+/** The last amount's part of `runningTotalParts` (a record with the ones before it). */
+export function lastRunningTotalPart(amounts: DecimalInput[], currency: string): number {
+  return sumToMinorUnits(amounts, currency) - sumToMinorUnits(amounts.slice(0, -1), currency)
+}
+
+/**
  * Dintero minor units → Medusa major units as a decimal string with the currency's fixed decimals
  * (39800 NOK → "398.00", 500 JPY → "500", 1234 KWD → "1.234"). Medusa's BigNumber accepts this text as is;
  * a string (not a float) keeps the value exact.

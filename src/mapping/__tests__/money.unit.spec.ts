@@ -6,8 +6,11 @@ import {
   currencyDecimals,
   decimalText,
   fromMinorUnits,
+  lastRunningTotalPart,
+  runningTotalParts,
   scaledToString,
   sumMinor,
+  sumToMinorUnits,
   toMinorUnits,
   toScaledInteger,
 } from "../money"
@@ -290,5 +293,43 @@ describe("apportion (largest remainder)", () => {
     expect(() => apportion(-1n, [1n], (w) => w)).toThrow(/must not be negative/)
     expect(() => apportion(1n, [2n, -1n], (w) => w)).toThrow(/negative/)
     expect(() => apportion(1n, [0n, 0n], (w) => w)).toThrow(/add up to zero/)
+  })
+})
+
+describe("runningTotalParts (a payment's captures or refunds in minor units)", () => {
+  it("adds up to the exact total rounded once, where rounding each record loses an øre", () => {
+    const thirds = ["33.3333", "33.3333", "33.3334"]
+    expect(thirds.reduce((s, a) => s + toMinorUnits(a, "NOK"), 0)).toBe(9999)
+    expect(runningTotalParts(thirds, "NOK")).toEqual([3333, 3334, 3333])
+    expect(sumMinor(runningTotalParts(thirds, "NOK"))).toBe(10000)
+  })
+
+  it("gives 0 to a record that does not move the rounded total, and leaves whole amounts as they are", () => {
+    expect(runningTotalParts(["99.9999", "0.0001"], "NOK")).toEqual([10000, 0])
+    expect(runningTotalParts(["100", "49.5", { value: "0.5" }], "NOK")).toEqual([10000, 4950, 50])
+    expect(runningTotalParts(["0.4", "0.4", "0.4"], "JPY")).toEqual([0, 1, 0])
+    expect(runningTotalParts([], "NOK")).toEqual([])
+  })
+
+  it("the last record's part is its part of the whole sequence", () => {
+    const amounts = ["10.005", "20.004", "0.003"]
+    expect(lastRunningTotalPart(amounts, "NOK")).toBe(runningTotalParts(amounts, "NOK")[2])
+    expect(lastRunningTotalPart(["12.34"], "NOK")).toBe(1234)
+  })
+
+  it("every prefix adds up to its exact sum rounded once; each part is its own rounding within an øre", () => {
+    const amount = fc
+      .tuple(fc.integer({ min: 0, max: 10_000_000 }), fc.integer({ min: 0, max: 6 }))
+      .map(([units, places]) => scaledToString(BigInt(units), places))
+    fc.assert(
+      fc.property(fc.constantFrom("NOK", "JPY", "KWD"), fc.array(amount, { maxLength: 12 }), (currency, amounts) => {
+        const parts = runningTotalParts(amounts, currency)
+        parts.forEach((part, i) => {
+          expect(sumMinor(parts.slice(0, i + 1))).toBe(sumToMinorUnits(amounts.slice(0, i + 1), currency))
+          expect(part).toBeGreaterThanOrEqual(0)
+          expect(Math.abs(part - toMinorUnits(amounts[i]!, currency))).toBeLessThanOrEqual(1)
+        })
+      })
+    )
   })
 })

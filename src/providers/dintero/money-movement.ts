@@ -2,7 +2,7 @@ import { MedusaError } from "@medusajs/framework/utils"
 import type { BigNumberInput } from "@medusajs/framework/types"
 import { DinteroError, capturedByDinteroItself, type Transaction, type TransactionItemRef } from "../../dintero"
 import { NotEnoughLeft, allocateCapture, allocateRefund } from "../../mapping/allocation"
-import { fromMinorUnits, toMinorUnits, type DecimalInput } from "../../mapping/money"
+import { fromMinorUnits, lastRunningTotalPart, runningTotalParts, toMinorUnits, type DecimalInput } from "../../mapping/money"
 import {
   capturedAmount,
   eventKindOf,
@@ -52,20 +52,20 @@ export class MoneyMovement {
     }
     const capture = await retrieveCapture(this.ctx.cradle, captureId)
     const paymentId = capture.payment_id ?? capture.payment?.id
-    const amount = toMinorUnits((capture.raw_amount ?? capture.amount) as DecimalInput, data.currency)
-    const reference = await this.reference("capture", paymentId, captureId, amount)
+    const { reference, amount } = await this.referenceOf("capture", paymentId, captureId, exactOf(capture), data.currency)
+    if (amount === 0) return this.nothingToMove("capture", data, reference)
     return await this.send("capture", data, transactionId, paymentId, captureId, reference, amount)
   }
 
   async refund(data: DinteroPaymentData, refundAmount: BigNumberInput, refundId: string | undefined): Promise<Result> {
     const transactionId = requireTransactionId(data, "refund")
-    const amount = toMinorUnits(refundAmount as DecimalInput, data.currency)
     let paymentId: string | undefined
     if (refundId) {
       const refund = await retrieveRefund(this.ctx.cradle, refundId)
       paymentId = refund.payment_id ?? refund.payment?.id
     }
-    const reference = await this.reference("refund", paymentId, refundId, amount)
+    const { reference, amount } = await this.referenceOf("refund", paymentId, refundId, refundAmount as DecimalInput, data.currency)
+    if (amount === 0) return this.nothingToMove("refund", data, reference)
     return await this.send("refund", data, transactionId, paymentId, refundId, reference, amount)
   }
 
@@ -108,18 +108,32 @@ export class MoneyMovement {
     }
   }
 
-  /** The reference of this operation (see mapping/references.ts): its record's position among the payment's. */
-  protected async reference(
+  /**
+   * The reference of this operation (see mapping/references.ts), from its record's position among the payment's, and
+   * its amount in minor units: the step it adds to the payment's running total of that operation, rounded once
+   * (runningTotalParts), so Dintero's captures and refunds add up to Medusa's to the øre however Medusa split them.
+   */
+  protected async referenceOf(
     operation: MoneyOperation,
     paymentId: string | undefined,
     recordId: string | undefined,
-    amount: number
-  ): Promise<string> {
+    exact: DecimalInput,
+    currency: string
+  ): Promise<{ reference: string; amount: number }> {
     if (!paymentId || !recordId) {
-      return unattachedReference(operation, recordId, amount)
+      const amount = toMinorUnits(exact, currency)
+      return { reference: unattachedReference(operation, recordId, amount), amount }
     }
     const records = await listMoneyRecords(this.ctx.cradle, operation, paymentId)
-    return moneyReference(operation, paymentId, recordPosition(records, recordId), amount)
+    const position = recordPosition(records, recordId)
+    const amount = lastRunningTotalPart([...records.slice(0, position - 1).map(exactOf), exact], currency)
+    return { reference: moneyReference(operation, paymentId, position, amount), amount }
+  }
+
+  /** A record whose share of the running total is 0 øre (e.g. 0.0001 NOK after 99.9999) moves no money at Dintero. */
+  protected nothingToMove(operation: MoneyOperation, data: DinteroPaymentData, reference: string): Result {
+    this.ctx.logger?.info(`[dintero] ${operation} ${reference} is 0 in minor units once rounded with the payment's earlier ones; nothing sent`)
+    return { data }
   }
 
   protected async send(
@@ -294,10 +308,8 @@ export class MoneyMovement {
     currency: string
   ): Promise<boolean> {
     const rows = (await listMoneyRecords(this.ctx.cradle, operation, paymentId)).filter((r) => r.id !== except)
-    return rows.some((row, i) => {
-      const minor = toMinorUnits((row.raw_amount ?? row.amount) as DecimalInput, currency)
-      return moneyReference(operation, paymentId, i + 1, minor) === reference
-    })
+    const amounts = runningTotalParts(rows.map(exactOf), currency)
+    return amounts.some((amount, i) => moneyReference(operation, paymentId, i + 1, amount) === reference)
   }
 
   /**
@@ -431,3 +443,5 @@ function isRejected(e: unknown): e is DinteroError {
   return e instanceof DinteroError && e.kind === "rejected"
 }
 
+/** A capture or refund row's exact amount (raw when Medusa gives it). */
+const exactOf = (row: { raw_amount?: unknown; amount?: unknown }): DecimalInput => (row.raw_amount ?? row.amount) as DecimalInput

@@ -1,6 +1,6 @@
 import type { IOrderModuleService, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
-import { toMinorUnits, type DecimalInput } from "../../mapping/money"
+import type { DecimalInput } from "../../mapping/money"
 import { LINE_FIELDS } from "../../mapping/lines"
 import type { OrderForMirror } from "../../mapping/orders"
 import { isDinteroProviderId } from "../../providers/dintero/provider-id"
@@ -260,14 +260,10 @@ export const transactionIdOf = (p: { data?: Record<string, unknown> | null }): s
   typeof p.data?.transaction_id === "string" ? p.data.transaction_id : undefined
 
 /** Oldest first, ties by id: the order the provider numbers captures/refunds in its Checkout references. */
-export function inRecordOrder<T extends MoneyRow>(rows: T[] | undefined): T[] {
-  return [...(rows ?? [])].sort((a, b) => {
-    const t = new Date(a.created_at).getTime() - new Date(b.created_at).getTime()
-    return t !== 0 ? t : a.id < b.id ? -1 : a.id > b.id ? 1 : 0
-  })
-}
+export { inRecordOrder } from "../../mapping/references"
 
-export const minor = (row: MoneyRow, currency: string) => toMinorUnits(row.raw_amount ?? row.amount, currency)
+/** A capture or refund row's exact amount, for `runningTotalParts` (never rounded record by record). */
+export const exactAmount = (row: MoneyRow): DecimalInput => row.raw_amount ?? row.amount
 
 /** Every payment of the order's collections, oldest collection first. */
 export function paymentsOf(order: Pick<OrderRow, "payment_collections"> | null | undefined): PaymentRow[] {

@@ -12,7 +12,7 @@ import { capturedAmount, type DinteroClient, type TransactionItemRef } from "../
 import type { HeldAuthorization } from "../../mapping/amount-to-collect"
 import { planKeptMove, type KeptTransaction } from "../../mapping/kept-move"
 import { unneededLive, type LiveAuthorization } from "../../mapping/kept-release"
-import { fromMinorUnits, toMinorUnits, type DecimalInput } from "../../mapping/money"
+import { fromMinorUnits, sumToMinorUnits, toMinorUnits, type DecimalInput } from "../../mapping/money"
 import { buildSessionOrder } from "../../mapping/session"
 import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
 import type DinteroOrdersService from "../../modules/dintero-orders/service"
@@ -22,7 +22,7 @@ import {
   isDinteroPayment,
   loadOrder,
   loadOrderPaymentCollections,
-  minor,
+  exactAmount,
   paymentsOf,
   transactionIdOf,
   type OrderRow,
@@ -368,7 +368,7 @@ export async function heldAuthorizations(client: DinteroClient, order: Pick<Orde
       const transactionId = transactionIdOf(payment)
       if (payment.canceled_at || !isDinteroPayment(payment) || !transactionId) continue
       const currency = String(payment.currency_code ?? order.currency_code).toUpperCase()
-      const remaining = toMinorUnits(payment.amount, currency) - (payment.captures ?? []).reduce((sum, c) => sum + minor(c, currency), 0)
+      const remaining = toMinorUnits(payment.amount, currency) - sumToMinorUnits((payment.captures ?? []).map(exactAmount), currency)
       if (remaining <= 0) continue
       const tx = await client.checkout.getTransaction(transactionId)
       held.push({ medusa_remaining: remaining, status: tx.status, amount: tx.amount, captured: capturedAmount(tx) })

@@ -7,7 +7,8 @@ import { buildPaymentOperation } from "../../../mapping/orders"
 import { AllocationError, allocateToOrders } from "../../../mapping/orders-mirror/allocate"
 import { at, perLine, type OrdersRecords } from "../../../mapping/orders-mirror/ledger"
 import { liveLines, type MirrorState } from "../../../mapping/orders-mirror/state"
-import { inRecordOrder, isDinteroPayment, loadPayment, minor } from "../../lib/medusa-data"
+import { lastRunningTotalPart } from "../../../mapping/money"
+import { exactAmount, inRecordOrder, isDinteroPayment, loadPayment } from "../../lib/medusa-data"
 import { findCheckoutEvent, paymentRecordReference } from "../checkout-references"
 import type { OperationContext } from "../context"
 import type { OperationPlan } from "../operation"
@@ -140,7 +141,8 @@ export async function mirrorPaymentRecord(ctx: OperationContext<Kind>): Promise<
     const row = rows[index]
     if (!row) return needsAction(`${kind} ${recordId} no longer exists in Medusa`)
     const state = ctx.mirror.state
-    const amount = minor(row, payment.currency_code.toUpperCase())
+    const amount = lastRunningTotalPart(rows.slice(0, index + 1).map(exactAmount), payment.currency_code.toUpperCase())
+    if (amount === 0) return skipped(`${kind} ${recordId} is 0 in minor units once rounded with the payment's earlier ones`)
     const reference = paymentRecordReference(payment.id, kind, index, amount)
     const tx: CheckoutSeen = seen ?? (await ctx.client.checkout.getTransaction(transactionId))
     if (!state) return needsAction("the order has not been mirrored yet")
