@@ -135,6 +135,10 @@ const env = dinteroTestSuite({
       expect(other.status).toBe(400)
       expect(other.body.message).toContain("Dintero already refunded 20.00 NOK")
       expect(other.body.message).toContain("refund exactly 20.00 NOK to record it")
+      // One too small to move an øre is refused the same way: recorded, it would take the position the parked one needs.
+      const tiny = await admin.refund(paymentId, 0.004)
+      expect(tiny.status).toBe(400)
+      expect(tiny.body.message).toContain("Dintero already refunded 20.00 NOK")
       expect(sends("/refund")).toBe(before)
 
       expect((await admin.refund(paymentId, 20)).status).toBe(200)

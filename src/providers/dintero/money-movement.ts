@@ -53,7 +53,6 @@ export class MoneyMovement {
     const capture = await retrieveCapture(this.ctx.cradle, captureId)
     const paymentId = capture.payment_id ?? capture.payment?.id
     const { reference, amount } = await this.referenceOf("capture", paymentId, captureId, exactOf(capture), data.currency)
-    if (amount === 0) return this.nothingToMove("capture", data, reference)
     return await this.send("capture", data, transactionId, paymentId, captureId, reference, amount)
   }
 
@@ -65,7 +64,6 @@ export class MoneyMovement {
       paymentId = refund.payment_id ?? refund.payment?.id
     }
     const { reference, amount } = await this.referenceOf("refund", paymentId, refundId, refundAmount as DecimalInput, data.currency)
-    if (amount === 0) return this.nothingToMove("refund", data, reference)
     return await this.send("refund", data, transactionId, paymentId, refundId, reference, amount)
   }
 
@@ -180,6 +178,9 @@ export class MoneyMovement {
       }
       ledger = ledgerOf(withTransaction(data, tx))!
     }
+    // Only after the parked references are settled: an earlier attempt Dintero applied and Medusa has not recorded
+    // must refuse this one too, or Medusa records it at the position the parked one needs.
+    if (amount === 0) return this.nothingToMove(operation, data, reference)
 
     const request = async (l: Ledger): Promise<Transaction> => {
       if (operation === "capture" && status === "PARTIALLY_CAPTURED_REFUNDED") throw capturedAfterPartRefund(transactionId)
