@@ -4,9 +4,9 @@ import { MathBN } from "@medusajs/framework/utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import type { AdminApi, StoreApi } from "../../scripts/lib/store-api"
 import type { MarketCode, SeededMarket, SeededStore } from "../../scripts/lib/seed-store"
-import { fromMinorUnits, toMinorUnits, type DecimalInput } from "../../src/mapping/money"
+import { fromMinorUnits, sumToMinorUnits, toMinorUnits, type DecimalInput } from "../../src/mapping/money"
 import { seedAndLogin, useDinteroEnvironment } from "../utils/environment"
-import { dinteroOrder, editOrder, orderItems, sleep, withEventsLost, type EditSpec } from "./orders-mirror-helpers"
+import { dinteroOrder, editOrder, exactOf, orderItems, sleep, withEventsLost, type EditSpec } from "./orders-mirror-helpers"
 import { lineByLine, openAuthorizations, orphans, settleByJob, threeLedgers } from "./ledger-helpers"
 
 /**
@@ -302,8 +302,9 @@ medusaIntegrationTestRunner({
           const remaining = MathBN.sub(p.amount, ...(p.captures ?? []).map((c: any) => c.amount)).toString()
           let captureRoom = minor(remaining)
           if (MathBN.gt(fromMinorUnits(captureRoom, order.currency_code), remaining)) captureRoom -= 1
-          const captured = (p.captures ?? []).reduce((a: number, c: any) => a + minor(c.amount), 0)
-          const refunded = (p.refunds ?? []).reduce((a: number, r: any) => a + minor(r.amount), 0)
+          // Each kind rounded once, as the provider moves them (runningTotalParts).
+          const captured = sumToMinorUnits((p.captures ?? []).map(exactOf), order.currency_code)
+          const refunded = sumToMinorUnits((p.refunds ?? []).map(exactOf), order.currency_code)
           return { ...p, remaining, captureRoom, captured, refunded, major }
         })
     }
