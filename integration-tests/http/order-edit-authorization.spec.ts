@@ -1,6 +1,6 @@
 import type { IPaymentModuleService } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
-import { TEST_FAULT_POINT_ENV } from "../../src/lib/test-fault-point"
+import { TEST_FAULT_POINT_ENV, TEST_FAULT_POINT_THROWN_ENV } from "../../src/lib/test-fault-point"
 import { reconcileOrder, reconcileStore } from "../../src/workflows/reconcile/reconcile"
 import { moveDinteroAuthorizationAfterEditWorkflow } from "../../src/workflows/mirror-order"
 import { dinteroTestSuite } from "../utils/dintero-test-suite"
@@ -360,6 +360,30 @@ const env = dinteroTestSuite({
       await keptAlone(orderId, transactionId)
     })
 
+    it("a payment link paid at once (Swish) just before a later edit withdraws it, its callback late: the link's session is kept, and the callback refunds the money", async () => {
+      const { orderId, transactionId, firstLink, linkSession, lower } = await linkThenLowered()
+      env.emulator.faults.add({ kind: "callback", mode: "late", delayMs: 15_000 } as any)
+      const paid = await env.emulator.pay(linkSession.id, "AUTHORIZED", { payment_product_type: "swish.swish" })
+      const paidTx = paid.transaction!.id
+      expect(tx(paidTx).status).toBe("CAPTURED")
+      await lower()
+      // The move after the second edit has run (it withdraws links before it moves the kept authorization).
+      await keptAlone(orderId, transactionId)
+      const cancels = env.emulator.requests.filter((r: any) => r.method === "POST" && r.path.endsWith(`/sessions/${linkSession.id}/cancel`))
+      expect(cancels.length).toBeGreaterThan(0)
+      // Dintero refused to cancel a paid session: its Medusa row stays, which is how the late callback finds the payment.
+      const link = (await collections(orderId)).find((c) => c.id === firstLink.payment_collection_id)
+      expect(link.status).toBe("canceled")
+      const linkRows = (link.payment_sessions ?? []).filter((ps: any) => ps.data?.dintero_session_id === linkSession.id)
+      expect(linkRows.map((ps: any) => ps.status)).toEqual(["pending"])
+
+      await env.emulator.waitForCallbacks()
+      expect(tx(paidTx).status).toBe("REFUNDED")
+      const live = (await collections(orderId)).flatMap((c) => (c.payments ?? []).filter((p: any) => !p.canceled_at).map((p: any) => p.data?.transaction_id))
+      expect(live).not.toContain(paidTx)
+      await keptAlone(orderId, transactionId)
+    })
+
     it("after a part capture, an edit that lowers the total asks for nothing: the rest still authorized covers it, and the collection Medusa opened is cancelled", async () => {
       const { orderId, transactionId } = await authorizedOrder()
       const [first] = (await collections(orderId))[0].payments
@@ -521,12 +545,21 @@ const env = dinteroTestSuite({
     })
 
     /** Runs `fn` with the test fault point `point` throwing (src/lib/test-fault-point.ts), then unsets it. */
+    /**
+     * Runs `fn` with the fault point set, and keeps it set until the work has thrown there: the subscribers run after
+     * the HTTP answer, so clearing it when `fn` returns would let the work run past the point.
+     */
     async function withFaultPoint<T>(point: string, fn: () => Promise<T>): Promise<T> {
       process.env[TEST_FAULT_POINT_ENV] = `${point}:throw`
+      delete process.env[TEST_FAULT_POINT_THROWN_ENV]
       try {
-        return await fn()
+        const result = await fn()
+        for (let i = 0; i < 120 && process.env[TEST_FAULT_POINT_THROWN_ENV] !== point; i++) await sleep(250)
+        if (process.env[TEST_FAULT_POINT_THROWN_ENV] !== point) throw new Error(`the work never reached the fault point ${point}`)
+        return result
       } finally {
         delete process.env[TEST_FAULT_POINT_ENV]
+        delete process.env[TEST_FAULT_POINT_THROWN_ENV]
       }
     }
     const notice = (m: any, key: string) => m.operations.find((o: any) => o.identity === `notice:${key}`)

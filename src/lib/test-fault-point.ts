@@ -12,10 +12,15 @@
  * reused on the new collection, the payment link for the rest is not opened yet).
  */
 export const TEST_FAULT_POINT_ENV = "DINTERO_TEST_FAULT_POINT"
+/** Set to the point's name when a `:throw` point has thrown, so an in-process test can wait for the work to get there. */
+export const TEST_FAULT_POINT_THROWN_ENV = "DINTERO_TEST_FAULT_POINT_THROWN"
 
 export async function testFaultPoint(name: string, log: (line: string) => void): Promise<void> {
   const point = process.env[TEST_FAULT_POINT_ENV]
-  if (point === `${name}:throw`) throw new Error(`test fault point ${name}`)
+  if (point === `${name}:throw`) {
+    process.env[TEST_FAULT_POINT_THROWN_ENV] = name
+    throw new Error(`test fault point ${name}`)
+  }
   if (point !== name) return
   log(`[dintero] test fault point ${name} reached: waiting to be killed`)
   await new Promise<never>(() => {})

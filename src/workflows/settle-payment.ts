@@ -657,6 +657,8 @@ async function settleWithoutCart(container: MedusaContainer, client: DinteroClie
   }
   const collection = session.payment_collection_id ? await collectionById(container, session.payment_collection_id) : null
   if (collection?.status === "canceled") {
+    // Dintero voids no payment on hold; the callback when the hold ends (or the reconciliation) comes back here.
+    if (tx.status === "ON_HOLD") return { kind: "done", detail: "payment still on hold" }
     // A payment link whose collection a later order edit cancelled (Medusa replaced it, and the kept authorization
     // moved to the new one): the link was still payable, but what it asked for is no longer owed there.
     const links = await listLinkRows(

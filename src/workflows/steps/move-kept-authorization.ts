@@ -1,4 +1,5 @@
 import type { IPaymentModuleService, MedusaContainer } from "@medusajs/framework/types"
+import { DinteroError, type DinteroClient } from "../../dintero"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { StepResponse, createStep } from "@medusajs/framework/workflows-sdk"
 import { amountToCollect } from "../../mapping/amount-to-collect"
@@ -109,13 +110,36 @@ async function withdrawStaleLinks(container: MedusaContainer, orderId: string): 
   const stale = (order.payment_collections ?? [])
     .filter((c) => c.status === "canceled")
     .flatMap((c) => (c.payment_sessions ?? []).filter((ps) => isDinteroProviderId(ps.provider_id) && ps.status === "pending"))
+  const config = dinteroConfiguration()
+  if (stale.length === 0 || !config) return
+  const client = dinteroClientFor(config)
   const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
+  const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
   for (const session of stale) {
     try {
+      // Cancelled at Dintero before its Medusa row goes: a link paid in a way a cancel cannot undo (captured at once,
+      // on hold) keeps its row, which is how its callback or the reconciliation finds the payment and releases it.
+      const dinteroSessionId = session.data?.dintero_session_id
+      if (typeof dinteroSessionId === "string" && (await paidBeyondCancel(client, dinteroSessionId))) {
+        logger.info(`[dintero] order ${orderId}: the payment link of session ${session.id} was paid before it could be withdrawn; its settlement releases the payment`)
+        continue
+      }
       await payments.deletePaymentSession(session.id)
     } catch (e) {
-      container.resolve(ContainerRegistrationKeys.LOGGER).warn(`[dintero] order ${orderId}: could not withdraw the payment link of session ${session.id}: ${messageOf(e)}`)
+      logger.warn(`[dintero] order ${orderId}: could not withdraw the payment link of session ${session.id}: ${messageOf(e)}`)
     }
+  }
+}
+
+/** Cancels a Dintero session; true when Dintero refuses because it was paid (it is not cancelled, and not gone). */
+async function paidBeyondCancel(client: DinteroClient, dinteroSessionId: string): Promise<boolean> {
+  try {
+    await client.checkout.cancelSession(dinteroSessionId)
+    return false
+  } catch (e) {
+    if (!(e instanceof DinteroError) || (e.status !== 400 && e.status !== 404)) throw e
+    if (e.status === 404) return false
+    return !(await client.checkout.getSession(dinteroSessionId)).cancelled_at
   }
 }
 
