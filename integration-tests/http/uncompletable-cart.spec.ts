@@ -234,6 +234,20 @@ const env = dinteroTestSuite({
       expect({ repaired: after!.repaired, findings: after!.findings }).toEqual({ repaired: [], findings: [] })
     })
 
+    it("partly captured (Klarna) and Dintero refusing the void of the rest (as after an earlier void whose status it still reports PARTIALLY_CAPTURED): the captured part is refunded anyway", async () => {
+      const { txId } = await paidUncompletableCart({ payment_product_type: "klarna.klarna" })
+      const [first] = dinteroTx(txId).items
+      await backoffice().captureTransaction(txId, {
+        amount: first.amount,
+        capture_reference: "backoffice-part",
+        items: [{ line_id: first.line_id, amount: first.amount, quantity: first.quantity }],
+      })
+      env.emulator.faults.add({ method: "POST", path: "/checkout/v1/transactions/:id/void", kind: "status", status: 400, times: 1 })
+      const late = await reconcileStore(getContainer(), { now: minutesFromNow(BOUND_MINUTES + 1) })
+      expect(late!.repaired).toEqual([{ what: "refunded", ref: txId }])
+      expect({ captured: sumOf(txId, "CAPTURE"), refunded: sumOf(txId, "REFUND") }).toEqual({ captured: first.amount, refunded: first.amount })
+    })
+
     it("captured at once (Swish) and partly refunded in Backoffice: past the bound the rest of the captured money is refunded", async () => {
       const { txId } = await paidUncompletableCart({ payment_product_type: "swish.swish" })
       const part = Math.floor(dinteroTx(txId).amount / 3)
@@ -245,6 +259,21 @@ const env = dinteroTestSuite({
       const tx = dinteroTx(txId)
       expect(tx.status).toBe("REFUNDED")
       expect({ captured: sumOf(txId, "CAPTURE"), refunded: sumOf(txId, "REFUND") }).toEqual({ captured: tx.amount, refunded: tx.amount })
+    })
+
+    it("captured at once (Swish), partly refunded in Backoffice, then the cart becomes completable: no order is placed for more than Dintero holds, the rest is refunded", async () => {
+      const { cart, txId } = await paidUncompletableCart({ payment_product_type: "swish.swish" })
+      const part = Math.floor(dinteroTx(txId).amount / 3)
+      await backoffice().refundTransaction(txId, { amount: part, refund_reference: "backoffice-refund" })
+      await restoreShippingOption()
+      expect((await sendCallback(txId, cart.id)).status).toBe(200)
+      expect(await ordersForCart(cart.id)).toEqual([])
+      const tx = dinteroTx(txId)
+      expect(tx.status).toBe("REFUNDED")
+      expect({ captured: sumOf(txId, "CAPTURE"), refunded: sumOf(txId, "REFUND") }).toEqual({ captured: tx.amount, refunded: tx.amount })
+      expect((await cartMetadata(cart.id))?.dintero_released_payments).toEqual([
+        expect.objectContaining({ transaction_id: txId, action: "refunded", reason: expect.stringContaining("refunded at Dintero before any order held it") }),
+      ])
     })
 
     it("positive control: a cart fixed before the bound completes into exactly one order, and nothing is voided later", async () => {

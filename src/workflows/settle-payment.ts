@@ -271,6 +271,11 @@ async function settleTransaction(
     )
   }
 
+  if (refundedAmount(tx) > 0) {
+    // Part of it was given back at Dintero (Dintero Backoffice) while no order held it: the order would record the whole
+    // amount as paid where Dintero holds less, so what is left goes back too.
+    return await release(container, client, tx, { cartId: cart.id }, `${refundedAmount(tx)} of the payment (minor units) was refunded at Dintero before any order held it`)
+  }
   if (!(await cartLockFree(container, cart.id))) {
     return { kind: "retry", detail: `cart ${cart.id} is locked by another completion (or by one that failed without releasing its lock)` }
   }
@@ -582,7 +587,16 @@ async function release(
       // it), so the void goes before the refund; for the other products the rest lapses with the authorization. Then
       // whatever captured money is still held (captured − refunded: a retry, or a Backoffice refund, finds less).
       const rest = tx.status === "PARTIALLY_CAPTURED" && VOID_ON_PART_CAPTURE_PRODUCTS.has(tx.payment_product_type ?? "")
-      if (rest) await client.checkout.voidTransaction(tx.id)
+      if (rest) {
+        try {
+          await client.checkout.voidTransaction(tx.id)
+        } catch (e) {
+          // Refused: an earlier attempt voided the rest and Dintero still says PARTIALLY_CAPTURED (what it reports after
+          // a void on part capture is undocumented). The refund below must not wait on it: what is captured goes back.
+          if (!(e instanceof DinteroError && e.status === 400)) throw e
+          logger.warn(`[dintero] transaction ${forLog(tx.id)}: Dintero refused to void the uncaptured rest (${messageOf(e)}); refunding what is captured`)
+        }
+      }
       const held = capturedOf(tx)
       if (held > 0) {
         await client.checkout.refundTransaction(tx.id, {
