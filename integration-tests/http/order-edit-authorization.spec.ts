@@ -360,6 +360,16 @@ const env = dinteroTestSuite({
       await keptAlone(orderId, transactionId)
     })
 
+    it("a move that stopped before it withdrew the old payment link: the reconciliation that finishes the move withdraws it", async () => {
+      const { orderId, transactionId, linkSession, lower } = await linkThenLowered()
+      await withFaultPoint("move-kept-authorization", lower)
+      expect(linkSession.cancelled_at ?? null).toBeNull()
+      await reconcileOrder(getContainer(), orderId)
+      expect(linkSession.cancelled_at).toBeTruthy()
+      await expect(env.emulator.pay(linkSession.id, "AUTHORIZED")).rejects.toThrow()
+      await keptAlone(orderId, transactionId)
+    })
+
     it("a payment link paid at once (Swish) just before a later edit withdraws it, its callback late: the link's session is kept, and the callback refunds the money", async () => {
       const { orderId, transactionId, firstLink, linkSession, lower } = await linkThenLowered()
       env.emulator.faults.add({ kind: "callback", mode: "late", delayMs: 15_000 } as any)

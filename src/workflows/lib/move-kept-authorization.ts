@@ -8,7 +8,7 @@
  */
 import type { ILockingModule, IPaymentModuleService, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules, PaymentCollectionStatus } from "@medusajs/framework/utils"
-import { capturedAmount, type DinteroClient, type TransactionItemRef } from "../../dintero"
+import { DinteroError, capturedAmount, type DinteroClient, type TransactionItemRef } from "../../dintero"
 import type { HeldAuthorization } from "../../mapping/amount-to-collect"
 import { planKeptMove, type KeptTransaction } from "../../mapping/kept-move"
 import { unneededLive, type LiveAuthorization } from "../../mapping/kept-release"
@@ -22,6 +22,7 @@ import {
   isDinteroPayment,
   loadOrder,
   loadOrderPaymentCollections,
+  loadOrderPaymentsByLink,
   exactAmount,
   paymentsOf,
   transactionIdOf,
@@ -400,3 +401,48 @@ export async function notifyKept(container: MedusaContainer, orderId: string, ke
 }
 
 export type { PaymentRow }
+
+/**
+ * Payment links of an earlier edit whose collection this edit made Medusa replace (it cancels the collection, not its
+ * sessions): their Dintero sessions are cancelled, so the shopper cannot pay for what the new collection asks again.
+ * One paid anyway (before this ran) is released by its settlement (settle-payment.ts). The edit's step runs it, and the
+ * reconciliation when it finishes a move that step left. A failure is only logged: the
+ * link then stays payable until its session expires, and its payment is released the same way.
+ */
+export async function withdrawStaleLinks(container: MedusaContainer, orderId: string): Promise<void> {
+  const order = await loadOrderPaymentsByLink(container, orderId)
+  const stale = (order.payment_collections ?? [])
+    .filter((c) => c.status === "canceled")
+    .flatMap((c) => (c.payment_sessions ?? []).filter((ps) => isDinteroProviderId(ps.provider_id) && ps.status === "pending"))
+  const config = dinteroConfiguration()
+  if (stale.length === 0 || !config) return
+  const client = dinteroClientFor(config)
+  const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
+  const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
+  for (const session of stale) {
+    try {
+      // Cancelled at Dintero before its Medusa row goes: a link paid in a way a cancel cannot undo (captured at once,
+      // on hold) keeps its row, which is how its callback or the reconciliation finds the payment and releases it.
+      const dinteroSessionId = session.data?.dintero_session_id
+      if (typeof dinteroSessionId === "string" && (await paidBeyondCancel(client, dinteroSessionId))) {
+        logger.info(`[dintero] order ${orderId}: the payment link of session ${session.id} was paid before it could be withdrawn; its settlement releases the payment`)
+        continue
+      }
+      await payments.deletePaymentSession(session.id)
+    } catch (e) {
+      logger.warn(`[dintero] order ${orderId}: could not withdraw the payment link of session ${session.id}: ${messageOf(e)}`)
+    }
+  }
+}
+
+/** Cancels a Dintero session; true when Dintero refuses because it was paid (it is not cancelled, and not gone). */
+async function paidBeyondCancel(client: DinteroClient, dinteroSessionId: string): Promise<boolean> {
+  try {
+    await client.checkout.cancelSession(dinteroSessionId)
+    return false
+  } catch (e) {
+    if (!(e instanceof DinteroError) || (e.status !== 400 && e.status !== 404)) throw e
+    if (e.status === 404) return false
+    return !(await client.checkout.getSession(dinteroSessionId)).cancelled_at
+  }
+}

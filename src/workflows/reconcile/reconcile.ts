@@ -24,7 +24,7 @@ import { missingIdentities, transactionActions } from "./plan"
 import { finishRun, lastStoreRunEnds, lastStoreRunStart, pg, startRun, withStoreLock, type Finding, type Repaired, type RunRecord } from "./runs"
 import { settleDinteroPayment } from "./settle-payment"
 import { carryOutPendingReleases } from "../lib/release-kept-authorization"
-import { finishKeptMove, moveKept, moveLeft, releaseUnneeded, withKeptMoveLock, type MovedAuthorization } from "../lib/move-kept-authorization"
+import { finishKeptMove, moveKept, moveLeft, releaseUnneeded, withKeptMoveLock, withdrawStaleLinks, type MovedAuthorization } from "../lib/move-kept-authorization"
 import { KEEP_MS, keptAuthorizationsIn } from "../../modules/dintero-payments/kept-authorizations"
 import { cursorFrom, DEFAULT_WINDOW, MIN_SESSION_LOOKBACK_MS, reconcileDue, sessionLookbackMs, windowFor, type ReconcileWindow, type WindowSettings } from "./window"
 import { messageOf } from "../../lib/error-message"
@@ -206,6 +206,7 @@ async function finishKeptMoves(container: MedusaContainer, scope: Scope, reader:
           return decided.length > 0 ? await finishKeptMove(container, orderId, []) : null
         }
         calls += left.transactions.length
+        await withdrawStaleLinks(container, orderId)
         let moved: MovedAuthorization[]
         try {
           moved = await moveKept(container, orderId)

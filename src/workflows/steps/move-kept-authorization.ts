@@ -1,5 +1,4 @@
 import type { IPaymentModuleService, MedusaContainer } from "@medusajs/framework/types"
-import { DinteroError, type DinteroClient } from "../../dintero"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { StepResponse, createStep } from "@medusajs/framework/workflows-sdk"
 import { amountToCollect } from "../../mapping/amount-to-collect"
@@ -7,7 +6,7 @@ import { fromMinorUnits, toMinorUnits, type DecimalInput } from "../../mapping/m
 import { dinteroClientFor, dinteroConfiguration } from "../../lib/dintero-registry"
 import { testFaultPoint } from "../../lib/test-fault-point"
 import { isDinteroProviderId } from "../../providers/dintero/provider-id"
-import { loadOrder, loadOrderPaymentsByLink, paymentsOf, type OrderRow } from "../lib/medusa-data"
+import { loadOrder, paymentsOf, type OrderRow } from "../lib/medusa-data"
 import { processOrderOutbox } from "../outbox/schedule"
 import {
   CAPTURE_FIELDS,
@@ -19,6 +18,7 @@ import {
   releaseUnneeded,
   newCollectionOf,
   notifyKept,
+  withdrawStaleLinks,
   withKeptMoveLock,
   type MovedAuthorization,
 } from "../lib/move-kept-authorization"
@@ -98,50 +98,6 @@ export const moveKeptAuthorizationStep = createStep(
     return new StepResponse(result)
   }
 )
-
-/**
- * Payment links of an earlier edit whose collection this edit made Medusa replace (it cancels the collection, not its
- * sessions): their Dintero sessions are cancelled, so the shopper cannot pay for what the new collection asks again.
- * One paid anyway (before this ran) is released by its settlement (settle-payment.ts). A failure is only logged: the
- * link then stays payable until its session expires, and its payment is released the same way.
- */
-async function withdrawStaleLinks(container: MedusaContainer, orderId: string): Promise<void> {
-  const order = await loadOrderPaymentsByLink(container, orderId)
-  const stale = (order.payment_collections ?? [])
-    .filter((c) => c.status === "canceled")
-    .flatMap((c) => (c.payment_sessions ?? []).filter((ps) => isDinteroProviderId(ps.provider_id) && ps.status === "pending"))
-  const config = dinteroConfiguration()
-  if (stale.length === 0 || !config) return
-  const client = dinteroClientFor(config)
-  const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
-  const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
-  for (const session of stale) {
-    try {
-      // Cancelled at Dintero before its Medusa row goes: a link paid in a way a cancel cannot undo (captured at once,
-      // on hold) keeps its row, which is how its callback or the reconciliation finds the payment and releases it.
-      const dinteroSessionId = session.data?.dintero_session_id
-      if (typeof dinteroSessionId === "string" && (await paidBeyondCancel(client, dinteroSessionId))) {
-        logger.info(`[dintero] order ${orderId}: the payment link of session ${session.id} was paid before it could be withdrawn; its settlement releases the payment`)
-        continue
-      }
-      await payments.deletePaymentSession(session.id)
-    } catch (e) {
-      logger.warn(`[dintero] order ${orderId}: could not withdraw the payment link of session ${session.id}: ${messageOf(e)}`)
-    }
-  }
-}
-
-/** Cancels a Dintero session; true when Dintero refuses because it was paid (it is not cancelled, and not gone). */
-async function paidBeyondCancel(client: DinteroClient, dinteroSessionId: string): Promise<boolean> {
-  try {
-    await client.checkout.cancelSession(dinteroSessionId)
-    return false
-  } catch (e) {
-    if (!(e instanceof DinteroError) || (e.status !== 400 && e.status !== 404)) throw e
-    if (e.status === 404) return false
-    return !(await client.checkout.getSession(dinteroSessionId)).cancelled_at
-  }
-}
 
 /** What a move that stopped says: the reconciliation resumes it from the records (lib/move-kept-authorization.ts). */
 export const stopped = (e: unknown) => `the move stopped before it was done (${messageOf(e)})`
