@@ -92,6 +92,21 @@ const env = dinteroTestSuite({
     const pg = () => getContainer().resolve(ContainerRegistrationKeys.PG_CONNECTION)
     const dinteroStatus = (id: string) => (env.emulator.state.transactions as any[]).find((t) => t.id === id)?.status
 
+    it("a cancelled order whose Dintero payment is still authorized (cancelled outside Medusa's cancel, or a hold that ended as it was cancelled) has it voided, once", async () => {
+      const { orderId, transactionId } = await completedCheckout()
+      // Cancelled as Medusa's cancel would, except for its payments step.
+      await getContainer().resolve("order").updateOrders(orderId, { status: "canceled", canceled_at: new Date() } as any)
+      expect(dinteroStatus(transactionId)).toBe("AUTHORIZED")
+
+      const run = await reconcileStore(getContainer(), { now: new Date(Date.now() + 60_000) })
+      expect(run!.repaired.filter((r) => r.ref === transactionId)).toEqual([{ what: "voided", order_id: orderId, ref: transactionId }])
+      expect(dinteroStatus(transactionId)).toBe("AUTHORIZATION_VOIDED")
+      const [payment] = (await admin.getOrder(orderId)).payment_collections[0].payments
+      expect(payment.canceled_at).toBeTruthy()
+      const again = await reconcileStore(getContainer(), { now: new Date(Date.now() + 120_000) })
+      expect(again!.repaired.filter((r) => r.ref === transactionId)).toEqual([])
+    })
+
     it("a payment session asked for again after the order was placed is refused, and the order's authorized session and its money stay", async () => {
       const { cart, session, orderId, transactionId } = await completedCheckout()
       // A storefront's second "pay" on the completed cart (a double click, a stale page): Medusa would replace the

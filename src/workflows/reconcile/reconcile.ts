@@ -7,7 +7,7 @@
  * that order whole. Each run is recorded with what it read, repaired and found.
  */
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import type { Transaction } from "../../dintero"
 import { dinteroConfigurations } from "../../lib/dintero-registry"
 import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
@@ -28,7 +28,7 @@ import { finishKeptMove, moveKept, moveLeft, releaseUnneeded, withKeptMoveLock, 
 import { KEEP_MS, keptAuthorizationsIn } from "../../modules/dintero-payments/kept-authorizations"
 import { cursorFrom, DEFAULT_WINDOW, MIN_SESSION_LOOKBACK_MS, reconcileDue, sessionLookbackMs, windowFor, type ReconcileWindow, type WindowSettings } from "./window"
 import { messageOf } from "../../lib/error-message"
-import { loadOrderPaymentsByLink, paymentsOf } from "../lib/medusa-data"
+import { isDinteroPayment, loadOrderPaymentsByLink, paymentsOf, transactionIdOf } from "../lib/medusa-data"
 
 export interface ReconcileSettings extends WindowSettings, Lookbacks {}
 
@@ -110,6 +110,7 @@ async function run(
     dinteroCalls = await repairPayments(container, scope, reader, repaired, findings, now)
     dinteroCalls += await finishKeptMoves(container, scope, reader, repaired, findings)
     dinteroCalls += await carryOutReleases(container, scope, repaired, findings)
+    dinteroCalls += await voidOnCancelledOrders(container, scope, reader, repaired, findings)
   } catch (e) {
     error = messageOf(e)
   }
@@ -230,6 +231,32 @@ async function finishKeptMoves(container: MedusaContainer, scope: Scope, reader:
       if (finished.releases.length > 0) await processOrderOutbox(container, orderId)
     } catch (e) {
       findings.push({ what: "move_failed", ref: orderId, detail: messageOf(e) })
+    }
+  }
+  return calls
+}
+
+/**
+ * A cancelled order whose Dintero payment is still authorized, never captured and not cancelled: Medusa's cancel
+ * cancels the payments it finds, so this is one authorized at the moment of the cancel (a hold ending as the merchant
+ * cancels) or an order cancelled without Medusa's workflow. Cancelled through Medusa's payment module now (the provider
+ * voids it at Dintero), so Medusa and Dintero both show it released.
+ */
+async function voidOnCancelledOrders(container: MedusaContainer, scope: Scope, reader: Reader, repaired: Repaired[], findings: Finding[]): Promise<number> {
+  let calls = 0
+  const payments = container.resolve(Modules.PAYMENT)
+  for (const { order_id: orderId } of await reader.cancellations(scope)) {
+    const held = paymentsOf(await loadOrderPaymentsByLink(container, orderId)).filter(
+      (p) => isDinteroPayment(p) && !p.canceled_at && !p.captured_at && !(p.captures ?? []).length
+    )
+    for (const payment of held) {
+      calls++
+      try {
+        await payments.cancelPayment(payment.id)
+        repaired.push({ what: "voided", order_id: orderId, ref: transactionIdOf(payment) ?? payment.id })
+      } catch (e) {
+        findings.push({ what: "void_failed", ref: transactionIdOf(payment) ?? payment.id, detail: `order ${orderId} is cancelled but its payment ${payment.id} is still authorized: ${messageOf(e)}` })
+      }
     }
   }
   return calls
