@@ -1,5 +1,5 @@
 import type { IPaymentModuleService } from "@medusajs/framework/types"
-import { Modules } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { TEST_FAULT_POINT_ENV, TEST_FAULT_POINT_THROWN_ENV } from "../../src/lib/test-fault-point"
 import { reconcileOrder, reconcileStore } from "../../src/workflows/reconcile/reconcile"
 import { moveDinteroAuthorizationAfterEditWorkflow } from "../../src/workflows/mirror-order"
@@ -7,6 +7,7 @@ import { dinteroTestSuite } from "../utils/dintero-test-suite"
 import { dinteroOrder, editOrder, ledgers, orderItems, settled, sleep, waitForMirror } from "./orders-mirror-helpers"
 import { openAuthorizations, orphans, settleByJob, threeLedgers } from "./ledger-helpers"
 import { keptAuthorizationsIn } from "../../src/modules/dintero-payments/kept-authorizations"
+import { withdrawStaleLinks } from "../../src/workflows/lib/move-kept-authorization"
 
 jest.setTimeout(240_000)
 
@@ -358,6 +359,21 @@ const env = dinteroTestSuite({
       // The reconciliation then finishes the stopped move: the kept authorization alone holds the order's money.
       await reconcileOrder(getContainer(), orderId)
       await keptAlone(orderId, transactionId)
+    })
+
+    it("withdrawing stale links never cancels a kept authorization's reuse session (it names the cart's paid Dintero session)", async () => {
+      const { orderId, transactionId } = await authorizedOrder()
+      await editOrder(admin, orderId, { add: [{ variant_id: seeded.variants.indoor, quantity: 1 }] })
+      await waitForMirror(admin, orderId, (m) => !!m.payment_link)
+      const reuse = (await collections(orderId)).flatMap((c) => c.payment_sessions ?? []).find((ps: any) => ps.data?.reused_authorization === true)
+      expect(reuse).toBeTruthy()
+      // As a move that died between its reuse session and that session's authorization, then a second edit that made
+      // Medusa cancel the collection: a pending reuse row on a cancelled collection.
+      const pg = getContainer().resolve(ContainerRegistrationKeys.PG_CONNECTION)
+      await pg("payment_session").where({ id: reuse.id }).update({ status: "pending" })
+      await pg("payment_collection").where({ id: reuse.payment_collection_id }).update({ status: "canceled" })
+      await withdrawStaleLinks(getContainer(), orderId)
+      expect(tx(transactionId).status).toBe("AUTHORIZED")
     })
 
     it("a move that stopped before it withdrew the old payment link: the reconciliation that finishes the move withdraws it", async () => {

@@ -114,6 +114,16 @@ export function heldStatus(status: string | undefined): boolean {
   return !!status && HELD.has(status)
 }
 
+// Partly refunded ones too: what was captured and not refunded (and, partly captured, what was never captured) is
+// still the shopper's money that Dintero holds for this store. ON_HOLD is not yet money (holdsMoney's callers say
+// what they do with it).
+const HOLDS_MONEY: ReadonlySet<string> = new Set(["AUTHORIZED", "CAPTURED", "PARTIALLY_CAPTURED", "PARTIALLY_REFUNDED", "PARTIALLY_CAPTURED_REFUNDED"])
+
+/** Whether a transaction in this status still holds some of the shopper's money (authorized or captured, not given back). */
+export function holdsMoney(status: string | undefined): boolean {
+  return !!status && HOLDS_MONEY.has(status)
+}
+
 function rank(status: string | undefined): number {
   if (heldStatus(status)) return 0
   if (status === "AUTHORIZATION_VOIDED") return 1

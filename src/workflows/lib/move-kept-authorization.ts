@@ -14,6 +14,7 @@ import { planKeptMove, type KeptTransaction } from "../../mapping/kept-move"
 import { unneededLive, type LiveAuthorization } from "../../mapping/kept-release"
 import { fromMinorUnits, sumToMinorUnits, toMinorUnits, type DecimalInput } from "../../mapping/money"
 import { buildSessionOrder } from "../../mapping/session"
+import { holdsMoney } from "../../mapping/status"
 import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
 import type DinteroOrdersService from "../../modules/dintero-orders/service"
 import { dinteroClientFor, dinteroConfiguration } from "../../lib/dintero-registry"
@@ -421,10 +422,7 @@ export async function withdrawStaleLinks(container: MedusaContainer, orderId: st
   const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
   for (const session of stale) {
     try {
-      // Cancelled at Dintero before its Medusa row goes: a link paid in a way a cancel cannot undo (captured at once,
-      // on hold) keeps its row, which is how its callback or the reconciliation finds the payment and releases it.
-      const dinteroSessionId = session.data?.dintero_session_id
-      if (typeof dinteroSessionId === "string" && (await paidBeyondCancel(client, dinteroSessionId))) {
+      if (await linkHoldsMoney(client, session)) {
         logger.info(`[dintero] order ${orderId}: the payment link of session ${session.id} was paid before it could be withdrawn; its settlement releases the payment`)
         continue
       }
@@ -435,14 +433,37 @@ export async function withdrawStaleLinks(container: MedusaContainer, orderId: st
   }
 }
 
-/** Cancels a Dintero session; true when Dintero refuses because it was paid (it is not cancelled, and not gone). */
-async function paidBeyondCancel(client: DinteroClient, dinteroSessionId: string): Promise<boolean> {
+/**
+ * Cancels a stale link's Dintero session, and says whether its Medusa row must stay because Dintero refused: the link
+ * was paid in a way a cancel cannot undo (captured at once, on hold) and its payment still holds money, which its
+ * settlement releases through this row. Only the row's own Dintero session is cancelled: a kept authorization's reuse
+ * row names the cart's paid session (cancelling it would void the authorization the order keeps), and a session
+ * another Medusa session owns is that one's business (the provider's cancel makes the same checks).
+ */
+async function linkHoldsMoney(client: DinteroClient, session: { id: string; data?: Record<string, unknown> | null }): Promise<boolean> {
+  const id = session.data?.dintero_session_id
+  if (typeof id !== "string" || session.data?.reused_authorization === true) return false
+  const read = async () => {
+    try {
+      return await client.checkout.getSession(id)
+    } catch (e) {
+      if (e instanceof DinteroError && e.status === 404) return null
+      throw e
+    }
+  }
+  const before = await read()
+  const owner = before?.metadata?.medusa_payment_session_id
+  if (!before || before.cancelled_at || (owner !== session.id && owner !== session.data?.adopted_from)) return false
   try {
-    await client.checkout.cancelSession(dinteroSessionId)
+    await client.checkout.cancelSession(id)
     return false
   } catch (e) {
-    if (!(e instanceof DinteroError) || (e.status !== 400 && e.status !== 404)) throw e
-    if (e.status === 404) return false
-    return !(await client.checkout.getSession(dinteroSessionId)).cancelled_at
+    if (!(e instanceof DinteroError && e.status === 400)) throw e
   }
+  const after = await read()
+  if (!after || after.cancelled_at) return false
+  // Paid: the row stays while the payment holds money; one already released (voided, refunded) needs it no more.
+  if (!after.transaction_id) return true
+  const { status } = await client.checkout.getTransaction(after.transaction_id)
+  return holdsMoney(status) || status === "ON_HOLD"
 }

@@ -3,6 +3,7 @@
  * transaction of a cart given the Medusa payment sessions that own (or do not own) it.
  */
 import type { TransactionStatus } from "../../dintero/contract/transactions"
+import { holdsMoney } from "../../mapping/status"
 
 /** The candidates whose identity is not in the outbox yet (each identity once). */
 export function missingIdentities<T extends { identity: string }>(candidates: T[], existing: Iterable<string>): T[] {
@@ -42,9 +43,6 @@ export type TransactionAction =
   /** Money held by a Dintero session no Medusa session owns. */
   | { kind: "orphan"; transaction: TransactionView }
 
-// Partly refunded ones too: what was captured and not refunded (and, partly captured, what was never captured) is
-// still the shopper's money that Dintero holds for this store.
-const HOLDS_MONEY = new Set(["AUTHORIZED", "CAPTURED", "PARTIALLY_CAPTURED", "PARTIALLY_REFUNDED", "PARTIALLY_CAPTURED_REFUNDED"])
 const ENDED_WITHOUT_MONEY = new Set(["DECLINED", "FAILED", "AUTHORIZATION_VOIDED"])
 /**
  * Medusa session statuses the callback road still has work for. `pending_authorization` is a payment Medusa placed
@@ -69,14 +67,14 @@ export function transactionActions(
   for (const tx of transactions) {
     const session = tx.session_id ? owner.get(tx.session_id) : undefined
     if (!session) {
-      if (HOLDS_MONEY.has(tx.status) || tx.status === "ON_HOLD") actions.push({ kind: "orphan", transaction: tx })
+      if (holdsMoney(tx.status) || tx.status === "ON_HOLD") actions.push({ kind: "orphan", transaction: tx })
       continue
     }
     const completionCutOff = !cart.has_order && (session.status === "authorized" || session.status === "captured")
     if (!OPEN_SESSION_STATUSES.has(session.status) && !completionCutOff) continue
     // Still on hold, and already recorded so: nothing new to settle.
     if (tx.status === "ON_HOLD" && session.status === "pending_authorization") continue
-    if (HOLDS_MONEY.has(tx.status)) actions.push({ kind: "settle_authorized", session, transaction: tx })
+    if (holdsMoney(tx.status)) actions.push({ kind: "settle_authorized", session, transaction: tx })
     else if (tx.status === "ON_HOLD") actions.push({ kind: "settle_on_hold", session, transaction: tx })
     else if (ENDED_WITHOUT_MONEY.has(tx.status) && session.status !== "error" && !session.declined_transaction_id) {
       // A decline already recorded on a cart without an order leaves the session `pending` on purpose (the shopper

@@ -7,7 +7,7 @@
  * that order whole. Each run is recorded with what it read, repaired and found.
  */
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, MedusaError, Modules } from "@medusajs/framework/utils"
 import type { Transaction } from "../../dintero"
 import { dinteroConfigurations } from "../../lib/dintero-registry"
 import { DINTERO_ORDERS_MODULE } from "../../modules/dintero-orders"
@@ -255,7 +255,14 @@ async function voidOnCancelledOrders(container: MedusaContainer, scope: Scope, r
         await payments.cancelPayment(payment.id)
         repaired.push({ what: "voided", order_id: orderId, ref: transactionIdOf(payment) ?? payment.id })
       } catch (e) {
-        findings.push({ what: "void_failed", ref: transactionIdOf(payment) ?? payment.id, detail: `order ${orderId} is cancelled but its payment ${payment.id} is still authorized: ${messageOf(e)}` })
+        const ref = transactionIdOf(payment) ?? payment.id
+        // Refused because Dintero holds it captured (a capture Medusa has not recorded): no void can help, and a run
+        // that retried it would stay incomplete; the merchant refunds it (the detail says so).
+        if (e instanceof MedusaError && e.type === MedusaError.Types.NOT_ALLOWED) {
+          findings.push({ what: "cancelled_order_payment_captured", ref, detail: `order ${orderId} is cancelled but Dintero holds its payment ${payment.id} captured: ${messageOf(e)}` })
+        } else {
+          findings.push({ what: "void_failed", ref, detail: `order ${orderId} is cancelled but its payment ${payment.id} is still authorized: ${messageOf(e)}` })
+        }
       }
     }
   }
