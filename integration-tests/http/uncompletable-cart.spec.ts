@@ -208,7 +208,8 @@ const env = dinteroTestSuite({
     const sumOf = (txId: string, event: string) =>
       dinteroTx(txId).events.filter((e: any) => e.event === event && e.success).reduce((n: number, e: any) => n + e.amount, 0)
 
-    it("partly captured in Backoffice before any order (Klarna): past the bound the rest is voided, then the captured part refunded; nothing held", async () => {
+    /** A paid Klarna cart that cannot be completed, its first line captured in Dintero Backoffice. */
+    async function partlyCapturedInBackoffice() {
       const { txId } = await paidUncompletableCart({ payment_product_type: "klarna.klarna" })
       const [first] = dinteroTx(txId).items
       await backoffice().captureTransaction(txId, {
@@ -216,6 +217,11 @@ const env = dinteroTestSuite({
         capture_reference: "backoffice-part",
         items: [{ line_id: first.line_id, amount: first.amount, quantity: first.quantity }],
       })
+      return { txId, first }
+    }
+
+    it("partly captured in Backoffice before any order (Klarna): past the bound the rest is voided, then the captured part refunded; nothing held", async () => {
+      const { txId, first } = await partlyCapturedInBackoffice()
       expect(dinteroTx(txId).status).toBe("PARTIALLY_CAPTURED")
 
       const late = await reconcileStore(getContainer(), { now: minutesFromNow(BOUND_MINUTES + 1) })
@@ -235,13 +241,7 @@ const env = dinteroTestSuite({
     })
 
     it("partly captured (Klarna) and Dintero refusing the void of the rest (as after an earlier void whose status it still reports PARTIALLY_CAPTURED): the captured part is refunded anyway", async () => {
-      const { txId } = await paidUncompletableCart({ payment_product_type: "klarna.klarna" })
-      const [first] = dinteroTx(txId).items
-      await backoffice().captureTransaction(txId, {
-        amount: first.amount,
-        capture_reference: "backoffice-part",
-        items: [{ line_id: first.line_id, amount: first.amount, quantity: first.quantity }],
-      })
+      const { txId, first } = await partlyCapturedInBackoffice()
       env.emulator.faults.add({ method: "POST", path: "/checkout/v1/transactions/:id/void", kind: "status", status: 400, times: 1 })
       const late = await reconcileStore(getContainer(), { now: minutesFromNow(BOUND_MINUTES + 1) })
       expect(late!.repaired).toEqual([{ what: "refunded", ref: txId }])

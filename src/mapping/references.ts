@@ -9,7 +9,7 @@
  * positions. Everything that builds or looks up a reference (the provider, the Orders mirror) uses this file.
  */
 import { isSuccessfulEvent, type MoneyEventKind, type TransactionEventLike } from "../dintero/transactions"
-import { sumMinor } from "./money"
+import { sumMinor, type DecimalInput } from "./money"
 
 // The success rule, event sums and the event finder live with the client (src/dintero/transactions.ts): one rule.
 export {
@@ -49,6 +49,9 @@ export interface MoneyRecordLike {
   id: string
   created_at: Date | string
 }
+
+/** A capture or refund row's exact amount (raw when Medusa gives it), for `runningTotalParts`: never rounded alone. */
+export const exactAmount = (row: { raw_amount?: unknown; amount?: unknown }): DecimalInput => (row.raw_amount ?? row.amount) as DecimalInput
 
 /** Captures or refunds of one payment in the order references number them: oldest first, ties broken by id. */
 export function inRecordOrder<T extends MoneyRecordLike>(rows: readonly T[] | null | undefined): T[] {

@@ -6,6 +6,7 @@ import { fromMinorUnits, lastRunningTotalPart, runningTotalParts, toMinorUnits, 
 import {
   capturedAmount,
   eventKindOf,
+  exactAmount,
   findEventByReference,
   moneyReference,
   recordPosition,
@@ -52,7 +53,7 @@ export class MoneyMovement {
     }
     const capture = await retrieveCapture(this.ctx.cradle, captureId)
     const paymentId = capture.payment_id ?? capture.payment?.id
-    const { reference, amount } = await this.referenceOf("capture", paymentId, captureId, exactOf(capture), data.currency)
+    const { reference, amount } = await this.referenceOf("capture", paymentId, captureId, exactAmount(capture), data.currency)
     return await this.send("capture", data, transactionId, paymentId, captureId, reference, amount)
   }
 
@@ -124,7 +125,7 @@ export class MoneyMovement {
     }
     const records = await listMoneyRecords(this.ctx.cradle, operation, paymentId)
     const position = recordPosition(records, recordId)
-    const amount = lastRunningTotalPart([...records.slice(0, position - 1).map(exactOf), exact], currency)
+    const amount = lastRunningTotalPart([...records.slice(0, position - 1).map(exactAmount), exact], currency)
     return { reference: moneyReference(operation, paymentId, position, amount), amount }
   }
 
@@ -309,7 +310,7 @@ export class MoneyMovement {
     currency: string
   ): Promise<boolean> {
     const rows = (await listMoneyRecords(this.ctx.cradle, operation, paymentId)).filter((r) => r.id !== except)
-    const amounts = runningTotalParts(rows.map(exactOf), currency)
+    const amounts = runningTotalParts(rows.map(exactAmount), currency)
     return amounts.some((amount, i) => moneyReference(operation, paymentId, i + 1, amount) === reference)
   }
 
@@ -443,6 +444,3 @@ function refusal(operation: MoneyOperation, amount: number, currency: string, co
 function isRejected(e: unknown): e is DinteroError {
   return e instanceof DinteroError && e.kind === "rejected"
 }
-
-/** A capture or refund row's exact amount (raw when Medusa gives it). */
-const exactOf = (row: { raw_amount?: unknown; amount?: unknown }): DecimalInput => (row.raw_amount ?? row.amount) as DecimalInput

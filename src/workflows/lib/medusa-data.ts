@@ -262,8 +262,7 @@ export const transactionIdOf = (p: { data?: Record<string, unknown> | null }): s
 /** Oldest first, ties by id: the order the provider numbers captures/refunds in its Checkout references. */
 export { inRecordOrder } from "../../mapping/references"
 
-/** A capture or refund row's exact amount, for `runningTotalParts` (never rounded record by record). */
-export const exactAmount = (row: MoneyRow): DecimalInput => row.raw_amount ?? row.amount
+export { exactAmount } from "../../mapping/references"
 
 /** Every payment of the order's collections, oldest collection first. */
 export function paymentsOf(order: Pick<OrderRow, "payment_collections"> | null | undefined): PaymentRow[] {
